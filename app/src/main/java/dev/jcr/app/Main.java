@@ -1,0 +1,66 @@
+package dev.jcr.app;
+
+import dev.jcr.JcrException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The umbrella CLI. Every subcommand is one class in {@code dev.jcr.app.cli}; the REPL exposes the
+ * same classes, so a command is never written twice.
+ */
+@Command(name = "jcr", mixinStandardHelpOptions = true, version = "jcr 0.1.0",
+        description = "Linux process checkpoint/restore workbench (CRIU-compatible images).",
+        subcommands = {
+                CommandLine.HelpCommand.class,
+        })
+public final class Main implements Runnable {
+
+    @Override
+    public void run() {
+        CommandLine.usage(this, System.out);
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs one command line; used by main, by the REPL and by tests. Never throws. */
+    public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = newCommandLine(out, err);
+        return cl.execute(args);
+    }
+
+    public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExitCodeExceptionMapper(Main::exitCodeOf);
+        cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println(oneLine(commandLine.getCommandName(), ex));
+            commandLine.getErr().flush();
+            return exitCodeOf(ex);
+        });
+        cl.setParameterExceptionHandler((ex, args) -> {
+            ex.getCommandLine().getErr().println(ex.getCommandLine().getCommandName() + ": " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
+            return ExitCode.USAGE.code;
+        });
+        return cl;
+    }
+
+    static int exitCodeOf(Throwable ex) {
+        if (ex instanceof JcrException j) {
+            return ExitCode.of(j.kind()).code;
+        }
+        return ExitCode.INTERNAL.code;
+    }
+
+    /** One line for a person: the typed message, or the class and message of an unexpected error. */
+    public static String oneLine(String command, Throwable ex) {
+        if (ex instanceof JcrException) {
+            return command + ": " + ex.getMessage();
+        }
+        return command + ": internal error: " + ex + " (please report)";
+    }
+}
