@@ -13,6 +13,8 @@ import picocli.CommandLine.Command;
         description = "Linux process checkpoint/restore workbench (CRIU-compatible images).",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                dev.jcr.app.cli.Ps.class,
+                dev.jcr.app.cli.Check.class,
         })
 public final class Main implements Runnable {
 
