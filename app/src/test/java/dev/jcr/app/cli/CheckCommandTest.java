@@ -77,6 +77,21 @@ class CheckCommandTest {
     }
 
     @Test
+    void terminalProcessNeedsShellJobAndPassesWithIt() {
+        java.nio.file.Path loop = Fixture.compile("loop");
+        try (LiveProcess script = LiveProcess.startCommand(List.of("script", "-qfc", loop.toString(), "/dev/null"),
+                java.time.Duration.ofSeconds(20), "READY")) {
+            long pid = dev.jcr.proc.ProcessTree.scan(dev.jcr.proc.ProcFs.system()).subtree(script.pid()).stream()
+                    .filter(p -> p.comm().startsWith("loop-")).findFirst().orElseThrow().pid();
+            Run without = run("check", Long.toString(pid));
+            assertEquals(1, without.code(), without.out());
+            assertTrue(without.out().contains("checkpointable with --shell-job"), without.out());
+            Run with = run("check", "--shell-job", Long.toString(pid));
+            assertEquals(0, with.code(), with.out());
+        }
+    }
+
+    @Test
     void nonexistentPidExitsThreeWithOneLine() {
         Run r = run("check", "999999999");
         assertEquals(3, r.code());
