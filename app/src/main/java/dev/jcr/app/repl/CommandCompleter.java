@@ -63,8 +63,11 @@ public final class CommandCompleter implements Completer {
         }
         List<String> words = before.subList(start, before.size());
         if (command.getCommandSpec().name().equals("every")) {
+            // "every 10s --co<Tab>" is every's own option; "every 10s du<Tab>" starts the command
             List<String> withCurrent = new ArrayList<>(words);
-            withCurrent.add(current);
+            if (!current.startsWith("-")) {
+                withCurrent.add(current);
+            }
             int at = EveryCommand.commandStart(withCurrent, command.getCommandSpec());
             if (at >= 0) {
                 return complete(words.subList(at, words.size()), current);

@@ -13,9 +13,13 @@ final class ProcessWatch {
     private final Path procRoot;
     private final List<Long> pids;
 
+    /**
+     * Watches those of PIDS that are alive now: a PID that never existed is the command's error
+     * to report, not a job that ended.
+     */
     ProcessWatch(Path procRoot, Collection<Long> pids) {
         this.procRoot = procRoot;
-        this.pids = List.copyOf(pids);
+        this.pids = pids.stream().filter(pid -> alive(procRoot, pid)).distinct().toList();
     }
 
     List<Long> pids() {
