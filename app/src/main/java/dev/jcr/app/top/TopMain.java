@@ -120,7 +120,7 @@ public final class TopMain implements java.util.concurrent.Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(restore);
         try {
             MultiWindowTextGUI gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
-            TopServices services = new TopServices(new ProcReadingSource(Path.of("/proc"), store), store,
+            TopServices services = new TopServices(liveSource(store), store,
                     DumpAction.notInThisBuild(), new SignalSender(), new CommandRunner(), catalog, background);
             TopApp app = new TopApp(gui, services, chosen);
             ticker.scheduleWithFixedDelay(app::refreshNow, 0, (long) (delay * 1000), TimeUnit.MILLISECONDS);
@@ -135,6 +135,11 @@ public final class TopMain implements java.util.concurrent.Callable<Integer> {
             stopQuietly(screen);
             Runtime.getRuntime().removeShutdownHook(restore);
         }
+    }
+
+    /** The process data jcr-top shows: the live system, verdicts from the drivers. */
+    public static dev.jcr.app.top.model.ProcessSource liveSource(ImageStore store) {
+        return new ProcReadingSource(Path.of("/proc"), store);
     }
 
     private static void stopQuietly(Screen screen) {
