@@ -130,7 +130,7 @@ class FixturesLiveTest {
 
     @Test
     void threadsAreListedWithTheirOwnSignalMasks() {
-        try (LiveProcess p = Fixture.startWithFlags("threads", List.of("-pthread"))) {
+        try (LiveProcess p = Fixture.startWithFlags("thread_masks", List.of("-pthread"))) {
             List<ThreadInfo> threads = fs.threads(p.pid());
             assertEquals(4, threads.size());
             assertEquals(p.pid(), threads.get(0).tid());
