@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         description = "Linux process checkpoint/restore workbench (CRIU-compatible images).",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                dev.jcr.app.cli.ShowCommand.class,
         })
 public final class Main implements Runnable {
 
