@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
                 dev.jcr.app.cli.Check.class,
                 dev.jcr.app.repl.ReplCommand.class,
                 dev.jcr.app.repl.RunCommand.class,
+                dev.jcr.app.cli.ShowCommand.class,
         })
 public final class Main implements Runnable {
 
