@@ -237,7 +237,7 @@ public final class TopApp implements Host {
                 ProcessDetails d = services.source().details(p.pid());
                 onGui(() -> {
                     status.clearMessage();
-                    gui.addWindow(DetailsScreen.create(d, look()));
+                    gui.addWindow(DetailsScreen.create(d, look(), gui.getScreen().getTerminalSize().getColumns() - 6));
                 });
             } catch (RuntimeException e) {
                 onGui(() -> error(Main.oneLine("details of " + p.pid(), e)));

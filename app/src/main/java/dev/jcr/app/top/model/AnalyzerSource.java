@@ -1,0 +1,89 @@
+package dev.jcr.app.top.model;
+
+import dev.jcr.proc.ProcFs;
+import dev.jcr.proc.ProcessInfo;
+import dev.jcr.proc.ProcessTree;
+import dev.jcr.resource.Analyzer;
+import dev.jcr.resource.Assessment;
+import dev.jcr.resource.ProcessReport;
+import dev.jcr.resource.ResourceKind;
+import dev.jcr.resource.Verdict;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The live system through core: the process tree from {@link ProcessTree}, every verdict and reason from
+ * the drivers through {@link Analyzer} — the same answers as {@code jcr check}. Nothing here decides a
+ * verdict; it only translates core's records into rows.
+ */
+public final class AnalyzerSource implements ProcessSource {
+
+    private final ProcFs fs;
+    private final Analyzer analyzer;
+    private final ImageStore images;
+    private final Map<Long, String> users = new HashMap<>();
+
+    public AnalyzerSource(ProcFs fs, ImageStore images) {
+        this.fs = fs;
+        this.analyzer = new Analyzer(fs);
+        this.images = images;
+    }
+
+    @Override
+    public Snapshot scan() {
+        ProcessTree tree = ProcessTree.scan(fs);
+        Map<Long, ProcessReport> reports = analyzer.analyzeAll(tree);
+        List<ProcessRow> rows = new ArrayList<>(tree.size());
+        for (ProcessInfo p : tree.all()) {
+            ProcessReport r = reports.get(p.pid());
+            if (r == null) {
+                continue; // exited while it was being analysed
+            }
+            List<Assessment> blockers = r.blockers();
+            String reason = blockers.isEmpty() ? "" : blockers.get(0).message()
+                    + (blockers.size() > 1 ? " (+" + (blockers.size() - 1) + " more)" : "");
+            rows.add(new ProcessRow(p.pid(), p.ppid(), user(p.uids().real()), p.state() == null ? '?' : p.state().code(),
+                    p.threads(), p.rssBytes() / 1024, verdict(r.verdict()), reason, p.comm(), p.commandLine()));
+        }
+        return new Snapshot(Instant.now(), SystemInfo.hostname(), SystemInfo.kernel(), rows, images.count());
+    }
+
+    @Override
+    public ProcessDetails details(long pid) {
+        ProcessReport r = analyzer.analyze(pid);
+        List<ResourceLine> lines = new ArrayList<>();
+        for (Assessment a : r.assessments()) {
+            lines.add(new ResourceLine(group(a.kind()), a.resource(), verdict(a.verdict()), a.reason(),
+                    a.option() == null ? "" : a.option()));
+        }
+        return new ProcessDetails(r.pid(), r.comm(), verdict(r.verdict()), lines);
+    }
+
+    static CrVerdict verdict(Verdict v) {
+        return switch (v) {
+            case SUPPORTED -> CrVerdict.OK;
+            case NEEDS_OPTION -> CrVerdict.NEEDS_OPTION;
+            case UNSUPPORTED -> CrVerdict.UNSUPPORTED;
+        };
+    }
+
+    /** The details screen's section for a resource kind. */
+    static ResourceGroup group(ResourceKind k) {
+        return switch (k) {
+            case THREAD -> ResourceGroup.THREADS;
+            case MEMORY_MAPPING -> ResourceGroup.MEMORY;
+            case REGULAR_FILE, DIRECTORY, DELETED_FILE, MEMFD -> ResourceGroup.FILES;
+            case PIPE, FIFO -> ResourceGroup.PIPES;
+            case UNIX_SOCKET, TCP_SOCKET, UDP_SOCKET, RAW_SOCKET, NETLINK_SOCKET, PACKET_SOCKET, OTHER_SOCKET -> ResourceGroup.SOCKETS;
+            case PROCESS, SIGNAL_STATE -> ResourceGroup.PROCESS;
+            default -> ResourceGroup.OTHER_FDS;
+        };
+    }
+
+    private String user(long uid) {
+        return users.computeIfAbsent(uid, u -> SystemInfo.userName((int) (long) u));
+    }
+}
