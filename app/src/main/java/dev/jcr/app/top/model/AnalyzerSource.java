@@ -25,6 +25,8 @@ public final class AnalyzerSource implements ProcessSource {
     private final Analyzer analyzer;
     private final ImageStore images;
     private final Map<Long, String> users = new HashMap<>();
+    /** The reports of the last full scan, keyed by pid and start time (a reused pid is another process). */
+    private volatile Map<List<Long>, ProcessReport> last = Map.of();
 
     public AnalyzerSource(ProcFs fs, ImageStore images) {
         this.fs = fs;
@@ -36,19 +38,47 @@ public final class AnalyzerSource implements ProcessSource {
     public Snapshot scan() {
         ProcessTree tree = ProcessTree.scan(fs);
         Map<Long, ProcessReport> reports = analyzer.analyzeAll(tree);
+        Map<List<Long>, ProcessReport> byKey = new HashMap<>();
         List<ProcessRow> rows = new ArrayList<>(tree.size());
         for (ProcessInfo p : tree.all()) {
             ProcessReport r = reports.get(p.pid());
             if (r == null) {
                 continue; // exited while it was being analysed
             }
-            List<Assessment> blockers = r.blockers();
-            String reason = blockers.isEmpty() ? "" : blockers.get(0).message()
-                    + (blockers.size() > 1 ? " (+" + (blockers.size() - 1) + " more)" : "");
-            rows.add(new ProcessRow(p.pid(), p.ppid(), user(p.uids().real()), p.state() == null ? '?' : p.state().code(),
-                    p.threads(), p.rssBytes() / 1024, verdict(r.verdict()), reason, p.comm(), p.commandLine()));
+            byKey.put(key(p), r);
+            rows.add(row(p, r));
+        }
+        last = byKey;
+        return new Snapshot(Instant.now(), SystemInfo.hostname(), SystemInfo.kernel(), rows, images.count());
+    }
+
+    @Override
+    public Snapshot quickScan() {
+        ProcessTree tree = ProcessTree.scan(fs);
+        Map<List<Long>, ProcessReport> known = last;
+        List<ProcessRow> rows = new ArrayList<>(tree.size());
+        for (ProcessInfo p : tree.all()) {
+            rows.add(row(p, known.get(key(p))));
         }
         return new Snapshot(Instant.now(), SystemInfo.hostname(), SystemInfo.kernel(), rows, images.count());
+    }
+
+    private static List<Long> key(ProcessInfo p) {
+        return List.of(p.pid(), p.startTimeTicks());
+    }
+
+    /** The row of P with the verdict of report R (null: not analysed yet). */
+    private ProcessRow row(ProcessInfo p, ProcessReport r) {
+        CrVerdict v = r == null ? CrVerdict.PENDING : verdict(r.verdict());
+        String reason = "";
+        if (r == null) {
+            reason = "not analysed yet";
+        } else if (!r.blockers().isEmpty()) {
+            List<Assessment> blockers = r.blockers();
+            reason = blockers.get(0).message() + (blockers.size() > 1 ? " (+" + (blockers.size() - 1) + " more)" : "");
+        }
+        return new ProcessRow(p.pid(), p.ppid(), user(p.uids().real()), p.state() == null ? '?' : p.state().code(),
+                p.threads(), p.rssBytes() / 1024, v, reason, p.comm(), p.commandLine());
     }
 
     @Override
@@ -83,7 +113,7 @@ public final class AnalyzerSource implements ProcessSource {
         };
     }
 
-    private String user(long uid) {
+    private synchronized String user(long uid) {
         return users.computeIfAbsent(uid, u -> SystemInfo.userName((int) (long) u));
     }
 }
