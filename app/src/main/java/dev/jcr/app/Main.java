@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
                 dev.jcr.app.repl.ReplCommand.class,
                 dev.jcr.app.repl.RunCommand.class,
                 dev.jcr.app.cli.ShowCommand.class,
+                dev.jcr.app.repl.EveryCommand.class,
         })
 public final class Main implements Runnable {
 
