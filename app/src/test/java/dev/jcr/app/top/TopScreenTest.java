@@ -165,11 +165,10 @@ class TopScreenTest {
             assertTrue(dir.getText().startsWith(images.toString() + "/top_family"), dir.getText());
 
             Path file = Files.writeString(images.resolve("a-file"), "x");
-            assertProblem(t, dir, file.toString(), "exists and is not a directory");
+            assertProblem(t, dir, file.toString(), "already exists");
             assertProblem(t, dir, "relative/dir", "is relative");
-            Path full = Files.createDirectories(images.resolve("full"));
-            Files.writeString(full.resolve("inventory.img"), "x");
-            assertProblem(t, dir, full.toString(), "exists and is not empty");
+            Path existing = Files.createDirectories(images.resolve("existing"));
+            assertProblem(t, dir, existing.toString(), "already exists");
             assertProblem(t, dir, file.resolve("sub").toString(), "is not a directory");
 
             dir.setText(images.resolve("fresh").toString());
@@ -191,9 +190,9 @@ class TopScreenTest {
         t.active().setFocusedInteractable(dir);
     }
 
-    /** Tab from the directory field past the radio list to the Dump button, then Enter. */
+    /** Tab from the directory field past the radio list and the option to the Dump button, then Enter. */
     private static void pressDump(VirtualTop t) {
-        t.press(key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Enter));
+        t.press(key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Enter));
     }
 
     @Test
