@@ -76,6 +76,8 @@ public final class Linux {
     public static final int SYS_TGKILL = 234;
     public static final int SYS_RT_TGSIGQUEUEINFO = 297;
     public static final int SYS_GETTID = 186;
+    public static final int SYS_PIDFD_OPEN = 434;
+    public static final int SYS_PIDFD_GETFD = 438;
 
     private static final ThreadLocal<Memory> IOV_SCRATCH = ThreadLocal.withInitial(
             () -> new Memory((long) (IOV_MAX + 1) * Iovec.SIZE));
@@ -296,6 +298,16 @@ public final class Linux {
         } catch (LastErrorException e) {
             throw new SyscallException(name, pid, e.getErrorCode());
         }
+    }
+
+    /** pidfd_open(PID): a file descriptor referring to the process. */
+    public static int pidfdOpen(int pid) {
+        return (int) syscall("pidfd_open", pid, SYS_PIDFD_OPEN, pid, 0, 0, 0, 0, 0);
+    }
+
+    /** pidfd_getfd: a duplicate, in jcr, of file descriptor TARGET_FD of the process PIDFD refers to. */
+    public static int pidfdGetfd(int pidfd, int targetFd, int pid) {
+        return (int) syscall("pidfd_getfd(" + targetFd + ")", pid, SYS_PIDFD_GETFD, pidfd, targetFd, 0, 0, 0, 0);
     }
 
     public static int prctl(int option, long a2, long a3, long a4, long a5) {
@@ -532,7 +544,18 @@ public final class Linux {
         }
     }
 
-    /** splice(2) without offsets (pass -1 to mean "use the file position"). */
+    /** splice(2) from pipe IN to file OUT at OFF_OUT (no offset on the pipe side); returns bytes moved. */
+    public static long spliceToFile(int in, int out, long offOut, long len, int flags) {
+        Memory off = SMALL_SCRATCH.get();
+        off.setLong(0, offOut);
+        try {
+            return FdLib.splice(in, 0, out, Pointer.nativeValue(off), len, flags);
+        } catch (LastErrorException e) {
+            throw new SyscallException("splice", 0, e.getErrorCode());
+        }
+    }
+
+    /** splice(2) with offsets (pass -1 to mean "use the file position", as pipes need). */
     public static long splice(int in, long offIn, int out, long offOut, long len, int flags) {
         Memory offs = new Memory(16);
         offs.setLong(0, offIn);
