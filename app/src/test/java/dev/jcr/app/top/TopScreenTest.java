@@ -12,6 +12,10 @@ import com.googlecode.lanterna.gui2.TextBox;
 import com.googlecode.lanterna.input.KeyType;
 import dev.jcr.app.top.model.DumpAction;
 import dev.jcr.app.top.model.ImageStore;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.resource.Analyzer;
+import dev.jcr.resource.Assessment;
+import dev.jcr.resource.ProcessReport;
 import dev.jcr.testing.Fixture;
 import dev.jcr.testing.LiveProcess;
 import dev.jcr.themes.ThemeCatalog;
@@ -225,13 +229,47 @@ class TopScreenTest {
     }
 
     @Test
-    void detailsOpenOnEnterAndEscGoesBack() {
-        try (VirtualTop t = filtered(Long.toString(child1))) {
+    void detailsShowEveryResourceWithExactlyTheDriversAnswers() {
+        ProcessReport report = new Analyzer(ProcFs.system()).analyze(child1);
+        try (VirtualTop t = new VirtualTop(200, 120, TopMain.liveSource(VirtualTop.images(images)), VirtualTop.images(images),
+                DumpAction.notInThisBuild(), ThemeCatalog.DEFAULT)) {
+            t.press(ch('\\')).type(Long.toString(child1)).press(key(KeyType.Enter));
             t.app.table().selectPid(child1);
+            // the row's verdict is the analyzer's
+            String word = switch (report.verdict()) {
+                case SUPPORTED -> "ok";
+                case NEEDS_OPTION -> "needs option";
+                case UNSUPPORTED -> "unsupported";
+            };
+            assertTrue(t.line(t.rowOf(child1)).contains(" " + word + " "), t.line(t.rowOf(child1)));
             t.press(key(KeyType.Enter));
             assertTrue(t.active().getTitle().startsWith("Details of " + child1), t.active().getTitle());
+            String screen = t.text();
+            assertTrue(screen.contains("Threads (1)"), screen);
+            assertTrue(screen.contains("Memory ("), screen);
+            assertTrue(screen.contains("Process ("), screen);
+            for (Assessment a : report.assessments()) {
+                assertTrue(screen.contains(a.resource()), "missing " + a.resource() + "\n" + screen);
+                if (!a.reason().isEmpty() && a.reason().length() < 150) {
+                    assertTrue(screen.contains(a.reason()), "missing reason " + a.reason() + "\n" + screen);
+                }
+            }
             t.press(key(KeyType.Escape));
             assertEquals("jcr-top", t.active().getTitle());
+        }
+    }
+
+    @Test
+    void detailsOfAVanishedProcessSayWhyInTheStatusLine() {
+        try (LiveProcess victim = Fixture.start("loop"); VirtualTop t = top(140, 30)) {
+            t.press(ch('\\')).type(Long.toString(victim.pid())).press(key(KeyType.Enter));
+            t.app.table().selectPid(victim.pid());
+            victim.close();
+            t.press(key(KeyType.Enter));
+            assertEquals("jcr-top", t.active().getTitle());
+            assertTrue(t.app.status().isError(), t.statusLine());
+            assertTrue(t.statusLine().startsWith("details of " + victim.pid() + ": "), t.statusLine());
+            assertFalse(t.statusLine().contains("internal error"), t.statusLine());
         }
     }
 

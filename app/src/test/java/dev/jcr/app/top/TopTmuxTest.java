@@ -63,7 +63,7 @@ class TopTmuxTest {
         keys("\\");
         literal("top_family");
         keys("Enter");
-        String screen = awaitScreen(" " + parent + " ", Duration.ofSeconds(10));
+        String screen = awaitScreen(" " + parent + " ", Duration.ofSeconds(60));
         assertTrue(screen.contains("filter top_family"), screen);
 
         // select the parent (first match after its dimmed ancestors) by searching its pid
