@@ -14,15 +14,15 @@ import java.util.stream.Stream;
  * recorded paths, sizes unchanged), their output files present, their pids free (else the test
  * is skipped: a leftover from another run, or an unlucky pid).
  */
-final class CriuVectors {
+public final class CriuVectors {
 
-    static final Path RUN_DIR = Path.of("/tmp/jcr-vectors");
+    public static final Path RUN_DIR = Path.of("/tmp/jcr-vectors");
 
     private CriuVectors() {
     }
 
     /** The image directory of vector NAME, ready to restore; OUTPUT (in /tmp/jcr-vectors) is emptied. */
-    static Path prepare(String name, String output) throws IOException {
+    public static Path prepare(String name, String output) throws IOException {
         Path root = Vectors.root();
         Path dir = root.resolve(name);
         assumeTrue(Files.isDirectory(dir), "vector " + name + " is absent");
@@ -40,7 +40,7 @@ final class CriuVectors {
         return dir;
     }
 
-    static void assumePidsFree(Path dir) {
+    public static void assumePidsFree(Path dir) {
         try {
             PlanBuilder.build(dir);
         } catch (RestoreException e) {
@@ -49,7 +49,7 @@ final class CriuVectors {
     }
 
     /** Kills PID (SIGKILL) and waits until /proc/PID is gone (init reaps orphans slowly). */
-    static void kill(int pid) throws InterruptedException {
+    public static void kill(int pid) throws InterruptedException {
         try {
             new ProcessBuilder("kill", "-9", Integer.toString(pid)).start().waitFor();
         } catch (IOException e) {
