@@ -101,7 +101,11 @@ public final class Analyzer {
                     ResourceKind.MEMORY_MAPPING, "memory mappings: not supported yet"));
         }
         ResourceDriver<ThreadInfo> thr = drivers.get(ResourceKind.THREAD, ThreadInfo.class).orElse(null);
-        for (ThreadInfo t : fs.threads(pid)) {
+        // a single-threaded process's only thread is the one status described: no need to read task/
+        List<ThreadInfo> threads = p.threads() == 1
+                ? List.of(new ThreadInfo(pid, p.comm(), p.state(), p.signals().pending(), p.signals().blocked()))
+                : fs.threads(pid);
+        for (ThreadInfo t : threads) {
             out.add(thr != null ? thr.assess(t) : Assessment.unsupported("thread " + t.tid(), ResourceKind.THREAD,
                     "threads: not supported yet"));
         }
