@@ -21,7 +21,15 @@ public final class FdDescriber {
         String words = fd.kind().words();
         FdDetail d = fd.detail();
         if (d instanceof FdDetail.File f) {
-            return words + " " + f.path().path() + " (" + size(f.size()) + ")";
+            String path = f.path().path();
+            if (fd.kind() == dev.jcr.proc.FdKind.MEMFD && path.startsWith("/memfd:")) {
+                path = path.substring("/memfd:".length());
+            }
+            return words + " " + path + " (" + size(f.size()) + ")";
+        }
+        if (fd.kind() == dev.jcr.proc.FdKind.OTHER_SOCKET) {
+            return "socket " + fd.link().substring("socket:".length())
+                    + " (in no /proc/net table: unbound, or a family jcr does not read)";
         }
         if (d instanceof FdDetail.Pipe p) {
             return words + " " + p.inode() + " (" + (fd.accessMode().equals("w") ? "write" : "read") + " end)";
