@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Reads /proc under an injectable root ({@code /proc} in production, a fixture tree in tests). The
@@ -218,7 +219,7 @@ public final class ProcFs {
         table(pid, p, t -> NetParser.parseInet(p.toString(), t, kind, v6, m));
     }
 
-    private void table(long pid, Path p, java.util.function.Consumer<String> parse) {
+    private void table(long pid, Path p, Consumer<String> parse) {
         String text;
         try {
             text = readText(p);
@@ -385,22 +386,29 @@ public final class ProcFs {
                     BUFFER.set(buf);
                 }
             }
-        } catch (java.io.FileNotFoundException e) {
+        } catch (IOException e) {
             throw translate(p, e);
         }
         return new String(buf, 0, n, StandardCharsets.UTF_8);
     }
 
-    /** FileInputStream reports every open failure as FileNotFoundException; recover the errno kind. */
-    private static IOException translate(Path p, java.io.FileNotFoundException e) {
+    /**
+     * FileInputStream reports an open failure as FileNotFoundException("PATH (strerror)") and a read
+     * failure as IOException("strerror") — e.g. ENOENT when the fd behind an fdinfo file was closed
+     * between open and read. Recover the errno kind so callers can tell "gone" from "broken".
+     */
+    private static IOException translate(Path p, IOException e) {
+        if (e instanceof FileSystemException) {
+            return e;
+        }
         String m = String.valueOf(e.getMessage());
-        if (m.endsWith("(Permission denied)")) {
+        if (m.endsWith("Permission denied") || m.endsWith("(Permission denied)")) {
             return new AccessDeniedException(p.toString());
         }
-        if (m.endsWith("(No such process)")) {
+        if (m.endsWith("No such process") || m.endsWith("(No such process)")) {
             return new FileSystemException(p.toString(), null, "No such process");
         }
-        if (m.endsWith("(No such file or directory)")) {
+        if (m.endsWith("No such file or directory") || m.endsWith("(No such file or directory)")) {
             return new NoSuchFileException(p.toString());
         }
         return e;
@@ -408,7 +416,8 @@ public final class ProcFs {
 
     private RuntimeException failure(long pid, Path p, IOException e) {
         if (e instanceof AccessDeniedException) {
-            return new ProcAccessException(pid, p.toString());
+            // an exiting process loses its mm and files; reads then fail with EACCES, not ENOENT
+            return alive(pid) ? new ProcAccessException(pid, p.toString()) : new ProcessGoneException(pid, p.toString());
         }
         if (e instanceof NoSuchFileException || isEsrch(e)) {
             return new ProcessGoneException(pid, p.toString());

@@ -84,8 +84,8 @@ public final class Analyzer {
 
     private ProcessReport analyze(ProcessInfo p, ProcessTree tree, Map<Long, SocketTable> socketCache) {
         long pid = p.pid();
-        List<Assessment> out = new ArrayList<>(processChecks.assess(p, optional(() -> fs.cwd(pid)),
-                optional(() -> fs.rootDir(pid)), other -> commOf(tree, other)));
+        List<Assessment> out = new ArrayList<>(processChecks.assess(p, fs.cwd(pid), fs.rootDir(pid),
+                other -> commOf(tree, other)));
         if (p.kernelThread() || p.isZombie()) {
             return ProcessReport.of(pid, p.comm(), out);
         }
@@ -133,9 +133,5 @@ public final class Analyzer {
         } catch (RuntimeException e) {
             return null;
         }
-    }
-
-    private static <T> Optional<T> optional(java.util.function.Supplier<Optional<T>> s) {
-        return s.get();
     }
 }

@@ -1,7 +1,6 @@
 package dev.jcr.resource.memory;
 
 import dev.jcr.proc.Vma;
-import dev.jcr.proc.VmaKind;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdDescriber;
 import dev.jcr.resource.ResourceDriver;
@@ -50,14 +49,6 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
             case DELETED_FILE -> "mapping of deleted file " + v.path() + " (" + size + ")";
             case MEMFD -> "mapping of memfd " + v.path().substring("/memfd:".length()) + " (" + size + ")";
             case SYSV_SHM -> "System V shared memory " + v.path() + " (" + size + ")";
-        };
-    }
-
-    /** True for kinds the table above calls supported; used by tests and summaries. */
-    public static boolean isSupported(VmaKind k) {
-        return switch (k) {
-            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE -> true;
-            default -> false;
         };
     }
 }
