@@ -306,12 +306,77 @@ public final class ProcFs {
             }
             out.add(new OpenFd((int) n, link, kind, info.flags(), info.position(), info.mntId(), info.inode(), detail));
         }
+        if (out.stream().anyMatch(f -> f.kind() == FdKind.INOTIFY)) {
+            out = nameInotifyWatches(pid, out);
+        }
         // An fd that vanished is either closed (fine: not in the snapshot) or the process exited
         // (then its fd table is being torn down and the list is not a real snapshot).
         if (vanished && !alive(pid)) {
             throw new ProcessGoneException(pid, fdDir.toString());
         }
         return out;
+    }
+
+    /**
+     * Gives inotify watches a path where one of the likely candidates has the watched inode: "/", the
+     * top-level directories, the cwd, every file the process has open and their directories. Paths
+     * are looked up through /proc/PID/root, i.e. in the process's own mount namespace.
+     */
+    private List<OpenFd> nameInotifyWatches(long pid, List<OpenFd> fds) {
+        java.util.Set<String> candidates = new java.util.LinkedHashSet<>();
+        candidates.add("/");
+        Path rootDir = dir(pid).resolve("root");
+        try (DirectoryStream<Path> top = Files.newDirectoryStream(rootDir)) {
+            for (Path p : top) {
+                candidates.add("/" + p.getFileName());
+            }
+        } catch (IOException e) {
+            // without the top level, fewer names are found; the watches stay known by inode
+        }
+        cwd(pid).ifPresent(c -> addWithParents(candidates, c.path()));
+        for (OpenFd f : fds) {
+            if (f.detail() instanceof FdDetail.File file && !file.path().deleted()) {
+                addWithParents(candidates, file.path().path());
+            }
+        }
+        Map<String, String> byInode = new HashMap<>();
+        for (String c : candidates) {
+            try {
+                Map<String, Object> a = Files.readAttributes(c.equals("/") ? rootDir : rootDir.resolve(c.substring(1)),
+                        "unix:ino,dev");
+                long dev = (Long) a.get("dev");
+                byInode.putIfAbsent(a.get("ino") + "@" + Devices.major(dev) + ":" + Devices.minor(dev), c);
+            } catch (IOException | RuntimeException e) {
+                // a candidate that vanished or is not reachable names nothing
+            }
+        }
+        List<OpenFd> named = new ArrayList<>(fds.size());
+        for (OpenFd f : fds) {
+            if (f.detail() instanceof FdDetail.Inotify in) {
+                List<FdDetail.InotifyWatch> ws = new ArrayList<>();
+                for (FdDetail.InotifyWatch w : in.watches()) {
+                    ws.add(w.withPath(byInode.get(w.inode() + "@" + w.devMajor() + ":" + w.devMinor())));
+                }
+                f = new OpenFd(f.fd(), f.link(), f.kind(), f.flags(), f.position(), f.mntId(), f.inode(),
+                        new FdDetail.Inotify(ws));
+            }
+            named.add(f);
+        }
+        return named;
+    }
+
+    private static void addWithParents(java.util.Set<String> into, String path) {
+        if (!path.startsWith("/")) {
+            return;
+        }
+        String p = path;
+        while (!p.isEmpty() && into.add(p)) {
+            int slash = p.lastIndexOf('/');
+            p = slash <= 0 ? "/" : p.substring(0, slash);
+            if (p.equals("/")) {
+                break;
+            }
+        }
     }
 
     /** True if PID exists and is neither a zombie nor dead. */

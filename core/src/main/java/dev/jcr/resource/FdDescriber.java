@@ -49,10 +49,14 @@ public final class FdDescriber {
             return words + (fds.isEmpty() ? " watching nothing" : " watching fd " + String.join(", ", fds));
         }
         if (d instanceof FdDetail.Inotify in) {
+            if (in.watches().isEmpty()) {
+                return words + " with no watches";
+            }
             List<String> w = new ArrayList<>();
-            in.watches().forEach(x -> w.add("inode " + x.inode() + " on " + x.devMajor() + ":" + x.devMinor()));
-            return words + " with " + plural(in.watches().size(), "watch", "watches")
-                    + (w.isEmpty() ? "" : " (" + String.join(", ", w) + ")");
+            in.watches().forEach(x -> w.add(x.path() != null ? x.path()
+                    : "inode " + x.inode() + " on " + x.devMajor() + ":" + x.devMinor()));
+            return words + " watching " + String.join(", ", w) + " ("
+                    + plural(in.watches().size(), "watch", "watches") + ")";
         }
         if (d instanceof FdDetail.Fanotify f) {
             return words + " with " + plural(f.marks().size(), "mark", "marks");
