@@ -91,12 +91,18 @@ public final class ProcFs {
         return out;
     }
 
-    /** The process PID: stat, status, cmdline and namespaces. */
+    /**
+     * The process PID: stat, status, cmdline and namespaces. A thread id that is not its process's id
+     * raises {@link NotAProcessException}.
+     */
     public ProcessInfo process(long pid) {
         Path dir = dir(pid);
         StatParser.Stat stat = StatParser.parse(dir.resolve("stat").toString(), read(pid, dir.resolve("stat")));
         Path statusPath = dir.resolve("status");
         StatusParser.Status st = StatusParser.parse(statusPath.toString(), read(pid, statusPath));
+        if (st.tgid() != pid) {
+            throw new NotAProcessException(pid, st.tgid());
+        }
         List<String> cmdline = splitNul(read(pid, dir.resolve("cmdline")));
         Namespaces ns = namespaces(pid);
         boolean kthread = st.kthread() != null ? st.kthread() : stat.kernelThreadFlag();

@@ -115,6 +115,16 @@ class CheckCommandTest {
     }
 
     @Test
+    void threadIdIsAUsageErrorNamingItsProcess() {
+        try (LiveProcess p = Fixture.startWithFlags("thread_masks", List.of("-pthread"))) {
+            long tid = dev.jcr.proc.ProcFs.system().threads(p.pid()).get(1).tid();
+            Run r = run("check", Long.toString(tid));
+            assertEquals(2, r.code());
+            assertEquals("check: " + tid + " is a thread of process " + p.pid() + ", not a process", r.err().strip());
+        }
+    }
+
+    @Test
     void missingPidExitsTwo() {
         assertEquals(2, run("check").code());
     }
