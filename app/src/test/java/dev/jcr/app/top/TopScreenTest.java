@@ -12,6 +12,7 @@ import com.googlecode.lanterna.gui2.TextBox;
 import com.googlecode.lanterna.input.KeyType;
 import dev.jcr.app.top.model.DumpAction;
 import dev.jcr.app.top.model.ImageStore;
+import dev.jcr.app.top.ui.ImageList;
 import dev.jcr.proc.ProcFs;
 import dev.jcr.resource.Analyzer;
 import dev.jcr.resource.Assessment;
@@ -164,11 +165,10 @@ class TopScreenTest {
             assertTrue(dir.getText().startsWith(images.toString() + "/top_family"), dir.getText());
 
             Path file = Files.writeString(images.resolve("a-file"), "x");
-            assertProblem(t, dir, file.toString(), "exists and is not a directory");
+            assertProblem(t, dir, file.toString(), "already exists");
             assertProblem(t, dir, "relative/dir", "is relative");
-            Path full = Files.createDirectories(images.resolve("full"));
-            Files.writeString(full.resolve("inventory.img"), "x");
-            assertProblem(t, dir, full.toString(), "exists and is not empty");
+            Path existing = Files.createDirectories(images.resolve("existing"));
+            assertProblem(t, dir, existing.toString(), "already exists");
             assertProblem(t, dir, file.resolve("sub").toString(), "is not a directory");
 
             dir.setText(images.resolve("fresh").toString());
@@ -190,9 +190,9 @@ class TopScreenTest {
         t.active().setFocusedInteractable(dir);
     }
 
-    /** Tab from the directory field past the radio list to the Dump button, then Enter. */
+    /** Tab from the directory field past the radio list and the option to the Dump button, then Enter. */
     private static void pressDump(VirtualTop t) {
-        t.press(key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Enter));
+        t.press(key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Enter));
     }
 
     @Test
@@ -335,6 +335,37 @@ class TopScreenTest {
             assertTrue(t.statusLine().contains("mark exactly two images"), t.statusLine());
             t.press(key(KeyType.Escape));
             assertEquals("jcr-top", t.active().getTitle());
+        }
+    }
+
+    @Test
+    void imagesBrowserReadsTheProcessesOfARealCriuDump() throws Exception {
+        Path vector = dev.jcr.image.Vectors.root().resolve("pipetree");
+        Path copy = Files.createDirectories(images.resolve("pipetree"));
+        try (var files = Files.list(vector)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Path broken = Files.createDirectories(images.resolve("broken"));
+        Files.write(broken.resolve("pstree.img"), new byte[] {1, 2, 3});
+        try (VirtualTop t = top(160, 40)) {
+            t.press(ch('i'));
+            String pipetree = t.lines().stream().filter(l -> l.contains(copy.toString())).findFirst().orElseThrow();
+            // crit decode pipetree/pstree.img has 2 entries
+            assertTrue(pipetree.matches(".*\\s2\\s+" + java.util.regex.Pattern.quote(copy.toString()) + ".*"), pipetree);
+            String bad = t.lines().stream().filter(l -> l.contains(broken.toString())).findFirst().orElseThrow();
+            assertTrue(bad.matches(".*\\s-\\s+" + java.util.regex.Pattern.quote(broken.toString()) + ".*"), bad);
+            while (!t.text().contains("> " + copy) && t.app.gui().getActiveWindow().getTitle().startsWith("Images")) {
+                ImageList list = t.find(ImageList.class);
+                if (list.selected().orElseThrow().dir().equals(copy)) {
+                    break;
+                }
+                t.press(key(KeyType.ArrowDown));
+            }
+            t.press(key(KeyType.Enter));
+            assertTrue(t.text().contains("Processes (2)"), t.text());
+            assertTrue(t.text().contains("pstree.img"), t.text());
         }
     }
 

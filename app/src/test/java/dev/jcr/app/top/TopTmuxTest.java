@@ -74,6 +74,7 @@ class TopTmuxTest {
         awaitScreen("Dump " + parent, Duration.ofSeconds(10));
         keys("Tab");
         keys("Tab");
+        keys("Tab");
         keys("Enter");
         screen = awaitScreen("left running", Duration.ofSeconds(10));
         assertTrue(screen.contains("dump: the dump engine is not in this build yet"), screen);
