@@ -127,4 +127,21 @@ class EngineScriptTest {
             assertTrue(p.awaitOutput("PASS", java.time.Duration.ofSeconds(10)).contains("PASS"));
         }
     }
+
+    @Test
+    void aSessionDumpsKillsAndRestoresTheJobFromLastDump(@TempDir Path ckpt) throws Exception {
+        try (LiveProcess p = Fixture.start("loop")) {
+            TestCommands.Captured c = new TestCommands.Captured();
+            c.session.variables().set("pid", Long.toString(p.pid()));
+            c.session.variables().set("dir", ckpt.toString());
+            assertEquals(0, c.session.executeLine("dump $pid -D $dir/img --kill"), c.err());
+            // init reaps the killed tree slowly on these machines; restore needs the pid free
+            LiveProcess.awaitGone(p.pid(), java.time.Duration.ofSeconds(20));
+            assertEquals(0, c.session.executeLine("restore -D $last_dump -d"), c.err());
+            assertEquals(0, c.session.executeLine("check $pid"), c.err() + c.out());
+            assertTrue(c.out().contains("restored 1 process, root " + p.pid()), c.out());
+            p.signal("USR1"); // the restored job verifies its own state
+            assertTrue(p.awaitOutput("PASS", java.time.Duration.ofSeconds(10)).contains("PASS"), p.stdout());
+        }
+    }
 }
