@@ -109,6 +109,22 @@ public final class ImageDirWriter implements AutoCloseable {
         return w;
     }
 
+    /**
+     * Links this image directory to the one of the previous (pre-)dump, as CRIU does with a
+     * {@code parent} symlink: pages marked PE_PARENT are read from there. A relative link keeps a
+     * pair of directories movable together.
+     */
+    public void linkParent(Path parentDir) {
+        Path link = temp.resolve("parent");
+        Path abs = parentDir.toAbsolutePath().normalize();
+        Path rel = target.getParent().relativize(abs);
+        try {
+            Files.createSymbolicLink(link, rel);
+        } catch (IOException e) {
+            throw ImageIoException.of(link, "create symlink", e);
+        }
+    }
+
     /** Creates a raw file in the directory (e.g. a tmpfs archive); the caller closes the stream. */
     public OutputStream newFile(String fileName) {
         return Channels.newOutputStream(newChannel(fileName));
