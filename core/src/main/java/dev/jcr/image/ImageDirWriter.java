@@ -117,7 +117,8 @@ public final class ImageDirWriter implements AutoCloseable {
     public void linkParent(Path parentDir) {
         Path link = temp.resolve("parent");
         Path abs = parentDir.toAbsolutePath().normalize();
-        Path rel = target.getParent().relativize(abs);
+        // relative to the link's own directory; the temp dir sits beside the target, so it resolves the same
+        Path rel = target.relativize(abs);
         try {
             Files.createSymbolicLink(link, rel);
         } catch (IOException e) {
@@ -209,6 +210,9 @@ public final class ImageDirWriter implements AutoCloseable {
     private static void syncFilesAndDir(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
+                if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
                 try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
                     ch.force(true);
                 }
