@@ -39,7 +39,7 @@ public class DecodeBench {
             files.add(Path.of(args[i]));
         }
         Writer sink = Writer.nullWriter();
-        for (int i = 0; i < Math.max(3, iter / 2); i++) {
+        for (int i = 0; i < Math.max(5, iter); i++) {   // warm-up as long as the timed run: let the JIT finish
             pass(files, pretty, sink);
         }
         // CPU time of this thread: robust on a loaded machine, comparable to Python's process_time.

@@ -70,14 +70,14 @@ print("%.3f" % ((time.process_time() - t) * 1000 / it))
 PY
 }
 for pretty in false true; do
-  j=$("${jvmc2[@]}" "$here/bench/DecodeBench.java" time 40 $pretty "${images[@]}")
+  j=$("${jvmc2[@]}" "$here/bench/DecodeBench.java" time 300 $pretty "${images[@]}")
   p=$(pybench 10 $pretty "${images[@]}")
   report "all images, in process (cpu), pretty=$pretty" "$j" "$p"
 done
-j=$("${jvmc2[@]}" "$here/bench/DecodeBench.java" time 10 false "$big")
+j=$("${jvmc2[@]}" "$here/bench/DecodeBench.java" time 20 false "$big")
 p=$(pybench 2 false "$big")
 report "big pagemap (131072 entries), in process (cpu)" "$j" "$p"
-j=$("${jvmc2[@]}" "$here/bench/DecodeBench.java" time 10 true "$big")
+j=$("${jvmc2[@]}" "$here/bench/DecodeBench.java" time 20 true "$big")
 p=$(pybench 2 true "$big")
 report "big pagemap, in process (cpu), pretty" "$j" "$p"
 } | tee "$out/show.txt"

@@ -73,7 +73,7 @@ public final class PyJson {
         } else if (n.isNull()) {
             out.write(colors.literal("null"));
         } else if (n.isIntegralNumber()) {
-            out.write(colors.number(n.bigIntegerValue().toString()));
+            out.write(colors.number(n.isBigInteger() ? n.bigIntegerValue().toString() : Long.toString(n.longValue())));
         } else if (n.isNumber()) {
             out.write(colors.number(Double.toString(n.doubleValue())));
         } else {
