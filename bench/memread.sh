@@ -30,6 +30,7 @@ awk -v mib="$MIB" '
   END {
     base = t["c-write"]
     printf "\n%d MiB; baseline c-write %.3f s (%.2f GiB/s)\n", mib, base, mib / 1024 / base
-    split("c-memcpy java-mmap-file java-buffer-pwrite java-read-only", k, " ")
-    for (i = 1; i <= 4; i++) printf "%-20s %.3f s  %.2fx baseline\n", k[i], t[k[i]], t[k[i]] / base
+    split("c-memcpy java-mmap-file java-buffer-pwrite java-vmsplice java-read-only", k, " ")
+    for (i = 1; i <= 5; i++) printf "%-20s %.3f s  %.2fx baseline\n", k[i], t[k[i]], t[k[i]] / base
+    printf "remote syscall round trip: %.1f us\n", t["remote-getpid-x1000"] * 1000
   }' "$WORK/results"

@@ -465,11 +465,12 @@ public final class Tracer implements AutoCloseable {
                 tasks.remove(tid);
                 throw new TraceException(tid, "exited while being put back: " + st);
             }
-            if (st.eventStop() && st.stopSignal() == WaitStatus.SIGTRAP) {
-                t.stop(StopKind.INTERRUPT);
+            if (st.eventStop()) {
+                // our interrupt; in a group-stopped process the kernel reports it with the stop signal
+                t.stop(st.stopSignal() == WaitStatus.SIGTRAP ? StopKind.INTERRUPT : StopKind.GROUP_STOP);
                 return;
             }
-            if (st.eventStop() || st.event() != 0 || st.syscallStop()) {
+            if (st.event() != 0 || st.syscallStop()) {
                 Linux.ptraceCont(tid, 0);
                 continue;
             }
@@ -486,6 +487,10 @@ public final class Tracer implements AutoCloseable {
             syscallSites.put(tgid, site);
         }
         return site;
+    }
+
+    void syscallSiteMoved(int tgid, long site) {
+        syscallSites.put(tgid, site);
     }
 
     void forgetProcess(int tgid) {

@@ -59,6 +59,19 @@ public final class MemReadBench {
                     Linux.close(fd);
                 }
             });
+            report("java-vmsplice", rounds, () -> {
+                Files.deleteIfExists(file);
+                try (PipeDrain drain = PipeDrain.open(tracer, pid)) {
+                    drain.copyToFile(runs, file, 0);
+                }
+            });
+            try (RemoteSyscalls rs = tracer.remote(pid)) {
+                report("remote-getpid-x1000", rounds, () -> {
+                    for (int i = 0; i < 1000; i++) {
+                        rs.getpid();
+                    }
+                });
+            }
             ByteBuffer all = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, runs.bytes()));
             report("java-read-only", rounds, () -> mem.read(runs, all.clear()));
             Files.deleteIfExists(file);
