@@ -13,12 +13,23 @@ import picocli.CommandLine.Command;
         description = "Linux process checkpoint/restore workbench (CRIU-compatible images).",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                dev.jcr.app.cli.Ps.class,
+                dev.jcr.app.cli.Check.class,
+                dev.jcr.app.cli.DumpCommand.class,
+                dev.jcr.app.repl.ReplCommand.class,
+                dev.jcr.app.repl.RunCommand.class,
+                dev.jcr.app.cli.ShowCommand.class,
+                dev.jcr.app.repl.EveryCommand.class,
         })
 public final class Main implements Runnable {
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public void run() {
-        CommandLine.usage(this, System.out);
+        // no command and no terminal (execute opens the REPL on one): say what there is
+        spec.commandLine().usage(spec.commandLine().getOut());
     }
 
     public static void main(String[] args) {
@@ -27,6 +38,9 @@ public final class Main implements Runnable {
 
     /** Runs one command line; used by main, by the REPL and by tests. Never throws. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        if (args.length == 0 && dev.jcr.app.repl.ReplCommand.onTerminal()) {
+            return dev.jcr.app.repl.ReplCommand.interactive(err);
+        }
         CommandLine cl = newCommandLine(out, err);
         return cl.execute(args);
     }

@@ -1,0 +1,8 @@
+package dev.jcr.app.top;
+
+/** What a key does on the main screen. */
+public enum Action {
+    UP, DOWN, PAGE_UP, PAGE_DOWN, HOME, END,
+    DETAILS, DUMP, IMAGES, HELP, SEARCH, NEXT_MATCH, FILTER, TREE, SORT_PREVIOUS, SORT_NEXT, SORT_INVERT,
+    SIGNAL, THEME, COMMAND, REFRESH, BACK, QUIT
+}

@@ -1,0 +1,132 @@
+package dev.jcr.app.top.ui;
+
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.gui2.AbstractComponent;
+import com.googlecode.lanterna.gui2.ComponentRenderer;
+import com.googlecode.lanterna.gui2.TextGUIGraphics;
+import dev.jcr.themes.TopStyles;
+import java.util.List;
+
+/**
+ * The bottom line. Shows, by priority: a prompt being typed (search, filter, command), else a message (an
+ * error with its reason, or information) until the next key, else the key hints.
+ */
+public final class StatusLine extends AbstractComponent<StatusLine> {
+
+    /** A key hint: the key as drawn and what it does. */
+    public record Hint(String key, String label) {
+    }
+
+    private List<Hint> hints = List.of();
+    private String message = "";
+    private boolean error;
+    private String promptLabel;
+    private final StringBuilder input = new StringBuilder();
+
+    public void setHints(List<Hint> h) {
+        this.hints = List.copyOf(h);
+        invalidate();
+    }
+
+    public void info(String text) {
+        message = text;
+        error = false;
+        invalidate();
+    }
+
+    public void error(String text) {
+        message = text;
+        error = true;
+        invalidate();
+    }
+
+    public String message() {
+        return message;
+    }
+
+    public boolean isError() {
+        return error && !message.isEmpty();
+    }
+
+    public void clearMessage() {
+        message = "";
+        error = false;
+        invalidate();
+    }
+
+    public void startPrompt(String label, String initial) {
+        promptLabel = label;
+        input.setLength(0);
+        input.append(initial);
+        invalidate();
+    }
+
+    public boolean prompting() {
+        return promptLabel != null;
+    }
+
+    public String input() {
+        return input.toString();
+    }
+
+    public void type(char c) {
+        input.append(c);
+        invalidate();
+    }
+
+    public void backspace() {
+        if (input.length() > 0) {
+            input.setLength(input.length() - 1);
+        }
+        invalidate();
+    }
+
+    /** Ends the prompt and returns what was typed. */
+    public String endPrompt() {
+        promptLabel = null;
+        invalidate();
+        return input.toString();
+    }
+
+    @Override
+    protected ComponentRenderer<StatusLine> createDefaultRenderer() {
+        return new ComponentRenderer<>() {
+            @Override
+            public TerminalSize getPreferredSize(StatusLine c) {
+                return new TerminalSize(40, 1);
+            }
+
+            @Override
+            public void drawComponent(TextGUIGraphics g, StatusLine c) {
+                c.paint(g);
+            }
+        };
+    }
+
+    private void paint(TextGUIGraphics g) {
+        Look look = new Look(getTheme());
+        int w = g.getSize().getColumns();
+        look.apply(g, TopStyles.STATUS);
+        g.fill(' ');
+        if (promptLabel != null) {
+            int col = look.put(g, 0, 0, promptLabel, TopStyles.STATUS_KEY, w);
+            look.put(g, col, 0, " " + input + "_", TopStyles.STATUS, w - col);
+            return;
+        }
+        if (!message.isEmpty()) {
+            String style = error ? TopStyles.STATUS_ERROR : TopStyles.STATUS_INFO;
+            look.apply(g, style);
+            g.fill(' ');
+            look.put(g, 1, 0, message, style, w - 1);
+            return;
+        }
+        int col = 0;
+        for (Hint h : hints) {
+            if (col + h.key().length() + h.label().length() + 3 > w) {
+                break;
+            }
+            col = look.put(g, col, 0, h.key(), TopStyles.STATUS_KEY, w - col);
+            col = look.put(g, col, 0, " " + h.label() + "  ", TopStyles.STATUS, w - col);
+        }
+    }
+}

@@ -1,0 +1,387 @@
+package dev.jcr.app.top;
+
+import static dev.jcr.app.top.VirtualTop.ch;
+import static dev.jcr.app.top.VirtualTop.key;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.googlecode.lanterna.TerminalSize;
+import com.googlecode.lanterna.gui2.TextBox;
+import com.googlecode.lanterna.input.KeyType;
+import dev.jcr.app.top.model.DumpAction;
+import dev.jcr.app.top.model.ImageStore;
+import dev.jcr.app.top.ui.ImageList;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.resource.Analyzer;
+import dev.jcr.resource.Assessment;
+import dev.jcr.resource.ProcessReport;
+import dev.jcr.testing.Fixture;
+import dev.jcr.testing.LiveProcess;
+import dev.jcr.themes.ThemeCatalog;
+import dev.jcr.themes.TopStyles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** jcr-top on Lanterna's virtual terminal over the live system, with a known fixture family in it. */
+class TopScreenTest {
+
+    static LiveProcess family;
+    static long parent;
+    static long child1;
+    static long child2;
+
+    @TempDir
+    Path images;
+
+    @BeforeAll
+    static void startFamily() {
+        family = Fixture.start("top_family");
+        String[] f = family.stdout().strip().split("\\s+");
+        parent = Long.parseLong(f[1]);
+        child1 = Long.parseLong(f[2]);
+        child2 = Long.parseLong(f[3]);
+    }
+
+    @AfterAll
+    static void stopFamily() {
+        family.close();
+        LiveProcess.awaitGone(child1, Duration.ofSeconds(10));
+        LiveProcess.awaitGone(child2, Duration.ofSeconds(10));
+    }
+
+    private VirtualTop top(int cols, int rows) {
+        ImageStore store = VirtualTop.images(images);
+        return new VirtualTop(cols, rows, TopMain.liveSource(store), store, DumpAction.notInThisBuild(), ThemeCatalog.DEFAULT);
+    }
+
+    private VirtualTop filtered(String text) {
+        VirtualTop t = top(140, 30);
+        t.press(ch('\\')).type(text).press(key(KeyType.Enter));
+        return t;
+    }
+
+    @Test
+    void treeShowsTheFixtureFamilyWithItsChildrenIndentedUnderIt() {
+        try (VirtualTop t = filtered("top_family")) {
+            int p = t.rowOf(parent);
+            int a = t.rowOf(child1);
+            int b = t.rowOf(child2);
+            assertTrue(p > 0 && a == p + 1 && b == p + 2, t.text());
+            // children drawn with the theme's tree glyphs, one level deeper than the parent
+            int cmd = t.line(2).indexOf("COMMAND");
+            String parentCmd = t.line(p).substring(cmd);
+            String first = t.line(a).substring(cmd);
+            String last = t.line(b).substring(cmd);
+            int depth = parentCmd.indexOf('/'); // the command is the fixture's absolute path
+            assertEquals("├─", first.substring(depth, depth + 2), t.text());
+            assertEquals("└─", last.substring(depth, depth + 2), t.text());
+            assertTrue(first.substring(depth + 2).startsWith(parentCmd.substring(depth).strip().split(" ")[0]), t.text());
+            // header counts and the filter are shown
+            assertTrue(t.line(1).contains("processes "), t.line(1));
+            assertTrue(t.line(1).contains("filter top_family"), t.line(1));
+            // every row has a C/R cell with a glyph and a word
+            assertTrue(t.line(p).matches(".*[✔▲✖?] (ok|needs option|unsupported|unknown).*"), t.line(p));
+        }
+    }
+
+    @Test
+    void filterKeepsOnlyMatchesAndTheirAncestorsAndEscClearsIt() {
+        try (VirtualTop t = top(140, 30)) {
+            int before = t.app.table().rows().size();
+            t.press(ch('\\')).type(Long.toString(child2)).press(key(KeyType.Enter));
+            assertTrue(t.rowOf(child2) > 0, t.text());
+            assertEquals(-1, t.rowOf(child1), t.text());
+            assertTrue(t.app.table().rows().size() < before);
+            assertTrue(t.app.table().rows().stream().allMatch(r -> r.matched() == (r.process().pid() == child2)));
+            t.press(key(KeyType.Escape));
+            assertEquals("", t.app.view().filter());
+            assertTrue(t.app.table().rows().size() >= before - 5);
+        }
+    }
+
+    @Test
+    void arrowsMoveTheSelectionAndItFollowsThePidAcrossRefreshes() {
+        try (VirtualTop t = filtered("top_family")) {
+            t.app.table().selectPid(parent);
+            t.settle();
+            t.press(key(KeyType.ArrowDown));
+            assertEquals(child1, t.app.table().selected().orElseThrow().pid());
+            int row = t.rowOf(child1);
+            var selectedStyle = t.app.look().style(TopStyles.ROW_SELECTED);
+            assertEquals(selectedStyle.getBackground(), t.cell(0, row).getBackgroundColor());
+            assertNotEquals(selectedStyle.getBackground(), t.cell(0, t.rowOf(parent)).getBackgroundColor());
+            t.refresh();
+            t.refresh();
+            assertEquals(child1, t.app.table().selected().orElseThrow().pid());
+            t.press(key(KeyType.ArrowDown));
+            assertEquals(child2, t.app.table().selected().orElseThrow().pid());
+            t.press(key(KeyType.Home));
+            assertEquals(0, t.app.table().selectedIndex());
+        }
+    }
+
+    @Test
+    void searchJumpsToTheMatchingProcess() {
+        try (VirtualTop t = top(140, 30)) {
+            t.press(ch('/')).type(Long.toString(child2));
+            assertEquals(child2, t.app.table().selected().orElseThrow().pid());
+            assertTrue(t.statusLine().startsWith("Search: " + child2), t.statusLine());
+            t.press(key(KeyType.Enter));
+            assertTrue(t.statusLine().startsWith("F1 Help"), t.statusLine());
+        }
+    }
+
+    @Test
+    void flatViewAndSortingFollowTheKeys() {
+        try (VirtualTop t = top(140, 30)) {
+            t.press(ch('t'));
+            assertFalse(t.app.view().tree());
+            assertTrue(t.line(1).contains("view flat"), t.line(1));
+            t.press(ch('>'));
+            assertEquals("USER", t.app.view().sort().title);
+            assertTrue(t.line(2).contains("USER▲"), t.line(2));
+            t.press(ch('<'), ch('I'));
+            assertTrue(t.app.view().descending());
+            long first = t.app.table().rows().get(0).process().pid();
+            long second = t.app.table().rows().get(1).process().pid();
+            assertTrue(first > second, first + " then " + second);
+        }
+    }
+
+    @Test
+    void dumpDialogRefusesBadDirectoriesAndSaysHonestlyThatTheEngineIsMissing() throws Exception {
+        try (VirtualTop t = filtered("top_family")) {
+            t.app.table().selectPid(parent);
+            t.press(ch('d'));
+            assertTrue(t.active().getTitle().startsWith("Dump " + parent), t.active().getTitle());
+            TextBox dir = t.find(TextBox.class);
+            assertTrue(dir.getText().startsWith(images.toString() + "/top_family"), dir.getText());
+
+            Path file = Files.writeString(images.resolve("a-file"), "x");
+            assertProblem(t, dir, file.toString(), "already exists");
+            assertProblem(t, dir, "relative/dir", "is relative");
+            Path existing = Files.createDirectories(images.resolve("existing"));
+            assertProblem(t, dir, existing.toString(), "already exists");
+            assertProblem(t, dir, file.resolve("sub").toString(), "is not a directory");
+
+            dir.setText(images.resolve("fresh").toString());
+            t.settle();
+            pressDump(t);
+            assertTrue(t.statusLine().contains("dump: the dump engine is not in this build yet"), t.statusLine());
+            assertTrue(t.statusLine().contains("pid " + parent + " left running"), t.statusLine());
+            assertTrue(family.isAlive());
+            assertFalse(Files.exists(images.resolve("fresh")));
+        }
+    }
+
+    private static void assertProblem(VirtualTop t, TextBox dir, String value, String expected) {
+        dir.setText(value);
+        t.settle();
+        pressDump(t);
+        assertTrue(t.text().contains(expected), "for " + value + ":\n" + t.text());
+        assertTrue(t.active().getTitle().startsWith("Dump "), "dialog stays open");
+        t.active().setFocusedInteractable(dir);
+    }
+
+    /** Tab from the directory field past the radio list and the option to the Dump button, then Enter. */
+    private static void pressDump(VirtualTop t) {
+        t.press(key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Enter));
+    }
+
+    @Test
+    void signalIsConfirmedThenSentAndFailureReasonsAppearInTheStatusLine() throws Exception {
+        try (LiveProcess victim = Fixture.start("loop"); VirtualTop t = top(140, 30)) {
+            t.press(ch('\\')).type(Long.toString(victim.pid())).press(key(KeyType.Enter));
+            t.app.table().selectPid(victim.pid());
+            t.press(ch('k'));
+            assertTrue(t.active().getTitle().startsWith("Signal to " + victim.pid()), t.active().getTitle());
+            t.press(key(KeyType.Enter)); // SIGTERM
+            assertTrue(t.active().getTitle().startsWith("Send SIGTERM"), t.active().getTitle());
+            t.press(key(KeyType.Enter)); // focus is on "No"
+            assertTrue(victim.isAlive(), "No must not send");
+            // now the process goes away behind our back: the failure names kill's reason
+            t.press(ch('k'), key(KeyType.Enter));
+            victim.close();
+            t.press(key(KeyType.Tab), key(KeyType.Enter)); // "Send"
+            assertTrue(t.app.status().isError(), t.statusLine());
+            assertTrue(t.statusLine().contains("signal TERM to " + victim.pid() + " failed"), t.statusLine());
+            assertTrue(t.statusLine().toLowerCase().contains("no such process"), t.statusLine());
+        }
+    }
+
+    @Test
+    void signalConfirmedWithSendReachesTheProcess() {
+        try (LiveProcess victim = Fixture.start("loop"); VirtualTop t = top(140, 30)) {
+            t.press(ch('\\')).type(Long.toString(victim.pid())).press(key(KeyType.Enter));
+            t.app.table().selectPid(victim.pid());
+            t.press(ch('k'), key(KeyType.Enter), key(KeyType.Tab), key(KeyType.Enter));
+            assertTrue(t.statusLine().contains("sent SIGTERM to " + victim.pid()), t.statusLine());
+            LiveProcess.awaitGone(victim.pid(), Duration.ofSeconds(10));
+            assertFalse(victim.isAlive());
+        }
+    }
+
+    @Test
+    void detailsShowEveryResourceWithExactlyTheDriversAnswers() {
+        ProcessReport report = new Analyzer(ProcFs.system()).analyze(child1);
+        try (VirtualTop t = new VirtualTop(200, 120, TopMain.liveSource(VirtualTop.images(images)), VirtualTop.images(images),
+                DumpAction.notInThisBuild(), ThemeCatalog.DEFAULT)) {
+            t.press(ch('\\')).type(Long.toString(child1)).press(key(KeyType.Enter));
+            t.app.table().selectPid(child1);
+            // the row's verdict is the analyzer's
+            String word = switch (report.verdict()) {
+                case SUPPORTED -> "ok";
+                case NEEDS_OPTION -> "needs option";
+                case UNSUPPORTED -> "unsupported";
+            };
+            assertTrue(t.line(t.rowOf(child1)).contains(" " + word + " "), t.line(t.rowOf(child1)));
+            t.press(key(KeyType.Enter));
+            assertTrue(t.active().getTitle().startsWith("Details of " + child1), t.active().getTitle());
+            String screen = t.text();
+            assertTrue(screen.contains("Threads (1)"), screen);
+            assertTrue(screen.contains("Memory ("), screen);
+            assertTrue(screen.contains("Process ("), screen);
+            for (Assessment a : report.assessments()) {
+                assertTrue(screen.contains(a.resource()), "missing " + a.resource() + "\n" + screen);
+                if (!a.reason().isEmpty() && a.reason().length() < 150) {
+                    assertTrue(screen.contains(a.reason()), "missing reason " + a.reason() + "\n" + screen);
+                }
+            }
+            t.press(key(KeyType.Escape));
+            assertEquals("jcr-top", t.active().getTitle());
+        }
+    }
+
+    @Test
+    void detailsOfAVanishedProcessSayWhyInTheStatusLine() {
+        try (LiveProcess victim = Fixture.start("loop"); VirtualTop t = top(140, 30)) {
+            t.press(ch('\\')).type(Long.toString(victim.pid())).press(key(KeyType.Enter));
+            t.app.table().selectPid(victim.pid());
+            victim.close();
+            t.press(key(KeyType.Enter));
+            assertEquals("jcr-top", t.active().getTitle());
+            assertTrue(t.app.status().isError(), t.statusLine());
+            assertTrue(t.statusLine().startsWith("details of " + victim.pid() + ": "), t.statusLine());
+            assertFalse(t.statusLine().contains("internal error"), t.statusLine());
+        }
+    }
+
+    @Test
+    void commandLineRunsJcrCommandsAndShowsTheirOutput() {
+        try (VirtualTop t = top(140, 30)) {
+            t.press(ch(':')).type("--version").press(key(KeyType.Enter));
+            assertEquals("Command", t.active().getTitle());
+            assertTrue(t.text().contains("$ jcr --version"), t.text());
+            assertTrue(t.text().contains("jcr 0.1.0"), t.text());
+            assertTrue(t.text().contains("exit 0"), t.text());
+            t.press(key(KeyType.Escape));
+            t.press(ch(':')).type("no-such-command").press(key(KeyType.Enter));
+            assertTrue(t.text().contains("exit 2"), t.text());
+        }
+    }
+
+    @Test
+    void themeKeyCyclesThroughTheBundledThemesAndRecolours() {
+        try (VirtualTop t = top(140, 30)) {
+            var darkHeader = t.cell(0, 0).getBackgroundColor();
+            t.press(ch('T'));
+            assertEquals("light", t.app.theme().name());
+            assertTrue(t.line(1).contains("theme light"), t.line(1));
+            assertEquals(t.app.look().style(TopStyles.HEADER).getBackground(), t.cell(0, 0).getBackgroundColor());
+            assertNotEquals(darkHeader, t.cell(0, 0).getBackgroundColor());
+            t.press(ch('T'));
+            assertEquals("mono", t.app.theme().name());
+            t.press(ch('T'));
+            assertEquals("dark", t.app.theme().name());
+        }
+    }
+
+    @Test
+    void resizeRedrawsAtTheNewSizeKeepingTheSelectionVisible() {
+        try (VirtualTop t = top(140, 40)) {
+            t.press(key(KeyType.End));
+            int last = t.app.table().rows().size() - 1;
+            t.terminal.setTerminalSize(new TerminalSize(90, 15));
+            t.settle();
+            assertEquals(15, t.lines().size());
+            assertEquals(last, t.app.table().selectedIndex());
+            long pid = t.app.table().selected().orElseThrow().pid();
+            assertTrue(t.rowOf(pid) > 0 && t.rowOf(pid) < 14, t.text());
+            assertTrue(t.statusLine().startsWith("F1 Help"), t.statusLine());
+        }
+    }
+
+    @Test
+    void imagesBrowserListsImageDirectoriesAndExplainsWhatIsMissing() throws Exception {
+        Path dump = Files.createDirectories(images.resolve("loop-42-20260101-120000"));
+        Files.write(dump.resolve("pstree.img"), new byte[] {1, 2, 3});
+        Files.write(dump.resolve("core-42.img"), new byte[100]);
+        Files.createDirectories(images.resolve("not-an-image"));
+        try (VirtualTop t = top(140, 30)) {
+            assertTrue(t.line(1).contains("images 1"), t.line(1));
+            t.press(ch('i'));
+            assertTrue(t.text().contains(dump.toString()), t.text());
+            assertFalse(t.text().contains("not-an-image"), t.text());
+            t.press(key(KeyType.Enter));
+            assertTrue(t.text().contains("core-42.img"), t.text());
+            t.press(key(KeyType.Escape), ch('D'));
+            assertTrue(t.statusLine().contains("mark exactly two images"), t.statusLine());
+            t.press(key(KeyType.Escape));
+            assertEquals("jcr-top", t.active().getTitle());
+        }
+    }
+
+    @Test
+    void imagesBrowserReadsTheProcessesOfARealCriuDump() throws Exception {
+        Path vector = dev.jcr.image.Vectors.root().resolve("pipetree");
+        Path copy = Files.createDirectories(images.resolve("pipetree"));
+        try (var files = Files.list(vector)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Path broken = Files.createDirectories(images.resolve("broken"));
+        Files.write(broken.resolve("pstree.img"), new byte[] {1, 2, 3});
+        try (VirtualTop t = top(160, 40)) {
+            t.press(ch('i'));
+            String pipetree = t.lines().stream().filter(l -> l.contains(copy.toString())).findFirst().orElseThrow();
+            // crit decode pipetree/pstree.img has 2 entries
+            assertTrue(pipetree.matches(".*\\s2\\s+" + java.util.regex.Pattern.quote(copy.toString()) + ".*"), pipetree);
+            String bad = t.lines().stream().filter(l -> l.contains(broken.toString())).findFirst().orElseThrow();
+            assertTrue(bad.matches(".*\\s-\\s+" + java.util.regex.Pattern.quote(broken.toString()) + ".*"), bad);
+            while (!t.text().contains("> " + copy) && t.app.gui().getActiveWindow().getTitle().startsWith("Images")) {
+                ImageList list = t.find(ImageList.class);
+                if (list.selected().orElseThrow().dir().equals(copy)) {
+                    break;
+                }
+                t.press(key(KeyType.ArrowDown));
+            }
+            t.press(key(KeyType.Enter));
+            assertTrue(t.text().contains("Processes (2)"), t.text());
+            assertTrue(t.text().contains("pstree.img"), t.text());
+        }
+    }
+
+    @Test
+    void helpListsEveryKey() {
+        try (VirtualTop t = top(140, 45)) {
+            t.press(key(KeyType.F1));
+            for (KeyBindings.Binding b : KeyBindings.ALL) {
+                if (!b.keys().isEmpty()) {
+                    assertTrue(t.text().contains(b.keys()), b.keys());
+                }
+            }
+            t.press(ch('q'));
+            assertTrue(t.app.running(), "q closes help, not the application");
+            t.press(ch('q'));
+            assertFalse(t.app.running());
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package dev.jcr.proc;
+
+import java.util.List;
+
+/**
+ * What jcr learned about one open fd beyond its kind, from fdinfo, stat and the net tables. One
+ * record per family of kinds, so a driver can pattern-match on exactly the facts it needs.
+ */
+public sealed interface FdDetail {
+
+    /** Nothing more is known (io_uring, perf_event, userfaultfd, bpf …). */
+    record None() implements FdDetail {
+    }
+
+    /** A file with a path: regular, directory, deleted, FIFO, memfd. Size from stat through the fd. */
+    record File(PathLink path, long size) implements FdDetail {
+    }
+
+    /** A pipe; two fds with the same inode are the two ends (or copies) of one pipe. */
+    record Pipe(long inode) implements FdDetail {
+    }
+
+    /** A character or block device, with its /dev name when jcr knows it (else the link path). */
+    record Device(int major, int minor, String name) implements FdDetail {
+    }
+
+    /** A socket found in the net tables. */
+    record Socket(SocketInfo socket) implements FdDetail {
+    }
+
+    /** An eventfd: its counter and whether it was created with EFD_SEMAPHORE. */
+    record Eventfd(long count, boolean semaphore) implements FdDetail {
+    }
+
+    /** An epoll instance and the fds it watches. */
+    record Epoll(List<EpollTarget> targets) implements FdDetail {
+        public Epoll {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    /** One watched fd of an epoll instance (fdinfo "tfd: … events: … data: …"). */
+    record EpollTarget(int fd, int events, long data) {
+    }
+
+    /** An inotify instance and its watches. */
+    record Inotify(List<InotifyWatch> watches) implements FdDetail {
+        public Inotify {
+            watches = List.copyOf(watches);
+        }
+    }
+
+    /**
+     * One inotify watch: the watched inode and device (the kernel gives no path; it gives a file
+     * handle, which would need open_by_handle_at to turn into a name).
+     */
+    record InotifyWatch(int wd, long inode, int devMajor, int devMinor, long mask) {
+    }
+
+    /** A fanotify group and its marks (inode and mount marks). */
+    record Fanotify(long flags, List<FanotifyMark> marks) implements FdDetail {
+        public Fanotify {
+            marks = List.copyOf(marks);
+        }
+    }
+
+    /** One fanotify mark; inode == -1 for a mount mark (then mntId is set). */
+    record FanotifyMark(long inode, int mntId, long mask) {
+    }
+
+    /** A signalfd and the signals it accepts. */
+    record Signalfd(long sigmask) implements FdDetail {
+    }
+
+    /** A timerfd: clock, expirations not yet read, remaining time and period. */
+    record Timerfd(int clockId, long ticks, long valueNanos, long intervalNanos) implements FdDetail {
+    }
+
+    /** A pidfd and the process it refers to (-1 when that process is gone). */
+    record Pidfd(long pid) implements FdDetail {
+    }
+
+    /** Another anon_inode file; NAME is what follows "anon_inode:". */
+    record AnonInode(String name) implements FdDetail {
+    }
+}

@@ -1,0 +1,453 @@
+package dev.jcr.proc;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Reads /proc under an injectable root ({@code /proc} in production, a fixture tree in tests). The
+ * methods here only touch the file system; parsing is done by the pure parsers of this package.
+ *
+ * <p>Errors: a process that does not exist or vanishes while being read raises
+ * {@link ProcessGoneException}; a denied read raises {@link ProcAccessException}; a file that does not
+ * have the documented shape raises {@link ProcParseException} naming path and line.
+ */
+public final class ProcFs {
+
+    private static final ProcFs SYSTEM = new ProcFs(Path.of("/proc"));
+
+    private final Path root;
+
+    public ProcFs(Path root) {
+        this.root = root;
+    }
+
+    /** The real /proc of this machine. */
+    public static ProcFs system() {
+        return SYSTEM;
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The directory /proc/PID. */
+    public Path dir(long pid) {
+        return root.resolve(Long.toString(pid));
+    }
+
+    public boolean exists(long pid) {
+        return Files.isDirectory(dir(pid));
+    }
+
+    /** The pid of the process reading this /proc (the target of the "self" link). */
+    public long selfPid() {
+        Path self = root.resolve("self");
+        try {
+            return Long.parseLong(Files.readSymbolicLink(self).toString());
+        } catch (IOException | NumberFormatException e) {
+            throw new ProcParseException(self.toString(), 0, "'self' is not a link to a pid: " + e.getMessage());
+        }
+    }
+
+    /** All process ids (numeric entries of the root), ascending. */
+    public List<Long> pids() {
+        long[] buf = new long[256];
+        int n = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(root)) {
+            for (Path p : ds) {
+                String name = p.getFileName().toString();
+                if (!name.isEmpty() && Character.isDigit(name.charAt(0))) {
+                    long pid = parsePid(name);
+                    if (pid > 0) {
+                        if (n == buf.length) {
+                            buf = Arrays.copyOf(buf, n * 2);
+                        }
+                        buf[n++] = pid;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new ProcIoException(root.toString(), e);
+        }
+        Arrays.sort(buf, 0, n);
+        List<Long> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(buf[i]);
+        }
+        return out;
+    }
+
+    /** The process PID: stat, status, cmdline and namespaces. */
+    public ProcessInfo process(long pid) {
+        Path dir = dir(pid);
+        StatParser.Stat stat = StatParser.parse(dir.resolve("stat").toString(), read(pid, dir.resolve("stat")));
+        Path statusPath = dir.resolve("status");
+        StatusParser.Status st = StatusParser.parse(statusPath.toString(), read(pid, statusPath));
+        List<String> cmdline = splitNul(read(pid, dir.resolve("cmdline")));
+        Namespaces ns = namespaces(pid);
+        boolean kthread = st.kthread() != null ? st.kthread() : stat.kernelThreadFlag();
+        return new ProcessInfo(pid, stat.ppid(), stat.pgid(), stat.sid(), ProcessState.ofCode(stat.state()),
+                stat.comm(), cmdline, st.uids(), st.gids(), stat.threads(), st.vmRssKb() * 1024,
+                st.vmSizeKb() * 1024, stat.startTimeTicks(), stat.ttyNr(), st.tracerPid(),
+                SeccompMode.ofCode(st.seccomp()), kthread, st.capEffective(), st.signals(), ns);
+    }
+
+    /**
+     * The namespace inodes of PID. Types this kernel lacks, and all of them when jcr may not see
+     * them (a process more privileged than jcr), are left out.
+     */
+    public Namespaces namespaces(long pid) {
+        Map<NamespaceType, Long> m = new EnumMap<>(NamespaceType.class);
+        Path nsDir = dir(pid).resolve("ns");
+        for (NamespaceType t : NamespaceType.values()) {
+            Path link = nsDir.resolve(t.file());
+            String text;
+            try {
+                text = Files.readSymbolicLink(link).toString();
+            } catch (NoSuchFileException e) {
+                if (!exists(pid)) {
+                    throw new ProcessGoneException(pid, link.toString());
+                }
+                // a zombie has no namespaces left, and old kernels lack some types
+                continue;
+            } catch (AccessDeniedException e) {
+                // a more privileged process hides its namespaces (ptrace access check): unknown
+                continue;
+            } catch (IOException e) {
+                throw failure(pid, link, e);
+            }
+            long inode = FdClassifier.bracketInode(text);
+            if (inode < 0) {
+                throw new ProcParseException(link.toString(), 0, "link '" + text + "' is not TYPE:[INODE]");
+            }
+            m.put(t, inode);
+        }
+        return new Namespaces(m);
+    }
+
+    /** The memory mappings of PID (empty for kernel threads and zombies). */
+    public List<Vma> maps(long pid) {
+        Path p = dir(pid).resolve("maps");
+        return MapsParser.parse(p.toString(), read(pid, p));
+    }
+
+    /** The threads of PID, by ascending tid. A thread that exits while being read is left out. */
+    public List<ThreadInfo> threads(long pid) {
+        Path taskDir = dir(pid).resolve("task");
+        List<ThreadInfo> out = new ArrayList<>();
+        for (long tid : numericEntries(pid, taskDir)) {
+            Path p = taskDir.resolve(Long.toString(tid)).resolve("status");
+            String text;
+            try {
+                text = readText(p);
+            } catch (NoSuchFileException e) {
+                continue;
+            } catch (IOException e) {
+                if (isEsrch(e)) {
+                    continue;
+                }
+                throw failure(pid, p, e);
+            }
+            StatusParser.Status st = StatusParser.parse(p.toString(), text);
+            out.add(new ThreadInfo(tid, st.name(), ProcessState.ofCode(st.state()), st.signals().pending(),
+                    st.signals().blocked()));
+        }
+        if (out.isEmpty()) {
+            throw new ProcessGoneException(pid, taskDir.toString());
+        }
+        return out;
+    }
+
+    /** The working directory of PID; empty for zombies. */
+    public Optional<PathLink> cwd(long pid) {
+        return link(pid, "cwd");
+    }
+
+    /** The root directory of PID (not "/" after chroot); empty for zombies. */
+    public Optional<PathLink> rootDir(long pid) {
+        return link(pid, "root");
+    }
+
+    /** The executable of PID; empty for kernel threads and zombies. */
+    public Optional<PathLink> exe(long pid) {
+        return link(pid, "exe");
+    }
+
+    /** The resource limits of PID. */
+    public List<Rlimit> limits(long pid) {
+        Path p = dir(pid).resolve("limits");
+        return LimitsParser.parse(p.toString(), read(pid, p));
+    }
+
+    /**
+     * The sockets of PID's network namespace, read through /proc/PID/net. Tables missing from the
+     * kernel (no IPv6, no packet sockets) are skipped.
+     */
+    public SocketTable sockets(long pid) {
+        Map<Long, SocketInfo> m = new HashMap<>();
+        Path net = dir(pid).resolve("net");
+        table(pid, net.resolve("unix"), t -> NetParser.parseUnix(net.resolve("unix").toString(), t, m));
+        inet(pid, net, "tcp", FdKind.TCP, false, m);
+        inet(pid, net, "tcp6", FdKind.TCP, true, m);
+        inet(pid, net, "udp", FdKind.UDP, false, m);
+        inet(pid, net, "udp6", FdKind.UDP, true, m);
+        inet(pid, net, "udplite", FdKind.UDP, false, m);
+        inet(pid, net, "udplite6", FdKind.UDP, true, m);
+        inet(pid, net, "raw", FdKind.RAW_SOCKET, false, m);
+        inet(pid, net, "raw6", FdKind.RAW_SOCKET, true, m);
+        table(pid, net.resolve("netlink"), t -> NetParser.parseNetlink(net.resolve("netlink").toString(), t, m));
+        table(pid, net.resolve("packet"), t -> NetParser.parsePacket(net.resolve("packet").toString(), t, m));
+        return new SocketTable(namespaces(pid).inode(NamespaceType.NET), m);
+    }
+
+    private void inet(long pid, Path net, String name, FdKind kind, boolean v6, Map<Long, SocketInfo> m) {
+        Path p = net.resolve(name);
+        table(pid, p, t -> NetParser.parseInet(p.toString(), t, kind, v6, m));
+    }
+
+    private void table(long pid, Path p, java.util.function.Consumer<String> parse) {
+        String text;
+        try {
+            text = readText(p);
+        } catch (NoSuchFileException e) {
+            if (!exists(pid)) {
+                throw new ProcessGoneException(pid, p.toString());
+            }
+            return;
+        } catch (IOException e) {
+            throw failure(pid, p, e);
+        }
+        parse.accept(text);
+    }
+
+    /** The open fds of PID, reading the socket tables of its network namespace first. */
+    public List<OpenFd> fds(long pid) {
+        return fds(pid, sockets(pid));
+    }
+
+    /**
+     * The open fds of PID, by ascending number, classifying sockets with SOCKETS (the table of PID's
+     * network namespace, so a tree-wide scan can read it once). An fd closed while being read is left
+     * out: it is no longer part of the process.
+     */
+    public List<OpenFd> fds(long pid, SocketTable sockets) {
+        Path fdDir = dir(pid).resolve("fd");
+        Path infoDir = dir(pid).resolve("fdinfo");
+        List<OpenFd> out = new ArrayList<>();
+        boolean vanished = false;
+        for (long n : numericEntries(pid, fdDir)) {
+            String name = Long.toString(n);
+            Path linkPath = fdDir.resolve(name);
+            Path infoPath = infoDir.resolve(name);
+            String link;
+            FdInfoParser.FdInfo info;
+            try {
+                link = Files.readSymbolicLink(linkPath).toString();
+                info = FdInfoParser.parse(infoPath.toString(),
+                        readText(infoPath));
+            } catch (NoSuchFileException e) {
+                vanished = true;
+                continue;
+            } catch (IOException e) {
+                if (isEsrch(e)) {
+                    vanished = true;
+                    break;
+                }
+                throw failure(pid, linkPath, e);
+            }
+            FdKind kind;
+            FdDetail detail;
+            if (FdClassifier.isPath(link)) {
+                PathLink pl = PathLink.parse(link);
+                Map<String, Object> attrs;
+                try {
+                    attrs = Files.readAttributes(linkPath, "unix:mode,rdev,size");
+                } catch (NoSuchFileException e) {
+                    vanished = true;
+                    continue;
+                } catch (IOException e) {
+                    throw failure(pid, linkPath, e);
+                }
+                int mode = (Integer) attrs.get("mode");
+                long rdev = (Long) attrs.get("rdev");
+                kind = FdClassifier.classifyPath(pl, mode, rdev);
+                detail = switch (kind) {
+                    case CHAR_DEVICE, BLOCK_DEVICE, TTY, PTY_MASTER, PTY_SLAVE -> {
+                        int major = Devices.major(rdev);
+                        int minor = Devices.minor(rdev);
+                        String known = kind == FdKind.BLOCK_DEVICE ? null : Devices.charDeviceName(major, minor);
+                        yield new FdDetail.Device(major, minor, known != null ? known : pl.path());
+                    }
+                    default -> new FdDetail.File(pl, (Long) attrs.get("size"));
+                };
+            } else {
+                kind = FdClassifier.classifyPseudo(link, sockets);
+                detail = switch (kind) {
+                    case PIPE -> new FdDetail.Pipe(FdClassifier.bracketInode(link));
+                    case UNIX_STREAM, UNIX_DGRAM, UNIX_SEQPACKET, TCP, UDP, RAW_SOCKET, NETLINK, PACKET ->
+                            new FdDetail.Socket(sockets.get(FdClassifier.bracketInode(link)));
+                    case OTHER_ANON_INODE -> new FdDetail.AnonInode(FdClassifier.anonName(link));
+                    default -> FdInfoParser.detail(infoPath.toString(), kind, info);
+                };
+            }
+            out.add(new OpenFd((int) n, link, kind, info.flags(), info.position(), info.mntId(), info.inode(), detail));
+        }
+        // An fd that vanished is either closed (fine: not in the snapshot) or the process exited
+        // (then its fd table is being torn down and the list is not a real snapshot).
+        if (vanished && !alive(pid)) {
+            throw new ProcessGoneException(pid, fdDir.toString());
+        }
+        return out;
+    }
+
+    /** True if PID exists and is neither a zombie nor dead. */
+    public boolean alive(long pid) {
+        Path p = dir(pid).resolve("stat");
+        try {
+            char state = StatParser.parse(p.toString(), readText(p)).state();
+            return state != 'Z' && state != 'X' && state != 'x';
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private Optional<PathLink> link(long pid, String name) {
+        Path p = dir(pid).resolve(name);
+        try {
+            return Optional.of(PathLink.parse(Files.readSymbolicLink(p).toString()));
+        } catch (NoSuchFileException e) {
+            if (!exists(pid)) {
+                throw new ProcessGoneException(pid, p.toString());
+            }
+            return Optional.empty();
+        } catch (IOException e) {
+            throw failure(pid, p, e);
+        }
+    }
+
+    /** Numeric entries of DIR (fd, task), ascending. */
+    private long[] numericEntries(long pid, Path dir) {
+        long[] buf = new long[16];
+        int n = 0;
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                long v = parsePid(p.getFileName().toString());
+                if (v >= 0) {
+                    if (n == buf.length) {
+                        buf = Arrays.copyOf(buf, n * 2);
+                    }
+                    buf[n++] = v;
+                }
+            }
+        } catch (IOException e) {
+            throw failure(pid, dir, e);
+        }
+        long[] out = Arrays.copyOf(buf, n);
+        Arrays.sort(out);
+        return out;
+    }
+
+    /** Reads a whole /proc file of PID, mapping errors to typed exceptions. */
+    public String read(long pid, Path p) {
+        try {
+            return readText(p);
+        } catch (IOException e) {
+            throw failure(pid, p, e);
+        }
+    }
+
+    // /proc files report size 0, so Files.readAllBytes stats, guesses and grows a fresh buffer every
+    // time; one reused buffer per thread halves the cost of a tree scan.
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[16384]);
+
+    static String readText(Path p) throws IOException {
+        byte[] buf = BUFFER.get();
+        int n = 0;
+        try (java.io.FileInputStream in = new java.io.FileInputStream(p.toFile())) {
+            int r;
+            while ((r = in.read(buf, n, buf.length - n)) > 0) {
+                n += r;
+                if (n == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                    BUFFER.set(buf);
+                }
+            }
+        } catch (java.io.FileNotFoundException e) {
+            throw translate(p, e);
+        }
+        return new String(buf, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** FileInputStream reports every open failure as FileNotFoundException; recover the errno kind. */
+    private static IOException translate(Path p, java.io.FileNotFoundException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.endsWith("(Permission denied)")) {
+            return new AccessDeniedException(p.toString());
+        }
+        if (m.endsWith("(No such process)")) {
+            return new FileSystemException(p.toString(), null, "No such process");
+        }
+        if (m.endsWith("(No such file or directory)")) {
+            return new NoSuchFileException(p.toString());
+        }
+        return e;
+    }
+
+    private RuntimeException failure(long pid, Path p, IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return new ProcAccessException(pid, p.toString());
+        }
+        if (e instanceof NoSuchFileException || isEsrch(e)) {
+            return new ProcessGoneException(pid, p.toString());
+        }
+        return new ProcIoException(p.toString(), e);
+    }
+
+    /** ESRCH ("No such process") reaches Java as a plain FileSystemException. */
+    private static boolean isEsrch(IOException e) {
+        return e instanceof FileSystemException fse && "No such process".equals(fse.getReason());
+    }
+
+    private static long parsePid(String s) {
+        long v = 0;
+        if (s.isEmpty() || s.length() > 18) {
+            return -1;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            v = v * 10 + (c - '0');
+        }
+        return v;
+    }
+
+    static List<String> splitNul(String s) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) == '\0') {
+                out.add(s.substring(start, i));
+                start = i + 1;
+            }
+        }
+        if (start < s.length()) {
+            out.add(s.substring(start));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.jcr.resource;
+
+import dev.jcr.proc.NamespaceType;
+import dev.jcr.proc.OpenFd;
+import dev.jcr.proc.ProcAccessException;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.proc.ProcessGoneException;
+import dev.jcr.proc.ProcessInfo;
+import dev.jcr.proc.ProcessTree;
+import dev.jcr.proc.SocketTable;
+import dev.jcr.proc.ThreadInfo;
+import dev.jcr.proc.Vma;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+/**
+ * Asks the drivers about every resource of a process and collects all the answers: process-level
+ * blockers, each fd, each memory area, each thread, the signal state. A resource whose kind has no
+ * driver is unsupported, and its reason says what it is.
+ */
+public final class Analyzer {
+
+    private final ProcFs fs;
+    private final DriverTable drivers;
+    private final ProcessChecks processChecks;
+
+    public Analyzer(ProcFs fs) {
+        this(fs, DriverTable.standard(), Self.of(fs));
+    }
+
+    public Analyzer(ProcFs fs, DriverTable drivers, Self self) {
+        this.fs = fs;
+        this.drivers = drivers;
+        this.processChecks = new ProcessChecks(self);
+    }
+
+    public DriverTable drivers() {
+        return drivers;
+    }
+
+    /**
+     * Analyzes PID. Throws {@link ProcessGoneException} if it does not exist (or exits meanwhile) and
+     * {@link ProcAccessException} if jcr may not read its fds or memory map.
+     */
+    public ProcessReport analyze(long pid) {
+        ProcessInfo p = fs.process(pid);
+        return analyze(p, null, new HashMap<>());
+    }
+
+    /**
+     * Analyzes every process of TREE. Processes that exited meanwhile are left out; one that jcr may
+     * not read gets a report whose only assessment says so.
+     */
+    public Map<Long, ProcessReport> analyzeAll(ProcessTree tree) {
+        Map<Long, SocketTable> socketCache = new ConcurrentHashMap<>();
+        List<ProcessInfo> all = tree.all();
+        ProcessReport[] reports = new ProcessReport[all.size()];
+        // independent /proc reads per process: run them on all cores, keep pid order in the result
+        IntStream.range(0, reports.length).parallel().forEach(i -> {
+            ProcessInfo p = all.get(i);
+            try {
+                reports[i] = analyze(p, tree, socketCache);
+            } catch (ProcessGoneException e) {
+                // exited during the scan: no longer part of the machine
+            } catch (ProcAccessException e) {
+                reports[i] = ProcessReport.of(p.pid(), p.comm(), List.of(Assessment.unsupported("process",
+                        ResourceKind.PROCESS, "cannot read " + e.path() + ": permission denied (run jcr as root)")));
+            }
+        });
+        Map<Long, ProcessReport> out = new LinkedHashMap<>();
+        for (ProcessReport r : reports) {
+            if (r != null) {
+                out.put(r.pid(), r);
+            }
+        }
+        return out;
+    }
+
+    private ProcessReport analyze(ProcessInfo p, ProcessTree tree, Map<Long, SocketTable> socketCache) {
+        long pid = p.pid();
+        List<Assessment> out = new ArrayList<>(processChecks.assess(p, optional(() -> fs.cwd(pid)),
+                optional(() -> fs.rootDir(pid)), other -> commOf(tree, other)));
+        if (p.kernelThread() || p.isZombie()) {
+            return ProcessReport.of(pid, p.comm(), out);
+        }
+        long netNs = p.namespaces().inode(NamespaceType.NET);
+        // one socket table per network namespace (unknown namespace: read for this process only)
+        SocketTable sockets = netNs < 0 ? fs.sockets(pid) : socketCache.computeIfAbsent(netNs, k -> fs.sockets(pid));
+        for (OpenFd fd : fs.fds(pid, sockets)) {
+            out.add(assessFd(fd));
+        }
+        ResourceDriver<Vma> mem = drivers.get(ResourceKind.MEMORY_MAPPING, Vma.class).orElse(null);
+        for (Vma v : fs.maps(pid)) {
+            out.add(mem != null ? mem.assess(v) : Assessment.unsupported("vma " + v.range(),
+                    ResourceKind.MEMORY_MAPPING, "memory mappings: not supported yet"));
+        }
+        ResourceDriver<ThreadInfo> thr = drivers.get(ResourceKind.THREAD, ThreadInfo.class).orElse(null);
+        for (ThreadInfo t : fs.threads(pid)) {
+            out.add(thr != null ? thr.assess(t) : Assessment.unsupported("thread " + t.tid(), ResourceKind.THREAD,
+                    "threads: not supported yet"));
+        }
+        Optional<ResourceDriver<ProcessInfo>> sig = drivers.get(ResourceKind.SIGNAL_STATE, ProcessInfo.class);
+        out.add(sig.isPresent() ? sig.get().assess(p) : Assessment.unsupported("signals", ResourceKind.SIGNAL_STATE,
+                "signal state: not supported yet"));
+        return ProcessReport.of(pid, p.comm(), out);
+    }
+
+    /** The driver's answer for FD, or "not supported yet" with a description when its kind has none. */
+    public Assessment assessFd(OpenFd fd) {
+        ResourceKind kind = ResourceKind.of(fd.kind());
+        return drivers.get(kind, OpenFd.class)
+                .map(d -> d.assess(fd))
+                .orElseGet(() -> Assessment.unsupported(fd.label(), kind,
+                        FdDescriber.describe(fd) + ": not supported yet"));
+    }
+
+    private String commOf(ProcessTree tree, long pid) {
+        if (tree != null) {
+            return tree.get(pid).map(ProcessInfo::comm).orElse(null);
+        }
+        try {
+            return fs.process(pid).comm();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static <T> Optional<T> optional(java.util.function.Supplier<Optional<T>> s) {
+        return s.get();
+    }
+}

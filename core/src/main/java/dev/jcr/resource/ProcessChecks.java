@@ -1,0 +1,94 @@
+package dev.jcr.resource;
+
+import dev.jcr.proc.NamespaceType;
+import dev.jcr.proc.PathLink;
+import dev.jcr.proc.ProcessInfo;
+import dev.jcr.proc.SeccompMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongFunction;
+
+/**
+ * Blockers that belong to a process as a whole rather than to one of its resources. The process is
+ * judged as the root of a dump (a dump takes a process with all its descendants).
+ */
+public final class ProcessChecks {
+
+    private final Self self;
+
+    public ProcessChecks(Self self) {
+        this.self = self;
+    }
+
+    /**
+     * Every process-level blocker of P, collected. COMM_OF names other processes (the tracer) for the
+     * messages; CWD and ROOT are P's directories (empty when unknown).
+     */
+    public List<Assessment> assess(ProcessInfo p, Optional<PathLink> cwd, Optional<PathLink> root,
+            LongFunction<String> commOf) {
+        List<Assessment> out = new ArrayList<>();
+        ResourceKind k = ResourceKind.PROCESS;
+        if (p.pid() == self.pid()) {
+            out.add(Assessment.unsupported("process", k, "this is jcr itself"));
+        }
+        if (p.kernelThread()) {
+            out.add(Assessment.unsupported("process", k, "kernel thread: lives in the kernel, nothing to checkpoint"));
+            return out;
+        }
+        if (p.isZombie()) {
+            out.add(Assessment.unsupported("process", k, "zombie: has exited and waits for its parent to reap it"));
+            return out;
+        }
+        if (p.isTraced()) {
+            String tracer = commOf.apply(p.tracerPid());
+            out.add(Assessment.unsupported("process", k, "already traced by pid " + p.tracerPid()
+                    + (tracer == null ? "" : " (" + tracer + ")") + ": a process can have only one tracer"));
+        }
+        if (p.namespaces().inode(NamespaceType.PID) < 0) {
+            out.add(Assessment.unsupported("process", k, "jcr may not inspect its namespaces (permission denied):"
+                    + " it is more privileged than jcr"));
+        } else if (p.namespaces().inode(NamespaceType.PID) != self.namespaces().inode(NamespaceType.PID)) {
+            out.add(Assessment.unsupported("process", k, "in another PID namespace than jcr: not supported yet"));
+        }
+        for (NamespaceType t : p.namespaces().differingFrom(self.namespaces())) {
+            if (t != NamespaceType.PID) {
+                out.add(Assessment.unsupported("process", k, "in another " + t.file()
+                        + " namespace than jcr: not supported yet"));
+            }
+        }
+        if (p.uids().real() != self.euid() && p.uids().effective() != self.euid()
+                && !self.hasCapability(Self.CAP_SYS_PTRACE)) {
+            out.add(Assessment.unsupported("process", k, "owned by uid " + p.uids().real()
+                    + ", and jcr (uid " + self.euid() + ") lacks CAP_SYS_PTRACE: run jcr as root"));
+        }
+        if (p.seccomp() == SeccompMode.STRICT) {
+            out.add(Assessment.unsupported("process", k, "seccomp strict mode: not supported"));
+        } else if (p.seccomp() == SeccompMode.FILTER) {
+            out.add(Assessment.unsupported("process", k, "seccomp filters: not supported yet"));
+        }
+        cwd.ifPresent(c -> {
+            if (c.deleted()) {
+                out.add(Assessment.unsupported("cwd", k, "working directory " + c.path() + " was removed: not supported yet"));
+            }
+        });
+        root.ifPresent(r -> {
+            if (!r.path().equals("/")) {
+                out.add(Assessment.unsupported("root", k, "chrooted to " + r.path() + ": not supported yet"));
+            }
+        });
+        // The session and process group leaders are not part of a dump rooted here; restore can only
+        // put the process back into the restoring shell's session.
+        if (p.sid() != p.pid()) {
+            out.add(Assessment.needsOption("session", k, "session leader " + p.sid()
+                    + " is outside the dumped tree", Options.SHELL_JOB));
+        } else if (p.pgid() != p.pid()) {
+            out.add(Assessment.needsOption("process group", k, "process group leader " + p.pgid()
+                    + " is outside the dumped tree", Options.SHELL_JOB));
+        }
+        if (p.ttyNr() != 0) {
+            out.add(Assessment.needsOption("terminal", k, "controlling terminal " + p.ttyName(), Options.SHELL_JOB));
+        }
+        return out;
+    }
+}

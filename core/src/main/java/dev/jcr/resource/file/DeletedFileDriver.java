@@ -1,0 +1,73 @@
+package dev.jcr.resource.file;
+
+import dev.jcr.image.proto.FdTypes;
+import dev.jcr.image.proto.GhostFileEntry;
+import dev.jcr.resource.DumpContext;
+import dev.jcr.resource.FileEntries;
+import dev.jcr.resource.NotDumpableException;
+import dev.jcr.proc.FdDetail;
+import dev.jcr.proc.OpenFd;
+import dev.jcr.resource.Assessment;
+import dev.jcr.resource.FdDescriber;
+import dev.jcr.resource.ResourceDriver;
+import dev.jcr.resource.ResourceKind;
+import dev.jcr.resource.Support;
+import dev.jcr.resource.Verdict;
+
+/**
+ * Regular files unlinked while open. The dump copies their content into the images (a "ghost
+ * file", as CRIU calls it) and restore recreates and unlinks a file with that content. The copy
+ * costs image space, so it is limited; bigger files are refused with their size.
+ */
+public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
+
+    private final long limitBytes;
+
+    public DeletedFileDriver(long limitBytes) {
+        this.limitBytes = limitBytes;
+    }
+
+    @Override
+    public ResourceKind kind() {
+        return ResourceKind.DELETED_FILE;
+    }
+
+    @Override
+    public Support support() {
+        return new Support(Verdict.SUPPORTED, "content copied into the image up to "
+                + FdDescriber.size(limitBytes) + "; bigger ones are unsupported");
+    }
+
+    @Override
+    public Assessment assess(OpenFd fd) {
+        FdDetail.File f = (FdDetail.File) fd.detail();
+        if (f.size() > limitBytes) {
+            return Assessment.unsupported(fd.label(), kind(), FdDescriber.describe(fd)
+                    + ": larger than the ghost-file limit of " + FdDescriber.size(limitBytes) + ": not supported");
+        }
+        return Assessment.supported(fd.label(), kind(), FdDescriber.describe(fd) + ", content saved as a ghost file");
+    }
+
+    /**
+     * A REG entry under the file's last name plus a ghost file holding its content (read through the
+     * target's fd link, which still reaches the unlinked inode) and a remap-fpath entry joining them.
+     */
+    @Override
+    public void dump(OpenFd fd, DumpContext ctx) {
+        String path = ((FdDetail.File) fd.detail()).path().path();
+        long[] ms = FileEntries.modeAndSize(ctx.fdPath(fd.fd()));
+        if (ms == null) {
+            throw new NotDumpableException(ctx.pid(), fd.label(), "deleted file " + path + " vanished");
+        }
+        if (ms[1] > limitBytes) {
+            throw new NotDumpableException(ctx.pid(), fd.label(), "deleted file " + path + " grew to "
+                    + FdDescriber.size(ms[1]) + ", over the ghost-file limit");
+        }
+        ctx.addFd(fd, FdTypes.REG, id -> {
+            GhostFileEntry g = GhostFileEntry.newBuilder().setUid(0).setGid(0).setMode((int) ms[0])
+                    .setIno(fd.inode()).setSize(ms[1]).setChunks(true).build();
+            ctx.addGhostFile(id, g, ctx.fdPath(fd.fd()), ms[1]);
+            return FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), (int) ms[0], ms[1]);
+        });
+    }
+}

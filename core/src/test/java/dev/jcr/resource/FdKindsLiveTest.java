@@ -1,0 +1,131 @@
+package dev.jcr.resource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jcr.proc.FdDetail;
+import dev.jcr.proc.FdKind;
+import dev.jcr.proc.OpenFd;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.testing.Fixture;
+import dev.jcr.testing.LiveProcess;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The zoo fixture opens one fd of almost every kind and prints which number it got; each must be
+ * recognised by name and get the verdict of the support table.
+ */
+class FdKindsLiveTest {
+
+    private static LiveProcess zoo;
+    private static Map<String, Integer> numbers;
+    private static Map<Integer, OpenFd> fds;
+    private static ProcessReport report;
+
+    @BeforeAll
+    static void start() {
+        zoo = Fixture.start("zoo");
+        numbers = new HashMap<>();
+        for (String line : zoo.stdout().split("\n")) {
+            if (line.startsWith("FD ")) {
+                String[] f = line.split(" ");
+                numbers.put(f[1], Integer.parseInt(f[2]));
+            }
+        }
+        ProcFs fs = ProcFs.system();
+        fds = fs.fds(zoo.pid()).stream().collect(Collectors.toMap(OpenFd::fd, Function.identity()));
+        report = new Analyzer(fs).analyze(zoo.pid());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (zoo != null) {
+            zoo.close();
+        }
+    }
+
+    private static OpenFd fd(String name) {
+        Integer n = numbers.get(name);
+        assertTrue(n != null, "fixture did not open " + name + ": " + zoo.stdout());
+        return fds.get(n);
+    }
+
+    private static Assessment assessment(String name) {
+        String label = "fd " + numbers.get(name);
+        return report.assessments().stream().filter(a -> a.resource().equals(label)).findFirst().orElseThrow();
+    }
+
+    private static void expect(String name, FdKind kind, Verdict verdict) {
+        assertEquals(kind, fd(name).kind(), name + " -> " + fd(name).link());
+        assertEquals(verdict, assessment(name).verdict(), assessment(name).message());
+    }
+
+    @Test
+    void everyKindIsRecognisedByNameAndJudgedByTheTable() {
+        expect("eventfd", FdKind.EVENTFD, Verdict.SUPPORTED);
+        expect("eventpoll", FdKind.EVENTPOLL, Verdict.UNSUPPORTED);
+        expect("signalfd", FdKind.SIGNALFD, Verdict.UNSUPPORTED);
+        expect("timerfd", FdKind.TIMERFD, Verdict.UNSUPPORTED);
+        expect("inotify", FdKind.INOTIFY, Verdict.UNSUPPORTED);
+        expect("fanotify", FdKind.FANOTIFY, Verdict.UNSUPPORTED);
+        expect("pidfd", FdKind.PIDFD, Verdict.UNSUPPORTED);
+        expect("memfd", FdKind.MEMFD, Verdict.UNSUPPORTED);
+        expect("io_uring", FdKind.IO_URING, Verdict.UNSUPPORTED);
+        expect("perf_event", FdKind.PERF_EVENT, Verdict.UNSUPPORTED);
+        expect("userfaultfd", FdKind.USERFAULTFD, Verdict.UNSUPPORTED);
+        expect("bpf_map", FdKind.BPF_MAP, Verdict.UNSUPPORTED);
+        expect("netlink", FdKind.NETLINK, Verdict.UNSUPPORTED);
+        expect("packet", FdKind.PACKET, Verdict.UNSUPPORTED);
+        expect("udp", FdKind.UDP, Verdict.UNSUPPORTED);
+        expect("udp6", FdKind.UDP, Verdict.UNSUPPORTED);
+        expect("unix_seqpacket", FdKind.UNIX_SEQPACKET, Verdict.UNSUPPORTED);
+        expect("unix_dgram", FdKind.UNIX_DGRAM, Verdict.UNSUPPORTED);
+        expect("dev_null", FdKind.CHAR_DEVICE, Verdict.SUPPORTED);
+        expect("dev_zero", FdKind.CHAR_DEVICE, Verdict.SUPPORTED);
+        expect("dev_urandom", FdKind.CHAR_DEVICE, Verdict.SUPPORTED);
+        expect("dev_full", FdKind.CHAR_DEVICE, Verdict.UNSUPPORTED);
+        expect("ptmx", FdKind.PTY_MASTER, Verdict.UNSUPPORTED);
+        expect("pts", FdKind.PTY_SLAVE, Verdict.NEEDS_OPTION);
+        expect("directory", FdKind.DIRECTORY, Verdict.SUPPORTED);
+        assertEquals("--shell-job", assessment("pts").option());
+    }
+
+    @Test
+    void detailsComeFromFdinfo() {
+        assertEquals(new FdDetail.Eventfd(5, false), fd("eventfd").detail());
+        assertEquals(List.of(numbers.get("eventfd")),
+                ((FdDetail.Epoll) fd("eventpoll").detail()).targets().stream().map(FdDetail.EpollTarget::fd).toList());
+        assertEquals(2, ((FdDetail.Inotify) fd("inotify").detail()).watches().size());
+        assertEquals(zoo.pid(), ((FdDetail.Pidfd) fd("pidfd").detail()).pid());
+        assertEquals(5_000_000_000L, ((FdDetail.Timerfd) fd("timerfd").detail()).intervalNanos());
+        assertTrue(((FdDetail.Socket) fd("udp").detail()).socket().local().startsWith("127.0.0.1:"));
+        assertTrue(((FdDetail.Socket) fd("udp6").detail()).socket().local().startsWith("[::1]:"));
+        assertEquals("/dev/pts/", ((FdDetail.Device) fd("pts").detail()).name().substring(0, 9));
+    }
+
+    @Test
+    void reasonsNameWhatTheFdIs() {
+        assertEquals("inotify with 2 watches", assessment("inotify").reason().substring(0, 22));
+        assertTrue(assessment("inotify").reason().endsWith(": not supported yet"));
+        assertTrue(assessment("signalfd").reason().contains("SIGHUP, SIGUSR2"), assessment("signalfd").reason());
+        assertTrue(assessment("timerfd").reason().contains("CLOCK_MONOTONIC (every 5 s)"));
+        assertTrue(assessment("dev_full").message().endsWith("character device /dev/full (1:7): not supported yet"),
+                assessment("dev_full").message());
+        assertTrue(assessment("memfd").reason().startsWith("memfd /memfd:zoo-memfd"), assessment("memfd").reason());
+    }
+
+    @Test
+    void allBlockersAreCollectedNotJustTheFirst() {
+        assertEquals(Verdict.UNSUPPORTED, report.verdict());
+        long unsupportedFds = report.blockers().stream()
+                .filter(a -> a.resource().startsWith("fd ") && a.verdict() == Verdict.UNSUPPORTED).count();
+        assertTrue(unsupportedFds >= 19, "expected every unsupported fd in the report: " + report.blockers());
+    }
+}

@@ -1,0 +1,60 @@
+package dev.jcr.resource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The support table in the docs is the one the drivers answer with: one source of truth. */
+class SupportTableDocTest {
+
+    private static final String BEGIN = "<!-- support-table:begin -->\n";
+    private static final String END = "<!-- support-table:end -->";
+
+    @Test
+    void docsCarryTheTableTheDriversDefine() throws IOException {
+        Path doc = Path.of("..", "docs", "foundation.md");
+        assertTrue(Files.exists(doc), "docs/foundation.md not found from " + Path.of("").toAbsolutePath());
+        assertEquals(DriverTable.standard().supportMarkdown(), between(Files.readString(doc)));
+    }
+
+    @Test
+    void readmeTableWhenPresentAgreesToo() throws IOException {
+        Path readme = Path.of("..", "README.md");
+        String text = Files.exists(readme) ? Files.readString(readme) : "";
+        if (text.contains(BEGIN)) {
+            assertEquals(DriverTable.standard().supportMarkdown(), between(text));
+        }
+    }
+
+    @Test
+    void everyResourceKindHasARowAndOnlyTheFirstEngineKindsAreSupported() {
+        Map<ResourceKind, Support> rows = DriverTable.standard().supportTable();
+        assertEquals(ResourceKind.values().length - 1, rows.size());
+        rows.forEach((k, s) -> {
+            boolean firstEngine = switch (k) {
+                case MEMORY_MAPPING, THREAD, SIGNAL_STATE, REGULAR_FILE, DIRECTORY, DELETED_FILE, PIPE, FIFO,
+                        EVENTFD, CHAR_DEVICE -> true;
+                default -> false;
+            };
+            if (firstEngine) {
+                assertEquals(Verdict.SUPPORTED, s.verdict(), k.toString());
+            } else if (k == ResourceKind.TERMINAL) {
+                assertEquals(Verdict.NEEDS_OPTION, s.verdict());
+            } else {
+                assertEquals(new Support(Verdict.UNSUPPORTED, "not supported yet"), s, k.toString());
+            }
+        });
+    }
+
+    private static String between(String text) {
+        int b = text.indexOf(BEGIN);
+        int e = text.indexOf(END);
+        assertTrue(b >= 0 && e > b, "no support-table markers");
+        return text.substring(b + BEGIN.length(), e);
+    }
+}
