@@ -62,7 +62,8 @@ public final class RemoteMemory {
         }
         int fd = Linux.open(file.toString(), Linux.O_RDWR | 0x40 /* O_CREAT */, 0600);
         try {
-            Linux.ftruncate(fd, offset + runs.bytes());
+            // reserve the blocks now: a full disk must be ENOSPC here, not a failed fault (EFAULT) mid-copy
+            Linux.fallocate(fd, offset, runs.bytes());
             long written = 0;
             int i = 0;
             long inRun = 0; // bytes of run i already copied
