@@ -48,7 +48,7 @@ public final class RemoteSyscalls implements AutoCloseable {
 
     private final Tracer tracer;
     private final TracedTask task;
-    private final long site;
+    private long site;
     private final GpRegs saved;
     private final List<Integer> adopted = new ArrayList<>();
     private long scratch;
@@ -75,6 +75,17 @@ public final class RemoteSyscalls implements AutoCloseable {
     /** The registers the task had when the session opened (they are put back on close). */
     public GpRegs savedRegs() {
         return saved;
+    }
+
+    /**
+     * Tells the session that the target's vDSO was moved by DELTA bytes (a restore mremaps it to
+     * where the dump had it): later syscalls execute from the instruction's new address.
+     */
+    public void vdsoMoved(long delta) {
+        tracer.run(() -> {
+            site += delta;
+            tracer.syscallSiteMoved(task.tgid(), site);
+        });
     }
 
     /** Where the syscall instruction used lives (in the vDSO). */

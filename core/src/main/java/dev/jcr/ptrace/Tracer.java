@@ -489,6 +489,10 @@ public final class Tracer implements AutoCloseable {
         return site;
     }
 
+    void syscallSiteMoved(int tgid, long site) {
+        syscallSites.put(tgid, site);
+    }
+
     void forgetProcess(int tgid) {
         syscallSites.remove(tgid);
     }

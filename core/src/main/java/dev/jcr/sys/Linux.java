@@ -335,6 +335,41 @@ public final class Linux {
         return (int) syscall("gettid", 0, SYS_GETTID, 0, 0, 0, 0, 0, 0);
     }
 
+    /**
+     * Starts PATH with ARGV (argv[0] included) and an empty environment as a child of jcr, without
+     * ProcessBuilder, in a new session when SETSID. Returns its pid; the caller must reap it.
+     */
+    public static int spawn(String path, String[] argv, boolean setsid) {
+        Memory attr = new Memory(SpawnLib.ATTR_SIZE);
+        attr.clear();
+        try {
+            SpawnLib.posix_spawnattr_init(attr);
+            if (setsid) {
+                SpawnLib.posix_spawnattr_setflags(attr, SpawnLib.POSIX_SPAWN_SETSID);
+            }
+            int[] pid = new int[1];
+            int err = SpawnLib.posix_spawn(pid, path, null, attr, new com.sun.jna.StringArray(argv),
+                    new com.sun.jna.StringArray(new String[0]));
+            if (err != 0) {
+                throw new SyscallException("posix_spawn(" + path + ")", 0, err);
+            }
+            return pid[0];
+        } catch (LastErrorException e) {
+            throw new SyscallException("posix_spawnattr", 0, e.getErrorCode());
+        } finally {
+            try {
+                SpawnLib.posix_spawnattr_destroy(attr);
+            } catch (LastErrorException ignored) {
+                // nothing was allocated
+            }
+        }
+    }
+
+    /** lseek(FD, OFFSET, SEEK_SET) in jcr. */
+    public static long lseek(int fd, long offset) {
+        return syscall("lseek(fd " + fd + ")", 0, 8, fd, offset, 0, 0, 0, 0);
+    }
+
     // ---------------------------------------------------------------- memory of other processes
 
     /** The native address of a direct buffer's first byte (not its position). */
@@ -457,6 +492,21 @@ public final class Linux {
             FdLib.close(fd);
         } catch (LastErrorException e) {
             throw new SyscallException("close(" + fd + ")", 0, e.getErrorCode());
+        }
+    }
+
+    /** write(2) of all of DATA (retrying short writes), e.g. refilling a pipe. */
+    public static void write(int fd, byte[] data) {
+        int off = 0;
+        while (off < data.length) {
+            byte[] rest = off == 0 ? data : java.util.Arrays.copyOfRange(data, off, data.length);
+            try {
+                off += (int) FdLib.write(fd, rest, rest.length);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.EINTR) {
+                    throw new SyscallException("write(fd " + fd + ")", 0, e.getErrorCode());
+                }
+            }
         }
     }
 

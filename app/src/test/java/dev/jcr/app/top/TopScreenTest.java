@@ -13,6 +13,8 @@ import com.googlecode.lanterna.input.KeyType;
 import dev.jcr.app.top.model.DumpAction;
 import dev.jcr.app.top.model.ImageStore;
 import dev.jcr.app.top.ui.ImageList;
+import dev.jcr.app.top.ui.JsonTreeView;
+import dev.jcr.app.top.ui.TextView;
 import dev.jcr.proc.ProcFs;
 import dev.jcr.resource.Analyzer;
 import dev.jcr.resource.Assessment;
@@ -366,6 +368,33 @@ class TopScreenTest {
             t.press(key(KeyType.Enter));
             assertTrue(t.text().contains("Processes (2)"), t.text());
             assertTrue(t.text().contains("pstree.img"), t.text());
+
+            // Enter on pstree.img: decoded by jcr-show's decoder into a collapsible tree
+            TextView files = t.find(TextView.class);
+            while (!files.lines().get(files.cursor()).text().endsWith("pstree.img")) {
+                int before = files.cursor();
+                t.press(key(KeyType.ArrowDown));
+                assertNotEquals(before, files.cursor(), "pstree.img not reachable");
+            }
+            t.press(key(KeyType.Enter));
+            assertEquals("pstree.img (PSTREE)", t.active().getTitle());
+            JsonTreeView tree = t.find(JsonTreeView.class);
+            assertTrue(t.text().contains("entries [2]"), t.text());
+            assertTrue(t.text().contains("pid: 20123"), t.text());
+            int open = tree.rows().size();
+            t.press(key(KeyType.ArrowDown), key(KeyType.ArrowDown), key(KeyType.ArrowDown)); // entries > [0]
+            t.press(key(KeyType.ArrowLeft));
+            assertTrue(tree.rows().size() < open, "[0] collapsed");
+            t.press(key(KeyType.ArrowDown), key(KeyType.ArrowRight));
+            assertTrue(t.text().contains("pid: 20125"), t.text());
+            // a raw pages file is not a protobuf image: the reason is shown, nothing breaks
+            t.press(key(KeyType.Escape));
+            while (!files.lines().get(files.cursor()).text().endsWith("pages-1.img")) {
+                t.press(key(KeyType.ArrowUp));
+            }
+            t.press(key(KeyType.Enter));
+            assertTrue(t.app.status().isError(), t.statusLine());
+            assertTrue(t.statusLine().startsWith("decode pages-1.img: "), t.statusLine());
         }
     }
 

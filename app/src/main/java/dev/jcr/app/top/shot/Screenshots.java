@@ -107,7 +107,13 @@ public final class Screenshots {
             shot(s, "images");
             s.press(new KeyStroke(KeyType.ArrowDown), new KeyStroke(KeyType.ArrowDown), new KeyStroke(KeyType.Enter));
             shot(s, "image-open");
-            s.press(new KeyStroke(KeyType.Escape));
+            s.press(new KeyStroke(KeyType.Enter));
+            for (int i = 0; i < 6; i++) {
+                s.press(new KeyStroke(KeyType.ArrowDown));
+            }
+            s.press(new KeyStroke(KeyType.ArrowRight));
+            shot(s, "image-decoded");
+            s.press(new KeyStroke(KeyType.Escape), new KeyStroke(KeyType.Escape));
             s.press(new KeyStroke(KeyType.Escape), new KeyStroke(KeyType.F1));
             shot(s, "help");
         }
