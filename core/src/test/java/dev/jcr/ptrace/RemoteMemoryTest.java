@@ -90,6 +90,11 @@ class RemoteMemoryTest {
                 assertEquals(word(area, i), b.getLong((int) (4096 + i * 8)), "word " + i);
             }
             assertEquals(word(area, len / 8 - 1), b.getLong((int) (4096 + len - 8)));
+
+            Path streamed = dir.resolve("streamed.img");
+            Files.write(streamed, new byte[4096]);
+            assertEquals(len, new RemoteMemory((int) p.pid()).streamToFile(runs, streamed, 4096));
+            assertEquals(-1, Files.mismatch(file, streamed), "both paths write the same bytes");
         }
     }
 

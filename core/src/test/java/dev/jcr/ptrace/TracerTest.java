@@ -169,6 +169,30 @@ class TracerTest {
         }
     }
 
+    @Test
+    void zombieChildrenAreListedButNotTracedAndLiveChildrenAreFrozen() {
+        try (LiveProcess p = Fixture.start("zombie")) {
+            int live = Integer.parseInt(SignalStateTest.line(p.stdout(), "LIVE")[1]);
+            int zombie = Integer.parseInt(SignalStateTest.line(p.stdout(), "ZOMBIE")[1]);
+            try (Tracer tracer = Tracer.start()) {
+                FrozenTree tree = tracer.seizeTree((int) p.pid());
+                assertEquals(List.of((int) p.pid(), live, zombie),
+                        tree.processes().stream().map(FrozenTree.FrozenProcess::pid).toList(), "parents first, by pid");
+                FrozenTree.FrozenProcess z = tree.process(zombie).orElseThrow();
+                assertTrue(z.zombie());
+                assertTrue(z.threads().isEmpty());
+                assertEquals((int) p.pid(), z.ppid());
+                FrozenTree.FrozenProcess l = tree.process(live).orElseThrow();
+                assertEquals('t', ProcView.state(live, live));
+                assertEquals((int) p.pid(), l.ppid());
+                assertEquals(List.of((int) p.pid(), live), tree.allThreads());
+            }
+            assertEquals('Z', ProcView.state(zombie, zombie), "still a zombie, untouched");
+            p.signal("USR1");
+            p.awaitOutput("PASS", Duration.ofSeconds(10));
+        }
+    }
+
     static int unusedPid() {
         for (int pid = 4_000_000; pid > 1000; pid -= 7919) {
             if (!java.nio.file.Files.exists(java.nio.file.Path.of("/proc/" + pid))) {
