@@ -60,7 +60,7 @@ class TopScreenTest {
 
     private VirtualTop top(int cols, int rows) {
         ImageStore store = VirtualTop.images(images);
-        return new VirtualTop(cols, rows, TopMain.liveSource(store), store, DumpAction.notInThisBuild(), ThemeCatalog.DEFAULT);
+        return new VirtualTop(cols, rows, TopMain.liveSource(store), store, DumpAction.engine(), ThemeCatalog.DEFAULT);
     }
 
     private VirtualTop filtered(String text) {
@@ -158,7 +158,7 @@ class TopScreenTest {
     }
 
     @Test
-    void dumpDialogRefusesBadDirectoriesAndSaysHonestlyThatTheEngineIsMissing() throws Exception {
+    void dumpDialogRefusesBadDirectoriesThenDumpsWithTheEngineLeavingTheProcessRunning() throws Exception {
         try (VirtualTop t = filtered("top_family")) {
             t.app.table().selectPid(parent);
             t.press(ch('d'));
@@ -173,13 +173,74 @@ class TopScreenTest {
             assertProblem(t, dir, existing.toString(), "already exists");
             assertProblem(t, dir, file.resolve("sub").toString(), "is not a directory");
 
-            dir.setText(images.resolve("fresh").toString());
+            Path fresh = images.resolve("new-root").resolve("fresh"); // missing parents are created
+            dir.setText(fresh.toString());
+            // The engine asks for --shell-job for the children (their session leader, the parent, is in the
+            // tree, but the session check looks at each process alone): tick the option, as a user would.
+            t.find(com.googlecode.lanterna.gui2.CheckBox.class).setChecked(true);
             t.settle();
             pressDump(t);
-            assertTrue(t.statusLine().contains("dump: the dump engine is not in this build yet"), t.statusLine());
-            assertTrue(t.statusLine().contains("pid " + parent + " left running"), t.statusLine());
+            assertFalse(t.app.status().isError(), t.statusLine());
+            assertTrue(t.statusLine().startsWith("dumped 3 processes"), t.statusLine());
+            assertTrue(t.statusLine().contains("left running"), t.statusLine());
             assertTrue(family.isAlive());
-            assertFalse(Files.exists(images.resolve("fresh")));
+            family.signal("USR1");
+            assertTrue(family.awaitOutput("PASS", Duration.ofSeconds(10)).contains("PASS"));
+            // the images are CRIU's: crit reads the process tree jcr-top dumped
+            String pstree = Crit.decode(fresh.resolve("pstree.img"));
+            for (long pid : new long[] {parent, child1, child2}) {
+                assertTrue(pstree.contains("\"pid\": " + pid), pstree);
+            }
+        }
+    }
+
+    @Test
+    void dumpWithKillIsConfirmedFirstAndThenKillsTheProcess() throws Exception {
+        try (LiveProcess victim = Fixture.start("loop"); VirtualTop t = top(140, 30)) {
+            t.press(ch('\\')).type(Long.toString(victim.pid())).press(key(KeyType.Enter));
+            t.app.table().selectPid(victim.pid());
+            t.press(ch('d'));
+            Path dir = images.resolve("killed");
+            t.find(TextBox.class).setText(dir.toString());
+            t.press(key(KeyType.Tab), key(KeyType.ArrowDown), key(KeyType.Enter)); // "kill it after the dump"
+            t.press(key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Enter)); // Dump
+            assertEquals("Kill after dump?", t.active().getTitle());
+            t.press(key(KeyType.Enter)); // "No" has the focus: back, nothing done
+            assertTrue(victim.isAlive());
+            assertFalse(Files.exists(dir));
+            assertTrue(t.active().getTitle().startsWith("Dump "), t.active().getTitle());
+            t.press(key(KeyType.Enter)); // Dump again (focus stayed on the button)
+            t.press(key(KeyType.Tab), key(KeyType.Enter)); // "Yes, kill it"
+            assertTrue(t.statusLine().startsWith("dumped 1 process"), t.statusLine());
+            assertTrue(t.statusLine().endsWith("killed"), t.statusLine());
+            LiveProcess.awaitGone(victim.pid(), Duration.ofSeconds(10));
+            assertFalse(victim.isAlive());
+            assertTrue(Files.isRegularFile(dir.resolve("pstree.img")));
+        }
+    }
+
+    @Test
+    void aRefusedDumpShowsTheEnginesReasonAndLeavesTheProcessRunning() throws Exception {
+        try (VirtualTop t = top(140, 30)) {
+            long self = ProcessHandle.current().pid(); // jcr never dumps itself: the drivers say why
+            t.press(ch('\\')).type(Long.toString(self)).press(key(KeyType.Enter));
+            t.app.table().selectPid(self);
+            t.press(ch('d'));
+            t.find(TextBox.class).setText(images.resolve("self").toString());
+            pressDump(t);
+            assertTrue(t.app.status().isError(), t.statusLine());
+            assertTrue(t.statusLine().startsWith("dump: cannot dump process " + self), t.statusLine());
+            assertTrue(t.statusLine().contains("this is jcr itself"), t.statusLine());
+            assertFalse(t.statusLine().contains("internal error"), t.statusLine());
+            assertFalse(Files.exists(images.resolve("self")));
+            // the whole list of reasons is one key away
+            boolean cut = t.statusLine().endsWith("(! shows all)");
+            assertEquals(cut, !t.statusLine().endsWith("(pid " + self + " left running)"), t.statusLine());
+            t.press(ch('!'));
+            assertEquals("Message", t.active().getTitle());
+            String all = t.find(TextView.class).lines().stream().map(TextView.Line::text).collect(java.util.stream.Collectors.joining(" "));
+            assertTrue(all.contains("(pid " + self + " left running)"), all);
+            assertTrue(t.text().contains("this is jcr itself"), t.text());
         }
     }
 
@@ -234,7 +295,7 @@ class TopScreenTest {
     void detailsShowEveryResourceWithExactlyTheDriversAnswers() {
         ProcessReport report = new Analyzer(ProcFs.system()).analyze(child1);
         try (VirtualTop t = new VirtualTop(200, 120, TopMain.liveSource(VirtualTop.images(images)), VirtualTop.images(images),
-                DumpAction.notInThisBuild(), ThemeCatalog.DEFAULT)) {
+                DumpAction.engine(), ThemeCatalog.DEFAULT)) {
             t.press(ch('\\')).type(Long.toString(child1)).press(key(KeyType.Enter));
             t.app.table().selectPid(child1);
             // the row's verdict is the analyzer's

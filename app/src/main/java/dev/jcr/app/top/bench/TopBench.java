@@ -69,7 +69,7 @@ public final class TopBench {
         screen.startScreen();
         MultiWindowTextGUI gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
         ThemeCatalog catalog = new ThemeCatalog();
-        TopServices services = new TopServices(source, store, DumpAction.notInThisBuild(), new SignalSender(),
+        TopServices services = new TopServices(source, store, DumpAction.engine(), new SignalSender(),
                 new CommandRunner(), catalog, Runnable::run);
         TopApp app = new TopApp(gui, services, catalog.load(ThemeCatalog.DEFAULT));
         Snapshot empty = new Snapshot(snap.takenAt(), snap.host(), snap.kernel(), List.of(), 0);

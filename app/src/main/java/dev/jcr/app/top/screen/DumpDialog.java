@@ -13,7 +13,9 @@ import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.RadioBoxList;
 import com.googlecode.lanterna.gui2.TextBox;
 import dev.jcr.app.Main;
-import dev.jcr.app.top.model.DumpAction;
+import dev.jcr.dump.DumpListener;
+import dev.jcr.dump.DumpPhase;
+import dev.jcr.dump.DumpResult;
 import dev.jcr.app.top.model.DumpTarget;
 import dev.jcr.app.top.model.ProcessRow;
 import dev.jcr.app.top.ui.ProgressView;
@@ -26,7 +28,8 @@ import java.util.Optional;
 /**
  * d: dump the selected process. The dialog asks for the directory (checked before anything happens) and
  * whether to leave the process running; killing it is confirmed separately. The dump then runs in the
- * background with a progress bar; its result or the reason it refused (the process left running) is shown.
+ * background — the same engine call as {@code jcr dump} — with a progress bar fed by the engine's
+ * {@link DumpListener}; its summary or the reason it refused (the process left running) is shown.
  */
 public final class DumpDialog {
 
@@ -116,11 +119,6 @@ public final class DumpDialog {
 
     private void start(Path dir, boolean kill) {
         close();
-        String unavailable = host.services().dump().unavailableReason();
-        if (unavailable != null) {
-            host.error("dump: " + unavailable + "; nothing was done, pid " + target.pid() + " left running");
-            return;
-        }
         run(dir, kill);
     }
 
@@ -134,10 +132,10 @@ public final class DumpDialog {
         pw.setHints(List.of(com.googlecode.lanterna.gui2.Window.Hint.CENTERED, com.googlecode.lanterna.gui2.Window.Hint.MODAL));
         pw.setComponent(progress);
         host.gui().addWindow(pw);
-        DumpAction.DumpProgress listener = new DumpAction.DumpProgress() {
+        DumpListener listener = new DumpListener() {
             @Override
-            public void phase(String phase) {
-                host.onGui(() -> progress.setPhase(phase));
+            public void phase(DumpPhase phase) {
+                host.onGui(() -> progress.setPhase(phase.words()));
             }
 
             @Override
@@ -148,10 +146,10 @@ public final class DumpDialog {
         host.services().background().execute(() -> {
             try {
                 java.nio.file.Files.createDirectories(dir.getParent());
-                DumpAction.DumpOutcome o = host.services().dump().dump(target.pid(), dir, kill, shellJob.isChecked(), listener);
+                DumpResult r = host.services().dump().dump(target.pid(), dir, kill, shellJob.isChecked(), listener);
                 host.onGui(() -> {
                     pw.close();
-                    host.info("dumped " + target.pid() + " to " + o.dir() + ": " + o.summary());
+                    host.info(r.summary());
                     host.refreshNow();
                 });
             } catch (RuntimeException e) {

@@ -137,7 +137,7 @@ public final class Screenshots {
             screen.startScreen();
             gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
             ImageStore store = new ImageStore(roots);
-            TopServices services = new TopServices(TopMain.liveSource(store), store, DumpAction.notInThisBuild(),
+            TopServices services = new TopServices(TopMain.liveSource(store), store, DumpAction.engine(),
                     new SignalSender(), new CommandRunner(), catalog, Runnable::run);
             app = new TopApp(gui, services, catalog.load(theme));
             app.refreshNow();
