@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
                 CommandLine.HelpCommand.class,
                 dev.jcr.app.repl.ReplCommand.class,
                 dev.jcr.app.repl.RunCommand.class,
+                dev.jcr.app.cli.ShowCommand.class,
         })
 public final class Main implements Runnable {
 
