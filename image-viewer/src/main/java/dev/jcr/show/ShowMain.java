@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
                 EncodeCommand.class,
                 ShowImageCommand.class,
                 InfoCommand.class,
+                dev.jcr.show.explore.ExploreCommand.class,
+                dev.jcr.show.summary.SummaryCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public class ShowMain implements Runnable {
