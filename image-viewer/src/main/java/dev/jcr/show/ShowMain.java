@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
                 InfoCommand.class,
                 dev.jcr.show.explore.ExploreCommand.class,
                 dev.jcr.show.summary.SummaryCommand.class,
+                dev.jcr.show.diff.DiffCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public class ShowMain implements Runnable {

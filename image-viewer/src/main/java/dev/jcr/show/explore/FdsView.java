@@ -37,7 +37,8 @@ public record FdsView(List<Process> processes) {
         return new FdsView(List.copyOf(out));
     }
 
-    static Fd fd(Dump dump, FdinfoEntry e) {
+    /** The view of one fd entry of a dump (used by diff too). */
+    public static Fd fd(Dump dump, FdinfoEntry e) {
         Optional<FileEntry> f = dump.file(e.getId());
         String flags = "";
         Long pos = null;
