@@ -20,7 +20,11 @@ final class FdLib {
 
     static native long pwrite(int fd, long buf, long count, long offset) throws LastErrorException;
 
+    static native int ftruncate(int fd, long length) throws LastErrorException;
+
     static native int fcntl(int fd, int cmd, long arg) throws LastErrorException;
+
+    static native int fallocate(int fd, int mode, long offset, long len) throws LastErrorException;
 
     static native int pipe2(int[] fds, int flags) throws LastErrorException;
 

@@ -342,6 +342,15 @@ public final class Linux {
         return vm(true, pid, addressOf(dst) + dst.position(), dst.remaining(), addrs, lens, from, count);
     }
 
+    /**
+     * Like {@link #processVmReadv(int, ByteBuffer, long[], long[], int, int)} into native memory at
+     * LOCAL (e.g. a file mapping made with {@link #mmap}) of LOCAL_LEN bytes.
+     */
+    public static long processVmReadv(int pid, long local, long localLen, long[] addrs, long[] lens, int from,
+            int count) {
+        return vm(true, pid, local, localLen, addrs, lens, from, count);
+    }
+
     /** Writes SRC (from its position) to the remote ranges, back to back. Returns bytes written. */
     public static long processVmWritev(int pid, ByteBuffer src, long[] addrs, long[] lens, int from, int count) {
         return vm(false, pid, addressOf(src) + src.position(), src.remaining(), addrs, lens, from, count);
@@ -439,6 +448,24 @@ public final class Linux {
         }
     }
 
+    /** pread into native memory at ADDR; returns bytes read. */
+    public static long pread(int fd, long addr, long len, long offset) {
+        try {
+            return FdLib.pread(fd, addr, len, offset);
+        } catch (LastErrorException e) {
+            throw new SyscallException("pread(fd " + fd + ")", 0, e.getErrorCode());
+        }
+    }
+
+    /** pwrite from native memory at ADDR; returns bytes written. */
+    public static long pwrite(int fd, long addr, long len, long offset) {
+        try {
+            return FdLib.pwrite(fd, addr, len, offset);
+        } catch (LastErrorException e) {
+            throw new SyscallException("pwrite(fd " + fd + ")", 0, e.getErrorCode());
+        }
+    }
+
     /** pread into DST from its position (position not moved); returns bytes read. */
     public static long pread(int fd, ByteBuffer dst, long offset) {
         try {
@@ -454,6 +481,26 @@ public final class Linux {
             return FdLib.pwrite(fd, addressOf(src) + src.position(), src.remaining(), offset);
         } catch (LastErrorException e) {
             throw new SyscallException("pwrite(fd " + fd + ")", 0, e.getErrorCode());
+        }
+    }
+
+    public static void ftruncate(int fd, long length) {
+        try {
+            FdLib.ftruncate(fd, length);
+        } catch (LastErrorException e) {
+            throw new SyscallException("ftruncate(fd " + fd + ")", 0, e.getErrorCode());
+        }
+    }
+
+    /**
+     * fallocate(2) with mode 0: reserves LEN bytes at OFFSET so that later writes through a shared
+     * mapping cannot fail for lack of space (which would be a SIGBUS instead of ENOSPC).
+     */
+    public static void fallocate(int fd, long offset, long len) {
+        try {
+            FdLib.fallocate(fd, 0, offset, len);
+        } catch (LastErrorException e) {
+            throw new SyscallException("fallocate(fd " + fd + ")", 0, e.getErrorCode());
         }
     }
 
@@ -519,12 +566,21 @@ public final class Linux {
     public static final int MAP_PRIVATE = 2;
     public static final int MAP_FIXED = 0x10;
     public static final int MAP_ANONYMOUS = 0x20;
+    public static final int MAP_POPULATE = 0x8000;
 
     public static long mmap(long addr, long length, int prot, int flags, int fd, long offset) {
         try {
             return MmanLib.mmap(addr, length, prot, flags, fd, offset);
         } catch (LastErrorException e) {
             throw new SyscallException("mmap", 0, e.getErrorCode());
+        }
+    }
+
+    public static void madvise(long addr, long length, int advice) {
+        try {
+            MmanLib.madvise(addr, length, advice);
+        } catch (LastErrorException e) {
+            throw new SyscallException("madvise", 0, e.getErrorCode());
         }
     }
 

@@ -1,0 +1,178 @@
+package dev.jcr.ptrace;
+
+import dev.jcr.sys.Errno;
+import dev.jcr.sys.Linux;
+import dev.jcr.sys.SyscallException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+
+/**
+ * Reading and writing another process's memory. Needs no ptrace stop and may run on any thread
+ * (the permission is PTRACE_MODE_ATTACH, which a tracer has); memory of a frozen process is stable.
+ *
+ * <p>Reads use process_vm_readv with up to 1024 ranges per call, straight into the caller's buffer:
+ * for a dump, that buffer is a shared mapping of the pages file, so each byte is copied once, from
+ * the target's page to the file's page cache. Pages process_vm_readv cannot read (PROT_NONE, or a
+ * range that faults) are read through /proc/PID/mem, which forces access like a debugger.
+ * Writes use process_vm_writev, and /proc/PID/mem for read-only pages (e.g. code).
+ */
+public final class RemoteMemory {
+
+    private static final long CHUNK = 64L << 20; // file mapping window
+
+    private final int pid;
+
+    public RemoteMemory(int pid) {
+        this.pid = pid;
+    }
+
+    public int pid() {
+        return pid;
+    }
+
+    /**
+     * Reads RUNS back to back into DST from its position (position not moved). Returns the bytes
+     * read, which is {@code runs.bytes()} unless DST is too small.
+     */
+    public long read(PageRuns runs, ByteBuffer dst) {
+        if (dst.remaining() < runs.bytes()) {
+            throw new IllegalArgumentException("buffer of " + dst.remaining() + " bytes for " + runs.bytes());
+        }
+        return read(runs, 0, runs.count(), Linux.addressOf(dst) + dst.position(), dst.remaining());
+    }
+
+    /** Reads LEN bytes at ADDR. */
+    public byte[] read(long addr, int len) {
+        ByteBuffer b = ByteBuffer.allocateDirect(len);
+        PageRuns r = new PageRuns();
+        r.add(addr, len);
+        read(r, b);
+        byte[] out = new byte[len];
+        b.get(out);
+        return out;
+    }
+
+    /**
+     * Copies RUNS into FILE at OFFSET (the file grows as needed), reading straight into shared
+     * mappings of the file in 64 MiB windows. Returns bytes copied.
+     */
+    public long copyToFile(PageRuns runs, Path file, long offset) {
+        if (offset % RemoteSyscalls.PAGE != 0) {
+            throw new IllegalArgumentException("offset must be page aligned: " + offset);
+        }
+        int fd = Linux.open(file.toString(), Linux.O_RDWR | 0x40 /* O_CREAT */, 0600);
+        try {
+            Linux.ftruncate(fd, offset + runs.bytes());
+            long written = 0;
+            int i = 0;
+            long inRun = 0; // bytes of run i already copied
+            while (i < runs.count()) {
+                long window = Math.min(CHUNK, runs.bytes() - written);
+                long map = Linux.mmap(0, window, Linux.PROT_READ | Linux.PROT_WRITE,
+                        Linux.MAP_SHARED | Linux.MAP_POPULATE, fd, offset + written);
+                try {
+                    long filled = 0;
+                    // gather the ranges that fit this window
+                    PageRuns part = new PageRuns();
+                    while (i < runs.count() && filled < window) {
+                        long take = Math.min(runs.len(i) - inRun, window - filled);
+                        part.add(runs.addr(i) + inRun, take);
+                        filled += take;
+                        inRun += take;
+                        if (inRun == runs.len(i)) {
+                            i++;
+                            inRun = 0;
+                        }
+                    }
+                    read(part, 0, part.count(), map, window);
+                } finally {
+                    Linux.munmap(map, window);
+                }
+                written += window;
+            }
+            return written;
+        } finally {
+            Linux.close(fd);
+        }
+    }
+
+    private long read(PageRuns runs, int from, int count, long local, long localLen) {
+        long total = 0;
+        int i = from;
+        int end = from + count;
+        while (i < end) {
+            long got;
+            try {
+                got = Linux.processVmReadv(pid, local + total, localLen - total, runs.addrArray(), runs.lenArray(), i,
+                        end - i);
+            } catch (SyscallException e) {
+                if (e.errno() == Errno.ESRCH) {
+                    throw new NoSuchProcessException(pid);
+                }
+                if (e.errno() != Errno.EFAULT) {
+                    throw e;
+                }
+                got = 0;
+            }
+            // skip the runs read whole; the run where the kernel stopped is finished through /proc/PID/mem
+            while (i < end && got >= runs.len(i)) {
+                got -= runs.len(i);
+                total += runs.len(i);
+                i++;
+            }
+            if (i < end) {
+                total += got;
+                long rest = runs.len(i) - got;
+                procMem(false, runs.addr(i) + got, local + total, rest);
+                total += rest;
+                i++;
+            }
+        }
+        return total;
+    }
+
+    /** Writes SRC (from its position) at ADDR, even to read-only pages. */
+    public void write(long addr, ByteBuffer src) {
+        long len = src.remaining();
+        long done;
+        try {
+            done = Linux.processVmWritev(pid, src, new long[] {addr}, new long[] {len}, 0, 1);
+        } catch (SyscallException e) {
+            if (e.errno() != Errno.EFAULT) {
+                throw e;
+            }
+            done = 0;
+        }
+        if (done < len) {
+            procMem(true, addr + done, Linux.addressOf(src) + src.position() + done, len - done);
+        }
+    }
+
+    public void write(long addr, byte[] data) {
+        ByteBuffer b = ByteBuffer.allocateDirect(data.length);
+        b.put(data).flip();
+        write(addr, b);
+    }
+
+    private void procMem(boolean write, long remote, long local, long len) {
+        if (remote < 0) {
+            throw new SyscallException((write ? "pwrite" : "pread") + "(/proc/" + pid + "/mem at 0x"
+                    + Long.toHexString(remote) + ")", pid, Errno.EIO);
+        }
+        int fd = Linux.open("/proc/" + pid + "/mem", write ? Linux.O_RDWR : Linux.O_RDONLY, 0);
+        try {
+            long done = 0;
+            while (done < len) {
+                long n = write ? Linux.pwrite(fd, local + done, len - done, remote + done)
+                        : Linux.pread(fd, local + done, len - done, remote + done);
+                if (n <= 0) {
+                    throw new SyscallException((write ? "pwrite" : "pread") + "(/proc/" + pid + "/mem at 0x"
+                            + Long.toHexString(remote + done) + ")", pid, Errno.EIO);
+                }
+                done += n;
+            }
+        } finally {
+            Linux.close(fd);
+        }
+    }
+}
