@@ -320,7 +320,7 @@ public final class ImageDiff {
             return out;
         }
         for (int i = 0; i < Math.max(a.getSigactionsCount(), b.getSigactionsCount()); i++) {
-            add(out, Tasks.signal(i + 1), i < a.getSigactionsCount() ? action(a.getSigactions(i)) : null,
+            add(out, Tasks.signal(Tasks.sigactionSignal(i)), i < a.getSigactionsCount() ? action(a.getSigactions(i)) : null,
                     i < b.getSigactionsCount() ? action(b.getSigactions(i)) : null);
         }
         add(out, "blocked", Tasks.sigset(a.getBlkSigset()), Tasks.sigset(b.getBlkSigset()));

@@ -52,6 +52,21 @@ public final class Tasks {
         return "signal " + n;
     }
 
+    /**
+     * The signal of entry {@code i} of {@code task_core.sigactions}: CRIU lists signals 1..64 but
+     * leaves out SIGKILL and SIGSTOP, whose handlers cannot be changed (62 entries).
+     */
+    public static int sigactionSignal(int i) {
+        int sig = i + 1;
+        if (sig >= 9) {
+            sig++;
+        }
+        if (sig >= 19) {
+            sig++;
+        }
+        return sig;
+    }
+
     /** A signal mask as names ({@code SIGINT,SIGUSR1}), or {@code none}. */
     public static String sigset(long mask) {
         if (mask == 0) {

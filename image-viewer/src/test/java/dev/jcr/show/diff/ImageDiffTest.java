@@ -177,7 +177,8 @@ class ImageDiffTest {
             CoreEntry.Builder x = c.toBuilder();
             x.getThreadCoreBuilder().getCredsBuilder().setUid(1000).setEuid(1000);
             x.getTcBuilder().getRlimitsBuilder().setRlimits(7, RlimitEntry.newBuilder().setCur(256).setMax(4096));
-            x.getTcBuilder().setSigactions(9, SaEntry.newBuilder().setSigaction(0x401234).setFlags(0x4000000)
+            // entry 8 is SIGUSR1: CRIU leaves SIGKILL out of the list
+            x.getTcBuilder().setSigactions(8, SaEntry.newBuilder().setSigaction(0x401234).setFlags(0x4000000)
                     .setRestorer(0x7f0000001000L).setMask(0));
             x.getTcBuilder().setBlkSigset(1L << 9);
             return x.build();
