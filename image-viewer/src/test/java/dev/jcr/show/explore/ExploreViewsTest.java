@@ -32,6 +32,10 @@ class ExploreViewsTest {
     @ValueSource(strings = {"counter", "pipetree", "threads", "memhog16", "python"})
     void psListsTheSameProcessesAsCritInTreeOrder(String name) {
         Path dir = vector(name);
+        assertEquals(critPs(dir), ourPs(dir));
+    }
+
+    static List<String> critPs(Path dir) {
         List<String> crit = new ArrayList<>();
         for (String line : Crit.run("x", dir.toString(), "ps").split("\n")) {
             String[] f = line.trim().split("\\s+");
@@ -39,9 +43,12 @@ class ExploreViewsTest {
                 crit.add(f[0] + " " + f[1] + " " + f[2] + " " + f[3]);
             }
         }
+        return crit;
+    }
+
+    static List<String> ourPs(Path dir) {
         PsView v = PsView.of(Dump.open(dir));
-        List<String> ours = v.rows().stream().map(r -> r.pid() + " " + r.pgid() + " " + r.sid() + " " + r.comm()).toList();
-        assertEquals(crit, ours);
+        return v.rows().stream().map(r -> r.pid() + " " + r.pgid() + " " + r.sid() + " " + r.comm()).toList();
     }
 
     @Test
@@ -57,6 +64,10 @@ class ExploreViewsTest {
     @ValueSource(strings = {"counter", "pipetree", "threads", "python"})
     void fdsNameTheSameTargetsAsCrit(String name) {
         Path dir = vector(name);
+        assertEquals(critFds(dir), ourFds(dir));
+    }
+
+    static Map<String, String> critFds(Path dir) {
         Map<String, String> crit = new TreeMap<>();
         String pid = null;
         for (String line : Crit.run("x", dir.toString(), "fds").split("\n")) {
@@ -67,13 +78,17 @@ class ExploreViewsTest {
                 crit.put(pid + " " + kv[0], kv[1]);
             }
         }
+        return crit;
+    }
+
+    static Map<String, String> ourFds(Path dir) {
         Map<String, String> ours = new TreeMap<>();
         for (FdsView.Process p : FdsView.of(Dump.open(dir)).processes()) {
             p.fds().forEach(fd -> ours.put(p.pid() + " " + fd.fd(), fd.name()));
             ours.put(p.pid() + " cwd", p.cwd());
             ours.put(p.pid() + " root", p.root());
         }
-        assertEquals(crit, ours);
+        return ours;
     }
 
     @Test
@@ -90,6 +105,10 @@ class ExploreViewsTest {
     @ValueSource(strings = {"counter", "pipetree", "threads", "memhog16", "python"})
     void memsListTheSameMappingsProtectionsAndFilesAsCrit(String name) {
         Path dir = vector(name);
+        assertEquals(critMems(dir), ourMems(dir));
+    }
+
+    static Map<String, List<String>> critMems(Path dir) {
         Map<String, List<String>> crit = new LinkedHashMap<>();
         String pid = null;
         for (String line : Crit.run("x", dir.toString(), "mems").split("\n")) {
@@ -105,12 +124,16 @@ class ExploreViewsTest {
                         + " " + m.group(3) + (file ? " " + fn : ""));
             }
         }
+        return crit;
+    }
+
+    static Map<String, List<String>> ourMems(Path dir) {
         Map<String, List<String>> ours = new LinkedHashMap<>();
         for (MemsView.Process p : MemsView.of(Dump.open(dir)).processes()) {
             ours.put(Integer.toString(p.pid()), p.vmas().stream().map(v -> v.start() + "-" + v.end() + " "
                     + v.prot().substring(0, 3) + (v.name().startsWith("/") ? " " + v.name() : "")).toList());
         }
-        assertEquals(crit, ours);
+        return ours;
     }
 
     @ParameterizedTest
