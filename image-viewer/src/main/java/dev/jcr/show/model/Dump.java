@@ -118,6 +118,7 @@ public final class Dump {
         return dir.has(ImageKind.MM, pid);
     }
 
+    /** The fs image of a process (cwd, root, umask); none for a zombie. */
     public Optional<FsEntry> fs(int pid) {
         if (!dir.has(ImageKind.FS, pid)) {
             return Optional.empty();
@@ -125,8 +126,12 @@ public final class Dump {
         return Optional.of(guard(() -> dir.readSingle(ImageKind.FS, pid, FsEntry.class), ImageKind.FS, pid));
     }
 
-    /** Open fds of a process, sorted by fd number. */
+    /** Open fds of a process, sorted by fd number; a zombie (or dead task) has none and no ids image. */
     public List<FdinfoEntry> fds(int pid) {
+        if (!dir.has(ImageKind.IDS, pid) && !core(pid).hasIds() && core(pid).hasTc()
+                && (core(pid).getTc().getTaskState() == 6 || core(pid).getTc().getTaskState() == 2)) {
+            return List.of();
+        }
         int filesId = ids(pid).getFilesId();
         List<FdinfoEntry> all = guard(() -> dir.readAll(ImageKind.FDINFO, filesId, FdinfoEntry.class), ImageKind.FDINFO, filesId);
         return all.stream().sorted(Comparator.comparingInt(FdinfoEntry::getFd)).toList();

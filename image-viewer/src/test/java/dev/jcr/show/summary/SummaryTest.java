@@ -138,4 +138,37 @@ class SummaryTest {
         assertTrue(x.out().contains("127.0.0.1:8080"), x.out());
         assertTrue(x.out().contains("/run/test.sock"), x.out());
     }
+
+    @Test
+    void aZombieHasNoMemoryOrFdsAndEveryViewStillWorks() throws Exception {
+        Path dir = DumpEdit.copy(Vectors.root().resolve("pipetree"), tmp.resolve("z"));
+        int child = 20125;
+        DumpEdit.single(dir, ImageKind.CORE, child, dev.jcr.image.proto.CoreEntry.class, c -> {
+            dev.jcr.image.proto.CoreEntry.Builder x = c.toBuilder();
+            x.getTcBuilder().setTaskState(6);
+            return x.build();
+        });
+        int filesId = ImageDir.open(dir).readSingle(ImageKind.IDS, child, TaskKobjIdsEntry.class).getFilesId();
+        int pagesId;
+        try (dev.jcr.image.ProcessMemory m = dev.jcr.image.ProcessMemory.open(dir, child)) {
+            pagesId = m.pagesId();
+        }
+        for (String f : List.of("ids-" + child + ".img", "mm-" + child + ".img", "fs-" + child + ".img",
+                "pagemap-" + child + ".img", "fdinfo-" + filesId + ".img", "pages-" + pagesId + ".img")) {
+            Files.delete(dir.resolve(f));
+        }
+        for (String[] args : List.of(new String[] {"x", dir.toString(), "ps"}, new String[] {"x", dir.toString(), "fds"},
+                new String[] {"x", dir.toString(), "mems"}, new String[] {"x", dir.toString(), "rss"},
+                new String[] {"summary", dir.toString()})) {
+            Show s = Show.run(args);
+            assertEquals(0, s.code(), String.join(" ", args) + ": " + s.err());
+        }
+        assertTrue(Show.run("x", dir.toString(), "ps").out().contains("zombie"));
+        Summary s = Summary.of(dir);
+        assertEquals(0, s.processes().get(1).fds());
+        assertEquals(0, s.processes().get(1).vmas());
+        Show d = Show.run("diff", Vectors.root().resolve("pipetree").toString(), dir.toString());
+        assertEquals(1, d.code(), d.err());
+        assertTrue(d.out().contains("state") && d.out().contains("zombie"), d.out());
+    }
 }
