@@ -46,7 +46,27 @@ final class PageComparer {
         this.mappingName = mappingName;
     }
 
+    /** Reader thread for the second pages file; only worth starting when there are 2+ cores. */
+    private java.util.concurrent.ExecutorService pool;
+
     PageDiff compare() {
+        if (Runtime.getRuntime().availableProcessors() > 1) {
+            pool = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "jcr-diff-reader");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        try {
+            return walk();
+        } finally {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    private PageDiff walk() {
         List<Run> ra = a.runs();
         List<Run> rb = b.runs();
         int i = 0;
@@ -125,8 +145,7 @@ final class PageComparer {
             int n = (int) Math.min(CHUNK_PAGES, pages - done);
             bufA.clear().limit(n * PAGE);
             bufB.clear().limit(n * PAGE);
-            a.read(bufA, offA + done * PAGE);
-            b.read(bufB, offB + done * PAGE);
+            readBoth(offA + done * PAGE, offB + done * PAGE);
             bufA.flip();
             bufB.flip();
             compared += n;
@@ -139,6 +158,34 @@ final class PageComparer {
                 }
             }
             done += n;
+        }
+    }
+
+    /**
+     * Reads the next chunk of both pages files: B's on a helper thread while this one reads A's, so
+     * that two cores copy from the page cache (or wait for the disk) at once.
+     */
+    private void readBoth(long posA, long posB) {
+        if (pool == null) {
+            a.read(bufA, posA);
+            b.read(bufB, posB);
+            return;
+        }
+        java.util.concurrent.Future<?> other = pool.submit(() -> b.read(bufB, posB));
+        try {
+            a.read(bufA, posA);
+        } finally {
+            try {
+                other.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while comparing pages", e);
+            }
         }
     }
 
