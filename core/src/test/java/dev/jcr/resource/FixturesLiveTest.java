@@ -207,7 +207,7 @@ class FixturesLiveTest {
     @Test
     void processInAnotherPidNamespaceIsRefused() {
         Path loop = Fixture.compile("loop");
-        try (LiveProcess unshare = LiveProcess.startCommand(List.of("unshare", "--pid", "--fork", loop.toString()),
+        try (LiveProcess unshare = LiveProcess.startCommand(List.of("unshare", "--pid", "--fork", "--kill-child", loop.toString()),
                 Duration.ofSeconds(20), "READY")) {
             ProcessTree tree = ProcessTree.scan(fs);
             List<ProcessInfo> kids = tree.children(unshare.pid());
