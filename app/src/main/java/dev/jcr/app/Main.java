@@ -13,9 +13,14 @@ import picocli.CommandLine.Command;
         description = "Linux process checkpoint/restore workbench (CRIU-compatible images).",
         subcommands = {
                 CommandLine.HelpCommand.class,
+                dev.jcr.app.cli.Ps.class,
+                dev.jcr.app.cli.Check.class,
+                dev.jcr.app.cli.DumpCommand.class,
                 dev.jcr.app.repl.ReplCommand.class,
                 dev.jcr.app.repl.RunCommand.class,
                 dev.jcr.app.cli.RestoreCommand.class,
+                dev.jcr.app.cli.ShowCommand.class,
+                dev.jcr.app.repl.EveryCommand.class,
         })
 public final class Main implements Runnable {
 

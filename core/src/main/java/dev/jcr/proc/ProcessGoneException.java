@@ -7,14 +7,22 @@ package dev.jcr.proc;
 public final class ProcessGoneException extends ProcException {
 
     private final long pid;
+    private final String path;
 
+    /** PATH is the /proc file whose absence showed it (kept for diagnosis, not in the message). */
     public ProcessGoneException(long pid, String path) {
-        super("no such process: " + pid + (path == null ? "" : " (" + path + " vanished)"));
+        super("no such process: " + pid);
         this.pid = pid;
+        this.path = path;
     }
 
     public long pid() {
         return pid;
+    }
+
+    /** The /proc file that was missing, or null. */
+    public String path() {
+        return path;
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 
 /**
  * A snapshot of all processes and their parent links. Children are sorted by pid so that every
@@ -35,14 +36,24 @@ public final class ProcessTree {
         this.roots = List.copyOf(top);
     }
 
-    /** Reads every process under FS. */
+    /**
+     * Reads every process under FS. Processes are read in parallel (the work is system calls on
+     * independent files); the result is in pid order all the same.
+     */
     public static ProcessTree scan(ProcFs fs) {
-        Map<Long, ProcessInfo> m = new LinkedHashMap<>();
-        for (long pid : fs.pids()) {
+        List<Long> pids = fs.pids();
+        ProcessInfo[] read = new ProcessInfo[pids.size()];
+        IntStream.range(0, read.length).parallel().forEach(i -> {
             try {
-                m.put(pid, fs.process(pid));
+                read[i] = fs.process(pids.get(i));
             } catch (ProcessGoneException e) {
                 // exited between listing and reading: not part of this snapshot
+            }
+        });
+        Map<Long, ProcessInfo> m = new LinkedHashMap<>();
+        for (ProcessInfo p : read) {
+            if (p != null) {
+                m.put(p.pid(), p);
             }
         }
         return new ProcessTree(m);

@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 
 /**
  * Asks the drivers about every resource of a process and collects all the answers: process-level
@@ -56,16 +58,25 @@ public final class Analyzer {
      * not read gets a report whose only assessment says so.
      */
     public Map<Long, ProcessReport> analyzeAll(ProcessTree tree) {
-        Map<Long, SocketTable> socketCache = new HashMap<>();
-        Map<Long, ProcessReport> out = new LinkedHashMap<>();
-        for (ProcessInfo p : tree.all()) {
+        Map<Long, SocketTable> socketCache = new ConcurrentHashMap<>();
+        List<ProcessInfo> all = tree.all();
+        ProcessReport[] reports = new ProcessReport[all.size()];
+        // independent /proc reads per process: run them on all cores, keep pid order in the result
+        IntStream.range(0, reports.length).parallel().forEach(i -> {
+            ProcessInfo p = all.get(i);
             try {
-                out.put(p.pid(), analyze(p, tree, socketCache));
+                reports[i] = analyze(p, tree, socketCache);
             } catch (ProcessGoneException e) {
                 // exited during the scan: no longer part of the machine
             } catch (ProcAccessException e) {
-                out.put(p.pid(), ProcessReport.of(p.pid(), p.comm(), List.of(Assessment.unsupported("process",
-                        ResourceKind.PROCESS, "cannot read " + e.path() + ": permission denied (run jcr as root)"))));
+                reports[i] = ProcessReport.of(p.pid(), p.comm(), List.of(Assessment.unsupported("process",
+                        ResourceKind.PROCESS, "cannot read " + e.path() + ": permission denied (run jcr as root)")));
+            }
+        });
+        Map<Long, ProcessReport> out = new LinkedHashMap<>();
+        for (ProcessReport r : reports) {
+            if (r != null) {
+                out.put(r.pid(), r);
             }
         }
         return out;
@@ -79,13 +90,8 @@ public final class Analyzer {
             return ProcessReport.of(pid, p.comm(), out);
         }
         long netNs = p.namespaces().inode(NamespaceType.NET);
-        SocketTable sockets = socketCache.get(netNs);
-        if (sockets == null) {
-            sockets = fs.sockets(pid);
-            if (netNs >= 0) {
-                socketCache.put(netNs, sockets);
-            }
-        }
+        // one socket table per network namespace (unknown namespace: read for this process only)
+        SocketTable sockets = netNs < 0 ? fs.sockets(pid) : socketCache.computeIfAbsent(netNs, k -> fs.sockets(pid));
         for (OpenFd fd : fs.fds(pid, sockets)) {
             out.add(assessFd(fd));
         }

@@ -18,4 +18,14 @@ public interface ResourceDriver<R> {
 
     /** Can RESOURCE be checkpointed? Never throws for a well-formed snapshot. */
     Assessment assess(R resource);
+
+    /**
+     * Writes RESOURCE of the frozen process into the images through CTX. Called only for resources
+     * {@link #assess} calls supported (or needing an option the user gave); a driver that finds its
+     * resource changed meanwhile throws {@link NotDumpableException}, and the dump is abandoned with
+     * the target left running.
+     */
+    default void dump(R resource, DumpContext ctx) {
+        throw new NotDumpableException(ctx.pid(), kind().words(), "jcr cannot dump " + kind().words() + "s yet");
+    }
 }

@@ -26,6 +26,8 @@ final class FdLib {
 
     static native int fcntl(int fd, int cmd, long arg) throws LastErrorException;
 
+    static native int fallocate(int fd, int mode, long offset, long len) throws LastErrorException;
+
     static native int pipe2(int[] fds, int flags) throws LastErrorException;
 
     static native long tee(int fdIn, int fdOut, long len, int flags) throws LastErrorException;

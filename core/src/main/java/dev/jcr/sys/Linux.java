@@ -542,6 +542,18 @@ public final class Linux {
         }
     }
 
+    /**
+     * fallocate(2) with mode 0: reserves LEN bytes at OFFSET so that later writes through a shared
+     * mapping cannot fail for lack of space (which would be a SIGBUS instead of ENOSPC).
+     */
+    public static void fallocate(int fd, long offset, long len) {
+        try {
+            FdLib.fallocate(fd, 0, offset, len);
+        } catch (LastErrorException e) {
+            throw new SyscallException("fallocate(fd " + fd + ")", 0, e.getErrorCode());
+        }
+    }
+
     public static int fcntl(int fd, int cmd, long arg) {
         try {
             return FdLib.fcntl(fd, cmd, arg);

@@ -54,11 +54,7 @@ final class Builtins {
     /** Runs builtin ARGV[0] with the rest of ARGV as its arguments. */
     static int execute(Session session, String[] argv, PrintWriter out, PrintWriter err) {
         CommandLine cl = commandLines(session, out, err).get(argv[0]);
-        String[] args = argv;
-        if (argv[0].equals("every")) {
-            args = EveryCommand.separateCommand(argv, cl.getCommandSpec());
-        }
-        return cl.execute(Arrays.copyOfRange(args, 1, args.length));
+        return cl.execute(Arrays.copyOfRange(argv, 1, argv.length));
     }
 
     private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {

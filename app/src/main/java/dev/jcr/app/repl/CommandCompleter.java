@@ -20,10 +20,13 @@ import picocli.CommandLine.Model.PositionalParamSpec;
  * Tab completion built from the commands' own picocli models, so it follows every command and
  * option as they are added: command names (CLI and builtins), subcommands, option names, enum
  * values, and for parameters by their label — PID: live processes with their command line; DIR:
- * directories (image directories marked); FILE/IMAGE/SCRIPT (or a Path/File type): files and
+ * directories (image directories marked); FILE/IMAGE/SCRIPT/OUT/JSON (or a Path/File type): files and
  * directories. After {@code every INTERVAL [options]} it completes the command to repeat.
  */
 public final class CommandCompleter implements Completer {
+
+    /** Labels of arguments that name a file (jcr-show's decode FILE, -o OUT, encode -i JSON, run SCRIPT). */
+    private static final List<String> FILE_LABELS = List.of("FILE", "IMAGE", "SCRIPT", "PATH", "OUT", "JSON");
 
     private final Session session;
     private final PidCompleter pids;
@@ -172,8 +175,7 @@ public final class CommandCompleter implements Completer {
             commandNames(out);
         } else if (label.contains("DIR")) {
             out.addAll(paths.candidates(current, false));
-        } else if (label.contains("FILE") || label.contains("IMAGE") || label.contains("SCRIPT") || label.contains("PATH")
-                || Path.class.isAssignableFrom(type) || type == File.class) {
+        } else if (FILE_LABELS.stream().anyMatch(label::contains) || Path.class.isAssignableFrom(type) || type == File.class) {
             out.addAll(paths.candidates(current, true));
         }
     }

@@ -2,10 +2,13 @@ package dev.jcr.app.repl;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Map;
+import java.util.Stack;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
@@ -23,7 +26,7 @@ import picocli.CommandLine.Spec;
                 "The target is the command's PID argument: when it exits, every stops.",
                 "Example: every 10m --keep 3 dump $pid -D /ckpt/job-{n}"},
         footer = {"", "Only directories a run of this 'every' created (the words with {n} or {time}) are pruned, oldest first."})
-final class EveryCommand implements Callable<Integer> {
+public final class EveryCommand implements Callable<Integer> {
 
     private final Session session;
     @Spec CommandSpec spec;
@@ -41,15 +44,26 @@ final class EveryCommand implements Callable<Integer> {
     @Option(names = "--keep-going", description = "go on after a failed run (default: stop at the first failure)")
     boolean keepGoing;
 
-    @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND", description = "the command to run, with its arguments")
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND", preprocessor = RestOfLine.class,
+            description = "the command to run, with its arguments")
     List<String> command;
 
+    /** In the REPL or a script: runs COMMAND in that session (variables, $last_dump). */
     EveryCommand(Session session) {
         this.session = session;
     }
 
+    /** On the shell ({@code jcr every …}): a session of its own. */
+    public EveryCommand() {
+        this(null);
+    }
+
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        if (session == null) {
+            Session own = Session.standard(spec.commandLine().getOut(), spec.commandLine().getErr());
+            return InterruptSignals.cancelDuring(own.cancellation(), () -> own.execute(originalLine()));
+        }
         if (count != null && count < 1) {
             throw new ReplUsageException("--count must be at least 1, not " + count);
         }
@@ -70,20 +84,38 @@ final class EveryCommand implements Callable<Integer> {
         return run.run().status();
     }
 
-    /**
-     * Marks where every's own arguments end and COMMAND begins by inserting "--", so that options
-     * of COMMAND (dump's -D) are not taken for every's. ARGV starts with "every".
-     */
-    static String[] separateCommand(String[] argv, CommandSpec every) {
-        List<String> words = Arrays.asList(argv);
-        int at = commandStart(words, every);
-        if (at < 0 || words.get(at - 1).equals("--")) {
-            return argv;
+    /** This command line again, for the session that runs it when jcr every is called from the shell. */
+    private List<String> originalLine() {
+        List<String> line = new ArrayList<>(List.of("every", interval.text()));
+        if (count != null) {
+            line.addAll(List.of("--count", count.toString()));
         }
-        List<String> out = new ArrayList<>(words.subList(0, at));
-        out.add("--");
-        out.addAll(words.subList(at, words.size()));
-        return out.toArray(String[]::new);
+        if (keep != null) {
+            line.addAll(List.of("--keep", keep.toString()));
+        }
+        if (keepGoing) {
+            line.add("--keep-going");
+        }
+        line.add("--");
+        line.addAll(command);
+        return line;
+    }
+
+    /**
+     * COMMAND is the rest of the line from its first word on, options included: dump's -D and
+     * --help belong to dump, not to every. picocli hands this preprocessor the remaining arguments
+     * when it reaches COMMAND's first word.
+     */
+    public static final class RestOfLine implements CommandLine.IParameterPreprocessor {
+        @Override
+        public boolean preprocess(Stack<String> args, CommandSpec commandSpec, ArgSpec argSpec, Map<String, Object> info) {
+            List<String> rest = new ArrayList<>();
+            while (!args.isEmpty()) {
+                rest.add(args.pop());
+            }
+            argSpec.setValue(rest);
+            return true;
+        }
     }
 
     /**

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
-import org.jline.utils.Signals;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -76,21 +75,18 @@ public final class ReplCommand implements Callable<Integer> {
         session.variables().arguments(args == null ? List.of() : args);
         boolean stdin = script.toString().equals("-");
         String name = stdin ? "stdin" : script.toString();
-        Object previousInt = Signals.register("INT", session.cancellation()::cancel);
-        Object previousTerm = Signals.register("TERM", session.cancellation()::cancel);
         try (BufferedReader in = stdin
                 ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8))
                 : Files.newBufferedReader(script, StandardCharsets.UTF_8)) {
-            return new ScriptRunner(session, name, failFast).run(in);
+            return InterruptSignals.cancelDuring(session.cancellation(), () -> new ScriptRunner(session, name, failFast).run(in));
         } catch (NoSuchFileException e) {
             err.println("run: no such script: " + script);
             return dev.jcr.app.ExitCode.IO.code;
         } catch (IOException e) {
             err.println("run: cannot read " + name + ": " + e.getMessage());
             return dev.jcr.app.ExitCode.IO.code;
-        } finally {
-            Signals.unregister("INT", previousInt);
-            Signals.unregister("TERM", previousTerm);
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // ScriptRunner throws only IOException
         }
     }
 }

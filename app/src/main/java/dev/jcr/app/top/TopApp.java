@@ -142,8 +142,11 @@ public final class TopApp implements Host {
         }
         services.background().execute(() -> {
             try {
-                Snapshot s = services.source().scan();
-                onGui(() -> apply(s));
+                // two passes: the list at once (verdicts known so far), then every verdict from the drivers
+                Snapshot quick = services.source().quickScan();
+                onGui(() -> apply(quick));
+                Snapshot full = services.source().scan();
+                onGui(() -> apply(full));
             } catch (RuntimeException e) {
                 onGui(() -> error(Main.oneLine("refresh", e)));
             } finally {
@@ -237,7 +240,7 @@ public final class TopApp implements Host {
                 ProcessDetails d = services.source().details(p.pid());
                 onGui(() -> {
                     status.clearMessage();
-                    gui.addWindow(DetailsScreen.create(d, look()));
+                    gui.addWindow(DetailsScreen.create(d, look(), gui.getScreen().getTerminalSize().getColumns() - 6));
                 });
             } catch (RuntimeException e) {
                 onGui(() -> error(Main.oneLine("details of " + p.pid(), e)));

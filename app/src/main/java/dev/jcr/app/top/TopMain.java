@@ -10,7 +10,8 @@ import dev.jcr.app.ExitCode;
 import dev.jcr.app.top.model.CommandRunner;
 import dev.jcr.app.top.model.DumpAction;
 import dev.jcr.app.top.model.ImageStore;
-import dev.jcr.app.top.model.ProcReadingSource;
+import dev.jcr.app.top.model.AnalyzerSource;
+import dev.jcr.proc.ProcFs;
 import dev.jcr.app.top.model.SignalSender;
 import dev.jcr.themes.JcrTheme;
 import dev.jcr.themes.ThemeCatalog;
@@ -139,7 +140,7 @@ public final class TopMain implements java.util.concurrent.Callable<Integer> {
 
     /** The process data jcr-top shows: the live system, verdicts from the drivers. */
     public static dev.jcr.app.top.model.ProcessSource liveSource(ImageStore store) {
-        return new ProcReadingSource(Path.of("/proc"), store);
+        return new AnalyzerSource(ProcFs.system(), store);
     }
 
     private static void stopQuietly(Screen screen) {

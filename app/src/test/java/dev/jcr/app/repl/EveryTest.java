@@ -106,6 +106,23 @@ class EveryTest {
         assertFalse(Files.exists(tmp.resolve("fixed")), "nothing ran");
     }
 
+    @Test
+    void jcrEveryOnTheShellRunsTheSameWayInASessionOfItsOwn() {
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int status = dev.jcr.app.Main.execute(new String[] {"every", "10ms", "--count", "2", "echo", "run", "{n}", "--count"},
+                new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true));
+        assertEquals(ExitCode.USAGE.code, status, "echo has no --count: the option after COMMAND is echo's");
+        assertTrue(err.toString().contains("echo: Unknown option: '--count'"), err.toString());
+
+        java.io.StringWriter out2 = new java.io.StringWriter();
+        status = dev.jcr.app.Main.execute(new String[] {"every", "10ms", "--count", "2", "echo", "run", "{n}"},
+                new java.io.PrintWriter(out2, true), new java.io.PrintWriter(new java.io.StringWriter(), true));
+        assertEquals(0, status);
+        assertTrue(out2.toString().contains("\nrun 1\n") && out2.toString().contains("\nrun 2\n"), out2.toString());
+        assertTrue(out2.toString().contains("every: stopped after 2 runs (2 ok, 0 failed)"), out2.toString());
+    }
+
     private static void awaitText(TestCommands.Captured c, String text) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (!c.out().contains(text)) {

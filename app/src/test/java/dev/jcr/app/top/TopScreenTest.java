@@ -12,6 +12,11 @@ import com.googlecode.lanterna.gui2.TextBox;
 import com.googlecode.lanterna.input.KeyType;
 import dev.jcr.app.top.model.DumpAction;
 import dev.jcr.app.top.model.ImageStore;
+import dev.jcr.app.top.ui.ImageList;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.resource.Analyzer;
+import dev.jcr.resource.Assessment;
+import dev.jcr.resource.ProcessReport;
 import dev.jcr.testing.Fixture;
 import dev.jcr.testing.LiveProcess;
 import dev.jcr.themes.ThemeCatalog;
@@ -160,11 +165,10 @@ class TopScreenTest {
             assertTrue(dir.getText().startsWith(images.toString() + "/top_family"), dir.getText());
 
             Path file = Files.writeString(images.resolve("a-file"), "x");
-            assertProblem(t, dir, file.toString(), "exists and is not a directory");
+            assertProblem(t, dir, file.toString(), "already exists");
             assertProblem(t, dir, "relative/dir", "is relative");
-            Path full = Files.createDirectories(images.resolve("full"));
-            Files.writeString(full.resolve("inventory.img"), "x");
-            assertProblem(t, dir, full.toString(), "exists and is not empty");
+            Path existing = Files.createDirectories(images.resolve("existing"));
+            assertProblem(t, dir, existing.toString(), "already exists");
             assertProblem(t, dir, file.resolve("sub").toString(), "is not a directory");
 
             dir.setText(images.resolve("fresh").toString());
@@ -186,9 +190,9 @@ class TopScreenTest {
         t.active().setFocusedInteractable(dir);
     }
 
-    /** Tab from the directory field past the radio list to the Dump button, then Enter. */
+    /** Tab from the directory field past the radio list and the option to the Dump button, then Enter. */
     private static void pressDump(VirtualTop t) {
-        t.press(key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Enter));
+        t.press(key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Enter));
     }
 
     @Test
@@ -225,13 +229,47 @@ class TopScreenTest {
     }
 
     @Test
-    void detailsOpenOnEnterAndEscGoesBack() {
-        try (VirtualTop t = filtered(Long.toString(child1))) {
+    void detailsShowEveryResourceWithExactlyTheDriversAnswers() {
+        ProcessReport report = new Analyzer(ProcFs.system()).analyze(child1);
+        try (VirtualTop t = new VirtualTop(200, 120, TopMain.liveSource(VirtualTop.images(images)), VirtualTop.images(images),
+                DumpAction.notInThisBuild(), ThemeCatalog.DEFAULT)) {
+            t.press(ch('\\')).type(Long.toString(child1)).press(key(KeyType.Enter));
             t.app.table().selectPid(child1);
+            // the row's verdict is the analyzer's
+            String word = switch (report.verdict()) {
+                case SUPPORTED -> "ok";
+                case NEEDS_OPTION -> "needs option";
+                case UNSUPPORTED -> "unsupported";
+            };
+            assertTrue(t.line(t.rowOf(child1)).contains(" " + word + " "), t.line(t.rowOf(child1)));
             t.press(key(KeyType.Enter));
             assertTrue(t.active().getTitle().startsWith("Details of " + child1), t.active().getTitle());
+            String screen = t.text();
+            assertTrue(screen.contains("Threads (1)"), screen);
+            assertTrue(screen.contains("Memory ("), screen);
+            assertTrue(screen.contains("Process ("), screen);
+            for (Assessment a : report.assessments()) {
+                assertTrue(screen.contains(a.resource()), "missing " + a.resource() + "\n" + screen);
+                if (!a.reason().isEmpty() && a.reason().length() < 150) {
+                    assertTrue(screen.contains(a.reason()), "missing reason " + a.reason() + "\n" + screen);
+                }
+            }
             t.press(key(KeyType.Escape));
             assertEquals("jcr-top", t.active().getTitle());
+        }
+    }
+
+    @Test
+    void detailsOfAVanishedProcessSayWhyInTheStatusLine() {
+        try (LiveProcess victim = Fixture.start("loop"); VirtualTop t = top(140, 30)) {
+            t.press(ch('\\')).type(Long.toString(victim.pid())).press(key(KeyType.Enter));
+            t.app.table().selectPid(victim.pid());
+            victim.close();
+            t.press(key(KeyType.Enter));
+            assertEquals("jcr-top", t.active().getTitle());
+            assertTrue(t.app.status().isError(), t.statusLine());
+            assertTrue(t.statusLine().startsWith("details of " + victim.pid() + ": "), t.statusLine());
+            assertFalse(t.statusLine().contains("internal error"), t.statusLine());
         }
     }
 
@@ -297,6 +335,37 @@ class TopScreenTest {
             assertTrue(t.statusLine().contains("mark exactly two images"), t.statusLine());
             t.press(key(KeyType.Escape));
             assertEquals("jcr-top", t.active().getTitle());
+        }
+    }
+
+    @Test
+    void imagesBrowserReadsTheProcessesOfARealCriuDump() throws Exception {
+        Path vector = dev.jcr.image.Vectors.root().resolve("pipetree");
+        Path copy = Files.createDirectories(images.resolve("pipetree"));
+        try (var files = Files.list(vector)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Path broken = Files.createDirectories(images.resolve("broken"));
+        Files.write(broken.resolve("pstree.img"), new byte[] {1, 2, 3});
+        try (VirtualTop t = top(160, 40)) {
+            t.press(ch('i'));
+            String pipetree = t.lines().stream().filter(l -> l.contains(copy.toString())).findFirst().orElseThrow();
+            // crit decode pipetree/pstree.img has 2 entries
+            assertTrue(pipetree.matches(".*\\s2\\s+" + java.util.regex.Pattern.quote(copy.toString()) + ".*"), pipetree);
+            String bad = t.lines().stream().filter(l -> l.contains(broken.toString())).findFirst().orElseThrow();
+            assertTrue(bad.matches(".*\\s-\\s+" + java.util.regex.Pattern.quote(broken.toString()) + ".*"), bad);
+            while (!t.text().contains("> " + copy) && t.app.gui().getActiveWindow().getTitle().startsWith("Images")) {
+                ImageList list = t.find(ImageList.class);
+                if (list.selected().orElseThrow().dir().equals(copy)) {
+                    break;
+                }
+                t.press(key(KeyType.ArrowDown));
+            }
+            t.press(key(KeyType.Enter));
+            assertTrue(t.text().contains("Processes (2)"), t.text());
+            assertTrue(t.text().contains("pstree.img"), t.text());
         }
     }
 

@@ -63,7 +63,7 @@ class TopTmuxTest {
         keys("\\");
         literal("top_family");
         keys("Enter");
-        String screen = awaitScreen(" " + parent + " ", Duration.ofSeconds(10));
+        String screen = awaitScreen(" " + parent + " ", Duration.ofSeconds(60));
         assertTrue(screen.contains("filter top_family"), screen);
 
         // select the parent (first match after its dimmed ancestors) by searching its pid
@@ -72,6 +72,7 @@ class TopTmuxTest {
         keys("Enter");
         keys("d");
         awaitScreen("Dump " + parent, Duration.ofSeconds(10));
+        keys("Tab");
         keys("Tab");
         keys("Tab");
         keys("Enter");

@@ -1,5 +1,8 @@
 package dev.jcr.resource.device;
 
+import dev.jcr.image.proto.FdTypes;
+import dev.jcr.resource.DumpContext;
+import dev.jcr.resource.FileEntries;
 import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
@@ -36,5 +39,14 @@ public final class CharDeviceDriver implements ResourceDriver<OpenFd> {
             return Assessment.supported(fd.label(), kind(), FdDescriber.describe(fd));
         }
         return Assessment.unsupported(fd.label(), kind(), FdDescriber.describe(fd) + ": not supported yet");
+    }
+
+    /** A stateless device is reopened by its /dev path: a REG entry whose mode says character device. */
+    @Override
+    public void dump(OpenFd fd, DumpContext ctx) {
+        FdDetail.Device d = (FdDetail.Device) fd.detail();
+        String path = fd.link().startsWith("/") ? fd.link() : d.name();
+        int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
+        ctx.addFd(fd, FdTypes.REG, id -> FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), mode, -1));
     }
 }

@@ -1,5 +1,8 @@
 package dev.jcr.resource.device;
 
+import dev.jcr.image.proto.FdTypes;
+import dev.jcr.resource.DumpContext;
+import dev.jcr.resource.FileEntries;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdDescriber;
@@ -30,5 +33,15 @@ public final class TerminalDriver implements ResourceDriver<OpenFd> {
         return Assessment.needsOption(fd.label(), kind(), FdDescriber.describe(fd)
                 + ": terminals are not recreated; " + Options.SHELL_JOB + " reattaches it to jcr's terminal",
                 Options.SHELL_JOB);
+    }
+
+    /**
+     * With --shell-job the terminal is recorded by path as a REG entry with its character-device mode:
+     * restore gives the process the restoring terminal instead, so nothing of the terminal itself is kept.
+     */
+    @Override
+    public void dump(OpenFd fd, DumpContext ctx) {
+        int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
+        ctx.addFd(fd, FdTypes.REG, id -> FileEntries.reg(id, fd.link(), FileEntries.fileFlags(fd), 0, mode, -1));
     }
 }

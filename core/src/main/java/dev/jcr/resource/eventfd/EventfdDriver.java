@@ -1,5 +1,11 @@
 package dev.jcr.resource.eventfd;
 
+import dev.jcr.image.proto.EventfdFileEntry;
+import dev.jcr.image.proto.FdTypes;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.proc.FdDetail;
+import dev.jcr.resource.DumpContext;
+import dev.jcr.resource.FileEntries;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdDescriber;
@@ -24,5 +30,16 @@ public final class EventfdDriver implements ResourceDriver<OpenFd> {
     @Override
     public Assessment assess(OpenFd fd) {
         return Assessment.supported(fd.label(), kind(), FdDescriber.describe(fd));
+    }
+
+    /** Counter and flags (EFD_SEMAPHORE is kept in the flags, as the kernel shows it in fdinfo). */
+    @Override
+    public void dump(OpenFd fd, DumpContext ctx) {
+        FdDetail.Eventfd e = (FdDetail.Eventfd) fd.detail();
+        int flags = FileEntries.fileFlags(fd) | (e.semaphore() ? 1 : 0);
+        ctx.addFd(fd, FdTypes.EVENTFD, id -> FileEntry.newBuilder().setType(FdTypes.EVENTFD).setId(id)
+                .setEfd(EventfdFileEntry.newBuilder().setId(id).setFlags(flags).setFown(FileEntries.noOwner())
+                        .setCounter(e.count()))
+                .build());
     }
 }

@@ -1,5 +1,10 @@
 package dev.jcr.resource.file;
 
+import dev.jcr.image.proto.FdTypes;
+import dev.jcr.image.proto.GhostFileEntry;
+import dev.jcr.resource.DumpContext;
+import dev.jcr.resource.FileEntries;
+import dev.jcr.resource.NotDumpableException;
 import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
@@ -41,5 +46,28 @@ public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
                     + ": larger than the ghost-file limit of " + FdDescriber.size(limitBytes) + ": not supported");
         }
         return Assessment.supported(fd.label(), kind(), FdDescriber.describe(fd) + ", content saved as a ghost file");
+    }
+
+    /**
+     * A REG entry under the file's last name plus a ghost file holding its content (read through the
+     * target's fd link, which still reaches the unlinked inode) and a remap-fpath entry joining them.
+     */
+    @Override
+    public void dump(OpenFd fd, DumpContext ctx) {
+        String path = ((FdDetail.File) fd.detail()).path().path();
+        long[] ms = FileEntries.modeAndSize(ctx.fdPath(fd.fd()));
+        if (ms == null) {
+            throw new NotDumpableException(ctx.pid(), fd.label(), "deleted file " + path + " vanished");
+        }
+        if (ms[1] > limitBytes) {
+            throw new NotDumpableException(ctx.pid(), fd.label(), "deleted file " + path + " grew to "
+                    + FdDescriber.size(ms[1]) + ", over the ghost-file limit");
+        }
+        ctx.addFd(fd, FdTypes.REG, id -> {
+            GhostFileEntry g = GhostFileEntry.newBuilder().setUid(0).setGid(0).setMode((int) ms[0])
+                    .setIno(fd.inode()).setSize(ms[1]).setChunks(true).build();
+            ctx.addGhostFile(id, g, ctx.fdPath(fd.fd()), ms[1]);
+            return FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), (int) ms[0], ms[1]);
+        });
     }
 }

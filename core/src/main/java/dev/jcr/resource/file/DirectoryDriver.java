@@ -1,5 +1,8 @@
 package dev.jcr.resource.file;
 
+import dev.jcr.image.proto.FdTypes;
+import dev.jcr.resource.DumpContext;
+import dev.jcr.resource.FileEntries;
 import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
@@ -34,5 +37,13 @@ public final class DirectoryDriver implements ResourceDriver<OpenFd> {
                     + ": directories of /proc and /sys cannot be reopened by path: not supported yet");
         }
         return Assessment.supported(fd.label(), kind(), "directory " + f.path().path());
+    }
+
+    /** Directories are REG entries too (CRIU tells them apart by the mode). */
+    @Override
+    public void dump(OpenFd fd, DumpContext ctx) {
+        String path = ((FdDetail.File) fd.detail()).path().path();
+        int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
+        ctx.addFd(fd, FdTypes.REG, id -> FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), mode, -1));
     }
 }

@@ -1,5 +1,8 @@
 package dev.jcr.resource.file;
 
+import dev.jcr.image.proto.FdTypes;
+import dev.jcr.resource.DumpContext;
+import dev.jcr.resource.FileEntries;
 import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
@@ -35,5 +38,13 @@ public final class RegularFileDriver implements ResourceDriver<OpenFd> {
         }
         return Assessment.supported(fd.label(), kind(), FdDescriber.describe(fd) + ", " + fd.accessMode()
                 + " at offset " + fd.position());
+    }
+
+    /** A REG entry: path, flags, position and mode; no size (the file may grow, as logs do). */
+    @Override
+    public void dump(OpenFd fd, DumpContext ctx) {
+        String path = ((FdDetail.File) fd.detail()).path().path();
+        int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
+        ctx.addFd(fd, FdTypes.REG, id -> FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), mode, -1));
     }
 }

@@ -1,5 +1,11 @@
 package dev.jcr.resource.memory;
 
+import dev.jcr.image.proto.VmaEntry;
+import dev.jcr.resource.DumpContext;
+import dev.jcr.resource.FileEntries;
+import dev.jcr.resource.NotDumpableException;
+import dev.jcr.resource.PageSelection;
+import java.util.List;
 import dev.jcr.proc.Vma;
 import dev.jcr.proc.VmaKind;
 import dev.jcr.resource.Assessment;
@@ -59,5 +65,75 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
             case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE -> true;
             default -> false;
         };
+    }
+
+    // CRIU's vma status bits (VMA_AREA_*, VMA_FILE_*, VMA_ANON_*)
+    public static final int VMA_AREA_REGULAR = 1;
+    public static final int VMA_AREA_STACK = 1 << 1;
+    public static final int VMA_AREA_VSYSCALL = 1 << 2;
+    public static final int VMA_AREA_VDSO = 1 << 3;
+    public static final int VMA_AREA_HEAP = 1 << 5;
+    public static final int VMA_FILE_PRIVATE = 1 << 6;
+    public static final int VMA_FILE_SHARED = 1 << 7;
+    public static final int VMA_ANON_SHARED = 1 << 8;
+    public static final int VMA_ANON_PRIVATE = 1 << 9;
+    public static final int VMA_AREA_VVAR = 1 << 12;
+
+    static final int MAP_SHARED = 1;
+    static final int MAP_PRIVATE = 2;
+    static final int MAP_ANONYMOUS = 0x20;
+    static final int MAP_GROWSDOWN = 0x100;
+    static final int O_RDWR = 2;
+
+    /**
+     * A vma_entry as CRIU writes it, and which pages to copy: all existing pages of anonymous memory,
+     * only the privately written pages of private file mappings, none of shared file mappings (they
+     * live in the file) nor of the kernel's [vdso]/[vvar]/[vsyscall].
+     */
+    @Override
+    public void dump(Vma v, DumpContext ctx) {
+        if (!isSupported(v.kind())) {
+            throw new NotDumpableException(ctx.pid(), "vma " + v.range(), describe(v) + ": not supported yet");
+        }
+        int prot = (v.readable() ? 1 : 0) | (v.writable() ? 2 : 0) | (v.executable() ? 4 : 0);
+        VmaEntry.Builder e = VmaEntry.newBuilder().setStart(v.start()).setEnd(v.end()).setPgoff(0).setShmid(0)
+                .setProt(prot).setFd(-1);
+        int priv = v.shared() ? MAP_SHARED : MAP_PRIVATE;
+        PageSelection pages = PageSelection.EXISTING;
+        switch (v.kind()) {
+            case ANONYMOUS -> e.setFlags(priv | MAP_ANONYMOUS).setStatus(VMA_AREA_REGULAR | VMA_ANON_PRIVATE);
+            case ANONYMOUS_SHARED -> e.setFlags(MAP_SHARED | MAP_ANONYMOUS).setShmid(v.inode())
+                    .setStatus(VMA_AREA_REGULAR | VMA_ANON_SHARED);
+            case HEAP -> e.setFlags(priv | MAP_ANONYMOUS).setStatus(VMA_AREA_REGULAR | VMA_AREA_HEAP | VMA_ANON_PRIVATE);
+            case STACK -> e.setFlags(priv | MAP_ANONYMOUS | MAP_GROWSDOWN).setStatus(VMA_AREA_REGULAR | VMA_ANON_PRIVATE);
+            case VDSO -> {
+                e.setFlags(MAP_PRIVATE | MAP_ANONYMOUS).setStatus(VMA_AREA_REGULAR | VMA_AREA_VDSO | VMA_ANON_PRIVATE);
+                pages = PageSelection.NONE;
+            }
+            case VVAR -> {
+                e.setFlags(MAP_PRIVATE | MAP_ANONYMOUS).setStatus(VMA_AREA_REGULAR | VMA_ANON_PRIVATE | VMA_AREA_VVAR);
+                pages = PageSelection.NONE;
+            }
+            case VSYSCALL -> {
+                e.setFlags(MAP_PRIVATE | MAP_ANONYMOUS).setStatus(VMA_AREA_VSYSCALL | VMA_ANON_PRIVATE);
+                pages = PageSelection.NONE;
+            }
+            case FILE -> {
+                int fdflags = v.shared() && v.writable() ? O_RDWR : 0;
+                java.nio.file.Path mapFile = ctx.proc().dir(ctx.pid()).resolve("map_files").resolve(v.range());
+                long[] ms = FileEntries.modeAndSize(mapFile);
+                if (ms == null) {
+                    ms = FileEntries.modeAndSize(java.nio.file.Path.of(v.path()));
+                }
+                long[] stat = ms == null ? new long[] {0, -1} : ms;
+                int id = ctx.fileId(List.of("map", v.path(), v.devMajor(), v.devMinor(), v.inode(), fdflags),
+                        fid -> FileEntries.reg(fid, v.path(), fdflags, 0, (int) stat[0], stat[1]));
+                e.setFlags(priv).setPgoff(v.offset()).setShmid(id).setFdflags(fdflags)
+                        .setStatus(VMA_AREA_REGULAR | (v.shared() ? VMA_FILE_SHARED : VMA_FILE_PRIVATE));
+                pages = v.shared() ? PageSelection.NONE : PageSelection.PRIVATE_COPIES;
+            }
+            default -> throw new NotDumpableException(ctx.pid(), "vma " + v.range(), describe(v) + ": not supported yet");
+        }
+        ctx.addVma(e.build(), pages);
     }
 }

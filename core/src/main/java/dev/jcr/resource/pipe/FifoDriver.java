@@ -1,5 +1,10 @@
 package dev.jcr.resource.pipe;
 
+import dev.jcr.image.proto.FdTypes;
+import dev.jcr.image.proto.FifoEntry;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.resource.DumpContext;
+import dev.jcr.resource.FileEntries;
 import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
@@ -30,5 +35,25 @@ public final class FifoDriver implements ResourceDriver<OpenFd> {
                     + " was removed: not supported yet");
         }
         return Assessment.supported(fd.label(), kind(), "FIFO " + f.path().path());
+    }
+
+    /**
+     * A FIFO entry pointing at a REG entry for its path (how CRIU reopens it), and its buffered data
+     * once per FIFO in fifo-data.img.
+     */
+    @Override
+    public void dump(OpenFd fd, DumpContext ctx) {
+        String path = ((FdDetail.File) fd.detail()).path().path();
+        long inode = fd.inode();
+        int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
+        ctx.addFd(fd, FdTypes.FIFO, id -> {
+            int reg = ctx.addFile(r -> FileEntries.reg(r, path, FileEntries.fileFlags(fd), 0, mode, -1));
+            return FileEntry.newBuilder().setType(FdTypes.FIFO).setId(id)
+                    .setFifo(FifoEntry.newBuilder().setId(id).setPipeId((int) inode).setRegfId(reg)).build();
+        });
+        if (ctx.firstTime("fifo:" + inode)) {
+            PipeContent c = PipeContent.peek(ctx.fdPath(fd.fd()));
+            ctx.addPipeData(true, c.entry((int) inode), c.data());
+        }
     }
 }

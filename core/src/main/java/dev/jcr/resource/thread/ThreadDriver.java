@@ -1,5 +1,6 @@
 package dev.jcr.resource.thread;
 
+import dev.jcr.resource.DumpContext;
 import dev.jcr.proc.ProcessState;
 import dev.jcr.proc.ThreadInfo;
 import dev.jcr.resource.Assessment;
@@ -29,5 +30,15 @@ public final class ThreadDriver implements ResourceDriver<ThreadInfo> {
         }
         return Assessment.supported(label, kind(), "thread " + t.comm() + " ("
                 + (t.state() == null ? "?" : t.state().name().toLowerCase().replace('_', ' ')) + ")");
+    }
+
+    /**
+     * core-TID.img: general registers (fs/gs base included), full xsave state, signal mask and the
+     * thread's own pending signals, rseq, clear-tid address, robust list, sigaltstack, scheduling,
+     * credentials and name.
+     */
+    @Override
+    public void dump(ThreadInfo t, DumpContext ctx) {
+        ThreadState.dump((int) t.tid(), ctx);
     }
 }

@@ -57,7 +57,12 @@ public final class TopBench {
             Snapshot s = source.scan();
             return RowArranger.arrange(s.processes(), ViewSettings.initial()).size();
         });
+        Stats quick = time(() -> {
+            Snapshot s = source.quickScan();
+            return RowArranger.arrange(s.processes(), ViewSettings.initial()).size();
+        });
         report("refresh (scan + model update)", refresh, "baseline: read every /proc/PID/stat", raw);
+        report("first pass (list, verdicts known so far)", quick, "baseline: read every /proc/PID/stat", raw);
 
         DefaultVirtualTerminal term = new DefaultVirtualTerminal(new TerminalSize(200, 60));
         TerminalScreen screen = new TerminalScreen(term);

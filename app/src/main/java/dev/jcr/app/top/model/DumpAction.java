@@ -11,8 +11,11 @@ public interface DumpAction {
     /** Null when dumping is possible; otherwise why not, in words (shown in the status line). */
     String unavailableReason();
 
-    /** Dumps PID into DIR, reporting progress; throws a JcrException with the reason when it refuses. */
-    DumpOutcome dump(long pid, Path dir, boolean killAfter, DumpProgress progress);
+    /**
+     * Dumps PID into DIR (which must not exist; its parent must), reporting progress; throws a
+     * JcrException with the reason when it refuses, leaving the process running.
+     */
+    DumpOutcome dump(long pid, Path dir, boolean killAfter, boolean shellJob, DumpProgress progress);
 
     /** Progress of a running dump; called from the dumping thread. */
     interface DumpProgress {
@@ -34,7 +37,7 @@ public interface DumpAction {
             }
 
             @Override
-            public DumpOutcome dump(long pid, Path dir, boolean killAfter, DumpProgress progress) {
+            public DumpOutcome dump(long pid, Path dir, boolean killAfter, boolean shellJob, DumpProgress progress) {
                 throw new IllegalStateException(unavailableReason());
             }
         };

@@ -9,6 +9,14 @@ public interface ProcessSource {
     /** Scans every process and its verdict. */
     Snapshot scan();
 
+    /**
+     * The fast first pass of a refresh: the process list without new analysis. A process analysed by an
+     * earlier {@link #scan()} keeps that verdict; one not yet analysed is PENDING.
+     */
+    default Snapshot quickScan() {
+        return scan();
+    }
+
     /** Analyses one process resource by resource; throws a JcrException when it cannot. */
     ProcessDetails details(long pid);
 }

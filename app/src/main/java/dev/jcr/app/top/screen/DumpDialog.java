@@ -3,6 +3,8 @@ package dev.jcr.app.top.screen;
 import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.gui2.BasicWindow;
 import com.googlecode.lanterna.gui2.Button;
+import com.googlecode.lanterna.gui2.CheckBox;
+import dev.jcr.app.top.model.CrVerdict;
 import com.googlecode.lanterna.gui2.Direction;
 import com.googlecode.lanterna.gui2.GridLayout;
 import com.googlecode.lanterna.gui2.Label;
@@ -37,6 +39,7 @@ public final class DumpDialog {
     private final TextBox directory;
     private final RadioBoxList<String> after;
     private final Label problem;
+    private final CheckBox shellJob;
 
     public DumpDialog(Host host, ProcessRow target) {
         this.host = host;
@@ -54,6 +57,11 @@ public final class DumpDialog {
         after.addItem(KILL);
         after.setCheckedItemIndex(0);
         form.addComponent(after);
+        form.addComponent(new Label("Options"));
+        shellJob = new CheckBox("--shell-job: allow a session or terminal outside the tree");
+        // the drivers say when it is needed (NEEDS_OPTION naming --shell-job): then it starts checked
+        shellJob.setChecked(target.verdict() == CrVerdict.NEEDS_OPTION && target.reason().contains("--shell-job"));
+        form.addComponent(shellJob);
         Panel root = new Panel(new LinearLayout(Direction.VERTICAL));
         root.addComponent(form);
         problem = new Label("");
@@ -116,6 +124,10 @@ public final class DumpDialog {
         run(dir, kill);
     }
 
+    public CheckBox shellJobBox() {
+        return shellJob;
+    }
+
     private void run(Path dir, boolean kill) {
         ProgressView progress = new ProgressView();
         BasicWindow pw = new BasicWindow("Dumping " + target.pid());
@@ -135,7 +147,8 @@ public final class DumpDialog {
         };
         host.services().background().execute(() -> {
             try {
-                DumpAction.DumpOutcome o = host.services().dump().dump(target.pid(), dir, kill, listener);
+                java.nio.file.Files.createDirectories(dir.getParent());
+                DumpAction.DumpOutcome o = host.services().dump().dump(target.pid(), dir, kill, shellJob.isChecked(), listener);
                 host.onGui(() -> {
                     pw.close();
                     host.info("dumped " + target.pid() + " to " + o.dir() + ": " + o.summary());
@@ -145,6 +158,11 @@ public final class DumpDialog {
                 host.onGui(() -> {
                     pw.close();
                     host.error(Main.oneLine("dump", e) + " (pid " + target.pid() + " left running)");
+                });
+            } catch (java.io.IOException e) {
+                host.onGui(() -> {
+                    pw.close();
+                    host.error("dump: cannot create " + dir.getParent() + ": " + e.getMessage() + " (nothing was done)");
                 });
             }
         });

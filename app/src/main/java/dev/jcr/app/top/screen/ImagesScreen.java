@@ -5,7 +5,7 @@ import com.googlecode.lanterna.gui2.Window;
 import com.googlecode.lanterna.gui2.WindowListenerAdapter;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
-import dev.jcr.app.top.model.ImageEntry;
+import dev.jcr.app.top.model.StoredImage;
 import dev.jcr.app.top.model.ImageStore;
 import dev.jcr.app.top.ui.Cells;
 import dev.jcr.app.top.ui.ImageList;
@@ -45,7 +45,7 @@ public final class ImagesScreen {
                     if (list.marked().size() != 2) {
                         host.error("diff: mark exactly two images with Space first (" + list.marked().size() + " marked)");
                     } else {
-                        host.error("diff: the image library is not in this build yet; nothing was compared");
+                        host.error("diff: jcr-show's diff is not in this build yet; nothing was compared");
                     }
                 } else if (k.getCharacter() == 'r') {
                     handled.set(true);
@@ -56,11 +56,24 @@ public final class ImagesScreen {
         return w;
     }
 
-    static BasicWindow open(ImageEntry e) {
+    static BasicWindow open(StoredImage e) {
         List<Line> lines = new ArrayList<>();
         lines.add(Line.of(e.dir().toString(), TopStyles.PANE_TITLE));
         lines.add(Line.of(e.files() + " files, " + Cells.bytes(e.bytes()), TopStyles.PANE));
+        if (!e.problem().isEmpty()) {
+            lines.add(Line.of("cannot read the images: " + e.problem(), TopStyles.UNSUPPORTED));
+        }
+        if (!e.tree().isEmpty()) {
+            lines.add(Line.of("", TopStyles.PANE));
+            lines.add(Line.of("Processes (" + e.tree().size() + ")", TopStyles.PANE_TITLE));
+            lines.add(Line.of("  " + Cells.right("PID", 7) + Cells.right("PPID", 8) + Cells.right("THR", 5) + "  COMM", TopStyles.DIM));
+            for (StoredImage.ImagedProcess p : e.tree()) {
+                lines.add(Line.of("  " + Cells.right(Integer.toString(p.pid()), 7) + Cells.right(Integer.toString(p.ppid()), 8)
+                        + Cells.right(Integer.toString(p.threads()), 5) + "  " + p.comm(), TopStyles.PANE));
+            }
+        }
         lines.add(Line.of("", TopStyles.PANE));
+        lines.add(Line.of("Files", TopStyles.PANE_TITLE));
         try (Stream<Path> s = Files.list(e.dir())) {
             for (Path f : s.sorted().toList()) {
                 lines.add(Line.of("  " + Cells.right(Cells.bytes(Files.size(f)), 8) + "  " + f.getFileName(), TopStyles.PANE));
@@ -69,7 +82,7 @@ public final class ImagesScreen {
             lines.add(Line.of("cannot list " + e.dir() + ": " + ex.getMessage(), TopStyles.UNSUPPORTED));
         }
         lines.add(Line.of("", TopStyles.PANE));
-        lines.add(Line.of("decoded views (summary, each image as a tree) need the image library: not in this build yet",
+        lines.add(Line.of("each image decoded as a tree (what jcr-show prints) comes with jcr-show: not in this build yet",
                 TopStyles.DIM));
         return Panels.expanded(e.name(), new TextView(lines));
     }

@@ -1,0 +1,47 @@
+package dev.jcr.app.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.jcr.resource.Assessment;
+import dev.jcr.resource.ProcessReport;
+
+/**
+ * The JSON shapes of {@code jcr check --json} and {@code jcr ps --json} (documented in
+ * docs/foundation.md). Field names are snake_case and never renamed; new fields may be added.
+ */
+final class CheckJson {
+
+    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private CheckJson() {
+    }
+
+    /** {"resource","kind","verdict","reason","option"} — option is null unless NEEDS_OPTION. */
+    static ObjectNode assessment(Assessment a) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("resource", a.resource());
+        n.put("kind", a.kind().name());
+        n.put("verdict", a.verdict().name());
+        n.put("reason", a.reason());
+        n.put("option", a.option());
+        return n;
+    }
+
+    /** A report: pid, comm, verdict, checkpointable, options, and either all assessments or only blockers. */
+    static ObjectNode report(ProcessReport r, boolean all) {
+        ObjectNode n = MAPPER.createObjectNode();
+        n.put("pid", r.pid());
+        n.put("comm", r.comm());
+        n.put("verdict", r.verdict().name());
+        n.put("checkpointable", r.checkpointable());
+        ArrayNode opts = n.putArray("options");
+        r.options().forEach(opts::add);
+        ArrayNode list = n.putArray(all ? "assessments" : "blockers");
+        for (Assessment a : all ? r.assessments() : r.blockers()) {
+            list.add(assessment(a));
+        }
+        return n;
+    }
+}

@@ -1,0 +1,121 @@
+package dev.jcr.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.jcr.app.Main;
+import dev.jcr.testing.Fixture;
+import dev.jcr.testing.LiveProcess;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class CheckCommandTest {
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static void assertOneLineNoTrace(String err) {
+        List<String> lines = err.lines().toList();
+        assertTrue(lines.size() <= 2, "expected a short message, got:\n" + err);
+        assertFalse(err.contains("Exception") || err.contains("\tat "), "stack trace leaked:\n" + err);
+    }
+
+    @Test
+    void plainLoopIsCheckpointableExitZero() {
+        try (LiveProcess p = Fixture.start("loop")) {
+            Run r = run("check", Long.toString(p.pid()));
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().startsWith(p.pid() + " (loop-"), r.out());
+            assertTrue(r.out().contains("): checkpointable"), r.out());
+        }
+    }
+
+    @Test
+    void unsupportedResourcesExitOneAndAreAllListed() {
+        try (LiveProcess zoo = Fixture.start("zoo"); LiveProcess loop = Fixture.start("loop")) {
+            Run r = run("check", Long.toString(loop.pid()), Long.toString(zoo.pid()));
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.out().contains("not checkpointable ("), r.out());
+            assertTrue(r.out().contains("inotify with 2 watches"), r.out());
+            assertTrue(r.out().contains("signalfd for SIGHUP, SIGUSR2: not supported yet"), r.out());
+            assertTrue(r.out().contains("[--shell-job]"), r.out());
+        }
+    }
+
+    @Test
+    void jsonIsParseableAndCarriesEveryAssessment() throws Exception {
+        try (LiveProcess zoo = Fixture.start("zoo")) {
+            Run r = run("check", "--json", Long.toString(zoo.pid()));
+            assertEquals(1, r.code(), r.err());
+            JsonNode root = new ObjectMapper().readTree(r.out());
+            assertFalse(root.get("checkpointable").asBoolean());
+            JsonNode p = root.get("processes").get(0);
+            assertEquals(zoo.pid(), p.get("pid").asLong());
+            assertEquals("UNSUPPORTED", p.get("verdict").asText());
+            assertEquals("--shell-job", p.get("options").get(0).asText());
+            List<String> kinds = new ArrayList<>();
+            for (JsonNode a : p.get("assessments")) {
+                kinds.add(a.get("kind").asText());
+                assertTrue(a.has("resource") && a.has("verdict") && a.has("reason") && a.has("option"));
+            }
+            assertTrue(kinds.containsAll(List.of("INOTIFY", "EVENTFD", "MEMORY_MAPPING", "THREAD", "SIGNAL_STATE",
+                    "TERMINAL", "UDP_SOCKET", "UNIX_SOCKET")), kinds.toString());
+        }
+    }
+
+    @Test
+    void terminalProcessNeedsShellJobAndPassesWithIt() {
+        java.nio.file.Path loop = Fixture.compile("loop");
+        try (LiveProcess script = LiveProcess.startCommand(List.of("script", "-qfc", loop.toString(), "/dev/null"),
+                java.time.Duration.ofSeconds(20), "READY")) {
+            long pid = dev.jcr.proc.ProcessTree.scan(dev.jcr.proc.ProcFs.system()).subtree(script.pid()).stream()
+                    .filter(p -> p.comm().startsWith("loop-")).findFirst().orElseThrow().pid();
+            Run without = run("check", Long.toString(pid));
+            assertEquals(1, without.code(), without.out());
+            assertTrue(without.out().contains("checkpointable with --shell-job"), without.out());
+            Run with = run("check", "--shell-job", Long.toString(pid));
+            assertEquals(0, with.code(), with.out());
+        }
+    }
+
+    @Test
+    void nonexistentPidExitsThreeWithOneLine() {
+        Run r = run("check", "999999999");
+        assertEquals(3, r.code());
+        assertEquals("check: no such process: 999999999", r.err().strip());
+    }
+
+    @Test
+    void nonNumericPidExitsTwo() {
+        Run r = run("check", "abc");
+        assertEquals(2, r.code());
+        assertTrue(r.err().startsWith("check: "), r.err());
+        assertOneLineNoTrace(r.err());
+    }
+
+    @Test
+    void zeroOrNegativePidExitsTwo() {
+        Run r = run("check", "0");
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("PID must be a positive number"), r.err());
+        assertEquals(2, run("check", "--", "-5").code());
+    }
+
+    @Test
+    void missingPidExitsTwo() {
+        assertEquals(2, run("check").code());
+    }
+}

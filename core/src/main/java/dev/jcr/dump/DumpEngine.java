@@ -1,0 +1,285 @@
+package dev.jcr.dump;
+
+import dev.jcr.JcrException;
+import dev.jcr.image.ImageDirWriter;
+import dev.jcr.image.ImageKind;
+import dev.jcr.image.proto.CoreEntry;
+import dev.jcr.image.proto.DumpStatsEntry;
+import dev.jcr.image.proto.InventoryEntry;
+import dev.jcr.image.proto.Lsmtype;
+import dev.jcr.image.proto.PstreeEntry;
+import dev.jcr.image.proto.SeccompEntry;
+import dev.jcr.image.proto.StatsEntry;
+import dev.jcr.image.proto.TaskCoreEntry;
+import dev.jcr.image.proto.TaskKobjIdsEntry;
+import dev.jcr.image.proto.TimensEntry;
+import dev.jcr.image.proto.Timespec;
+import dev.jcr.proc.NamespaceType;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.proc.ProcessInfo;
+import dev.jcr.proc.ProcessTree;
+import dev.jcr.proc.SocketTable;
+import dev.jcr.ptrace.FrozenTree;
+import dev.jcr.ptrace.FrozenTree.FrozenProcess;
+import dev.jcr.ptrace.NoSuchProcessException;
+import dev.jcr.ptrace.Tracer;
+import dev.jcr.resource.Analyzer;
+import dev.jcr.resource.Assessment;
+import dev.jcr.resource.DriverTable;
+import dev.jcr.resource.Options;
+import dev.jcr.resource.ProcessReport;
+import dev.jcr.resource.Self;
+import dev.jcr.resource.Verdict;
+import dev.jcr.sys.Linux;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Checkpoints a live process tree into a CRIU-format image directory, from outside.
+ *
+ * <pre>{@code
+ * DumpResult r = new DumpEngine().dump(pid, DumpOptions.to(Path.of("/tmp/img")), listener);
+ * }</pre>
+ *
+ * <p>Steps: ask the drivers about every resource of the tree and refuse before touching anything if
+ * one is not supported ({@link UnsupportedTreeException}); create the image directory under a
+ * temporary name; freeze the tree (every thread, repeated until stable); let each resource's driver
+ * dump it (asking it again first, on the frozen state); copy memory pages; write the shared images;
+ * sync and rename the directory into place; release (or kill) the tree. Any failure before the rename
+ * throws the temporary directory away and lets the tree go on unharmed. If jcr itself dies, the
+ * kernel detaches the tree and only a hidden temporary directory remains, never a complete-looking one.
+ */
+public final class DumpEngine {
+
+    private final ProcFs fs;
+    private final DriverTable drivers;
+    private final Analyzer analyzer;
+
+    public DumpEngine() {
+        this(ProcFs.system(), DriverTable.standard());
+    }
+
+    public DumpEngine(ProcFs fs, DriverTable drivers) {
+        this.fs = fs;
+        this.drivers = drivers;
+        this.analyzer = new Analyzer(fs, drivers, Self.of(fs));
+    }
+
+    /** Dumps the tree rooted at PID. Never leaves the tree stopped or a partial directory behind. */
+    public DumpResult dump(int pid, DumpOptions options, DumpListener listener) {
+        long t0 = System.nanoTime();
+        listener.phase(DumpPhase.CHECKING);
+        check(pid, options);
+        ImageDirWriter dir = ImageDirWriter.create(options.directory());
+        try (Tracer tracer = Tracer.start()) {
+            listener.phase(DumpPhase.FREEZING);
+            long tFreeze = System.nanoTime();
+            FrozenTree tree = tracer.seizeTree(pid);
+            long tFrozen = System.nanoTime();
+            Run run = new Run(tree, tracer, dir, options, listener);
+            try {
+                run.dumpAll();
+                listener.phase(DumpPhase.COMMITTING);
+                run.writeStats(tFrozen - tFreeze, tFrozen, t0);
+                dir.commit();
+            } catch (RuntimeException | Error e) {
+                dir.abort();
+                throw e;
+            }
+            listener.phase(DumpPhase.RESUMING);
+            if (options.kill()) {
+                for (FrozenProcess p : tree.processes()) {
+                    try {
+                        Linux.kill(p.pid(), 9);
+                    } catch (JcrException gone) {
+                        // already gone
+                    }
+                }
+            }
+            tracer.close();
+            long tEnd = System.nanoTime();
+            DumpStats s = run.stats(tFrozen - tFreeze, tEnd - tFrozen, tEnd - t0, imageBytes(dir.target()));
+            listener.phase(DumpPhase.DONE);
+            List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
+            return new DumpResult(dir.target(), pid, pids, tree.allThreads().size(), options.kill(), s);
+        } finally {
+            dir.abort(); // no-op once committed
+        }
+    }
+
+    /** Refuses, before anything is touched, a tree with resources the drivers do not support. */
+    private void check(int pid, DumpOptions options) {
+        ProcessTree all = ProcessTree.scan(fs);
+        List<ProcessInfo> sub = all.subtree(pid);
+        if (sub.isEmpty()) {
+            throw new NoSuchProcessException(pid);
+        }
+        Map<Long, ProcessReport> reports = analyzer.analyzeAll(ProcessTree.of(sub));
+        List<String> blockers = new ArrayList<>();
+        for (ProcessReport r : reports.values()) {
+            for (Assessment a : r.assessments()) {
+                boolean allowed = a.verdict() == Verdict.SUPPORTED
+                        || (a.verdict() == Verdict.NEEDS_OPTION && options.shellJob() && Options.SHELL_JOB.equals(a.option()));
+                if (!allowed) {
+                    blockers.add("pid " + r.pid() + " (" + r.comm() + "): " + a.message()
+                            + (a.option() != null ? " (needs " + a.option() + ")" : ""));
+                }
+            }
+        }
+        if (!blockers.isEmpty()) {
+            throw new UnsupportedTreeException(pid, blockers);
+        }
+    }
+
+    private static long imageBytes(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.mapToLong(p -> p.toFile().length()).sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** One dump of one frozen tree. */
+    private final class Run {
+        private final FrozenTree tree;
+        private final Tracer tracer;
+        private final ImageDirWriter dir;
+        private final DumpOptions options;
+        private final DumpListener listener;
+        private final ImageSet images;
+        private final KobjIds ids;
+        private final List<MemoryDump> memory = new ArrayList<>();
+        private long memdumpNanos;
+        private long memwriteNanos;
+        private long pagesScanned;
+        private long pagesWritten;
+
+        Run(FrozenTree tree, Tracer tracer, ImageDirWriter dir, DumpOptions options, DumpListener listener) {
+            this.tree = tree;
+            this.tracer = tracer;
+            this.dir = dir;
+            this.options = options;
+            this.listener = listener;
+            this.images = new ImageSet(dir);
+            this.ids = new KobjIds(fs.namespaces(fs.selfPid()));
+        }
+
+        void dumpAll() {
+            listener.phase(DumpPhase.STATE);
+            List<PstreeEntry> pstree = new ArrayList<>();
+            Map<Long, SocketTable> sockets = new HashMap<>();
+            Map<Integer, List<dev.jcr.image.proto.FdinfoEntry>> fdinfos = new java.util.LinkedHashMap<>();
+            int pagesId = 1;
+            for (FrozenProcess fp : tree.processes()) {
+                if (fp.zombie()) {
+                    throw new dev.jcr.resource.NotDumpableException(fp.pid(), "process",
+                            "zombie: has exited and waits for its parent to reap it");
+                }
+                pstree.add(PstreeEntry.newBuilder().setPid(fp.pid()).setPpid(fp.pid() == tree.root() ? 0 : fp.ppid())
+                        .setPgid(fp.pgid()).setSid(fp.sid()).addAllThreads(fp.threads()).build());
+                ProcessDump p = new ProcessDump(fp, fs, tracer, images, drivers, options.shellJob());
+                try (p) {
+                    long netNs = fs.namespaces(fp.pid()).inode(NamespaceType.NET);
+                    SocketTable st = sockets.computeIfAbsent(netNs, k -> fs.sockets(fp.pid()));
+                    p.collect(st);
+                    TaskKobjIdsEntry kids = ids.of(fp.pid(), p.info.namespaces());
+                    long leaderMask = p.cores().get(fp.pid()).getThreadCore().getBlkSigset();
+                    TaskCoreEntry.Builder tc = p.taskCore();
+                    TaskImages.task(p, tc, leaderMask);
+                    dir.writeSingle(ImageKind.MM, fp.pid(), TaskImages.mm(p));
+                    dir.writeSingle(ImageKind.FS, fp.pid(), TaskImages.fs(p));
+                    dir.writeSingle(ImageKind.IDS, fp.pid(), kids);
+                    for (Map.Entry<Integer, CoreEntry.Builder> c : p.cores().entrySet()) {
+                        CoreEntry.Builder core = c.getValue();
+                        if (c.getKey() == fp.pid()) {
+                            core.setTc(tc);
+                        }
+                        dir.writeSingle(ImageKind.CORE, c.getKey(), core.build());
+                    }
+                    fdinfos.computeIfAbsent(kids.getFilesId(), k -> new ArrayList<>(p.fdinfos));
+                }
+                // after the sessions are closed: their scratch pages are gone again
+                memory.add(scan(fp.pid(), pagesId++, p));
+            }
+            dir.writeAll(ImageKind.PSTREE, null, pstree);
+            for (Map.Entry<Integer, List<dev.jcr.image.proto.FdinfoEntry>> e : fdinfos.entrySet()) {
+                dir.writeAll(ImageKind.FDINFO, e.getKey(), e.getValue());
+            }
+            images.writeShared();
+            copyMemory();
+            writeGlobal();
+        }
+
+        MemoryDump scan(int pid, int pagesId, ProcessDump p) {
+            long t = System.nanoTime();
+            MemoryDump m = new MemoryDump(pid, pagesId);
+            m.scan(dir, p.vmas, p.selections);
+            memdumpNanos += System.nanoTime() - t;
+            pagesScanned += m.pagesScanned();
+            return m;
+        }
+
+        private void copyMemory() {
+            listener.phase(DumpPhase.MEMORY);
+            long total = 0;
+            for (MemoryDump m : memory) {
+                total += m.pages();
+            }
+            long t = System.nanoTime();
+            long[] done = {0};
+            long totalPages = total;
+            listener.pages(0, totalPages);
+            for (MemoryDump m : memory) {
+                m.copy(dir, bytes -> {
+                    done[0] += bytes / 4096;
+                    listener.pages(done[0], totalPages);
+                });
+            }
+            pagesWritten = done[0];
+            memwriteNanos = System.nanoTime() - t;
+        }
+
+        private void writeGlobal() {
+            dir.writeSingle(ImageKind.INVENTORY, null, InventoryEntry.newBuilder().setImgVersion(2)
+                    .setFdinfoPerId(true).setRootIds(ids.root()).setNsPerId(true).setLsmtype(Lsmtype.NO_LSM)
+                    .setDumpUptime(uptimeMicros()).setNetworkLockMethod(0).build());
+            dir.writeSingle(ImageKind.SECCOMP, null, SeccompEntry.getDefaultInstance());
+            long mono = System.nanoTime();
+            long boot = uptimeMicros() * 1000;
+            dir.writeSingle(ImageKind.TIMENS, 0, TimensEntry.newBuilder()
+                    .setMonotonic(Timespec.newBuilder().setTvSec(mono / 1_000_000_000L).setTvNsec(mono % 1_000_000_000L))
+                    .setBoottime(Timespec.newBuilder().setTvSec(boot / 1_000_000_000L).setTvNsec(boot % 1_000_000_000L))
+                    .build());
+        }
+
+        void writeStats(long freezeNanos, long frozenAt, long t0) {
+            long now = System.nanoTime();
+            dir.writeSingle(ImageKind.STATS, "dump", StatsEntry.newBuilder().setDump(DumpStatsEntry.newBuilder()
+                    .setFreezingTime((int) (freezeNanos / 1000)).setFrozenTime((int) ((now - frozenAt) / 1000))
+                    .setMemdumpTime((int) (memdumpNanos / 1000)).setMemwriteTime((int) (memwriteNanos / 1000))
+                    .setPagesScanned(pagesScanned).setPagesSkippedParent(0).setPagesWritten(pagesWritten)
+                    .setPagesLazy(0)).build());
+        }
+
+        DumpStats stats(long freezeNanos, long frozenNanos, long totalNanos, long imageBytes) {
+            return new DumpStats(freezeNanos / 1000, frozenNanos / 1000, memdumpNanos / 1000, memwriteNanos / 1000,
+                    totalNanos / 1000, pagesScanned, pagesWritten, imageBytes);
+        }
+    }
+
+    /** Seconds since boot (CLOCK_BOOTTIME, from /proc/uptime) in microseconds. */
+    private long uptimeMicros() {
+        try {
+            String s = Files.readString(fs.root().resolve("uptime")).trim().split("\\s+")[0];
+            return (long) (Double.parseDouble(s) * 1_000_000);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.jcr.dump;
+
+import dev.jcr.image.ImageDirWriter;
+import dev.jcr.image.ImageKind;
+import dev.jcr.image.ImageWriter;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.image.proto.GhostChunkEntry;
+import dev.jcr.image.proto.GhostFileEntry;
+import dev.jcr.image.proto.PipeDataEntry;
+import dev.jcr.image.proto.RemapFilePathEntry;
+import dev.jcr.image.proto.RemapType;
+import dev.jcr.proc.OpenFd;
+import dev.jcr.sys.Linux;
+import dev.jcr.sys.SyscallException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.IntFunction;
+
+/**
+ * What a dump shares across its processes: files.img (one entry per open file description, found
+ * with kcmp), ids of objects keyed by what they are, pipe and FIFO data, ghost files. Written out
+ * once at the end by {@link #writeShared()}.
+ */
+final class ImageSet {
+
+    static final int SYS_KCMP = 312;
+    static final int KCMP_FILE = 0;
+
+    /** One fd already recorded: another fd of the same inode may be the same open file description. */
+    private record SeenFd(int pid, int fd, long inode, int mntId, int id) {
+    }
+
+    private final ImageDirWriter dir;
+    private final List<FileEntry> files = new ArrayList<>();
+    private final Map<Object, Integer> keyed = new HashMap<>();
+    private final Map<Long, List<SeenFd>> byInode = new HashMap<>();
+    private final Set<Object> seen = new HashSet<>();
+    private final List<RemapFilePathEntry> remaps = new ArrayList<>();
+    private ImageWriter pipesData;
+    private ImageWriter fifoData;
+    private int nextFileId = 1;
+    private int nextGhostId = 1;
+
+    ImageSet(ImageDirWriter dir) {
+        this.dir = dir;
+    }
+
+    ImageDirWriter dir() {
+        return dir;
+    }
+
+    /** The files.img id of PID's FD: shared with an earlier fd of the same open file description. */
+    int descriptionId(int pid, OpenFd fd, IntFunction<FileEntry> entry) {
+        List<SeenFd> same = byInode.computeIfAbsent(fd.inode(), k -> new ArrayList<>());
+        for (SeenFd s : same) {
+            if (s.mntId() == fd.mntId() && sameDescription(s.pid(), s.fd(), pid, fd.fd())) {
+                return s.id();
+            }
+        }
+        int id = addFile(entry);
+        same.add(new SeenFd(pid, fd.fd(), fd.inode(), fd.mntId(), id));
+        return id;
+    }
+
+    private static boolean sameDescription(int pid1, int fd1, int pid2, int fd2) {
+        try {
+            return Linux.syscall("kcmp", pid2, SYS_KCMP, pid1, pid2, KCMP_FILE, fd1, fd2, 0) == 0;
+        } catch (SyscallException e) {
+            return false; // no kcmp: separate entries, each with its own position (still restorable)
+        }
+    }
+
+    int keyedId(Object key, IntFunction<FileEntry> entry) {
+        Integer id = keyed.get(key);
+        if (id == null) {
+            id = addFile(entry);
+            keyed.put(key, id);
+        }
+        return id;
+    }
+
+    int addFile(IntFunction<FileEntry> entry) {
+        int id = nextFileId++;
+        // reserve the slot first: ENTRY may add files itself (a FIFO's regular-file half)
+        int slot = files.size();
+        files.add(null);
+        files.set(slot, entry.apply(id));
+        return id;
+    }
+
+    boolean firstTime(Object key) {
+        return seen.add(key);
+    }
+
+    void addPipeData(boolean fifo, PipeDataEntry entry, byte[] data) {
+        if (fifo) {
+            if (fifoData == null) {
+                fifoData = dir.open(ImageKind.FIFO_DATA, null);
+            }
+            fifoData.write(entry, data);
+        } else {
+            if (pipesData == null) {
+                pipesData = dir.open(ImageKind.PIPES_DATA, null);
+            }
+            pipesData.write(entry, data);
+        }
+    }
+
+    int addGhostFile(int fileId, GhostFileEntry entry, Path content, long size) {
+        int ghost = nextGhostId++;
+        try (ImageWriter w = dir.open(ImageKind.GHOST_FILE, ghost); InputStream in = Files.newInputStream(content)) {
+            w.write(entry);
+            if (size > 0) {
+                byte[] data = in.readNBytes((int) size);
+                w.write(GhostChunkEntry.newBuilder().setOff(0).setLen(data.length).build(), data);
+            }
+        } catch (IOException e) {
+            throw new dev.jcr.resource.NotDumpableException(0, content.toString(), "cannot read deleted file: " + e.getMessage());
+        }
+        remaps.add(RemapFilePathEntry.newBuilder().setOrigId(fileId).setRemapId(ghost).setRemapType(RemapType.GHOST).build());
+        return ghost;
+    }
+
+    /** files.img, remap-fpath.img and the data images. */
+    void writeShared() {
+        dir.writeAll(ImageKind.FILES, null, files);
+        if (!remaps.isEmpty()) {
+            dir.writeAll(ImageKind.REMAP_FPATH, null, remaps);
+        }
+        if (pipesData != null) {
+            pipesData.close();
+        }
+        if (fifoData != null) {
+            fifoData.close();
+        }
+    }
+}

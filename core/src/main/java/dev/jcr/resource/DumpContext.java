@@ -1,0 +1,78 @@
+package dev.jcr.resource;
+
+import dev.jcr.image.proto.CoreEntry;
+import dev.jcr.image.proto.FdTypes;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.image.proto.PipeDataEntry;
+import dev.jcr.image.proto.TaskCoreEntry;
+import dev.jcr.image.proto.VmaEntry;
+import dev.jcr.proc.OpenFd;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.ptrace.RemoteSyscalls;
+import dev.jcr.ptrace.Tracer;
+import java.nio.file.Path;
+import java.util.function.IntFunction;
+
+/**
+ * What a driver sees while it dumps one resource of one frozen process: the process, the tracer that
+ * holds it, remote syscalls inside its threads, and the places its answers go. The dump engine
+ * implements it; drivers only describe their resource in image terms, so that the engine knows no
+ * resource kind and a driver knows nothing about image files, ids or ordering.
+ */
+public interface DumpContext {
+
+    /** The process being dumped. */
+    int pid();
+
+    /** /proc as jcr reads it. */
+    ProcFs proc();
+
+    /** The tracer holding the frozen tree (registers, FPU state, masks, pending signals, rseq). */
+    Tracer tracer();
+
+    /**
+     * A remote-syscall session in stopped thread TID of this process, opened on first use and closed
+     * by the engine when the process is done (the thread gets its registers back then).
+     */
+    RemoteSyscalls remote(int tid);
+
+    /** /proc/PID/fd/N of this process, a path through which jcr reaches the open file itself. */
+    Path fdPath(int fd);
+
+    /**
+     * Records open fd FD of TYPE. An open file description shared with an fd recorded earlier (a dup,
+     * or one inherited across fork) reuses that fd's files.img entry; otherwise ENTRY makes the new
+     * entry from the id it is given.
+     */
+    void addFd(OpenFd fd, FdTypes type, IntFunction<FileEntry> entry);
+
+    /**
+     * The files.img id for KEY (a path-like object that is not an fd: mapped files, exe, cwd, root),
+     * made once per dump by ENTRY.
+     */
+    int fileId(Object key, IntFunction<FileEntry> entry);
+
+    /** A fresh files.img id and its entry (e.g. the regular-file half of a FIFO). */
+    int addFile(IntFunction<FileEntry> entry);
+
+    /** True the first time KEY is seen in this dump: for objects shared between fds and processes (pipe data). */
+    boolean firstTime(Object key);
+
+    /** Appends pipe data (one entry per pipe) to pipes-data.img, or to fifo-data.img when FIFO. */
+    void addPipeData(boolean fifo, PipeDataEntry entry, byte[] data);
+
+    /** Writes the content of a deleted file as ghost-file-ID.img; returns the ghost id for remap-fpath. */
+    int addGhostFile(int fileId, dev.jcr.image.proto.GhostFileEntry entry, Path content, long size);
+
+    /** Records one memory area and which of its pages go into the pages image. */
+    void addVma(VmaEntry vma, PageSelection pages);
+
+    /** core-TID.img of thread TID, filled by the thread and signal drivers. */
+    CoreEntry.Builder threadCore(int tid);
+
+    /** The process-wide part (tc) of the leader's core image. */
+    TaskCoreEntry.Builder taskCore();
+
+    /** True when the user allowed terminals to be left behind (--shell-job). */
+    boolean shellJob();
+}
