@@ -351,11 +351,11 @@ public final class RestoreEngine {
                     try {
                         while (System.nanoTime() < until) {
                             WaitStatus st = Linux.waitpid(task.tid(), Linux.WALL | Linux.WNOHANG);
-                            if (st.gone()) {
-                                break;
-                            }
                             if (st.pid() == 0) {
+                                // nothing yet (a zero status would read as "exited")
                                 java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                            } else if (st.gone()) {
+                                break;
                             }
                         }
                     } catch (SyscallException ignored) {
