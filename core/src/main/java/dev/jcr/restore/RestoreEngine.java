@@ -341,12 +341,20 @@ public final class RestoreEngine {
                     // already gone
                 }
             }
+            // collect the exits: threads before their leader (a leader's exit is reported only
+            // after every other thread of its group is reaped), never blocking for long
             tracer.run(() -> {
-                for (var task : tracer.tasks()) {
+                List<dev.jcr.ptrace.TracedTask> tasks = new ArrayList<>(tracer.tasks());
+                java.util.Collections.reverse(tasks);
+                long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                for (var task : tasks) {
                     try {
-                        while (true) {
-                            WaitStatus st = Linux.waitpid(task.tid(), Linux.WALL);
-                            if (st.gone()) {
+                        while (System.nanoTime() < until) {
+                            WaitStatus st = Linux.waitpid(task.tid(), Linux.WALL | Linux.WNOHANG);
+                            if (st.pid() == 0) {
+                                // nothing yet (a zero status would read as "exited")
+                                java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+                            } else if (st.gone()) {
                                 break;
                             }
                         }
