@@ -63,7 +63,10 @@ final class PsWidth {
     }
 
     private static int terminalWidth() {
-        try (Terminal t = TerminalBuilder.builder().system(true).dumb(true).name("jcr-ps").build()) {
+        // nativeSignals(false): inside the REPL another terminal owns Ctrl-C and SIGWINCH; asking the
+        // size must not replace (and then reset) those handlers
+        try (Terminal t = TerminalBuilder.builder().system(true).dumb(true).nativeSignals(false).name("jcr-ps")
+                .build()) {
             return t.getWidth();
         } catch (IOException | RuntimeException e) {
             return UNLIMITED; // no usable terminal after all: cut nothing rather than fail a listing
