@@ -26,16 +26,28 @@ echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== in-process (ms)"
 java -cp app/target/jcr.jar dev.jcr.app.cli.PsBench "$rounds"
 
-echo "== whole commands from the shell (ms, median of $rounds interleaved runs)"
-ps_ms=(); jcr_ms=()
+echo "== whole commands from the shell (median of $rounds interleaved runs; wall ms and CPU ms = user+sys)"
+# jcr twice: as launched (class data sharing archive, see bin/_launch) and with JCR_NO_CDS=1 (before)
+timed() { /usr/bin/time -f '%e %U %S' -o "$tf" "$@" >/dev/null; awk '{printf "%d %d\n", $1*1000, ($2+$3)*1000}' "$tf"; }
+tf=$(mktemp); trap 'kill -TERM -- -$leader 2>/dev/null || true; rm -f "$tf"' EXIT
+declare -A wall cpu
 for _ in $(seq "$rounds"); do
-  t0=$(date +%s%N); ps -eo pid,ppid,rss,comm >/dev/null; t1=$(date +%s%N)
-  bin/jcr ps --json >/dev/null; t2=$(date +%s%N)
-  ps_ms+=($(( (t1 - t0) / 1000000 ))); jcr_ms+=($(( (t2 - t1) / 1000000 )))
+  for m in procps jcr_no_cds jcr; do
+    case $m in
+      procps) r=$(timed ps -eo pid,ppid,rss,comm) ;;
+      jcr_no_cds) r=$(JCR_NO_CDS=1 timed bin/jcr ps --json) ;;
+      jcr) r=$(timed bin/jcr ps --json) ;;
+    esac
+    wall[$m]+="${r% *} "; cpu[$m]+="${r#* } "
+  done
 done
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-p=$(median "${ps_ms[@]}"); j=$(median "${jcr_ms[@]}")
-echo "procps_command median_ms $p"
-echo "jcr_ps_json_command median_ms $j"
-awk -v p="$p" -v j="$j" 'BEGIN { if (p > 0) printf "ratio jcr_ps_json_command / procps_command = %.1fx\n", j / p }'
+median() { printf '%s\n' $@ | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+for m in procps jcr_no_cds jcr; do
+  echo "${m}_command median_wall_ms $(median ${wall[$m]}) median_cpu_ms $(median ${cpu[$m]})"
+done
+p=$(median ${wall[procps]}); a=$(median ${wall[jcr_no_cds]}); b=$(median ${wall[jcr]})
+pc=$(median ${cpu[procps]}); ac=$(median ${cpu[jcr_no_cds]}); bc=$(median ${cpu[jcr]})
+awk -v p="$p" -v a="$a" -v b="$b" -v pc="$pc" -v ac="$ac" -v bc="$bc" 'BEGIN {
+  if (p > 0) printf "wall: jcr_no_cds / procps = %.1fx, jcr / procps = %.1fx, jcr / jcr_no_cds = %.2fx\n", a / p, b / p, b / a
+  if (pc > 0) printf "cpu:  jcr_no_cds / procps = %.1fx, jcr / procps = %.1fx, jcr / jcr_no_cds = %.2fx\n", ac / pc, bc / pc, bc / ac }'
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

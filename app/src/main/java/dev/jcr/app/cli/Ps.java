@@ -39,6 +39,10 @@ public final class Ps implements Callable<Integer> {
     @Option(names = {"-u", "--user"}, paramLabel = "USER", description = "only processes of USER (name or uid)")
     String user;
 
+    @Option(names = {"-w", "--wide"}, description = {"never cut lines (by default a line is cut to COLUMNS or, on",
+            "a terminal, to its width)"})
+    boolean wide;
+
     @Option(names = "--timing", hidden = true, description = "print scan/analysis/render times to stderr")
     boolean timing;
 
@@ -84,15 +88,16 @@ public final class Ps implements Callable<Integer> {
             }
             out.println(CheckJson.MAPPER.writeValueAsString(root));
         } else {
-            out.println(String.format("%7s %7s %-8s %s %4s %9s %-4s %s", "PID", "PPID", "USER", "S", "THR", "RSS",
-                    "C/R", "COMMAND"));
+            int width = wide ? PsWidth.UNLIMITED : PsWidth.detect();
+            out.println(PsFormat.cut(String.format("%7s %7s %-8s %s %4s %5s %-4s %s", "PID", "PPID", "USER", "S", "THR",
+                    "RSS", "C/R", "COMMAND"), width));
             if (tree) {
                 for (ProcessInfo r : shown.roots()) {
-                    printTree(out, r, 0, shown, reports, users);
+                    printTree(out, r, 0, shown, reports, users, width);
                 }
             } else {
                 for (ProcessInfo p : shown.all()) {
-                    printRow(out, p, 0, reports, users);
+                    printRow(out, p, 0, reports, users, width);
                 }
             }
         }
@@ -107,23 +112,25 @@ public final class Ps implements Callable<Integer> {
     }
 
     private void printTree(PrintWriter out, ProcessInfo p, int depth, ProcessTree t, Map<Long, ProcessReport> reports,
-            PsUsers users) {
-        printRow(out, p, depth, reports, users);
+            PsUsers users, int width) {
+        printRow(out, p, depth, reports, users, width);
         for (ProcessInfo c : t.children(p.pid())) {
-            printTree(out, c, depth + 1, t, reports, users);
+            printTree(out, c, depth + 1, t, reports, users, width);
         }
     }
 
     private static void printRow(PrintWriter out, ProcessInfo p, int depth, Map<Long, ProcessReport> reports,
-            PsUsers users) {
+            PsUsers users, int width) {
         ProcessReport r = reports.get(p.pid());
         if (r == null) {
             return; // exited while we looked
         }
         String indent = depth == 0 ? "" : "  ".repeat(depth - 1) + "\\_ ";
-        out.println(String.format("%7d %7d %-8s %s %4d %9d %-4s %s", p.pid(), p.ppid(), users.nameOf(p.uids().effective()),
-                p.state() == null ? "?" : String.valueOf(p.state().code()), p.threads(), p.rssBytes() / 1024,
-                column(r.verdict()), indent + p.commandLine()));
+        // cut after formatting, as ps does: a huge command line (a JSON environment, a classpath) takes
+        // one screen line instead of a screenful
+        out.println(PsFormat.cut(String.format("%7d %7d %-8s %s %4d %5s %-4s %s", p.pid(), p.ppid(),
+                users.nameOf(p.uids().effective()), p.state() == null ? "?" : String.valueOf(p.state().code()),
+                p.threads(), PsFormat.humanBytes(p.rssBytes()), column(r.verdict()), indent + p.commandLine()), width));
     }
 
     /** The C/R column: yes, opt or no. */
