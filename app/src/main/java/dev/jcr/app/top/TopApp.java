@@ -146,10 +146,22 @@ public final class TopApp implements Host {
                 // two passes: the list at once (verdicts known so far), then every verdict from the drivers
                 Snapshot quick = services.source().quickScan();
                 onGui(() -> apply(quick));
-                Snapshot full = services.source().scan();
-                onGui(() -> apply(full));
+                Snapshot full;
+                try {
+                    full = services.source().scan();
+                } catch (RuntimeException raced) {
+                    // a process that exits mid-scan can fail one read; the next scan no longer sees it
+                    full = services.source().scan();
+                }
+                Snapshot done = full;
+                onGui(() -> apply(done));
             } catch (RuntimeException e) {
-                onGui(() -> error(Main.oneLine("refresh", e)));
+                // never hide a message the user has not read yet (e.g. a dump's result) behind a refresh error
+                onGui(() -> {
+                    if (status.message().isEmpty()) {
+                        error(Main.oneLine("refresh", e));
+                    }
+                });
             } finally {
                 refreshing.set(false);
             }

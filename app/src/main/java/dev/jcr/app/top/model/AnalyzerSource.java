@@ -75,7 +75,8 @@ public final class AnalyzerSource implements ProcessSource {
             reason = "not analysed yet";
         } else if (!r.blockers().isEmpty()) {
             List<Assessment> blockers = r.blockers();
-            reason = blockers.get(0).message() + (blockers.size() > 1 ? " (+" + (blockers.size() - 1) + " more)" : "");
+            reason = blockers.get(0).message() + (blockers.size() > 1 ? " (+" + (blockers.size() - 1) + " more)" : "")
+                    + (r.options().isEmpty() ? "" : " (option: " + String.join(", ", r.options()) + ")");
         }
         return new ProcessRow(p.pid(), p.ppid(), user(p.uids().real()), p.state() == null ? '?' : p.state().code(),
                 p.threads(), p.rssBytes() / 1024, v, reason, p.comm(), p.commandLine());
