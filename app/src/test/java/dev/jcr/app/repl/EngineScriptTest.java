@@ -144,4 +144,33 @@ class EngineScriptTest {
             assertTrue(p.awaitOutput("PASS", java.time.Duration.ofSeconds(10)).contains("PASS"), p.stdout());
         }
     }
+
+    @Test
+    void aScriptDiffsTwoDumpsOfARunningJobAndSeesItsMemoryChange(@TempDir Path ckpt) throws Exception {
+        try (LiveProcess p = Fixture.start("loop")) {
+            TestCommands.Captured c = new TestCommands.Captured();
+            c.session.variables().set("pid", Long.toString(p.pid()));
+            c.session.variables().set("dir", ckpt.toString());
+            // the loop's counter lives in memory: between two dumps at least one page changes
+            String script = """
+                    dump $pid -D $dir/a
+                    set a $last_dump
+                    sleep 300ms
+                    dump $pid -D $dir/b
+                    show diff --json $a $last_dump
+                    echo "diff said $?"
+                    """;
+            int status = new ScriptRunner(c.session, "diff.jcr", false).run(new BufferedReader(new StringReader(script)));
+            assertEquals(ExitCode.NEGATIVE.code, status, c.err()); // diff's "different" is the first non-zero status
+            assertTrue(c.out().contains("diff said 1"), c.out());
+            String out = c.out();
+            JsonNode diff = new ObjectMapper().readTree(out.substring(out.indexOf("{\n"), out.lastIndexOf("}") + 1));
+            assertFalse(diff.get("same").asBoolean());
+            JsonNode changed = diff.get("changed").get(0);
+            assertEquals(p.pid(), changed.get("pid").asLong());
+            assertTrue(changed.get("pages").get("changed").asInt() >= 1, changed.toString());
+            p.signal("USR1");
+            p.awaitOutput("PASS", java.time.Duration.ofSeconds(10)); // both dumps left it running, unharmed
+        }
+    }
 }
