@@ -3,7 +3,7 @@
 # into a file with jcr's RemoteMemory (process_vm_readv into a shared file mapping; and into a buffer +
 # pwrite; and read only), next to the physical baseline measured in the same run: a C program writing
 # the same number of bytes from its own memory to a file in the same directory. Prints medians and ratios.
-# Usage: bench/memread.sh [MIB] [ROUNDS]
+# Usage: bench/memread.sh [MIB] [ROUNDS]    (VMSPLICE=true also times PipeDrain, the remote-vmsplice path)
 set -eu
 MIB=${1:-256}
 ROUNDS=${2:-5}
@@ -23,13 +23,14 @@ AREA=$(awk '/^AREA/ {print $2, $3}' "$WORK/fixture.out")
 
 "$WORK/baseline" "$MIB" "$WORK/c-pages.img" "$ROUNDS" | tee "$WORK/results"
 # shellcheck disable=SC2086
-java -cp "$CP" dev.jcr.ptrace.MemReadBench "$FIX" $AREA "$WORK" "$ROUNDS" | tee -a "$WORK/results"
+java -Dvmsplice="${VMSPLICE:-false}" -cp "$CP" dev.jcr.ptrace.MemReadBench "$FIX" $AREA "$WORK" "$ROUNDS" | tee -a "$WORK/results"
 
 awk -v mib="$MIB" '
   { t[$1] = $2 }
   END {
     base = t["c-write"]
     printf "\n%d MiB; baseline c-write %.3f s (%.2f GiB/s)\n", mib, base, mib / 1024 / base
-    split("c-memcpy java-mmap-file java-buffer-pwrite java-read-only", k, " ")
-    for (i = 1; i <= 4; i++) printf "%-20s %.3f s  %.2fx baseline\n", k[i], t[k[i]], t[k[i]] / base
+    split("c-memcpy java-mmap-file java-stream-pwrite java-vmsplice java-read-only", k, " ")
+    for (i = 1; i <= 5; i++) if (k[i] in t) printf "%-20s %.3f s  %.2fx baseline\n", k[i], t[k[i]], t[k[i]] / base
+    printf "remote syscall round trip: %.1f us\n", t["remote-getpid-x1000"] * 1000
   }' "$WORK/results"

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 dev.jcr.app.repl.RunCommand.class,
                 dev.jcr.app.cli.ShowCommand.class,
                 dev.jcr.app.repl.EveryCommand.class,
+                dev.jcr.app.cli.RestoreCommand.class,
         })
 public final class Main implements Runnable {
 

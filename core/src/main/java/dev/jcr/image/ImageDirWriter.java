@@ -109,6 +109,23 @@ public final class ImageDirWriter implements AutoCloseable {
         return w;
     }
 
+    /**
+     * Links this image directory to the one of the previous (pre-)dump, as CRIU does with a
+     * {@code parent} symlink: pages marked PE_PARENT are read from there. A relative link keeps a
+     * pair of directories movable together.
+     */
+    public void linkParent(Path parentDir) {
+        Path link = temp.resolve("parent");
+        Path abs = parentDir.toAbsolutePath().normalize();
+        // relative to the link's own directory; the temp dir sits beside the target, so it resolves the same
+        Path rel = target.relativize(abs);
+        try {
+            Files.createSymbolicLink(link, rel);
+        } catch (IOException e) {
+            throw ImageIoException.of(link, "create symlink", e);
+        }
+    }
+
     /** Creates a raw file in the directory (e.g. a tmpfs archive); the caller closes the stream. */
     public OutputStream newFile(String fileName) {
         return Channels.newOutputStream(newChannel(fileName));
@@ -193,6 +210,9 @@ public final class ImageDirWriter implements AutoCloseable {
     private static void syncFilesAndDir(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
+                if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    continue;
+                }
                 try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
                     ch.force(true);
                 }

@@ -30,7 +30,7 @@ public final class ImageReader implements Closeable {
     private final String name;
     private final ReadableByteChannel channel;
     private final long size;
-    private final ByteBuffer buf = ByteBuffer.allocate(BUFFER).order(ByteOrder.LITTLE_ENDIAN);
+    private final ByteBuffer buf;
     private long position;
     private boolean eof;
 
@@ -44,6 +44,8 @@ public final class ImageReader implements Closeable {
         this.name = name;
         this.channel = channel;
         this.size = size;
+        // small images are the common case: do not allocate (and zero) 64 KiB for a 30-byte file
+        this.buf = ByteBuffer.allocate(size >= 0 && size < BUFFER ? (int) Math.max(size, 16) : BUFFER).order(ByteOrder.LITTLE_ENDIAN);
         buf.limit(0);
         long at = position;
         Integer first = readU32("the image magic");

@@ -51,10 +51,20 @@ public sealed interface FdDetail {
     }
 
     /**
-     * One inotify watch: the watched inode and device (the kernel gives no path; it gives a file
-     * handle, which would need open_by_handle_at to turn into a name).
+     * One inotify watch: the watched inode and device, and a path for it when jcr found one. The
+     * kernel gives no path (only a file handle, which open_by_handle_at would turn into a name), so
+     * {@link ProcFs} looks for the inode among the places the process is known to use (its cwd, its
+     * files and their directories, the top-level directories); {@code path} is null when none matched.
      */
-    record InotifyWatch(int wd, long inode, int devMajor, int devMinor, long mask) {
+    record InotifyWatch(int wd, long inode, int devMajor, int devMinor, long mask, String path) {
+
+        public InotifyWatch(int wd, long inode, int devMajor, int devMinor, long mask) {
+            this(wd, inode, devMajor, devMinor, mask, null);
+        }
+
+        public InotifyWatch withPath(String p) {
+            return new InotifyWatch(wd, inode, devMajor, devMinor, mask, p);
+        }
     }
 
     /** A fanotify group and its marks (inode and mount marks). */

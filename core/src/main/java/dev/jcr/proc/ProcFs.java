@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * Reads /proc under an injectable root ({@code /proc} in production, a fixture tree in tests). The
@@ -90,12 +91,18 @@ public final class ProcFs {
         return out;
     }
 
-    /** The process PID: stat, status, cmdline and namespaces. */
+    /**
+     * The process PID: stat, status, cmdline and namespaces. A thread id that is not its process's id
+     * raises {@link NotAProcessException}.
+     */
     public ProcessInfo process(long pid) {
         Path dir = dir(pid);
         StatParser.Stat stat = StatParser.parse(dir.resolve("stat").toString(), read(pid, dir.resolve("stat")));
         Path statusPath = dir.resolve("status");
         StatusParser.Status st = StatusParser.parse(statusPath.toString(), read(pid, statusPath));
+        if (st.tgid() != pid) {
+            throw new NotAProcessException(pid, st.tgid());
+        }
         List<String> cmdline = splitNul(read(pid, dir.resolve("cmdline")));
         Namespaces ns = namespaces(pid);
         boolean kthread = st.kthread() != null ? st.kthread() : stat.kernelThreadFlag();
@@ -218,7 +225,7 @@ public final class ProcFs {
         table(pid, p, t -> NetParser.parseInet(p.toString(), t, kind, v6, m));
     }
 
-    private void table(long pid, Path p, java.util.function.Consumer<String> parse) {
+    private void table(long pid, Path p, Consumer<String> parse) {
         String text;
         try {
             text = readText(p);
@@ -305,12 +312,77 @@ public final class ProcFs {
             }
             out.add(new OpenFd((int) n, link, kind, info.flags(), info.position(), info.mntId(), info.inode(), detail));
         }
+        if (out.stream().anyMatch(f -> f.kind() == FdKind.INOTIFY)) {
+            out = nameInotifyWatches(pid, out);
+        }
         // An fd that vanished is either closed (fine: not in the snapshot) or the process exited
         // (then its fd table is being torn down and the list is not a real snapshot).
         if (vanished && !alive(pid)) {
             throw new ProcessGoneException(pid, fdDir.toString());
         }
         return out;
+    }
+
+    /**
+     * Gives inotify watches a path where one of the likely candidates has the watched inode: "/", the
+     * top-level directories, the cwd, every file the process has open and their directories. Paths
+     * are looked up through /proc/PID/root, i.e. in the process's own mount namespace.
+     */
+    private List<OpenFd> nameInotifyWatches(long pid, List<OpenFd> fds) {
+        java.util.Set<String> candidates = new java.util.LinkedHashSet<>();
+        candidates.add("/");
+        Path rootDir = dir(pid).resolve("root");
+        try (DirectoryStream<Path> top = Files.newDirectoryStream(rootDir)) {
+            for (Path p : top) {
+                candidates.add("/" + p.getFileName());
+            }
+        } catch (IOException e) {
+            // without the top level, fewer names are found; the watches stay known by inode
+        }
+        cwd(pid).ifPresent(c -> addWithParents(candidates, c.path()));
+        for (OpenFd f : fds) {
+            if (f.detail() instanceof FdDetail.File file && !file.path().deleted()) {
+                addWithParents(candidates, file.path().path());
+            }
+        }
+        Map<String, String> byInode = new HashMap<>();
+        for (String c : candidates) {
+            try {
+                Map<String, Object> a = Files.readAttributes(c.equals("/") ? rootDir : rootDir.resolve(c.substring(1)),
+                        "unix:ino,dev");
+                long dev = (Long) a.get("dev");
+                byInode.putIfAbsent(a.get("ino") + "@" + Devices.major(dev) + ":" + Devices.minor(dev), c);
+            } catch (IOException | RuntimeException e) {
+                // a candidate that vanished or is not reachable names nothing
+            }
+        }
+        List<OpenFd> named = new ArrayList<>(fds.size());
+        for (OpenFd f : fds) {
+            if (f.detail() instanceof FdDetail.Inotify in) {
+                List<FdDetail.InotifyWatch> ws = new ArrayList<>();
+                for (FdDetail.InotifyWatch w : in.watches()) {
+                    ws.add(w.withPath(byInode.get(w.inode() + "@" + w.devMajor() + ":" + w.devMinor())));
+                }
+                f = new OpenFd(f.fd(), f.link(), f.kind(), f.flags(), f.position(), f.mntId(), f.inode(),
+                        new FdDetail.Inotify(ws));
+            }
+            named.add(f);
+        }
+        return named;
+    }
+
+    private static void addWithParents(java.util.Set<String> into, String path) {
+        if (!path.startsWith("/")) {
+            return;
+        }
+        String p = path;
+        while (!p.isEmpty() && into.add(p)) {
+            int slash = p.lastIndexOf('/');
+            p = slash <= 0 ? "/" : p.substring(0, slash);
+            if (p.equals("/")) {
+                break;
+            }
+        }
     }
 
     /** True if PID exists and is neither a zombie nor dead. */
@@ -385,22 +457,29 @@ public final class ProcFs {
                     BUFFER.set(buf);
                 }
             }
-        } catch (java.io.FileNotFoundException e) {
+        } catch (IOException e) {
             throw translate(p, e);
         }
         return new String(buf, 0, n, StandardCharsets.UTF_8);
     }
 
-    /** FileInputStream reports every open failure as FileNotFoundException; recover the errno kind. */
-    private static IOException translate(Path p, java.io.FileNotFoundException e) {
+    /**
+     * FileInputStream reports an open failure as FileNotFoundException("PATH (strerror)") and a read
+     * failure as IOException("strerror") — e.g. ENOENT when the fd behind an fdinfo file was closed
+     * between open and read. Recover the errno kind so callers can tell "gone" from "broken".
+     */
+    private static IOException translate(Path p, IOException e) {
+        if (e instanceof FileSystemException) {
+            return e;
+        }
         String m = String.valueOf(e.getMessage());
-        if (m.endsWith("(Permission denied)")) {
+        if (m.endsWith("Permission denied") || m.endsWith("(Permission denied)")) {
             return new AccessDeniedException(p.toString());
         }
-        if (m.endsWith("(No such process)")) {
+        if (m.endsWith("No such process") || m.endsWith("(No such process)")) {
             return new FileSystemException(p.toString(), null, "No such process");
         }
-        if (m.endsWith("(No such file or directory)")) {
+        if (m.endsWith("No such file or directory") || m.endsWith("(No such file or directory)")) {
             return new NoSuchFileException(p.toString());
         }
         return e;
@@ -408,7 +487,8 @@ public final class ProcFs {
 
     private RuntimeException failure(long pid, Path p, IOException e) {
         if (e instanceof AccessDeniedException) {
-            return new ProcAccessException(pid, p.toString());
+            // an exiting process loses its mm and files; reads then fail with EACCES, not ENOENT
+            return alive(pid) ? new ProcAccessException(pid, p.toString()) : new ProcessGoneException(pid, p.toString());
         }
         if (e instanceof NoSuchFileException || isEsrch(e)) {
             return new ProcessGoneException(pid, p.toString());

@@ -36,4 +36,37 @@ public record GpRegs(long r15, long r14, long r13, long r12, long bp, long bx, l
     public boolean inSyscall() {
         return origAx >= 0;
     }
+
+    // Kernel-internal "restart me" codes a syscall interrupted by our stop may leave in ax.
+    static final long ERESTARTSYS = -512;
+    static final long ERESTARTNOINTR = -513;
+    static final long ERESTARTNOHAND = -514;
+    static final long ERESTART_RESTARTBLOCK = -516;
+    static final long EINTR = -4;
+
+    /**
+     * The registers to record in an image, with an interrupted syscall resolved the way CRIU does it:
+     * a restartable one is rewound to run again (ax = its number, ip back over the 2-byte
+     * {@code syscall} instruction), and one that needs the kernel's per-task restart block (nanosleep,
+     * poll with a timeout …) returns -EINTR instead. Why: a restored task is a new kernel task; it
+     * does not have our target's restart block but inherits the seed's, so {@code restart_syscall}
+     * would resume the wrong call (e.g. the seed's endless sleep).
+     */
+    public GpRegs forImage() {
+        if (!inSyscall()) {
+            return this;
+        }
+        if (ax == ERESTARTSYS || ax == ERESTARTNOINTR || ax == ERESTARTNOHAND) {
+            return withAxIp(origAx, ip - 2);
+        }
+        if (ax == ERESTART_RESTARTBLOCK) {
+            return withAxIp(EINTR, ip);
+        }
+        return this;
+    }
+
+    private GpRegs withAxIp(long newAx, long newIp) {
+        return new GpRegs(r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, newAx, cx, dx, si, di, origAx, newIp, cs,
+                flags, sp, ss, fsBase, gsBase, ds, es, fs, gs);
+    }
 }

@@ -40,6 +40,7 @@ public final class RemoteSyscalls implements AutoCloseable {
     public static final int SYS_GETTID = 186;
     public static final int SYS_TIMER_GETTIME = 224;
     public static final int SYS_TIMER_GETOVERRUN = 225;
+    public static final int SYS_RSEQ = 334;
     public static final int SYS_CLONE3 = 435;
 
     public static final int PR_GET_TID_ADDRESS = 40;
@@ -47,7 +48,7 @@ public final class RemoteSyscalls implements AutoCloseable {
 
     private final Tracer tracer;
     private final TracedTask task;
-    private final long site;
+    private long site;
     private final GpRegs saved;
     private final List<Integer> adopted = new ArrayList<>();
     private long scratch;
@@ -74,6 +75,17 @@ public final class RemoteSyscalls implements AutoCloseable {
     /** The registers the task had when the session opened (they are put back on close). */
     public GpRegs savedRegs() {
         return saved;
+    }
+
+    /**
+     * Tells the session that the target's vDSO was moved by DELTA bytes (a restore mremaps it to
+     * where the dump had it): later syscalls execute from the instruction's new address.
+     */
+    public void vdsoMoved(long delta) {
+        tracer.run(() -> {
+            site += delta;
+            tracer.syscallSiteMoved(task.tgid(), site);
+        });
     }
 
     /** Where the syscall instruction used lives (in the vDSO). */
@@ -138,11 +150,22 @@ public final class RemoteSyscalls implements AutoCloseable {
             if (ev == Linux.PTRACE_EVENT_CLONE || ev == Linux.PTRACE_EVENT_FORK || ev == Linux.PTRACE_EVENT_VFORK) {
                 adopted.add((int) Linux.ptraceGetEventMsg(tid));
             } else if (ev == 0) {
+                byte[] info = Linux.ptraceGetSiginfo(tid);
+                SigInfo si = SigInfo.parse(info);
+                if (si.code() > 0 && isFault(si.signo())) {
+                    // our own execution faulted (e.g. rseq area unmapped): retrying would fault forever
+                    throw new TraceException(tid, "remote syscall faulted with signal " + si.signo()
+                            + " (code " + si.code() + ")");
+                }
                 // a signal arrived: hold it back, it is queued again at detach
-                task.deferSignal(Linux.ptraceGetSiginfo(tid));
+                task.deferSignal(info);
             }
             Linux.ptraceSyscall(tid, 0);
         }
+    }
+
+    private static boolean isFault(int sig) {
+        return sig == 4 || sig == 5 || sig == 7 || sig == 8 || sig == 11; // ILL TRAP BUS FPE SEGV
     }
 
     /**
@@ -313,6 +336,26 @@ public final class RemoteSyscalls implements AutoCloseable {
         }
         write(buf, a.array());
         return (int) check("clone3", SYS_CLONE3, buf, 88);
+    }
+
+    /**
+     * Drops the task's rseq registration (glibc registers one per thread). Needed before unmapping
+     * the memory that holds it: the kernel writes there on every return to user space and would
+     * otherwise kill the task with SIGSEGV.
+     */
+    public void unregisterRseq() {
+        tracer.run(() -> {
+            dev.jcr.sys.RseqConfiguration c = Linux.ptraceGetRseqConfiguration(task.tid());
+            if (c.registered()) {
+                check("rseq(unregister)", SYS_RSEQ, c.rseqAbiPointer(), c.rseqAbiSize(), 1 /* UNREGISTER */,
+                        c.signature());
+            }
+        });
+    }
+
+    /** Registers struct rseq at ADDR (LEN bytes, SIGNATURE) for the task, as a restore must. */
+    public void registerRseq(long addr, long len, long signature) {
+        check("rseq", SYS_RSEQ, addr, len, 0, signature);
     }
 
     private static ByteBuffer le(byte[] b) {

@@ -143,12 +143,20 @@ public final class Tracer implements AutoCloseable {
 
     /** Seizes and interrupts one thread (any thread id); returns it stopped. */
     public TracedTask seizeTask(int tid) {
+        return seizeTask(tid, BASE_OPTIONS);
+    }
+
+    /**
+     * Same, with ptrace OPTIONS (PTRACE_O_* of {@link Linux}; PTRACE_O_TRACESYSGOOD is always added).
+     * Children auto-attached through TRACECLONE/TRACEFORK inherit them.
+     */
+    public TracedTask seizeTask(int tid, long options) {
         return call(() -> {
             int tgid = proc.tgid(tid);
             if (tgid < 0) {
                 throw new NoSuchProcessException(tid);
             }
-            TracedTask t = attach(tid, tgid, BASE_OPTIONS);
+            TracedTask t = attach(tid, tgid, options | BASE_OPTIONS);
             if (t == null || !awaitFreezeStop(t)) {
                 throw new NoSuchProcessException(tid);
             }
@@ -195,6 +203,44 @@ public final class Tracer implements AutoCloseable {
             if (first != null) {
                 throw first;
             }
+        });
+    }
+
+    /** Changes the ptrace options of TID (e.g. drop PTRACE_O_EXITKILL before letting a restored task go). */
+    public void setOptions(int tid, long options) {
+        run(() -> Linux.ptraceSetOptions(require(tid).tid(), options | BASE_OPTIONS));
+    }
+
+    /**
+     * Kills process TGID (SIGKILL) and forgets its traced threads once the kernel reported their end.
+     * Used to take away seeds and half-made processes; the process's parent still has to reap it.
+     */
+    public void kill(int tgid) {
+        run(() -> {
+            try {
+                Linux.kill(tgid, 9);
+            } catch (SyscallException e) {
+                if (!e.isGone()) {
+                    throw e;
+                }
+            }
+            List<TracedTask> mine = new ArrayList<>();
+            for (TracedTask t : tasks.values()) {
+                if (t.tgid() == tgid) {
+                    mine.add(t);
+                }
+            }
+            for (TracedTask t : mine) {
+                tasks.remove(t.tid());
+                try {
+                    while (!Linux.waitpid(t.tid(), Linux.WALL).gone()) {
+                        // a last stop (e.g. PTRACE_EVENT_EXIT) before the end: nothing to do but wait on
+                    }
+                } catch (SyscallException e) {
+                    // ECHILD: already reaped
+                }
+            }
+            syscallSites.remove(tgid);
         });
     }
 
@@ -419,11 +465,12 @@ public final class Tracer implements AutoCloseable {
                 tasks.remove(tid);
                 throw new TraceException(tid, "exited while being put back: " + st);
             }
-            if (st.eventStop() && st.stopSignal() == WaitStatus.SIGTRAP) {
-                t.stop(StopKind.INTERRUPT);
+            if (st.eventStop()) {
+                // our interrupt; in a group-stopped process the kernel reports it with the stop signal
+                t.stop(st.stopSignal() == WaitStatus.SIGTRAP ? StopKind.INTERRUPT : StopKind.GROUP_STOP);
                 return;
             }
-            if (st.eventStop() || st.event() != 0 || st.syscallStop()) {
+            if (st.event() != 0 || st.syscallStop()) {
                 Linux.ptraceCont(tid, 0);
                 continue;
             }
@@ -440,6 +487,10 @@ public final class Tracer implements AutoCloseable {
             syscallSites.put(tgid, site);
         }
         return site;
+    }
+
+    void syscallSiteMoved(int tgid, long site) {
+        syscallSites.put(tgid, site);
     }
 
     void forgetProcess(int tgid) {

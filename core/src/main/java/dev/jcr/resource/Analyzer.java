@@ -84,8 +84,8 @@ public final class Analyzer {
 
     private ProcessReport analyze(ProcessInfo p, ProcessTree tree, Map<Long, SocketTable> socketCache) {
         long pid = p.pid();
-        List<Assessment> out = new ArrayList<>(processChecks.assess(p, optional(() -> fs.cwd(pid)),
-                optional(() -> fs.rootDir(pid)), other -> commOf(tree, other)));
+        List<Assessment> out = new ArrayList<>(processChecks.assess(p, fs.cwd(pid), fs.rootDir(pid),
+                other -> commOf(tree, other)));
         if (p.kernelThread() || p.isZombie()) {
             return ProcessReport.of(pid, p.comm(), out);
         }
@@ -101,7 +101,11 @@ public final class Analyzer {
                     ResourceKind.MEMORY_MAPPING, "memory mappings: not supported yet"));
         }
         ResourceDriver<ThreadInfo> thr = drivers.get(ResourceKind.THREAD, ThreadInfo.class).orElse(null);
-        for (ThreadInfo t : fs.threads(pid)) {
+        // a single-threaded process's only thread is the one status described: no need to read task/
+        List<ThreadInfo> threads = p.threads() == 1
+                ? List.of(new ThreadInfo(pid, p.comm(), p.state(), p.signals().pending(), p.signals().blocked()))
+                : fs.threads(pid);
+        for (ThreadInfo t : threads) {
             out.add(thr != null ? thr.assess(t) : Assessment.unsupported("thread " + t.tid(), ResourceKind.THREAD,
                     "threads: not supported yet"));
         }
@@ -129,9 +133,5 @@ public final class Analyzer {
         } catch (RuntimeException e) {
             return null;
         }
-    }
-
-    private static <T> Optional<T> optional(java.util.function.Supplier<Optional<T>> s) {
-        return s.get();
     }
 }

@@ -21,7 +21,15 @@ public final class FdDescriber {
         String words = fd.kind().words();
         FdDetail d = fd.detail();
         if (d instanceof FdDetail.File f) {
-            return words + " " + f.path().path() + " (" + size(f.size()) + ")";
+            String path = f.path().path();
+            if (fd.kind() == dev.jcr.proc.FdKind.MEMFD && path.startsWith("/memfd:")) {
+                path = path.substring("/memfd:".length());
+            }
+            return words + " " + path + " (" + size(f.size()) + ")";
+        }
+        if (fd.kind() == dev.jcr.proc.FdKind.OTHER_SOCKET) {
+            return "socket " + fd.link().substring("socket:".length())
+                    + " (in no /proc/net table: unbound, or a family jcr does not read)";
         }
         if (d instanceof FdDetail.Pipe p) {
             return words + " " + p.inode() + " (" + (fd.accessMode().equals("w") ? "write" : "read") + " end)";
@@ -41,10 +49,14 @@ public final class FdDescriber {
             return words + (fds.isEmpty() ? " watching nothing" : " watching fd " + String.join(", ", fds));
         }
         if (d instanceof FdDetail.Inotify in) {
+            if (in.watches().isEmpty()) {
+                return words + " with no watches";
+            }
             List<String> w = new ArrayList<>();
-            in.watches().forEach(x -> w.add("inode " + x.inode() + " on " + x.devMajor() + ":" + x.devMinor()));
-            return words + " with " + plural(in.watches().size(), "watch", "watches")
-                    + (w.isEmpty() ? "" : " (" + String.join(", ", w) + ")");
+            in.watches().forEach(x -> w.add(x.path() != null ? x.path()
+                    : "inode " + x.inode() + " on " + x.devMajor() + ":" + x.devMinor()));
+            return words + " watching " + String.join(", ", w) + " ("
+                    + plural(in.watches().size(), "watch", "watches") + ")";
         }
         if (d instanceof FdDetail.Fanotify f) {
             return words + " with " + plural(f.marks().size(), "mark", "marks");

@@ -16,6 +16,8 @@ final class FdLib {
 
     static native int close(int fd) throws LastErrorException;
 
+    static native long write(int fd, byte[] buf, long count) throws LastErrorException;
+
     static native long pread(int fd, long buf, long count, long offset) throws LastErrorException;
 
     static native long pwrite(int fd, long buf, long count, long offset) throws LastErrorException;

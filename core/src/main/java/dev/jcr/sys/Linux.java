@@ -76,6 +76,8 @@ public final class Linux {
     public static final int SYS_TGKILL = 234;
     public static final int SYS_RT_TGSIGQUEUEINFO = 297;
     public static final int SYS_GETTID = 186;
+    public static final int SYS_PIDFD_OPEN = 434;
+    public static final int SYS_PIDFD_GETFD = 438;
 
     private static final ThreadLocal<Memory> IOV_SCRATCH = ThreadLocal.withInitial(
             () -> new Memory((long) (IOV_MAX + 1) * Iovec.SIZE));
@@ -298,6 +300,16 @@ public final class Linux {
         }
     }
 
+    /** pidfd_open(PID): a file descriptor referring to the process. */
+    public static int pidfdOpen(int pid) {
+        return (int) syscall("pidfd_open", pid, SYS_PIDFD_OPEN, pid, 0, 0, 0, 0, 0);
+    }
+
+    /** pidfd_getfd: a duplicate, in jcr, of file descriptor TARGET_FD of the process PIDFD refers to. */
+    public static int pidfdGetfd(int pidfd, int targetFd, int pid) {
+        return (int) syscall("pidfd_getfd(" + targetFd + ")", pid, SYS_PIDFD_GETFD, pidfd, targetFd, 0, 0, 0, 0);
+    }
+
     public static int prctl(int option, long a2, long a3, long a4, long a5) {
         try {
             return ProcessLib.prctl(option, a2, a3, a4, a5);
@@ -321,6 +333,41 @@ public final class Linux {
 
     public static int gettid() {
         return (int) syscall("gettid", 0, SYS_GETTID, 0, 0, 0, 0, 0, 0);
+    }
+
+    /**
+     * Starts PATH with ARGV (argv[0] included) and an empty environment as a child of jcr, without
+     * ProcessBuilder, in a new session when SETSID. Returns its pid; the caller must reap it.
+     */
+    public static int spawn(String path, String[] argv, boolean setsid) {
+        Memory attr = new Memory(SpawnLib.ATTR_SIZE);
+        attr.clear();
+        try {
+            SpawnLib.posix_spawnattr_init(attr);
+            if (setsid) {
+                SpawnLib.posix_spawnattr_setflags(attr, SpawnLib.POSIX_SPAWN_SETSID);
+            }
+            int[] pid = new int[1];
+            int err = SpawnLib.posix_spawn(pid, path, null, attr, new com.sun.jna.StringArray(argv),
+                    new com.sun.jna.StringArray(new String[0]));
+            if (err != 0) {
+                throw new SyscallException("posix_spawn(" + path + ")", 0, err);
+            }
+            return pid[0];
+        } catch (LastErrorException e) {
+            throw new SyscallException("posix_spawnattr", 0, e.getErrorCode());
+        } finally {
+            try {
+                SpawnLib.posix_spawnattr_destroy(attr);
+            } catch (LastErrorException ignored) {
+                // nothing was allocated
+            }
+        }
+    }
+
+    /** lseek(FD, OFFSET, SEEK_SET) in jcr. */
+    public static long lseek(int fd, long offset) {
+        return syscall("lseek(fd " + fd + ")", 0, 8, fd, offset, 0, 0, 0, 0);
     }
 
     // ---------------------------------------------------------------- memory of other processes
@@ -448,6 +495,21 @@ public final class Linux {
         }
     }
 
+    /** write(2) of all of DATA (retrying short writes), e.g. refilling a pipe. */
+    public static void write(int fd, byte[] data) {
+        int off = 0;
+        while (off < data.length) {
+            byte[] rest = off == 0 ? data : java.util.Arrays.copyOfRange(data, off, data.length);
+            try {
+                off += (int) FdLib.write(fd, rest, rest.length);
+            } catch (LastErrorException e) {
+                if (e.getErrorCode() != Errno.EINTR) {
+                    throw new SyscallException("write(fd " + fd + ")", 0, e.getErrorCode());
+                }
+            }
+        }
+    }
+
     /** pread into native memory at ADDR; returns bytes read. */
     public static long pread(int fd, long addr, long len, long offset) {
         try {
@@ -532,7 +594,18 @@ public final class Linux {
         }
     }
 
-    /** splice(2) without offsets (pass -1 to mean "use the file position"). */
+    /** splice(2) from pipe IN to file OUT at OFF_OUT (no offset on the pipe side); returns bytes moved. */
+    public static long spliceToFile(int in, int out, long offOut, long len, int flags) {
+        Memory off = SMALL_SCRATCH.get();
+        off.setLong(0, offOut);
+        try {
+            return FdLib.splice(in, 0, out, Pointer.nativeValue(off), len, flags);
+        } catch (LastErrorException e) {
+            throw new SyscallException("splice", 0, e.getErrorCode());
+        }
+    }
+
+    /** splice(2) with offsets (pass -1 to mean "use the file position", as pipes need). */
     public static long splice(int in, long offIn, int out, long offOut, long len, int flags) {
         Memory offs = new Memory(16);
         offs.setLong(0, offIn);

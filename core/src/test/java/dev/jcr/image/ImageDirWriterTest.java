@@ -127,6 +127,32 @@ class ImageDirWriterTest {
     }
 
     @Test
+    void pagesMarkedParentAreReadFromTheParentDump() throws Exception {
+        byte[] page = new byte[4096];
+        new Random(5).nextBytes(page);
+        Path parent = tmp.resolve("pre-dump");
+        try (ImageDirWriter w = ImageDirWriter.create(parent)) {
+            try (PagesWriter pw = w.openPages(9, 1)) {
+                pw.addPages(0x5000, PagesWriter.PE_PRESENT, ByteBuffer.wrap(page));
+            }
+            w.commit();
+        }
+        Path child = tmp.resolve("dump");
+        try (ImageDirWriter w = ImageDirWriter.create(child)) {
+            w.linkParent(parent);
+            try (PagesWriter pw = w.openPages(9, 2)) {
+                pw.addHole(0x5000, 1, PagesWriter.PE_PARENT);
+            }
+            w.commit();
+        }
+        assertTrue(Files.isSymbolicLink(child.resolve("parent")));
+        try (ProcessMemory mem = ProcessMemory.open(child, 9)) {
+            assertEquals(0, mem.presentPages());
+            assertEquals(ByteBuffer.wrap(page), mem.page(0x5123).orElseThrow());
+        }
+    }
+
+    @Test
     void memoryOfTheMemhogVectorMatchesItsPagesFile() throws Exception {
         Path dir = Vectors.root().resolve("memhog16");
         try (ProcessMemory mem = ProcessMemory.open(dir, 20166); RandomAccessFile raf = new RandomAccessFile(dir.resolve("pages-1.img").toFile(), "r")) {

@@ -81,6 +81,26 @@ class ProcFsFixtureTreeTest {
     }
 
     @Test
+    void inotifyWatchIsNamedWhenItsInodeIsADirectoryOfAnOpenFile() throws Exception {
+        FakeProc p = new FakeProc(tmp.resolve("proc")).process(100, 1, "x");
+        Path d = p.root.resolve("100");
+        Path watched = Files.createDirectories(tmp.resolve("watched dir"));
+        Path file = Files.writeString(watched.resolve("f"), "x");
+        FakeProc.link(d.resolve("fd/3"), file.toString());
+        FakeProc.write(d.resolve("fdinfo/3"), "pos:\t0\nflags:\t0100000\nmnt_id:\t27\nino:\t9\n");
+        long ino = (Long) Files.getAttribute(watched, "unix:ino");
+        long dev = (Long) Files.getAttribute(watched, "unix:dev");
+        long sdev = ((long) Devices.major(dev) << 20) | Devices.minor(dev);
+        FakeProc.link(d.resolve("fd/4"), "anon_inode:inotify");
+        FakeProc.write(d.resolve("fdinfo/4"), "pos:\t0\nflags:\t00\nmnt_id:\t17\nino:\t1038\n"
+                + "inotify wd:1 ino:" + Long.toHexString(ino) + " sdev:" + Long.toHexString(sdev) + " mask:100 ignored_mask:0\n"
+                + "inotify wd:2 ino:fffffff sdev:" + Long.toHexString(sdev) + " mask:100 ignored_mask:0\n");
+        FdDetail.Inotify in = (FdDetail.Inotify) new ProcFs(p.root).fds(100).get(1).detail();
+        assertEquals(watched.toString(), in.watches().get(0).path());
+        assertEquals(null, in.watches().get(1).path(), "an inode found nowhere stays unnamed");
+    }
+
+    @Test
     void malformedFdinfoNamesItsPath() {
         FakeProc p = new FakeProc(tmp.resolve("proc")).process(100, 1, "x");
         Path d = p.root.resolve("100");

@@ -1,6 +1,5 @@
 package dev.jcr.ptrace;
 
-import dev.jcr.sys.Linux;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,29 +35,23 @@ public final class MemReadBench {
                 Files.deleteIfExists(file);
                 mem.copyToFile(runs, file, 0);
             });
-            ByteBuffer window = ByteBuffer.allocateDirect(8 << 20);
-            report("java-buffer-pwrite", rounds, () -> {
+            report("java-stream-pwrite", rounds, () -> {
                 Files.deleteIfExists(file);
-                int fd = Linux.open(file.toString(), Linux.O_WRONLY | 0x40, 0600);
-                try {
-                    long off = 0;
-                    for (int i = 0; i < runs.count(); i++) {
-                        for (long done = 0; done < runs.len(i); ) {
-                            long n = Math.min(window.capacity(), runs.len(i) - done);
-                            PageRuns one = new PageRuns();
-                            one.add(runs.addr(i) + done, n);
-                            window.clear();
-                            mem.read(one, window);
-                            window.limit((int) n);
-                            Linux.pwrite(fd, window, off);
-                            off += n;
-                            done += n;
-                        }
-                    }
-                } finally {
-                    Linux.close(fd);
+                mem.streamToFile(runs, file, 0);
+            });
+            if (Boolean.getBoolean("vmsplice")) report("java-vmsplice", rounds, () -> {
+                Files.deleteIfExists(file);
+                try (PipeDrain drain = PipeDrain.open(tracer, pid)) {
+                    drain.copyToFile(runs, file, 0);
                 }
             });
+            try (RemoteSyscalls rs = tracer.remote(pid)) {
+                report("remote-getpid-x1000", rounds, () -> {
+                    for (int i = 0; i < 1000; i++) {
+                        rs.getpid();
+                    }
+                });
+            }
             ByteBuffer all = ByteBuffer.allocateDirect((int) Math.min(Integer.MAX_VALUE, runs.bytes()));
             report("java-read-only", rounds, () -> mem.read(runs, all.clear()));
             Files.deleteIfExists(file);

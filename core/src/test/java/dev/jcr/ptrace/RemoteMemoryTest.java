@@ -90,6 +90,11 @@ class RemoteMemoryTest {
                 assertEquals(word(area, i), b.getLong((int) (4096 + i * 8)), "word " + i);
             }
             assertEquals(word(area, len / 8 - 1), b.getLong((int) (4096 + len - 8)));
+
+            Path streamed = dir.resolve("streamed.img");
+            Files.write(streamed, new byte[4096]);
+            assertEquals(len, new RemoteMemory((int) p.pid()).streamToFile(runs, streamed, 4096));
+            assertEquals(-1, Files.mismatch(file, streamed), "both paths write the same bytes");
         }
     }
 
@@ -110,6 +115,46 @@ class RemoteMemoryTest {
             p.signal("USR1");
             String done = p.awaitOutput("PASS", Duration.ofSeconds(10));
             assertTrue(done.contains("rewritten page"), done);
+        }
+    }
+
+    @Test
+    void pipeDrainCopiesPagesByVmspliceAndLeavesNoFdOrMappingBehind(@TempDir Path dir) throws Exception {
+        try (LiveProcess p = Fixture.start("pattern", "8")) {
+            String out = p.stdout();
+            long area = field(out, "AREA", 1);
+            long len = field(out, "AREA", 2);
+            int pid = (int) p.pid();
+            try (Tracer tracer = Tracer.start()) {
+                tracer.seizeTree(pid);
+                long fds;
+                try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+                    fds = s.count();
+                }
+                String maps = ProcView.maps(pid);
+                GpRegs regs = tracer.gpRegs(pid);
+                PageRuns runs = new PageRuns();
+                runs.add(area, len / 2);
+                runs.add(area + len / 2 + 4096, len / 2 - 4096); // two runs, one page skipped
+                Path file = dir.resolve("pages.img");
+                try (PipeDrain drain = PipeDrain.open(tracer, pid)) {
+                    assertTrue(drain.pipeSize() >= 4096, "pipe size " + drain.pipeSize());
+                    assertEquals(len - 4096, drain.copyToFile(runs, file, 8192));
+                }
+                ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+                assertEquals(8192 + len - 4096, b.capacity());
+                assertEquals(word(area, 0), b.getLong(8192));
+                long firstAfterGap = (len / 2 + 4096) / 8;
+                assertEquals(word(area, firstAfterGap), b.getLong((int) (8192 + len / 2)));
+                assertEquals(word(area, len / 8 - 1), b.getLong(b.capacity() - 8));
+                try (java.util.stream.Stream<Path> s = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+                    assertEquals(fds, s.count(), "pipe ends closed in the target");
+                }
+                assertEquals(maps, ProcView.maps(pid), "scratch page unmapped");
+                assertEquals(regs, tracer.gpRegs(pid));
+            }
+            p.signal("USR1");
+            p.awaitOutput("PASS", Duration.ofSeconds(10));
         }
     }
 }

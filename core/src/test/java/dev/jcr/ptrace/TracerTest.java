@@ -143,6 +143,56 @@ class TracerTest {
         }
     }
 
+    @Test
+    void aStoppedProcessIsReportedStoppedAndStaysStoppedAfterDetach() {
+        try (LiveProcess p = Fixture.start("ticker")) {
+            p.signal("STOP");
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (ProcView.state(p.pid(), p.pid()) != 'T' && System.nanoTime() < deadline) {
+                ProcView.sleep(5);
+            }
+            try (Tracer tracer = Tracer.start()) {
+                FrozenTree tree = tracer.seizeTree((int) p.pid());
+                assertTrue(tree.processes().get(0).stopped(), "found group-stopped");
+                assertEquals(19, tree.processes().get(0).groupStopSignal(), "by SIGSTOP");
+                try (RemoteSyscalls rs = tracer.remote((int) p.pid())) {
+                    assertEquals(p.pid(), rs.getpid(), "a stopped task can still be driven");
+                }
+            }
+            ProcView.sleep(100);
+            assertEquals('T', ProcView.state(p.pid(), p.pid()), "still stopped after detach");
+            int at = ProcView.ticks(p.stdout());
+            ProcView.sleep(100);
+            assertEquals(at, ProcView.ticks(p.stdout()));
+            p.signal("CONT");
+            p.awaitOutput("TICK " + (at + 3), Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void zombieChildrenAreListedButNotTracedAndLiveChildrenAreFrozen() {
+        try (LiveProcess p = Fixture.start("zombie")) {
+            int live = Integer.parseInt(SignalStateTest.line(p.stdout(), "LIVE")[1]);
+            int zombie = Integer.parseInt(SignalStateTest.line(p.stdout(), "ZOMBIE")[1]);
+            try (Tracer tracer = Tracer.start()) {
+                FrozenTree tree = tracer.seizeTree((int) p.pid());
+                assertEquals(List.of((int) p.pid(), live, zombie),
+                        tree.processes().stream().map(FrozenTree.FrozenProcess::pid).toList(), "parents first, by pid");
+                FrozenTree.FrozenProcess z = tree.process(zombie).orElseThrow();
+                assertTrue(z.zombie());
+                assertTrue(z.threads().isEmpty());
+                assertEquals((int) p.pid(), z.ppid());
+                FrozenTree.FrozenProcess l = tree.process(live).orElseThrow();
+                assertEquals('t', ProcView.state(live, live));
+                assertEquals((int) p.pid(), l.ppid());
+                assertEquals(List.of((int) p.pid(), live), tree.allThreads());
+            }
+            assertEquals('Z', ProcView.state(zombie, zombie), "still a zombie, untouched");
+            p.signal("USR1");
+            p.awaitOutput("PASS", Duration.ofSeconds(10));
+        }
+    }
+
     static int unusedPid() {
         for (int pid = 4_000_000; pid > 1000; pid -= 7919) {
             if (!java.nio.file.Files.exists(java.nio.file.Path.of("/proc/" + pid))) {

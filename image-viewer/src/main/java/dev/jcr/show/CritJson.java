@@ -94,29 +94,41 @@ public final class CritJson {
             case DOUBLE:
                 return NODES.numberNode(((Number) v).doubleValue());
             default:
-                BigInteger n = integer(fd, v);
-                if (pretty) {
-                    if (hex) {
-                        return NODES.textNode(PrettyFormats.hex(n));
-                    }
-                    if (fmt.getDev() || fmt.getOdev()) {
-                        return NODES.textNode(PrettyFormats.dev(n.longValue(), fmt.getOdev()));
-                    }
-                    if (fmt.hasFlags()) {
-                        String s = PrettyFormats.flags(fmt.getFlags(), n);
-                        return NODES.textNode(s != null ? s : PrettyFormats.hex(n));
-                    }
-                    if (fmt.hasDict()) {
-                        Map<String, Map<Long, String>> dict = PrettyFormats.DICTS.get(fmt.getDict());
-                        Map<Long, String> names = dict == null ? null : dict.get(fd.getName());
-                        String name = names == null ? null : names.get(n.longValue());
-                        if (name != null) {
-                            return NODES.textNode(name);
-                        }
-                    }
-                }
-                return NODES.numberNode(n);
+                return integerNode(fd, fmt, v, hex);
         }
+    }
+
+    /** An integer field's JSON: a number, or in pretty mode the marked string form. Avoids BigInteger unless needed. */
+    private JsonNode integerNode(FieldDescriptor fd, FieldFormat fmt, Object v, boolean hex) {
+        long l = ((Number) v).longValue();
+        boolean big = false;
+        switch (fd.getType()) {
+            case UINT32, FIXED32 -> l = Integer.toUnsignedLong((Integer) v);
+            case UINT64, FIXED64 -> big = l < 0;
+            default -> { }
+        }
+        if (pretty) {
+            if (hex) {
+                return NODES.textNode(big ? PrettyFormats.hex(integer(fd, v)) : l < 0 ? "-0x" + Long.toHexString(-l) : "0x" + Long.toHexString(l));
+            }
+            if (fmt.getDev() || fmt.getOdev()) {
+                return NODES.textNode(PrettyFormats.dev(l, fmt.getOdev()));
+            }
+            if (fmt.hasFlags()) {
+                BigInteger n = integer(fd, v);
+                String s = PrettyFormats.flags(fmt.getFlags(), n);
+                return NODES.textNode(s != null ? s : PrettyFormats.hex(n));
+            }
+            if (fmt.hasDict()) {
+                Map<String, Map<Long, String>> dict = PrettyFormats.DICTS.get(fmt.getDict());
+                Map<Long, String> names = dict == null ? null : dict.get(fd.getName());
+                String name = names == null ? null : names.get(l);
+                if (name != null) {
+                    return NODES.textNode(name);
+                }
+            }
+        }
+        return big ? NODES.numberNode(integer(fd, v)) : NODES.numberNode(l);
     }
 
     /** The integer value of a field, unsigned for uint/fixed types (Java stores them signed). */

@@ -1,6 +1,5 @@
 package dev.jcr.show;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcr.image.ImageIoException;
 import dev.jcr.image.ImageReader;
 import java.io.IOException;
@@ -41,27 +40,41 @@ public final class DecodeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        ObjectNode json;
         try (ImageReader r = ImageInput.open(file != null ? file : in, ShowMain.root(spec))) {
-            json = ImageJson.decode(r, pretty, false);
+            stream(r, pretty, false, out, color.colors(), spec);
         }
-        write(json, pretty ? 4 : 0, out, color.colors(), spec);
         return 0;
     }
 
-    static void write(ObjectNode json, int indent, Path out, Colors colors, CommandSpec spec) {
+    /**
+     * Decodes and prints entry by entry. To a file, the JSON goes to a temporary sibling renamed
+     * into place, so a bad image never leaves half a JSON file behind.
+     */
+    static void stream(ImageReader r, boolean pretty, boolean noPayload, Path out, Colors colors, CommandSpec spec) {
+        int indent = pretty ? 4 : 0;
         if (out == null) {
-            Writer w = spec.commandLine().getOut();
-            new PyJson(w, indent, colors).write(json);
-            spec.commandLine().getOut().println();
-            spec.commandLine().getOut().flush();
+            java.io.PrintWriter w = spec.commandLine().getOut();
+            new PyJson(w, indent, colors).writeImage(r.kind().name(), ImageJson.entries(r, pretty, noPayload));
+            w.println();
+            w.flush();
             return;
         }
-        try (Writer w = Files.newBufferedWriter(out, StandardCharsets.UTF_8)) {
-            new PyJson(w, indent, Colors.NONE).write(json);
-            w.write('\n');
+        Path tmp = out.resolveSibling("." + out.getFileName() + ".jcr-tmp");
+        try {
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                new PyJson(w, indent, Colors.NONE).writeImage(r.kind().name(), ImageJson.entries(r, pretty, noPayload));
+                w.write('\n');
+            }
+            Files.move(tmp, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
             throw ImageIoException.of(out, "write", e);
+        } finally {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the original error matters more
+            }
         }
     }
+
 }

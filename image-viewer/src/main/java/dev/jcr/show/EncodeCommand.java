@@ -22,9 +22,12 @@ import picocli.CommandLine.Model.CommandSpec;
         description = "Convert JSON (from decode, plain or --pretty, or from crit) back to a binary image.")
 public final class EncodeCommand implements Callable<Integer> {
 
-    static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    /** Built on first use: picocli instantiates every command at start-up, and a mapper is costly to set up. */
+    static final class Json {
+        static final ObjectMapper MAPPER = new ObjectMapper()
+                .enable(DeserializationFeature.USE_BIG_INTEGER_FOR_INTS)
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    }
 
     @Option(names = {"-i", "--in"}, paramLabel = "JSON", description = "JSON file (default: standard input).")
     Path in;
@@ -70,7 +73,7 @@ public final class EncodeCommand implements Callable<Integer> {
     static JsonNode readJson(Path file, InputStream stdin) {
         String name = file == null ? "<stdin>" : file.toString();
         try (InputStream is = file == null ? stdin : Files.newInputStream(file)) {
-            JsonNode n = MAPPER.readTree(is);
+            JsonNode n = Json.MAPPER.readTree(is);
             if (n == null || n.isMissingNode()) {
                 throw new BadJsonException(name, "no JSON input");
             }

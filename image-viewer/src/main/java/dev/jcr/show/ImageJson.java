@@ -51,6 +51,29 @@ public final class ImageJson {
         return image;
     }
 
+    /** The entries of {@code reader} as JSON, decoded one by one as the iterator advances. */
+    public static java.util.Iterator<ObjectNode> entries(ImageReader reader, boolean pretty, boolean noPayload) {
+        CritJson json = new CritJson(pretty);
+        return new java.util.Iterator<>() {
+            private ImageEntry next = reader.next();
+
+            @Override
+            public boolean hasNext() {
+                return next != null;
+            }
+
+            @Override
+            public ObjectNode next() {
+                if (next == null) {
+                    throw new java.util.NoSuchElementException();
+                }
+                ObjectNode o = entry(json, reader.kind(), next, noPayload);
+                next = reader.next();
+                return o;
+            }
+        };
+    }
+
     /** One entry (and its blob) as JSON. */
     public static ObjectNode entry(CritJson json, ImageKind kind, ImageEntry e, boolean noPayload) {
         ObjectNode o = e.message() != null ? json.toJson(e.message()) : json.rawToJson(e.raw());

@@ -34,6 +34,41 @@ public final class PyJson {
         }
     }
 
+    /**
+     * Writes {@code {"magic": MAGIC, "entries": [...]}} pulling entries one at a time, so that a
+     * huge image (the pagemap of a big process) never sits in memory as one tree. The text is the
+     * same as writing the whole tree.
+     */
+    public void writeImage(String magic, Iterator<? extends JsonNode> entries) {
+        try {
+            out.write('{');
+            separator(true, 1);
+            out.write(colors.key(quote("magic")));
+            out.write(": ");
+            out.write(colors.string(quote(magic)));
+            separator(false, 1);
+            out.write(colors.key(quote("entries")));
+            out.write(": ");
+            if (!entries.hasNext()) {
+                out.write("[]");
+            } else {
+                out.write('[');
+                boolean first = true;
+                while (entries.hasNext()) {
+                    separator(first, 2);
+                    first = false;
+                    value(entries.next(), 2);
+                }
+                close(1);
+                out.write(']');
+            }
+            close(0);
+            out.write('}');
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void value(JsonNode n, int depth) throws IOException {
         if (n.isObject()) {
             if (n.isEmpty()) {
@@ -73,7 +108,7 @@ public final class PyJson {
         } else if (n.isNull()) {
             out.write(colors.literal("null"));
         } else if (n.isIntegralNumber()) {
-            out.write(colors.number(n.bigIntegerValue().toString()));
+            out.write(colors.number(n.isBigInteger() ? n.bigIntegerValue().toString() : Long.toString(n.longValue())));
         } else if (n.isNumber()) {
             out.write(colors.number(Double.toString(n.doubleValue())));
         } else {

@@ -30,7 +30,7 @@ public final class ShowImageCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (ImageReader r = ImageInput.open(file, ShowMain.root(spec))) {
-            DecodeCommand.write(ImageJson.decode(r, true, noPayload), 4, null, color.colors(), spec);
+            DecodeCommand.stream(r, true, noPayload, null, color.colors(), spec);
         }
         return 0;
     }

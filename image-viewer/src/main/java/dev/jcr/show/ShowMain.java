@@ -22,6 +22,9 @@ import picocli.CommandLine.Command;
                 EncodeCommand.class,
                 ShowImageCommand.class,
                 InfoCommand.class,
+                dev.jcr.show.explore.ExploreCommand.class,
+                dev.jcr.show.summary.SummaryCommand.class,
+                dev.jcr.show.diff.DiffCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public class ShowMain implements Runnable {

@@ -140,7 +140,7 @@ class CritOracleTest {
     private static void assertRoundTrip(Path f, boolean pretty) throws Exception {
         ObjectNode json = jcrDecode(f, pretty);
         // through text, as a person or script would use it
-        JsonNode reparsed = EncodeCommand.MAPPER.readTree(json.toString());
+        JsonNode reparsed = EncodeCommand.Json.MAPPER.readTree(json.toString());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ImageJson.encode(reparsed, out);
         assertArrayEquals(Files.readAllBytes(f), out.toByteArray(), (pretty ? "pretty " : "plain ") + f);

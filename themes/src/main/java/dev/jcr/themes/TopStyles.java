@@ -55,10 +55,12 @@ public final class TopStyles {
     public static final String SORT_DESCENDING = "SORT_DESCENDING";
     public static final String MARK = "MARK";
     public static final String SEPARATOR = "SEPARATOR";
+    public static final String FOLD_OPEN = "FOLD_OPEN";
+    public static final String FOLD_CLOSED = "FOLD_CLOSED";
 
     public static final List<String> GLYPHS = List.of(GLYPH_OK, GLYPH_NEEDS_OPTION, GLYPH_UNSUPPORTED,
             GLYPH_UNKNOWN, TREE_BRANCH, TREE_LAST, TREE_VERTICAL, TREE_HORIZONTAL, PROGRESS_FILLED,
-            PROGRESS_EMPTY, SORT_ASCENDING, SORT_DESCENDING, MARK, SEPARATOR);
+            PROGRESS_EMPTY, SORT_ASCENDING, SORT_DESCENDING, MARK, SEPARATOR, FOLD_OPEN, FOLD_CLOSED);
 
     /** Prefix of every key of this vocabulary in a theme file. */
     public static final String PREFIX = TopStyles.class.getName() + ".";

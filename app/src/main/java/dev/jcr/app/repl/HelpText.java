@@ -43,26 +43,18 @@ final class HelpText {
     }
 
     /**
-     * The first sentence of a picocli description: its strings are format strings ("%n" is a line
-     * break) whose first non-blank line is cut at the first ". " before a capital letter (so that
-     * "e.g. 10s" stays whole).
+     * The first sentence of a picocli description: its strings are lines of format text ("%n" is a
+     * line break, "%%" a percent sign); they are joined and cut at the first ". " before a capital
+     * letter (so that "e.g. 10s" stays whole).
      */
     static String summary(String[] description) {
-        for (String d : description) {
-            for (String line : d.replace("%n", "\n").replace("%%", "%").split("\n")) {
-                String t = line.strip();
-                if (t.isEmpty()) {
-                    continue;
-                }
-                for (int i = t.indexOf(". "); i >= 0; i = t.indexOf(". ", i + 1)) {
-                    if (i + 2 < t.length() && Character.isUpperCase(t.charAt(i + 2))) {
-                        return t.substring(0, i + 1);
-                    }
-                }
-                return t;
+        String text = String.join(" ", description).replace("%n", " ").replace("%%", "%").replaceAll("\\s+", " ").strip();
+        for (int i = text.indexOf(". "); i >= 0; i = text.indexOf(". ", i + 1)) {
+            if (i + 2 < text.length() && Character.isUpperCase(text.charAt(i + 2))) {
+                return text.substring(0, i + 1);
             }
         }
-        return "";
+        return text;
     }
 
     /** Prints the usage of COMMAND (and nested subcommands), exactly as 'jcr COMMAND --help' does. */

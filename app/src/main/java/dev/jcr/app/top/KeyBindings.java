@@ -38,6 +38,7 @@ public final class KeyBindings {
             new Binding("F9 k", "send a signal to the selected process (confirmed)", k -> is(k, KeyType.F9) || ch(k, 'k'), Action.SIGNAL),
             new Binding("T", "next theme", k -> ch(k, 'T'), Action.THEME),
             new Binding(":", "command line: runs jcr commands (e.g. check PID), output in a panel", k -> ch(k, ':'), Action.COMMAND),
+            new Binding("!", "the last message in full (a long error is cut in the status line)", k -> ch(k, '!'), Action.MESSAGE),
             new Binding("Ctrl-L", "refresh now", k -> k.getKeyType() == KeyType.Character && k.isCtrlDown() && k.getCharacter() == 'l', Action.REFRESH),
             new Binding("Esc", "back: close a panel, clear the filter or the search", k -> is(k, KeyType.Escape), Action.BACK),
             new Binding("F10 q", "quit", k -> is(k, KeyType.F10) || ch(k, 'q'), Action.QUIT));

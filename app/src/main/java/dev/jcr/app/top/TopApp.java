@@ -19,6 +19,7 @@ import dev.jcr.app.top.screen.DumpDialog;
 import dev.jcr.app.top.screen.HelpScreen;
 import dev.jcr.app.top.screen.Host;
 import dev.jcr.app.top.screen.ImagesScreen;
+import dev.jcr.app.top.screen.MessageScreen;
 import dev.jcr.app.top.screen.OutputScreen;
 import dev.jcr.app.top.screen.SignalDialog;
 import dev.jcr.app.top.ui.HeaderBar;
@@ -213,6 +214,14 @@ public final class TopApp implements Host {
             case SIGNAL -> selectedOrSay("signal").ifPresent(p -> gui.addWindow(SignalDialog.create(this, p)));
             case THEME -> setTheme(services.themes().load(services.themes().next(theme.bundled() ? theme.name() : "mono")));
             case COMMAND -> startPrompt(Prompt.COMMAND, ":", "");
+            case MESSAGE -> {
+                String m = status.lastMessage();
+                if (m.isEmpty()) {
+                    info("no message yet");
+                } else {
+                    gui.addWindow(MessageScreen.create(m, gui.getScreen().getTerminalSize().getColumns() - 6));
+                }
+            }
             case REFRESH -> refreshNow();
             case BACK -> {
                 if (!view.filter().isEmpty()) {

@@ -122,7 +122,7 @@ public final class TopMain implements java.util.concurrent.Callable<Integer> {
         try {
             MultiWindowTextGUI gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
             TopServices services = new TopServices(liveSource(store), store,
-                    DumpAction.notInThisBuild(), new SignalSender(), new CommandRunner(), catalog, background);
+                    DumpAction.engine(), new SignalSender(), new CommandRunner(), catalog, background);
             TopApp app = new TopApp(gui, services, chosen);
             ticker.scheduleWithFixedDelay(app::refreshNow, 0, (long) (delay * 1000), TimeUnit.MILLISECONDS);
             while (app.running()) {

@@ -49,7 +49,7 @@ class CheckCommandTest {
             Run r = run("check", Long.toString(loop.pid()), Long.toString(zoo.pid()));
             assertEquals(1, r.code(), r.err());
             assertTrue(r.out().contains("not checkpointable ("), r.out());
-            assertTrue(r.out().contains("inotify with 2 watches"), r.out());
+            assertTrue(r.out().contains("inotify watching /") && r.out().contains("(2 watches)"), r.out());
             assertTrue(r.out().contains("signalfd for SIGHUP, SIGUSR2: not supported yet"), r.out());
             assertTrue(r.out().contains("[--shell-job]"), r.out());
         }
@@ -112,6 +112,16 @@ class CheckCommandTest {
         assertEquals(2, r.code());
         assertTrue(r.err().contains("PID must be a positive number"), r.err());
         assertEquals(2, run("check", "--", "-5").code());
+    }
+
+    @Test
+    void threadIdIsAUsageErrorNamingItsProcess() {
+        try (LiveProcess p = Fixture.startWithFlags("thread_masks", List.of("-pthread"))) {
+            long tid = dev.jcr.proc.ProcFs.system().threads(p.pid()).get(1).tid();
+            Run r = run("check", Long.toString(tid));
+            assertEquals(2, r.code());
+            assertEquals("check: " + tid + " is a thread of process " + p.pid() + ", not a process", r.err().strip());
+        }
     }
 
     @Test

@@ -50,6 +50,21 @@ class PsCommandTest {
     }
 
     @Test
+    void jsonFieldsAreExactlyTheDocumentedOnes() throws Exception {
+        try (LiveProcess zoo = Fixture.start("zoo")) {
+            JsonNode p = find(new ObjectMapper().readTree(run("ps", "--json").out()).get("processes"), zoo.pid());
+            java.util.List<String> fields = new java.util.ArrayList<>();
+            p.fieldNames().forEachRemaining(fields::add);
+            assertEquals(java.util.List.of("pid", "ppid", "pgid", "sid", "uid", "user", "state", "threads", "rss_bytes",
+                    "vsz_bytes", "start_time_ticks", "tty", "tracer_pid", "kernel_thread", "comm", "cmdline", "verdict",
+                    "options", "blockers"), fields);
+            java.util.List<String> blockerFields = new java.util.ArrayList<>();
+            p.get("blockers").get(0).fieldNames().forEachRemaining(blockerFields::add);
+            assertEquals(java.util.List.of("resource", "kind", "verdict", "reason", "option"), blockerFields);
+        }
+    }
+
+    @Test
     void treeJsonNestsChildrenSortedByPid() throws Exception {
         try (LiveProcess loop = Fixture.start("loop")) {
             Run r = run("ps", "--tree", "--json");

@@ -108,4 +108,18 @@ class CompletionTest {
         assertEquals(Set.of(tmp + "/nightly.jcr"), values(complete(tmp + "/", "repl", "-f")), "the value of -f SCRIPT");
         assertEquals(Set.of(), values(complete(tmp + "/", "repl", "--fail-fast")), "a flag takes no value: ARG is free-form");
     }
+
+    @Test
+    void jcrsOwnCommandsCompleteFromTheirModels() throws Exception {
+        try (LiveProcess p = Fixture.start("loop")) {
+            assertTrue(values(complete("", "check")).contains(Long.toString(p.pid())), "check PID");
+            assertTrue(values(complete("", "check", "--json", Long.toString(p.pid()))).contains(Long.toString(p.pid())),
+                    "check takes several PIDs");
+        }
+        assertTrue(values(complete("", "show")).containsAll(Set.of("decode", "encode", "info")), "show's subcommands");
+        assertEquals(Set.of("auto", "always", "never"), values(complete("", "show", "decode", "--color")), "enum values");
+        Path image = Files.createDirectories(tmp.resolve("job-1"));
+        Files.write(image.resolve("pstree.img"), new byte[8]);
+        assertEquals(Set.of(tmp + "/job-1/pstree.img"), values(complete(tmp + "/job-1/", "show", "info")), "show info FILE");
+    }
 }

@@ -41,10 +41,14 @@ class SmallPartsTest {
     }
 
     @Test
-    void dumpTargetAcceptsAnEmptyOrMissingDirectoryUnderAWritableParent(@TempDir Path tmp) throws Exception {
+    void dumpTargetAcceptsOnlyANewDirectoryUnderAWritableParent(@TempDir Path tmp) throws Exception {
         assertTrue(DumpTarget.problem(tmp.resolve("new/deeper").toString()).isEmpty());
         Path empty = Files.createDirectory(tmp.resolve("empty"));
-        assertTrue(DumpTarget.problem(empty.toString()).isEmpty());
+        assertTrue(DumpTarget.problem(empty.toString()).orElseThrow().contains("already exists"));
+        Path readOnly = Files.createDirectory(tmp.resolve("ro"));
+        readOnly.toFile().setWritable(false);
+        // root may write anywhere; the check must agree with what the system says
+        assertEquals(Files.isWritable(readOnly), DumpTarget.problem(readOnly.resolve("x").toString()).isEmpty());
         assertEquals("give a directory for the images", DumpTarget.problem("  ").orElseThrow());
     }
 

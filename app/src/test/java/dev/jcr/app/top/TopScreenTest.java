@@ -12,6 +12,9 @@ import com.googlecode.lanterna.gui2.TextBox;
 import com.googlecode.lanterna.input.KeyType;
 import dev.jcr.app.top.model.DumpAction;
 import dev.jcr.app.top.model.ImageStore;
+import dev.jcr.app.top.ui.ImageList;
+import dev.jcr.app.top.ui.JsonTreeView;
+import dev.jcr.app.top.ui.TextView;
 import dev.jcr.proc.ProcFs;
 import dev.jcr.resource.Analyzer;
 import dev.jcr.resource.Assessment;
@@ -57,7 +60,7 @@ class TopScreenTest {
 
     private VirtualTop top(int cols, int rows) {
         ImageStore store = VirtualTop.images(images);
-        return new VirtualTop(cols, rows, TopMain.liveSource(store), store, DumpAction.notInThisBuild(), ThemeCatalog.DEFAULT);
+        return new VirtualTop(cols, rows, TopMain.liveSource(store), store, DumpAction.engine(), ThemeCatalog.DEFAULT);
     }
 
     private VirtualTop filtered(String text) {
@@ -155,7 +158,7 @@ class TopScreenTest {
     }
 
     @Test
-    void dumpDialogRefusesBadDirectoriesAndSaysHonestlyThatTheEngineIsMissing() throws Exception {
+    void dumpDialogRefusesBadDirectoriesThenDumpsWithTheEngineLeavingTheProcessRunning() throws Exception {
         try (VirtualTop t = filtered("top_family")) {
             t.app.table().selectPid(parent);
             t.press(ch('d'));
@@ -164,20 +167,80 @@ class TopScreenTest {
             assertTrue(dir.getText().startsWith(images.toString() + "/top_family"), dir.getText());
 
             Path file = Files.writeString(images.resolve("a-file"), "x");
-            assertProblem(t, dir, file.toString(), "exists and is not a directory");
+            assertProblem(t, dir, file.toString(), "already exists");
             assertProblem(t, dir, "relative/dir", "is relative");
-            Path full = Files.createDirectories(images.resolve("full"));
-            Files.writeString(full.resolve("inventory.img"), "x");
-            assertProblem(t, dir, full.toString(), "exists and is not empty");
+            Path existing = Files.createDirectories(images.resolve("existing"));
+            assertProblem(t, dir, existing.toString(), "already exists");
             assertProblem(t, dir, file.resolve("sub").toString(), "is not a directory");
 
-            dir.setText(images.resolve("fresh").toString());
+            Path fresh = images.resolve("new-root").resolve("fresh"); // missing parents are created
+            dir.setText(fresh.toString());
+            // The engine asks for --shell-job for the children (their session leader, the parent, is in the
+            // tree, but the session check looks at each process alone): tick the option, as a user would.
+            t.find(com.googlecode.lanterna.gui2.CheckBox.class).setChecked(true);
             t.settle();
             pressDump(t);
-            assertTrue(t.statusLine().contains("dump: the dump engine is not in this build yet"), t.statusLine());
-            assertTrue(t.statusLine().contains("pid " + parent + " left running"), t.statusLine());
+            assertFalse(t.app.status().isError(), t.statusLine());
+            assertTrue(t.statusLine().startsWith("dumped 3 processes"), t.statusLine());
+            assertTrue(t.statusLine().contains("left running"), t.statusLine());
             assertTrue(family.isAlive());
-            assertFalse(Files.exists(images.resolve("fresh")));
+            family.signal("USR1");
+            assertTrue(family.awaitOutput("PASS", Duration.ofSeconds(10)).contains("PASS"));
+            // the images are CRIU's: crit reads the process tree jcr-top dumped
+            String pstree = Crit.decode(fresh.resolve("pstree.img"));
+            for (long pid : new long[] {parent, child1, child2}) {
+                assertTrue(pstree.contains("\"pid\": " + pid), pstree);
+            }
+        }
+    }
+
+    @Test
+    void dumpWithKillIsConfirmedFirstAndThenKillsTheProcess() throws Exception {
+        try (LiveProcess victim = Fixture.start("loop"); VirtualTop t = top(140, 30)) {
+            t.press(ch('\\')).type(Long.toString(victim.pid())).press(key(KeyType.Enter));
+            t.app.table().selectPid(victim.pid());
+            t.press(ch('d'));
+            Path dir = images.resolve("killed");
+            t.find(TextBox.class).setText(dir.toString());
+            t.press(key(KeyType.Tab), key(KeyType.ArrowDown), key(KeyType.Enter)); // "kill it after the dump"
+            t.press(key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Enter)); // Dump
+            assertEquals("Kill after dump?", t.active().getTitle());
+            t.press(key(KeyType.Enter)); // "No" has the focus: back, nothing done
+            assertTrue(victim.isAlive());
+            assertFalse(Files.exists(dir));
+            assertTrue(t.active().getTitle().startsWith("Dump "), t.active().getTitle());
+            t.press(key(KeyType.Enter)); // Dump again (focus stayed on the button)
+            t.press(key(KeyType.Tab), key(KeyType.Enter)); // "Yes, kill it"
+            assertTrue(t.statusLine().startsWith("dumped 1 process"), t.statusLine());
+            assertTrue(t.statusLine().endsWith("killed"), t.statusLine());
+            LiveProcess.awaitGone(victim.pid(), Duration.ofSeconds(10));
+            assertFalse(victim.isAlive());
+            assertTrue(Files.isRegularFile(dir.resolve("pstree.img")));
+        }
+    }
+
+    @Test
+    void aRefusedDumpShowsTheEnginesReasonAndLeavesTheProcessRunning() throws Exception {
+        try (VirtualTop t = top(140, 30)) {
+            long self = ProcessHandle.current().pid(); // jcr never dumps itself: the drivers say why
+            t.press(ch('\\')).type(Long.toString(self)).press(key(KeyType.Enter));
+            t.app.table().selectPid(self);
+            t.press(ch('d'));
+            t.find(TextBox.class).setText(images.resolve("self").toString());
+            pressDump(t);
+            assertTrue(t.app.status().isError(), t.statusLine());
+            assertTrue(t.statusLine().startsWith("dump: cannot dump process " + self), t.statusLine());
+            assertTrue(t.statusLine().contains("this is jcr itself"), t.statusLine());
+            assertFalse(t.statusLine().contains("internal error"), t.statusLine());
+            assertFalse(Files.exists(images.resolve("self")));
+            // the whole list of reasons is one key away
+            boolean cut = t.statusLine().endsWith("(! shows all)");
+            assertEquals(cut, !t.statusLine().endsWith("(pid " + self + " left running)"), t.statusLine());
+            t.press(ch('!'));
+            assertEquals("Message", t.active().getTitle());
+            String all = t.find(TextView.class).lines().stream().map(TextView.Line::text).collect(java.util.stream.Collectors.joining(" "));
+            assertTrue(all.contains("(pid " + self + " left running)"), all);
+            assertTrue(t.text().contains("this is jcr itself"), t.text());
         }
     }
 
@@ -190,9 +253,9 @@ class TopScreenTest {
         t.active().setFocusedInteractable(dir);
     }
 
-    /** Tab from the directory field past the radio list to the Dump button, then Enter. */
+    /** Tab from the directory field past the radio list and the option to the Dump button, then Enter. */
     private static void pressDump(VirtualTop t) {
-        t.press(key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Enter));
+        t.press(key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Tab), key(KeyType.Enter));
     }
 
     @Test
@@ -232,7 +295,7 @@ class TopScreenTest {
     void detailsShowEveryResourceWithExactlyTheDriversAnswers() {
         ProcessReport report = new Analyzer(ProcFs.system()).analyze(child1);
         try (VirtualTop t = new VirtualTop(200, 120, TopMain.liveSource(VirtualTop.images(images)), VirtualTop.images(images),
-                DumpAction.notInThisBuild(), ThemeCatalog.DEFAULT)) {
+                DumpAction.engine(), ThemeCatalog.DEFAULT)) {
             t.press(ch('\\')).type(Long.toString(child1)).press(key(KeyType.Enter));
             t.app.table().selectPid(child1);
             // the row's verdict is the analyzer's
@@ -335,6 +398,64 @@ class TopScreenTest {
             assertTrue(t.statusLine().contains("mark exactly two images"), t.statusLine());
             t.press(key(KeyType.Escape));
             assertEquals("jcr-top", t.active().getTitle());
+        }
+    }
+
+    @Test
+    void imagesBrowserReadsTheProcessesOfARealCriuDump() throws Exception {
+        Path vector = dev.jcr.image.Vectors.root().resolve("pipetree");
+        Path copy = Files.createDirectories(images.resolve("pipetree"));
+        try (var files = Files.list(vector)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, copy.resolve(f.getFileName()));
+            }
+        }
+        Path broken = Files.createDirectories(images.resolve("broken"));
+        Files.write(broken.resolve("pstree.img"), new byte[] {1, 2, 3});
+        try (VirtualTop t = top(160, 40)) {
+            t.press(ch('i'));
+            String pipetree = t.lines().stream().filter(l -> l.contains(copy.toString())).findFirst().orElseThrow();
+            // crit decode pipetree/pstree.img has 2 entries
+            assertTrue(pipetree.matches(".*\\s2\\s+" + java.util.regex.Pattern.quote(copy.toString()) + ".*"), pipetree);
+            String bad = t.lines().stream().filter(l -> l.contains(broken.toString())).findFirst().orElseThrow();
+            assertTrue(bad.matches(".*\\s-\\s+" + java.util.regex.Pattern.quote(broken.toString()) + ".*"), bad);
+            while (!t.text().contains("> " + copy) && t.app.gui().getActiveWindow().getTitle().startsWith("Images")) {
+                ImageList list = t.find(ImageList.class);
+                if (list.selected().orElseThrow().dir().equals(copy)) {
+                    break;
+                }
+                t.press(key(KeyType.ArrowDown));
+            }
+            t.press(key(KeyType.Enter));
+            assertTrue(t.text().contains("Processes (2)"), t.text());
+            assertTrue(t.text().contains("pstree.img"), t.text());
+
+            // Enter on pstree.img: decoded by jcr-show's decoder into a collapsible tree
+            TextView files = t.find(TextView.class);
+            while (!files.lines().get(files.cursor()).text().endsWith("pstree.img")) {
+                int before = files.cursor();
+                t.press(key(KeyType.ArrowDown));
+                assertNotEquals(before, files.cursor(), "pstree.img not reachable");
+            }
+            t.press(key(KeyType.Enter));
+            assertEquals("pstree.img (PSTREE)", t.active().getTitle());
+            JsonTreeView tree = t.find(JsonTreeView.class);
+            assertTrue(t.text().contains("entries [2]"), t.text());
+            assertTrue(t.text().contains("pid: 20123"), t.text());
+            int open = tree.rows().size();
+            t.press(key(KeyType.ArrowDown), key(KeyType.ArrowDown), key(KeyType.ArrowDown)); // entries > [0]
+            t.press(key(KeyType.ArrowLeft));
+            assertTrue(tree.rows().size() < open, "[0] collapsed");
+            t.press(key(KeyType.ArrowDown), key(KeyType.ArrowRight));
+            assertTrue(t.text().contains("pid: 20125"), t.text());
+            // a raw pages file is not a protobuf image: the reason is shown, nothing breaks
+            t.press(key(KeyType.Escape));
+            while (!files.lines().get(files.cursor()).text().endsWith("pages-1.img")) {
+                t.press(key(KeyType.ArrowUp));
+            }
+            t.press(key(KeyType.Enter));
+            assertTrue(t.app.status().isError(), t.statusLine());
+            assertTrue(t.statusLine().startsWith("decode pages-1.img: "), t.statusLine());
         }
     }
 

@@ -74,13 +74,16 @@ class TopTmuxTest {
         awaitScreen("Dump " + parent, Duration.ofSeconds(10));
         keys("Tab");
         keys("Tab");
+        keys("Space"); // --shell-job: the engine asks it for the children (see TopScreenTest)
+        keys("Tab");
         keys("Enter");
-        screen = awaitScreen("left running", Duration.ofSeconds(10));
-        assertTrue(screen.contains("dump: the dump engine is not in this build yet"), screen);
+        screen = awaitScreen("left running", Duration.ofSeconds(60));
+        assertTrue(screen.contains("dumped 3 processes"), screen);
         assertTrue(family.isAlive());
 
         keys("i");
-        awaitScreen("Images in " + images, Duration.ofSeconds(10));
+        screen = awaitScreen("Images in " + images, Duration.ofSeconds(10));
+        assertTrue(screen.contains(images + "/top_family"), screen);
         keys("Escape");
         Thread.sleep(300);
         keys("q");
@@ -88,6 +91,13 @@ class TopTmuxTest {
         assertFalse(screen.contains("F1 Help"), "the UI is gone:\n" + screen);
         assertEquals("0", tmux("display-message", "-p", "-t", SESSION, "#{alternate_on}").strip(), "alternate screen is off");
         assertEquals("1", tmux("display-message", "-p", "-t", SESSION, "#{cursor_flag}").strip(), "cursor is visible");
+        // the dump exists and CRIU's crit decodes it
+        Path dump;
+        try (var dirs = Files.list(images)) {
+            dump = dirs.filter(d -> d.getFileName().toString().startsWith("top_family")).findFirst().orElseThrow();
+        }
+        String pstree = Crit.decode(dump.resolve("pstree.img"));
+        assertTrue(pstree.contains("\"pid\": " + parent), pstree);
     }
 
     @Test

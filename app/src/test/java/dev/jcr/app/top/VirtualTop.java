@@ -128,8 +128,19 @@ final class VirtualTop implements AutoCloseable {
         return -1;
     }
 
+    /** The status line's text; a long message wraps over several rows, which are joined back here. */
     String statusLine() {
-        return line(terminal.getTerminalSize().getRows() - 1).strip();
+        int rows = app.status().getSize().getRows();
+        int last = terminal.getTerminalSize().getRows() - 1;
+        if (rows == 1) {
+            return line(last).strip();
+        }
+        StringBuilder b = new StringBuilder();
+        for (int r = last - rows + 1; r <= last; r++) {
+            String l = line(r);
+            b.append(r == last ? l.substring(1).stripTrailing() : l.substring(1));
+        }
+        return b.toString().strip();
     }
 
     Window active() {

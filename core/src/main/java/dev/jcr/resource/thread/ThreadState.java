@@ -82,7 +82,7 @@ final class ThreadState {
         }
         CoreEntry.Builder core = ctx.threadCore(tid);
         core.setMtype(CoreEntry.March.X86_64)
-                .setThreadInfo(ThreadInfoX86.newBuilder().setClearTidAddr(tidAddress).setGpregs(gpregs(r))
+                .setThreadInfo(ThreadInfoX86.newBuilder().setClearTidAddr(tidAddress).setGpregs(gpregs(r.forImage()))
                         .setFpregs(fpregs(fpu)).addAllTls(emptyTls()))
                 .setThreadCore(tcore);
     }

@@ -57,14 +57,19 @@ public final class TopBench {
             Snapshot s = source.scan();
             return RowArranger.arrange(s.processes(), ViewSettings.initial()).size();
         });
+        Stats quick = time(() -> {
+            Snapshot s = source.quickScan();
+            return RowArranger.arrange(s.processes(), ViewSettings.initial()).size();
+        });
         report("refresh (scan + model update)", refresh, "baseline: read every /proc/PID/stat", raw);
+        report("first pass (list, verdicts known so far)", quick, "baseline: read every /proc/PID/stat", raw);
 
         DefaultVirtualTerminal term = new DefaultVirtualTerminal(new TerminalSize(200, 60));
         TerminalScreen screen = new TerminalScreen(term);
         screen.startScreen();
         MultiWindowTextGUI gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
         ThemeCatalog catalog = new ThemeCatalog();
-        TopServices services = new TopServices(source, store, DumpAction.notInThisBuild(), new SignalSender(),
+        TopServices services = new TopServices(source, store, DumpAction.engine(), new SignalSender(),
                 new CommandRunner(), catalog, Runnable::run);
         TopApp app = new TopApp(gui, services, catalog.load(ThemeCatalog.DEFAULT));
         Snapshot empty = new Snapshot(snap.takenAt(), snap.host(), snap.kernel(), List.of(), 0);

@@ -21,7 +21,10 @@ public final class DumpTarget {
         return root.resolve(safe + "-" + pid + "-" + STAMP.format(now));
     }
 
-    /** Why TEXT cannot be the target directory, or empty when it can. */
+    /**
+     * Why TEXT cannot be the target directory, or empty when it can: it must be absolute and must not
+     * exist; its nearest existing ancestor must be a writable directory (missing parents are created).
+     */
     public static Optional<String> problem(String text) {
         if (text.isBlank()) {
             return Optional.of("give a directory for the images");
@@ -35,17 +38,9 @@ public final class DumpTarget {
         if (!p.isAbsolute()) {
             return Optional.of(p + " is relative: give an absolute directory");
         }
-        if (Files.exists(p)) {
-            if (!Files.isDirectory(p)) {
-                return Optional.of(p + " exists and is not a directory");
-            }
-            try (var s = Files.list(p)) {
-                if (s.findAny().isPresent()) {
-                    return Optional.of(p + " exists and is not empty: images are never written over");
-                }
-            } catch (java.io.IOException e) {
-                return Optional.of("cannot read " + p + ": " + e.getMessage());
-            }
+        if (Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // the dump creates the directory itself and renames it into place when complete
+            return Optional.of(p + " already exists: images are never written over, choose a new directory");
         }
         Path existing = p;
         while (existing != null && !Files.exists(existing)) {

@@ -9,6 +9,11 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalInt;
+import dev.jcr.JcrException;
+import dev.jcr.image.ImageDir;
+import dev.jcr.image.ImageKind;
+import dev.jcr.image.proto.CoreEntry;
+import dev.jcr.image.proto.PstreeEntry;
 import java.util.stream.Stream;
 
 /**
@@ -54,8 +59,8 @@ public final class ImageStore {
     }
 
     /** Every image directory, newest first. */
-    public List<ImageEntry> list() {
-        List<ImageEntry> out = new ArrayList<>();
+    public List<StoredImage> list() {
+        List<StoredImage> out = new ArrayList<>();
         for (Path root : roots) {
             try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, ImageStore::isImageDir)) {
                 for (Path dir : ds) {
@@ -65,7 +70,7 @@ public final class ImageStore {
                 // a missing root holds no images
             }
         }
-        out.sort(Comparator.comparing(ImageEntry::modified).reversed().thenComparing(ImageEntry::name));
+        out.sort(Comparator.comparing(StoredImage::modified).reversed().thenComparing(StoredImage::name));
         return out;
     }
 
@@ -73,7 +78,7 @@ public final class ImageStore {
         return Files.isDirectory(p) && Files.isRegularFile(p.resolve("pstree.img"));
     }
 
-    public static ImageEntry describe(Path dir) throws IOException {
+    public static StoredImage describe(Path dir) throws IOException {
         long bytes = 0;
         int files = 0;
         try (Stream<Path> s = Files.list(dir)) {
@@ -85,7 +90,20 @@ public final class ImageStore {
             }
         }
         Instant modified = Files.getLastModifiedTime(dir.resolve("pstree.img")).toInstant();
-        // The process count needs the image library (pstree.img decoded); until it lands it is shown as unknown.
-        return new ImageEntry(dir, bytes, modified, files, OptionalInt.empty());
+        try {
+            ImageDir images = ImageDir.open(dir);
+            List<StoredImage.ImagedProcess> tree = new ArrayList<>();
+            for (PstreeEntry e : images.readAll(ImageKind.PSTREE, null, PstreeEntry.class)) {
+                String comm = "?";
+                if (images.has(ImageKind.CORE, e.getPid())) {
+                    CoreEntry core = images.readSingle(ImageKind.CORE, e.getPid(), CoreEntry.class);
+                    comm = core.hasTc() ? core.getTc().getComm() : "?";
+                }
+                tree.add(new StoredImage.ImagedProcess(e.getPid(), e.getPpid(), Math.max(1, e.getThreadsCount()), comm));
+            }
+            return new StoredImage(dir, bytes, modified, files, OptionalInt.of(tree.size()), tree, "");
+        } catch (JcrException e) {
+            return new StoredImage(dir, bytes, modified, files, OptionalInt.empty(), List.of(), e.getMessage());
+        }
     }
 }

@@ -3,6 +3,8 @@ package dev.jcr.app.top.screen;
 import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.gui2.BasicWindow;
 import com.googlecode.lanterna.gui2.Button;
+import com.googlecode.lanterna.gui2.CheckBox;
+import dev.jcr.app.top.model.CrVerdict;
 import com.googlecode.lanterna.gui2.Direction;
 import com.googlecode.lanterna.gui2.GridLayout;
 import com.googlecode.lanterna.gui2.Label;
@@ -11,7 +13,9 @@ import com.googlecode.lanterna.gui2.Panel;
 import com.googlecode.lanterna.gui2.RadioBoxList;
 import com.googlecode.lanterna.gui2.TextBox;
 import dev.jcr.app.Main;
-import dev.jcr.app.top.model.DumpAction;
+import dev.jcr.dump.DumpListener;
+import dev.jcr.dump.DumpPhase;
+import dev.jcr.dump.DumpResult;
 import dev.jcr.app.top.model.DumpTarget;
 import dev.jcr.app.top.model.ProcessRow;
 import dev.jcr.app.top.ui.ProgressView;
@@ -24,7 +28,8 @@ import java.util.Optional;
 /**
  * d: dump the selected process. The dialog asks for the directory (checked before anything happens) and
  * whether to leave the process running; killing it is confirmed separately. The dump then runs in the
- * background with a progress bar; its result or the reason it refused (the process left running) is shown.
+ * background — the same engine call as {@code jcr dump} — with a progress bar fed by the engine's
+ * {@link DumpListener}; its summary or the reason it refused (the process left running) is shown.
  */
 public final class DumpDialog {
 
@@ -37,6 +42,7 @@ public final class DumpDialog {
     private final TextBox directory;
     private final RadioBoxList<String> after;
     private final Label problem;
+    private final CheckBox shellJob;
 
     public DumpDialog(Host host, ProcessRow target) {
         this.host = host;
@@ -54,6 +60,11 @@ public final class DumpDialog {
         after.addItem(KILL);
         after.setCheckedItemIndex(0);
         form.addComponent(after);
+        form.addComponent(new Label("Options"));
+        shellJob = new CheckBox("--shell-job: allow a session or terminal outside the tree");
+        // the drivers say when it is needed (NEEDS_OPTION naming --shell-job): then it starts checked
+        shellJob.setChecked(target.verdict() == CrVerdict.NEEDS_OPTION && target.reason().contains("--shell-job"));
+        form.addComponent(shellJob);
         Panel root = new Panel(new LinearLayout(Direction.VERTICAL));
         root.addComponent(form);
         problem = new Label("");
@@ -108,12 +119,11 @@ public final class DumpDialog {
 
     private void start(Path dir, boolean kill) {
         close();
-        String unavailable = host.services().dump().unavailableReason();
-        if (unavailable != null) {
-            host.error("dump: " + unavailable + "; nothing was done, pid " + target.pid() + " left running");
-            return;
-        }
         run(dir, kill);
+    }
+
+    public CheckBox shellJobBox() {
+        return shellJob;
     }
 
     private void run(Path dir, boolean kill) {
@@ -122,10 +132,10 @@ public final class DumpDialog {
         pw.setHints(List.of(com.googlecode.lanterna.gui2.Window.Hint.CENTERED, com.googlecode.lanterna.gui2.Window.Hint.MODAL));
         pw.setComponent(progress);
         host.gui().addWindow(pw);
-        DumpAction.DumpProgress listener = new DumpAction.DumpProgress() {
+        DumpListener listener = new DumpListener() {
             @Override
-            public void phase(String phase) {
-                host.onGui(() -> progress.setPhase(phase));
+            public void phase(DumpPhase phase) {
+                host.onGui(() -> progress.setPhase(phase.words()));
             }
 
             @Override
@@ -135,16 +145,22 @@ public final class DumpDialog {
         };
         host.services().background().execute(() -> {
             try {
-                DumpAction.DumpOutcome o = host.services().dump().dump(target.pid(), dir, kill, listener);
+                java.nio.file.Files.createDirectories(dir.getParent());
+                DumpResult r = host.services().dump().dump(target.pid(), dir, kill, shellJob.isChecked(), listener);
                 host.onGui(() -> {
                     pw.close();
-                    host.info("dumped " + target.pid() + " to " + o.dir() + ": " + o.summary());
+                    host.info(r.summary());
                     host.refreshNow();
                 });
             } catch (RuntimeException e) {
                 host.onGui(() -> {
                     pw.close();
                     host.error(Main.oneLine("dump", e) + " (pid " + target.pid() + " left running)");
+                });
+            } catch (java.io.IOException e) {
+                host.onGui(() -> {
+                    pw.close();
+                    host.error("dump: cannot create " + dir.getParent() + ": " + e.getMessage() + " (nothing was done)");
                 });
             }
         });

@@ -28,7 +28,8 @@ public final class HelpScreen {
         lines.add(Line.of("", TopStyles.PANE));
         lines.add(Line.of("Panels (details, images, output, help)", TopStyles.PANE_TITLE));
         for (String[] kv : new String[][] {{"Up/Down PgUp/PgDn", "scroll or move"}, {"Esc q", "close the panel"},
-                {"Space", "images: mark an image (two marks + D: diff)"}, {"Enter", "images: open the selected image"},
+                {"Space", "images: mark an image (two marks + D: diff)"}, {"Enter", "images: open the selected image / decode a file"},
+                {"Right Left Space", "decoded image: open / close / toggle a node"},
                 {"r", "images: restore the selected image"}, {"Tab", "dialogs: next field"}}) {
             lines.add(new Line(List.of(new Span("  " + Cells.left(kv[0], 17), TopStyles.STATUS_KEY),
                     new Span("  " + kv[1], TopStyles.PANE))));

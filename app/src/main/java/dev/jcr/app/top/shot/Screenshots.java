@@ -36,19 +36,29 @@ public final class Screenshots {
     private final ScreenshotRenderer renderer = new ScreenshotRenderer(14);
     private final List<Path> written = new ArrayList<>();
 
-    private Screenshots(Path out) {
+    private final List<Path> imageRoots;
+
+    private Screenshots(Path out, List<Path> imageRoots) {
         this.out = out;
+        this.imageRoots = imageRoots;
     }
 
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         Path out = Path.of(args.length > 0 ? args[0] : "screenshots");
-        Process demo = new ProcessBuilder("sh", "-c", "sleep 600 & sleep 600 & wait").start();
-        Path images = Files.createTempDirectory("jcr-shot-images");
+        // further arguments: image roots for the images browser (bin/screenshots passes the CRIU vectors when present)
+        // copied under a neutral temporary root so no path of the build machine shows in the pictures
+        Path shown = Files.createTempDirectory("jcr-screenshots").resolve("images");
+        Files.createDirectories(shown);
+        for (int i = 1; i < args.length; i++) {
+            copyDumps(Path.of(args[i]), shown);
+        }
+        List<Path> roots = List.of(shown, ImageStore.defaultRoot());
+        Process demo = new ProcessBuilder("sh", "-c", "sleep 600 & sleep 600 & wait").directory(new java.io.File("/tmp")).start();
         try {
             Thread.sleep(300);
-            Screenshots s = new Screenshots(out);
-            s.all(images, demo.pid());
+            Screenshots s = new Screenshots(out, roots);
+            s.all(demo.pid());
             for (Path p : s.written) {
                 System.out.println(p);
             }
@@ -56,33 +66,54 @@ public final class Screenshots {
             demo.descendants().forEach(ProcessHandle::destroyForcibly);
             demo.destroyForcibly();
             demo.waitFor(10, TimeUnit.SECONDS);
-            try (var files = Files.walk(images)) {
+            try (var files = Files.walk(shown.getParent())) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
     }
 
-    private void all(Path images, long demoPid) throws IOException {
+    private static void copyDumps(Path from, Path to) throws IOException {
+        try (var dirs = Files.list(from)) {
+            for (Path d : dirs.filter(d -> Files.isRegularFile(d.resolve("pstree.img"))).sorted().toList()) {
+                Path target = Files.createDirectories(to.resolve(d.getFileName()));
+                try (var files = Files.list(d)) {
+                    for (Path f : files.toList()) {
+                        Files.copy(f, target.resolve(f.getFileName()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                    }
+                }
+            }
+        }
+    }
+
+    private void all(long demoPid) throws IOException {
         ThemeCatalog catalog = new ThemeCatalog();
         for (String theme : catalog.names()) {
-            try (Session s = new Session(catalog, theme, images)) {
+            try (Session s = new Session(catalog, theme, imageRoots)) {
                 s.filter("sleep 600");
                 s.app.table().selectPid(demoPid);
                 s.settle();
                 shot(s, "tree-" + theme);
             }
         }
-        try (Session s = new Session(catalog, ThemeCatalog.DEFAULT, images)) {
-            s.app.table().selectPid(ProcessHandle.current().pid());
+        try (Session s = new Session(catalog, ThemeCatalog.DEFAULT, imageRoots)) {
+            s.filter("sleep 600");
+            s.app.table().selectPid(demoPid);
             s.press(new KeyStroke(KeyType.Enter));
             shot(s, "details");
             s.press(new KeyStroke(KeyType.Escape));
-            s.filter("sleep 600");
-            s.app.table().selectPid(demoPid);
             s.press(new KeyStroke('d', false, false));
             shot(s, "dump-dialog");
             s.press(new KeyStroke(KeyType.Escape), new KeyStroke('i', false, false));
             shot(s, "images");
+            s.press(new KeyStroke(KeyType.ArrowDown), new KeyStroke(KeyType.ArrowDown), new KeyStroke(KeyType.Enter));
+            shot(s, "image-open");
+            s.press(new KeyStroke(KeyType.Enter));
+            for (int i = 0; i < 6; i++) {
+                s.press(new KeyStroke(KeyType.ArrowDown));
+            }
+            s.press(new KeyStroke(KeyType.ArrowRight));
+            shot(s, "image-decoded");
+            s.press(new KeyStroke(KeyType.Escape), new KeyStroke(KeyType.Escape));
             s.press(new KeyStroke(KeyType.Escape), new KeyStroke(KeyType.F1));
             shot(s, "help");
         }
@@ -101,12 +132,12 @@ public final class Screenshots {
         final MultiWindowTextGUI gui;
         final TopApp app;
 
-        Session(ThemeCatalog catalog, String theme, Path images) throws IOException {
+        Session(ThemeCatalog catalog, String theme, List<Path> roots) throws IOException {
             screen = new TerminalScreen(terminal);
             screen.startScreen();
             gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
-            ImageStore store = new ImageStore(List.of(ImageStore.defaultRoot()));
-            TopServices services = new TopServices(TopMain.liveSource(store), store, DumpAction.notInThisBuild(),
+            ImageStore store = new ImageStore(roots);
+            TopServices services = new TopServices(TopMain.liveSource(store), store, DumpAction.engine(),
                     new SignalSender(), new CommandRunner(), catalog, Runnable::run);
             app = new TopApp(gui, services, catalog.load(theme));
             app.refreshNow();

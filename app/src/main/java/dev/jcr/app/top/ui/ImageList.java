@@ -7,7 +7,7 @@ import com.googlecode.lanterna.gui2.InteractableRenderer;
 import com.googlecode.lanterna.gui2.TextGUIGraphics;
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
-import dev.jcr.app.top.model.ImageEntry;
+import dev.jcr.app.top.model.StoredImage;
 import dev.jcr.themes.TopStyles;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -23,21 +23,21 @@ public final class ImageList extends AbstractInteractableComponent<ImageList> {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
 
-    private final List<ImageEntry> entries;
+    private final List<StoredImage> entries;
     private final Set<Integer> marks = new LinkedHashSet<>();
-    private final Consumer<ImageEntry> onOpen;
+    private final Consumer<StoredImage> onOpen;
     private int selected;
 
-    public ImageList(List<ImageEntry> entries, Consumer<ImageEntry> onOpen) {
+    public ImageList(List<StoredImage> entries, Consumer<StoredImage> onOpen) {
         this.entries = new ArrayList<>(entries);
         this.onOpen = onOpen;
     }
 
-    public Optional<ImageEntry> selected() {
+    public Optional<StoredImage> selected() {
         return entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(selected));
     }
 
-    public List<ImageEntry> marked() {
+    public List<StoredImage> marked() {
         return marks.stream().map(entries::get).toList();
     }
 
@@ -86,7 +86,7 @@ public final class ImageList extends AbstractInteractableComponent<ImageList> {
                     look.put(g, 2, 1, "no images yet: press d on a process to dump it", TopStyles.DIM, w - 2);
                 }
                 for (int i = 0; i < c.entries.size() && i + 1 < g.getSize().getRows(); i++) {
-                    ImageEntry e = c.entries.get(i);
+                    StoredImage e = c.entries.get(i);
                     String style = i == c.selected ? TopStyles.ROW_SELECTED : TopStyles.ROW;
                     String mark = c.marks.contains(i) ? String.valueOf(look.glyph(TopStyles.MARK)) : " ";
                     String line = mark + " " + Cells.left(TIME.format(e.modified()), 20) + Cells.right(Cells.bytes(e.bytes()), 8)

@@ -19,6 +19,8 @@ public final class StatusLine extends AbstractComponent<StatusLine> {
 
     private List<Hint> hints = List.of();
     private String message = "";
+    /** The last message shown, kept for the "!" key after the line went back to hints. */
+    private String lastMessage = "";
     private boolean error;
     private String promptLabel;
     private final StringBuilder input = new StringBuilder();
@@ -28,20 +30,43 @@ public final class StatusLine extends AbstractComponent<StatusLine> {
         invalidate();
     }
 
+    /** A long message wraps onto up to 4 rows so a reason is never cut; otherwise one row. */
+    private int rowsNeeded() {
+        if (promptLabel != null || message.isEmpty()) {
+            return 1;
+        }
+        int width = getSize() == null || getSize().getColumns() < 10 ? 80 : getSize().getColumns();
+        return Math.max(1, Math.min(4, (message.length() + width - 2) / (width - 1)));
+    }
+
     public void info(String text) {
         message = text;
+        lastMessage = text.isEmpty() ? lastMessage : text;
         error = false;
-        invalidate();
+        relayout();
     }
 
     public void error(String text) {
         message = text;
+        lastMessage = text;
         error = true;
+        relayout();
+    }
+
+    /** The height may change with the message: the parent must lay out again. */
+    private void relayout() {
         invalidate();
+        if (getParent() != null) {
+            getParent().invalidate();
+        }
     }
 
     public String message() {
         return message;
+    }
+
+    public String lastMessage() {
+        return lastMessage;
     }
 
     public boolean isError() {
@@ -49,9 +74,12 @@ public final class StatusLine extends AbstractComponent<StatusLine> {
     }
 
     public void clearMessage() {
+        boolean had = !message.isEmpty();
         message = "";
         error = false;
-        invalidate();
+        if (had) {
+            relayout();
+        }
     }
 
     public void startPrompt(String label, String initial) {
@@ -93,7 +121,7 @@ public final class StatusLine extends AbstractComponent<StatusLine> {
         return new ComponentRenderer<>() {
             @Override
             public TerminalSize getPreferredSize(StatusLine c) {
-                return new TerminalSize(40, 1);
+                return new TerminalSize(40, c.rowsNeeded());
             }
 
             @Override
@@ -117,7 +145,16 @@ public final class StatusLine extends AbstractComponent<StatusLine> {
             String style = error ? TopStyles.STATUS_ERROR : TopStyles.STATUS_INFO;
             look.apply(g, style);
             g.fill(' ');
-            look.put(g, 1, 0, message, style, w - 1);
+            int per = Math.max(1, w - 1);
+            int rows = g.getSize().getRows();
+            String shown = message;
+            if (message.length() > rows * per) {
+                String more = " … (! shows all)";
+                shown = message.substring(0, Math.max(0, rows * per - more.length())) + more;
+            }
+            for (int row = 0, from = 0; row < rows && from < shown.length(); row++, from += per) {
+                look.put(g, 1, row, shown.substring(from, Math.min(shown.length(), from + per)), style, per);
+            }
             return;
         }
         int col = 0;

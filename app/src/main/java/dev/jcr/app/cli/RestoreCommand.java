@@ -1,0 +1,50 @@
+package dev.jcr.app.cli;
+
+import dev.jcr.restore.RestoreEngine;
+import dev.jcr.restore.RestoreOptions;
+import dev.jcr.restore.RestoreResult;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code jcr restore -D DIR}: recreates the dumped tree with its original pids. By default jcr
+ * waits for the restored root and exits with its status (128+N when signal N killed it), like a
+ * shell running it; with --detach it exits as soon as the tree runs.
+ */
+@Command(name = "restore", mixinStandardHelpOptions = true,
+        description = "Restore a process tree from an image directory (same pids, same state).")
+public final class RestoreCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-D", "--images-dir"}, required = true, paramLabel = "DIR", description = "image directory")
+    Path dir;
+
+    @Option(names = {"-d", "--detach"}, description = "exit once the tree runs (it is reparented to init)")
+    boolean detach;
+
+    @Option(names = "--pidfile", paramLabel = "FILE", description = "write the root's pid to FILE")
+    Path pidfile;
+
+    @Option(names = "--shell-job", description = "the tree belonged to a shell session: restore it into jcr's session")
+    boolean shellJob;
+
+    @Override
+    public Integer call() {
+        long t0 = System.nanoTime();
+        RestoreResult r = new RestoreEngine(null).restore(new RestoreOptions(dir, detach, shellJob, pidfile));
+        if (detach) {
+            spec.commandLine().getOut().printf("restored %d process%s, root %d, in %d ms%n", r.pids().size(),
+                    r.pids().size() == 1 ? "" : "es", r.rootPid(), (System.nanoTime() - t0) / 1_000_000);
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+        int st = r.exitStatus();
+        return (st & 0x7f) == 0 ? (st >> 8) & 0xff : 128 + (st & 0x7f);
+    }
+}

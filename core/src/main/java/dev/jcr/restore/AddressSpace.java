@@ -1,0 +1,291 @@
+package dev.jcr.restore;
+
+import dev.jcr.JcrException.Kind;
+import dev.jcr.image.ProcessMemory;
+import dev.jcr.image.proto.MmEntry;
+import dev.jcr.image.proto.VmaEntry;
+import dev.jcr.ptrace.RemoteSyscalls;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Rebuilds one process's address space inside it, from the seed's copy it starts with: every seed
+ * mapping but the kernel's vDSO/vvar is unmapped, those are moved to where the dump had them
+ * (remote syscalls execute from the vDSO, so it is never unmapped), every dumped VMA is mapped at
+ * its address (writable first), the pages are read into it by the target itself with preadv from
+ * the pages file, the final protections are applied and PR_SET_MM_MAP sets the mm fields, auxv
+ * and exe.
+ */
+final class AddressSpace {
+
+    private static final int PR_SET_MM = 35;
+    private static final int PR_SET_MM_MAP = 14;
+    private static final int IOV_MAX = 1024;
+
+    private final Target t;
+    private final ProcessPlan p;
+    private final FileTable files;
+    private final Path procRoot;
+
+    AddressSpace(Target t, ProcessPlan p, FileTable files, Path procRoot) {
+        this.t = t;
+        this.p = p;
+        this.files = files;
+        this.procRoot = procRoot;
+    }
+
+    /** One line of /proc/PID/maps that matters here. */
+    record Mapping(long start, long end, String name) {
+        long length() {
+            return end - start;
+        }
+
+        boolean kernelOwned() {
+            return name.equals("[vdso]") || name.startsWith("[vvar") || name.equals("[vsyscall]");
+        }
+    }
+
+    List<Mapping> currentMappings() {
+        List<Mapping> out = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(procRoot.resolve(p.pid() + "/maps"))) {
+                String[] f = line.trim().split("\\s+", 6);
+                String[] range = f[0].split("-");
+                out.add(new Mapping(Long.parseUnsignedLong(range[0], 16), Long.parseUnsignedLong(range[1], 16),
+                        f.length > 5 ? f[5] : ""));
+            }
+        } catch (IOException e) {
+            throw new RestoreException(Kind.IO, "cannot read /proc/" + p.pid() + "/maps: " + e.getMessage());
+        }
+        return out;
+    }
+
+    /** Everything from unmapping the seed to PR_SET_MM_MAP; returns pages written. */
+    long rebuild(RestoreListener listener, long[] progress, long total) {
+        List<Mapping> seed = currentMappings();
+        for (Mapping m : seed) {
+            if (!m.kernelOwned()) {
+                t.munmap(m.start(), m.length());
+            }
+        }
+        moveVdso(seed);
+        mapVmas();
+        long written = readPages(listener, progress, total);
+        protect();
+        setMmMap();
+        return written;
+    }
+
+    private void moveVdso(List<Mapping> seed) {
+        Mapping vdso = null;
+        List<Mapping> specials = new ArrayList<>();
+        for (Mapping m : seed) {
+            if (m.name().equals("[vdso]")) {
+                vdso = m;
+            }
+            if (m.name().equals("[vdso]") || m.name().startsWith("[vvar")) {
+                specials.add(m);
+            }
+        }
+        VmaEntry dumpedVdso = null;
+        long vvarStart = -1;
+        long vvarEnd = -1;
+        for (VmaEntry v : p.mm().getVmasList()) {
+            if (Vmas.is(v, Vmas.VDSO)) {
+                dumpedVdso = v;
+            } else if (Vmas.is(v, Vmas.VVAR)) {
+                vvarStart = vvarStart < 0 ? v.getStart() : Math.min(vvarStart, v.getStart());
+                vvarEnd = Math.max(vvarEnd, v.getEnd());
+            }
+        }
+        if (vdso == null || dumpedVdso == null) {
+            throw new RestoreException(Kind.INTERNAL, "process " + p.pid() + ": no vDSO to move");
+        }
+        if (Vmas.length(dumpedVdso) != vdso.length()) {
+            throw new RestoreException(Kind.UNSUPPORTED, "process " + p.pid() + ": the dumped vDSO is "
+                    + Vmas.length(dumpedVdso) + " bytes, this kernel's is " + vdso.length() + " (dumped on another kernel?)");
+        }
+        long delta = dumpedVdso.getStart() - vdso.start();
+        long curStart = specials.stream().mapToLong(Mapping::start).min().orElseThrow();
+        long curEnd = specials.stream().mapToLong(Mapping::end).max().orElseThrow();
+        if (vvarStart >= 0 && (vvarStart != curStart + delta || vvarEnd != vdso.start() + delta)) {
+            throw new RestoreException(Kind.UNSUPPORTED, String.format("process %d: the dumped vvar area 0x%x-0x%x does"
+                    + " not match this kernel's layout (vvar %d bytes before a %d-byte vDSO)", p.pid(), vvarStart,
+                    vvarEnd, vdso.start() - curStart, vdso.length()));
+        }
+        if (delta == 0) {
+            return;
+        }
+        long finalStart = curStart + delta;
+        long finalEnd = curEnd + delta;
+        if (finalStart < curEnd && curStart < finalEnd) {
+            // the final place overlaps the current one: go through a free place first
+            long via = freeStep(curStart, curEnd, finalStart, finalEnd);
+            shift(specials, via - curStart);
+            List<Mapping> moved = new ArrayList<>();
+            for (Mapping m : specials) {
+                moved.add(new Mapping(m.start() + via - curStart, m.end() + via - curStart, m.name()));
+            }
+            shift(moved, finalStart - via);
+        } else {
+            shift(specials, delta);
+        }
+    }
+
+    private static long freeStep(long curStart, long curEnd, long finalStart, long finalEnd) {
+        long len = curEnd - curStart;
+        for (long cand = 0x100000000000L; cand < 0x700000000000L; cand += 0x10000000000L) {
+            if (!(cand < curEnd && curStart < cand + len) && !(cand < finalEnd && finalStart < cand + len)) {
+                return cand;
+            }
+        }
+        throw new IllegalStateException("no free place for the vDSO");
+    }
+
+    private void shift(List<Mapping> specials, long delta) {
+        // vvar pages first, the vDSO (where the syscall instruction is) last
+        for (Mapping m : specials) {
+            if (!m.name().equals("[vdso]")) {
+                t.mremap(m.start(), m.length(), m.start() + delta);
+            }
+        }
+        for (Mapping m : specials) {
+            if (m.name().equals("[vdso]")) {
+                t.mremap(m.start(), m.length(), m.start() + delta);
+                t.remote().vdsoMoved(delta);
+            }
+        }
+    }
+
+    private void mapVmas() {
+        Map<Long, Integer> fileFds = new HashMap<>();
+        for (VmaEntry v : p.mm().getVmasList()) {
+            if (Vmas.special(v)) {
+                continue;
+            }
+            int flags = (v.getFlags() & (Vmas.MAP_SHARED | Vmas.MAP_PRIVATE | Vmas.MAP_ANONYMOUS | Vmas.MAP_GROWSDOWN
+                    | 0x4000 /* NORESERVE */)) | Vmas.MAP_FIXED;
+            boolean shared = (v.getFlags() & Vmas.MAP_SHARED) != 0;
+            int prot = shared ? v.getProt() : v.getProt() | 1 | Vmas.PROT_WRITE;
+            if (Vmas.fileBacked(v)) {
+                boolean writable = shared && (v.getProt() & Vmas.PROT_WRITE) != 0;
+                Integer fd = fileFds.get(v.getShmid() * 2 + (writable ? 1 : 0));
+                if (fd == null) {
+                    int jfd = files.mappingFd((int) v.getShmid(), writable);
+                    fd = t.take(jfd, "file of " + Vmas.describe(v));
+                    fileFds.put(v.getShmid() * 2 + (writable ? 1 : 0), fd);
+                }
+                t.mmap(v.getStart(), Vmas.length(v), prot, flags & ~Vmas.MAP_ANONYMOUS, fd, v.getPgoff());
+            } else {
+                t.mmap(v.getStart(), Vmas.length(v), prot, flags | Vmas.MAP_ANONYMOUS, -1, 0);
+            }
+        }
+        for (int fd : fileFds.values()) {
+            t.close(fd);
+        }
+    }
+
+    /** The target reads its own pages: preadv from the pages file straight into the new mappings. */
+    private long readPages(RestoreListener listener, long[] progress, long total) {
+        if (p.pages() == 0) {
+            return 0;
+        }
+        int jfd = files.pagesFd(p.pagesId());
+        int fd = t.take(jfd, "pages-" + p.pagesId() + ".img");
+        long iov = t.remote().scratch(IOV_MAX * 16);
+        ByteBuffer b = Target.le(IOV_MAX * 16);
+        long written = 0;
+        List<ProcessMemory.Run> batch = new ArrayList<>();
+        long nextOff = -1;
+        for (ProcessMemory.Run run : p.runs()) {
+            if (!run.present() || inSpecial(run)) {
+                continue;
+            }
+            if (batch.size() == IOV_MAX || (!batch.isEmpty() && run.pagesOffset() != nextOff)) {
+                written += preadv(fd, iov, b, batch);
+                progress(listener, progress, total, written);
+                batch.clear();
+            }
+            batch.add(run);
+            nextOff = run.pagesOffset() + run.nrPages() * ProcessMemory.PAGE_SIZE;
+        }
+        if (!batch.isEmpty()) {
+            written += preadv(fd, iov, b, batch);
+            progress(listener, progress, total, written);
+        }
+        t.close(fd);
+        return written;
+    }
+
+    private static void progress(RestoreListener l, long[] progress, long total, long written) {
+        l.pages(progress[0] + written, total);
+    }
+
+    private long preadv(int fd, long iov, ByteBuffer b, List<ProcessMemory.Run> batch) {
+        b.clear();
+        long bytes = 0;
+        for (ProcessMemory.Run r : batch) {
+            b.putLong(r.vaddr()).putLong(r.nrPages() * ProcessMemory.PAGE_SIZE);
+            bytes += r.nrPages() * ProcessMemory.PAGE_SIZE;
+        }
+        byte[] arr = new byte[batch.size() * 16];
+        System.arraycopy(b.array(), 0, arr, 0, arr.length);
+        t.remote().write(iov, arr);
+        long off = batch.get(0).pagesOffset();
+        long got = t.call(String.format("preadv of %d bytes at 0x%x from pages-%d.img", bytes, batch.get(0).vaddr(),
+                p.pagesId()), SYS_PREADV, fd, iov, batch.size(), off, 0);
+        if (got != bytes) {
+            throw new RestoreException(Kind.BAD_IMAGE, String.format("pages-%d.img: short read of %d/%d bytes at offset %d",
+                    p.pagesId(), got, bytes, off));
+        }
+        return bytes / ProcessMemory.PAGE_SIZE;
+    }
+
+    private static final int SYS_PREADV = Target.SYS_PREADV;
+
+    private boolean inSpecial(ProcessMemory.Run run) {
+        for (VmaEntry v : p.mm().getVmasList()) {
+            if (Vmas.special(v) && Long.compareUnsigned(run.vaddr(), v.getStart()) >= 0
+                    && Long.compareUnsigned(run.vaddr(), v.getEnd()) < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void protect() {
+        for (VmaEntry v : p.mm().getVmasList()) {
+            if (Vmas.special(v) || (v.getFlags() & Vmas.MAP_SHARED) != 0) {
+                continue;
+            }
+            if (v.getProt() != (v.getProt() | 1 | Vmas.PROT_WRITE)) {
+                t.mprotect(v.getStart(), Vmas.length(v), v.getProt());
+            }
+        }
+    }
+
+    private void setMmMap() {
+        MmEntry mm = p.mm();
+        int exe = t.take(files.mappingFd(mm.getExeFileId(), false), "executable");
+        int auxvLen = mm.getMmSavedAuxvCount() * 8;
+        ByteBuffer b = Target.le(104 + auxvLen);
+        b.putLong(mm.getMmStartCode()).putLong(mm.getMmEndCode()).putLong(mm.getMmStartData())
+                .putLong(mm.getMmEndData()).putLong(mm.getMmStartBrk()).putLong(mm.getMmBrk())
+                .putLong(mm.getMmStartStack()).putLong(mm.getMmArgStart()).putLong(mm.getMmArgEnd())
+                .putLong(mm.getMmEnvStart()).putLong(mm.getMmEnvEnd());
+        long addr = t.remote().scratch(RemoteSyscalls.PAGE * 2);
+        b.putLong(auxvLen == 0 ? 0 : addr + 104).putInt(auxvLen).putInt(exe);
+        for (long a : mm.getMmSavedAuxvList()) {
+            b.putLong(a);
+        }
+        t.remote().write(addr, b.array());
+        t.call("prctl(PR_SET_MM_MAP)", RemoteSyscalls.SYS_PRCTL, PR_SET_MM, PR_SET_MM_MAP, addr, 104, 0);
+        t.close(exe);
+    }
+}

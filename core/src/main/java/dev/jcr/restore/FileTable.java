@@ -1,0 +1,113 @@
+package dev.jcr.restore;
+
+import dev.jcr.JcrException;
+import dev.jcr.JcrException.Kind;
+import dev.jcr.image.ImageKind;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.resource.FileRestorer;
+import dev.jcr.resource.RestoreTable;
+import dev.jcr.sys.Linux;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The file descriptions of a restore, opened by jcr itself (with the caller's rights, paths used as
+ * paths) and then duplicated into the restored processes. One jcr fd per file id of files.img, so
+ * a description shared by several fds or processes before the dump is shared again. Which code
+ * recreates a kind of file is the resource driver's business ({@link RestoreTable}).
+ */
+final class FileTable implements AutoCloseable, FileRestorer.Context {
+
+    private final RestorePlan plan;
+    private final RestoreTable drivers;
+    private final Map<Integer, Integer> byId = new HashMap<>();
+    private final Map<Long, Integer> mappings = new HashMap<>();
+    private final Map<Integer, Integer> pages = new HashMap<>();
+    private final Map<Integer, int[]> pipes = new HashMap<>();
+    private final List<Integer> opened = new ArrayList<>();
+
+    FileTable(RestorePlan plan, RestoreTable drivers) {
+        this.plan = plan;
+        this.drivers = drivers;
+    }
+
+    /** jcr's fd for file ID (opened on first use). */
+    int fd(int id) {
+        Integer fd = byId.get(id);
+        if (fd == null) {
+            FileEntry f = plan.files().get(id);
+            FileRestorer r = drivers.forType(f.getType()).orElseThrow(() -> new RestoreException(Kind.UNSUPPORTED,
+                    "no driver restores " + f.getType() + " files (file " + id + ")"));
+            try {
+                fd = r.open(f, this);
+            } catch (RestoreException e) {
+                throw e;
+            } catch (JcrException e) {
+                throw new RestoreException(e.kind(), "file " + id + " (" + f.getType() + "): " + e.getMessage(), e);
+            }
+            byId.put(id, fd);
+        }
+        return fd;
+    }
+
+    /** jcr's fd for mapping the regular file ID, read-only or read-write. */
+    int mappingFd(int id, boolean writable) {
+        long key = id * 2L + (writable ? 1 : 0);
+        Integer fd = mappings.get(key);
+        if (fd == null) {
+            String path = plan.files().get(id).getReg().getName();
+            fd = keep(Linux.open(path, writable ? Linux.O_RDWR : Linux.O_RDONLY, 0));
+            mappings.put(key, fd);
+        }
+        return fd;
+    }
+
+    int pagesFd(int pagesId) {
+        Integer fd = pages.get(pagesId);
+        if (fd == null) {
+            fd = keep(Linux.open(plan.dir().resolve(ImageKind.PAGES.fileName(pagesId)).toString(), Linux.O_RDONLY, 0));
+            pages.put(pagesId, fd);
+        }
+        return fd;
+    }
+
+    @Override
+    public int keep(int fd) {
+        opened.add(fd);
+        return fd;
+    }
+
+    @Override
+    public int[] pipe(int pipeId) {
+        return pipes.computeIfAbsent(pipeId, id -> {
+            int[] p = Linux.pipe();
+            keep(p[0]);
+            keep(p[1]);
+            return p;
+        });
+    }
+
+    @Override
+    public byte[] pipeData(int pipeId) {
+        return plan.pipeData().getOrDefault(pipeId, new byte[0]);
+    }
+
+    @Override
+    public int pipeSize(int pipeId) {
+        return plan.pipeSizes().getOrDefault(pipeId, 0);
+    }
+
+    @Override
+    public void close() {
+        for (int fd : opened) {
+            try {
+                Linux.close(fd);
+            } catch (JcrException ignored) {
+                // already closed
+            }
+        }
+        opened.clear();
+    }
+}

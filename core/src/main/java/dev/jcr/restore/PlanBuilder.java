@@ -1,0 +1,393 @@
+package dev.jcr.restore;
+
+import dev.jcr.JcrException.Kind;
+import dev.jcr.image.BadImageException;
+import dev.jcr.image.ImageDir;
+import dev.jcr.image.ImageEntry;
+import dev.jcr.image.ImageKind;
+import dev.jcr.image.ProcessMemory;
+import dev.jcr.image.proto.CoreEntry;
+import dev.jcr.image.proto.FdTypes;
+import dev.jcr.image.proto.FdinfoEntry;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.image.proto.FsEntry;
+import dev.jcr.image.proto.MmEntry;
+import dev.jcr.image.proto.PipeDataEntry;
+import dev.jcr.image.proto.PstreeEntry;
+import dev.jcr.image.proto.TaskKobjIdsEntry;
+import dev.jcr.image.proto.UserX86RegsMode;
+import dev.jcr.image.proto.VmaEntry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reads an image directory into a {@link RestorePlan} and checks everything that can be checked
+ * before a process exists: images present and consistent with each other, every resource of a kind
+ * jcr can recreate, mapped files unchanged, every pid and tid free. Nothing is created here.
+ */
+public final class PlanBuilder {
+
+    private final ImageDir dir;
+    private final Path procRoot;
+    private Map<Integer, FileEntry> files;
+
+    private PlanBuilder(ImageDir dir, Path procRoot) {
+        this.dir = dir;
+        this.procRoot = procRoot;
+    }
+
+    /** Reads and validates the images in DIR; throws a {@link dev.jcr.JcrException} naming the first problem. */
+    public static RestorePlan build(Path dir) {
+        return new PlanBuilder(ImageDir.open(dir), Path.of("/proc")).build();
+    }
+
+    private RestorePlan build() {
+        List<PstreeEntry> tree = dir.readAll(ImageKind.PSTREE, null, PstreeEntry.class);
+        if (tree.isEmpty()) {
+            throw bad(ImageKind.PSTREE, null, "holds no process");
+        }
+        files = new HashMap<>();
+        for (FileEntry f : dir.readAll(ImageKind.FILES, null, FileEntry.class)) {
+            if (files.put(f.getId(), f) != null) {
+                throw bad(ImageKind.FILES, null, "file id " + f.getId() + " appears twice");
+            }
+        }
+        List<PstreeEntry> ordered = order(tree);
+        List<ProcessPlan> procs = new ArrayList<>();
+        Set<Integer> filesIds = new HashSet<>();
+        Set<Integer> vmIds = new HashSet<>();
+        for (PstreeEntry e : ordered) {
+            ProcessPlan p = process(e);
+            TaskKobjIdsEntry ids = ids(e.getPid(), p.core());
+            if (!vmIds.add(ids.getVmId())) {
+                throw unsupported(e.getPid(), "shares its address space with another process (vfork/CLONE_VM)");
+            }
+            if (!filesIds.add(ids.getFilesId())) {
+                throw unsupported(e.getPid(), "shares its fd table with another process (CLONE_FILES)");
+            }
+            procs.add(p);
+        }
+        Map<Integer, byte[]> pipeData = new HashMap<>();
+        Map<Integer, Integer> pipeSizes = new HashMap<>();
+        for (ImageEntry e : dir.read(ImageKind.PIPES_DATA, null)) {
+            PipeDataEntry pd = e.as(PipeDataEntry.class);
+            byte[] data = e.extra() == null ? new byte[0] : e.extra();
+            if (data.length != pd.getBytes()) {
+                throw new BadImageException(dir.file(ImageKind.PIPES_DATA, null).toString(), e.offset(),
+                        "entry " + e.index() + " announces " + pd.getBytes() + " bytes but holds " + data.length);
+            }
+            pipeData.put(pd.getPipeId(), data);
+            if (pd.hasSize()) {
+                pipeSizes.put(pd.getPipeId(), pd.getSize());
+            }
+        }
+        checkIdsFree(procs);
+        return new RestorePlan(dir.path(), List.copyOf(procs), Map.copyOf(files), pipeData, pipeSizes);
+    }
+
+    /** Parents before children; the first entry is the root. */
+    private List<PstreeEntry> order(List<PstreeEntry> tree) {
+        Map<Integer, PstreeEntry> byPid = new LinkedHashMap<>();
+        Set<Integer> tids = new HashSet<>();
+        for (PstreeEntry e : tree) {
+            if (e.getPid() <= 0 || byPid.put(e.getPid(), e) != null) {
+                throw bad(ImageKind.PSTREE, null, "pid " + e.getPid() + " is invalid or appears twice");
+            }
+            if (!e.getThreadsList().contains(e.getPid())) {
+                throw bad(ImageKind.PSTREE, null, "process " + e.getPid() + " does not list its own main thread");
+            }
+            for (int t : e.getThreadsList()) {
+                if (t <= 0 || !tids.add(t)) {
+                    throw bad(ImageKind.PSTREE, null, "thread id " + t + " is invalid or appears twice");
+                }
+            }
+        }
+        PstreeEntry root = tree.get(0);
+        if (byPid.containsKey(root.getPpid())) {
+            throw bad(ImageKind.PSTREE, null, "the first process " + root.getPid() + " is not the root of the tree");
+        }
+        List<PstreeEntry> out = new ArrayList<>();
+        Set<Integer> placed = new HashSet<>();
+        out.add(root);
+        placed.add(root.getPid());
+        boolean progress = true;
+        while (out.size() < tree.size() && progress) {
+            progress = false;
+            for (PstreeEntry e : tree) {
+                if (!placed.contains(e.getPid()) && placed.contains(e.getPpid())) {
+                    out.add(e);
+                    placed.add(e.getPid());
+                    progress = true;
+                }
+            }
+        }
+        if (out.size() < tree.size()) {
+            for (PstreeEntry e : tree) {
+                if (!placed.contains(e.getPid())) {
+                    throw bad(ImageKind.PSTREE, null, "process " + e.getPid() + " has parent " + e.getPpid()
+                            + ", which is not in the tree");
+                }
+            }
+        }
+        return out;
+    }
+
+    private ProcessPlan process(PstreeEntry e) {
+        int pid = e.getPid();
+        List<ThreadPlan> threads = new ArrayList<>();
+        List<Integer> tids = new ArrayList<>(e.getThreadsList());
+        tids.remove(Integer.valueOf(pid));
+        tids.add(0, pid);
+        for (int tid : tids) {
+            CoreEntry core = dir.readSingle(ImageKind.CORE, tid, CoreEntry.class);
+            checkCore(tid, core, tid == pid);
+            threads.add(new ThreadPlan(tid, core));
+        }
+        MmEntry mm = dir.readSingle(ImageKind.MM, pid, MmEntry.class);
+        TaskKobjIdsEntry ids = ids(pid, threads.get(0).core());
+        List<FdinfoEntry> fds = dir.readAll(ImageKind.FDINFO, ids.getFilesId(), FdinfoEntry.class);
+        FsEntry fs = dir.readSingle(ImageKind.FS, pid, FsEntry.class);
+        checkFs(pid, fs);
+        checkVmas(pid, mm);
+        checkExe(pid, mm);
+        checkFds(pid, fds);
+        checkCreds(pid, threads);
+        List<ProcessMemory.Run> runs;
+        int pagesId;
+        long pages = 0;
+        try (ProcessMemory mem = dir.memory(pid)) {
+            runs = mem.runs();
+            pagesId = mem.pagesId();
+        }
+        for (ProcessMemory.Run r : runs) {
+            if (r.inParent()) {
+                throw unsupported(pid, String.format("pages at 0x%x live in a parent image (incremental dumps are not supported)", r.vaddr()));
+            }
+            if (!r.present()) {
+                continue;
+            }
+            checkCovered(pid, mm, r);
+            pages += r.nrPages();
+        }
+        return new ProcessPlan(pid, e.getPpid(), e.getPgid(), e.getSid(), List.copyOf(threads), mm, fds, fs,
+                runs, pagesId, pages);
+    }
+
+    private TaskKobjIdsEntry ids(int pid, CoreEntry core) {
+        if (dir.has(ImageKind.IDS, pid)) {
+            return dir.readSingle(ImageKind.IDS, pid, TaskKobjIdsEntry.class);
+        }
+        if (core.hasIds()) {
+            return core.getIds();
+        }
+        throw bad(ImageKind.IDS, pid, "missing, and core-" + pid + ".img carries no ids either");
+    }
+
+    private void checkCore(int tid, CoreEntry core, boolean main) {
+        Path f = dir.file(ImageKind.CORE, tid);
+        if (core.getMtype() != CoreEntry.March.X86_64 || !core.hasThreadInfo()) {
+            throw new BadImageException(f.toString(), -1, "is not an x86_64 thread (" + core.getMtype() + ")");
+        }
+        if (core.getThreadInfo().getGpregs().getMode() != UserX86RegsMode.NATIVE) {
+            throw unsupported(tid, "is a 32-bit (compat) task");
+        }
+        if (main && !core.hasTc()) {
+            throw new BadImageException(f.toString(), -1, "main thread without task_core (tc)");
+        }
+        if (main && core.getTc().getTaskState() != 1) {
+            throw unsupported(tid, "was not alive and running when dumped (task_state " + core.getTc().getTaskState()
+                    + "); only live tasks can be restored");
+        }
+    }
+
+    private void checkFs(int pid, FsEntry fs) {
+        FileEntry root = file(pid, fs.getRootId(), "root directory");
+        if (!root.hasReg() || !"/".equals(root.getReg().getName())) {
+            throw unsupported(pid, "has a root directory other than / (chroot is not supported)");
+        }
+        FileEntry cwd = file(pid, fs.getCwdId(), "working directory");
+        if (!cwd.hasReg()) {
+            throw bad(ImageKind.FS, pid, "cwd_id " + fs.getCwdId() + " is not a path");
+        }
+    }
+
+    private void checkExe(int pid, MmEntry mm) {
+        FileEntry exe = file(pid, mm.getExeFileId(), "executable");
+        if (!exe.hasReg()) {
+            throw bad(ImageKind.MM, pid, "exe_file_id " + mm.getExeFileId() + " is not a regular file");
+        }
+        requireSameFile(pid, exe, "executable");
+    }
+
+    private void checkVmas(int pid, MmEntry mm) {
+        long prevEnd = 0;
+        boolean vdso = false;
+        for (VmaEntry v : mm.getVmasList()) {
+            if (Long.compareUnsigned(v.getStart(), v.getEnd()) >= 0 || (v.getStart() & 4095) != 0
+                    || (v.getEnd() & 4095) != 0) {
+                throw bad(ImageKind.MM, pid, Vmas.describe(v) + " is empty or not page aligned");
+            }
+            if (Long.compareUnsigned(v.getStart(), prevEnd) < 0) {
+                throw bad(ImageKind.MM, pid, Vmas.describe(v) + " overlaps the previous VMA or is out of order");
+            }
+            prevEnd = v.getEnd();
+            if (Vmas.is(v, Vmas.VDSO)) {
+                vdso = true;
+            }
+            if (Vmas.special(v)) {
+                continue;
+            }
+            if (!Vmas.is(v, Vmas.REGULAR) || Vmas.is(v, Vmas.UNSUPP)) {
+                throw unsupported(pid, Vmas.describe(v) + " is of a kind jcr cannot map (status 0x"
+                        + Integer.toHexString(v.getStatus()) + ")");
+            }
+            if (Vmas.is(v, Vmas.ANON_SHARED) || Vmas.is(v, Vmas.SYSVIPC) || Vmas.is(v, Vmas.SOCKET)
+                    || Vmas.is(v, Vmas.AIORING) || Vmas.is(v, Vmas.MEMFD)) {
+                throw unsupported(pid, Vmas.describe(v) + ": shared anonymous, SysV, socket, AIO and memfd mappings"
+                        + " are not supported yet");
+            }
+            if (Vmas.fileBacked(v)) {
+                FileEntry f = file(pid, (int) v.getShmid(), "file of " + Vmas.describe(v));
+                if (!f.hasReg()) {
+                    throw unsupported(pid, Vmas.describe(v) + " maps a " + f.getType() + " file, not a regular one");
+                }
+                requireSameFile(pid, f, "file mapped at " + Vmas.describe(v));
+            } else if (!Vmas.is(v, Vmas.ANON_PRIVATE)) {
+                throw unsupported(pid, Vmas.describe(v) + " is neither anonymous nor file-backed (status 0x"
+                        + Integer.toHexString(v.getStatus()) + ")");
+            }
+        }
+        if (!vdso) {
+            throw unsupported(pid, "has no [vdso] mapping (a dump from another kernel or a vdso-less process)");
+        }
+    }
+
+    private void checkCovered(int pid, MmEntry mm, ProcessMemory.Run run) {
+        long addr = run.vaddr();
+        long end = run.end();
+        for (VmaEntry v : mm.getVmasList()) {
+            if (Long.compareUnsigned(v.getEnd(), addr) <= 0) {
+                continue;
+            }
+            if (Long.compareUnsigned(v.getStart(), addr) > 0) {
+                break;
+            }
+            if (Vmas.is(v, Vmas.FILE_SHARED)) {
+                throw bad(ImageKind.PAGEMAP, pid, String.format("pages at 0x%x belong to a shared file mapping", addr));
+            }
+            addr = v.getEnd();
+            if (Long.compareUnsigned(addr, end) >= 0) {
+                return;
+            }
+        }
+        throw bad(ImageKind.PAGEMAP, pid, String.format("pages at 0x%x-0x%x lie outside every VMA of mm-%d.img",
+                addr, end, pid));
+    }
+
+    private void checkFds(int pid, List<FdinfoEntry> fds) {
+        Set<Integer> seen = new HashSet<>();
+        for (FdinfoEntry fd : fds) {
+            if (!seen.add(fd.getFd())) {
+                throw bad(ImageKind.FDINFO, null, "fd " + fd.getFd() + " of process " + pid + " appears twice");
+            }
+            FileEntry f = file(pid, fd.getId(), "fd " + fd.getFd());
+            if (f.getType() != fd.getType()) {
+                throw bad(ImageKind.FILES, null, "file " + fd.getId() + " is a " + f.getType() + " but fd "
+                        + fd.getFd() + " of process " + pid + " says " + fd.getType());
+            }
+            if (fd.getType() == FdTypes.REG && f.hasReg()) {
+                if (!Files.exists(Path.of(f.getReg().getName()))) {
+                    throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": "
+                            + f.getReg().getName() + " no longer exists");
+                }
+                continue;
+            }
+            if (fd.getType() == FdTypes.PIPE && f.hasPipe()) {
+                continue;
+            }
+            if (fd.getType() == FdTypes.TTY) {
+                throw unsupported(pid, "fd " + fd.getFd() + " is a terminal: restore with --shell-job is not supported yet");
+            }
+            throw unsupported(pid, "fd " + fd.getFd() + " is a " + fd.getType() + " file, which restore does not support yet");
+        }
+    }
+
+    private void checkCreds(int pid, List<ThreadPlan> threads) {
+        int uid = Self.uid();
+        int gid = Self.gid();
+        for (ThreadPlan t : threads) {
+            if (!t.core().hasThreadCore() || !t.core().getThreadCore().hasCreds()) {
+                continue;
+            }
+            var c = t.core().getThreadCore().getCreds();
+            if (c.getUid() != uid || c.getEuid() != uid || c.getGid() != gid || c.getEgid() != gid) {
+                throw unsupported(pid, "thread " + t.tid() + " ran as uid " + c.getUid() + "/gid " + c.getGid()
+                        + ", jcr runs as " + uid + "/" + gid + ": restoring other credentials is not supported");
+            }
+        }
+    }
+
+    private void requireSameFile(int pid, FileEntry f, String what) {
+        Path p = Path.of(f.getReg().getName());
+        if (!Files.exists(p)) {
+            throw new RestoreException(Kind.CONFLICT, "process " + pid + ": " + what + " " + p + " no longer exists");
+        }
+        if (f.getReg().hasSize()) {
+            try {
+                long size = Files.size(p);
+                if (size != f.getReg().getSize()) {
+                    throw new RestoreException(Kind.CONFLICT, "process " + pid + ": " + what + " " + p
+                            + " changed size since the dump (" + f.getReg().getSize() + " bytes then, " + size + " now)");
+                }
+            } catch (IOException e) {
+                throw new RestoreException(Kind.IO, "process " + pid + ": cannot stat " + p + ": " + e.getMessage());
+            }
+        }
+    }
+
+    private FileEntry file(int pid, int id, String what) {
+        FileEntry f = files.get(id);
+        if (f == null) {
+            throw bad(ImageKind.FILES, null, "has no file " + id + " (" + what + " of process " + pid + ")");
+        }
+        return f;
+    }
+
+    private void checkIdsFree(List<ProcessPlan> procs) {
+        for (ProcessPlan p : procs) {
+            for (ThreadPlan t : p.threads()) {
+                Path proc = procRoot.resolve(Integer.toString(t.tid()));
+                if (Files.exists(proc)) {
+                    String who = comm(proc);
+                    throw new RestoreException(Kind.CONFLICT, "PID " + t.tid() + " (" + (t.tid() == p.pid()
+                            ? "process " + p.comm() : "a thread of " + p.pid()) + ") is in use"
+                            + (who.isEmpty() ? "" : " by " + who) + "; a restore needs every original pid free");
+                }
+            }
+        }
+    }
+
+    private static String comm(Path proc) {
+        try {
+            return Files.readString(proc.resolve("comm")).strip();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private BadImageException bad(ImageKind kind, Object id, String problem) {
+        return new BadImageException(dir.file(kind, id).toString(), -1, problem);
+    }
+
+    private static RestoreException unsupported(int pid, String why) {
+        return new RestoreException(Kind.UNSUPPORTED, "cannot restore process " + pid + ": " + why);
+    }
+}

@@ -1,0 +1,371 @@
+package dev.jcr.restore;
+
+import dev.jcr.JcrException;
+import dev.jcr.JcrException.Kind;
+import dev.jcr.image.proto.CoreEntry;
+import dev.jcr.image.proto.FdinfoEntry;
+import dev.jcr.image.proto.ItimerEntry;
+import dev.jcr.image.proto.RlimitEntry;
+import dev.jcr.image.proto.SaEntry;
+import dev.jcr.image.proto.ThreadCoreEntry;
+import dev.jcr.ptrace.RemoteSyscalls;
+import dev.jcr.ptrace.SigAction;
+import dev.jcr.ptrace.Tracer;
+import dev.jcr.resource.RestoreTable;
+import dev.jcr.sys.Linux;
+import dev.jcr.sys.RseqConfiguration;
+import dev.jcr.sys.SyscallException;
+import dev.jcr.sys.WaitStatus;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Brings a dumped tree back: plan (read + validate, nothing created), then a seed process (jcr's
+ * own child, traced) from which the tree is cloned with the original pids (clone3 set_tid), then
+ * each process rebuilt from inside by remote syscalls, then every thread's registers, then resume.
+ *
+ * <p>Until the first restored task runs (the point of no return) every created process is traced
+ * and stopped; any failure kills them all and waits until they are gone. jcr dying meanwhile kills
+ * them too (PTRACE_O_EXITKILL).
+ */
+public final class RestoreEngine {
+
+    private static final String SEED = "/bin/sleep";
+    private static final long TRACE_OPTIONS = Linux.PTRACE_O_TRACESYSGOOD | Linux.PTRACE_O_TRACEFORK
+            | Linux.PTRACE_O_TRACECLONE | Linux.PTRACE_O_EXITKILL;
+    private static final long CLONE_PARENT = 0x8000;
+    private static final long THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
+    private static final int SIGCHLD = 17;
+    private static final int SIGKILL = 9;
+
+    private final RestoreListener listener;
+    private final Path procRoot = Path.of("/proc");
+
+    public RestoreEngine(RestoreListener listener) {
+        this.listener = listener == null ? RestoreListener.NONE : listener;
+    }
+
+    /** Plans, restores and (unless detached) waits for the root to end. */
+    public RestoreResult restore(RestoreOptions options) {
+        listener.phase(RestoreListener.Phase.PLAN, 0);
+        RestorePlan plan = PlanBuilder.build(options.dir());
+        ProcessPlan root = plan.root();
+        if (root.sid() != root.pid() && !options.shellJob()) {
+            throw new RestoreException(Kind.UNSUPPORTED, "process " + root.pid() + " was in session " + root.sid()
+                    + ", whose leader was not dumped: restore it into jcr's session with --shell-job");
+        }
+        Run run = new Run(plan, options);
+        run.execute();
+        int status = -1;
+        if (options.pidfile() != null) {
+            writePidfile(options.pidfile(), root.pid());
+        }
+        if (!options.detach()) {
+            status = Linux.waitpid(root.pid(), 0).raw();
+        }
+        listener.phase(RestoreListener.Phase.DONE, root.pid());
+        return new RestoreResult(root.pid(), plan.processes().stream().map(ProcessPlan::pid).toList(), status);
+    }
+
+    /** Reads and validates the images only (what `jcr restore` checks before it creates anything). */
+    public static RestorePlan plan(Path dir) {
+        return PlanBuilder.build(dir);
+    }
+
+    private static void writePidfile(Path f, int pid) {
+        try {
+            Path tmp = f.resolveSibling(f.getFileName() + ".tmp");
+            Files.writeString(tmp, pid + "\n");
+            Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new RestoreException(Kind.IO, "cannot write pidfile " + f + ": " + e.getMessage());
+        }
+    }
+
+    /** One restore in progress: what has been created so far, for cleanup. */
+    private final class Run {
+        private final RestorePlan plan;
+        private final RestoreOptions options;
+        private final List<Integer> created = new ArrayList<>();
+        private int seed = -1;
+        private Tracer tracer;
+
+        Run(RestorePlan plan, RestoreOptions options) {
+            this.plan = plan;
+            this.options = options;
+        }
+
+        void execute() {
+            tracer = Tracer.start();
+            boolean resumed = false;
+            try (FileTable files = new FileTable(plan, RestoreTable.standard())) {
+                listener.phase(RestoreListener.Phase.CREATE_TREE, 0);
+                createTree();
+                long[] progress = {0};
+                for (ProcessPlan p : plan.processes()) {
+                    listener.phase(RestoreListener.Phase.ADDRESS_SPACE, p.pid());
+                    progress[0] += rebuild(p, files, progress);
+                }
+                for (ProcessPlan p : plan.processes()) {
+                    listener.phase(RestoreListener.Phase.THREADS, p.pid());
+                    threads(p);
+                }
+                files.close();
+                listener.phase(RestoreListener.Phase.RESUME, plan.root().pid());
+                resumed = true; // from here on a task may run: the point of no return
+                tracer.detachAll();
+            } catch (RuntimeException e) {
+                killAll();
+                if (e instanceof JcrException) {
+                    throw e;
+                }
+                throw new RestoreException(Kind.INTERNAL, "restore failed" + (resumed ? " after resuming" : "") + ": " + e, e);
+            } finally {
+                tracer.close();
+            }
+        }
+
+        // ------------------------------------------------------------ tree
+
+        private void createTree() {
+            seed = Linux.spawn(SEED, new String[] {"sleep", "1000"}, !options.shellJob() || plan.root().sid() == plan.root().pid());
+            tracer.seizeTask(seed);
+            tracer.run(() -> Linux.ptraceSetOptions(seed, TRACE_OPTIONS));
+            for (ProcessPlan p : plan.processes()) {
+                int parent = p == plan.root() ? seed : p.ppid();
+                int pid;
+                try (RemoteSyscalls r = tracer.remote(parent)) {
+                    // waiting for the root needs it as jcr's child (CLONE_PARENT: a sibling of the seed);
+                    // a detached root is the seed's child and goes to init when the seed is killed
+                    pid = p == plan.root() && !options.detach() ? r.clone3(CLONE_PARENT, 0, p.pid())
+                            : r.clone3(0, SIGCHLD, p.pid());
+                    r.newChildren();
+                } catch (SyscallException | dev.jcr.ptrace.RemoteSyscallException e) {
+                    throw failed(p.pid(), "clone3 with pid " + p.pid(), e);
+                }
+                created.add(pid);
+                if (pid != p.pid()) {
+                    throw new RestoreException(Kind.INTERNAL, "clone3 gave pid " + pid + " instead of " + p.pid());
+                }
+                try (RemoteSyscalls r = tracer.remote(pid)) {
+                    Target t = new Target(r, pid);
+                    if (p.sid() == p.pid()) {
+                        t.call("setsid", Target.SYS_SETSID);
+                    } else if (p.pgid() == p.pid()) {
+                        t.call("setpgid(0, 0)", Target.SYS_SETPGID, 0, 0);
+                    } else if (p != plan.root() && p.pgid() != parentPgid(p)) {
+                        t.call("setpgid(0, " + p.pgid() + ")", Target.SYS_SETPGID, 0, p.pgid());
+                    }
+                }
+            }
+            // the tree no longer needs its seed
+            Linux.kill(seed, SIGKILL);
+            tracer.run(() -> Linux.waitpid(seed, Linux.WALL));
+            tracer.detach(seed);
+            seed = -1;
+        }
+
+        private int parentPgid(ProcessPlan p) {
+            return plan.processes().stream().filter(q -> q.pid() == p.ppid()).findFirst().map(ProcessPlan::pgid)
+                    .orElse(-1);
+        }
+
+        // ------------------------------------------------------------ one process
+
+        private long rebuild(ProcessPlan p, FileTable files, long[] progress) {
+            long pages;
+            try (RemoteSyscalls r = tracer.remote(p.pid())) {
+                Target t = new Target(r, p.pid());
+                RseqConfiguration rseq = tracer.rseq(p.pid());
+                if (rseq.rseqAbiPointer() != 0) {
+                    // the seed's registration points into memory about to go away
+                    t.call("rseq unregister", Target.SYS_RSEQ, rseq.rseqAbiPointer(), rseq.rseqAbiSize(), 1,
+                            rseq.signature());
+                }
+                t.closeAll();
+                int maxFd = p.fds().stream().mapToInt(FdinfoEntry::getFd).max().orElse(2);
+                t.connect(Linux.getpid(), Math.max(maxFd + 1, 3));
+                pages = new AddressSpace(t, p, files, procRoot).rebuild(listener, progress, plan.totalPages());
+                listener.phase(RestoreListener.Phase.FILES, p.pid());
+                for (FdinfoEntry fd : p.fds()) {
+                    t.install(files.fd(fd.getId()), fd.getFd(), (fd.getFlags() & 1) != 0, "fd " + fd.getFd());
+                }
+                int cwd = t.take(files.fd(p.fs().getCwdId()), "working directory");
+                t.call("fchdir", Target.SYS_FCHDIR, cwd);
+                t.close(cwd);
+                t.disconnect();
+                if (p.fs().hasUmask()) {
+                    t.call("umask", Target.SYS_UMASK, p.fs().getUmask());
+                }
+                processState(t, p.core());
+            }
+            return pages;
+        }
+
+        private void processState(Target t, CoreEntry core) {
+            var tc = core.getTc();
+            List<SaEntry> sas = tc.getSigactionsList();
+            int i = 0;
+            for (int sig = 1; sig <= 64 && i < sas.size(); sig++) {
+                if (sig == 9 || sig == 19) {
+                    continue;
+                }
+                SaEntry sa = sas.get(i++);
+                t.remote().setSigaction(new SigAction(sig, sa.getSigaction(), sa.getFlags(), sa.getRestorer(), sa.getMask()));
+            }
+            if (tc.hasTimers()) {
+                itimer(t, 0, tc.getTimers().getReal());
+                itimer(t, 1, tc.getTimers().getVirt());
+                itimer(t, 2, tc.getTimers().getProf());
+            }
+            if (tc.getPersonality() != 0) {
+                t.call("personality", Target.SYS_PERSONALITY, tc.getPersonality());
+            }
+            if (tc.hasRlimits()) {
+                List<RlimitEntry> rl = tc.getRlimits().getRlimitsList();
+                long buf = t.remote().scratch(RemoteSyscalls.PAGE);
+                for (int res = 0; res < rl.size(); res++) {
+                    rlimit(t, buf, res, rl.get(res));
+                }
+            }
+        }
+
+        private void itimer(Target t, int which, ItimerEntry e) {
+            if (e.getIsec() == 0 && e.getIusec() == 0 && e.getVsec() == 0 && e.getVusec() == 0) {
+                return;
+            }
+            ByteBuffer b = Target.le(32).putLong(e.getIsec()).putLong(e.getIusec()).putLong(e.getVsec())
+                    .putLong(e.getVusec());
+            long addr = t.put(b.array());
+            t.call("setitimer(" + which + ")", Target.SYS_SETITIMER, which, addr, 0);
+        }
+
+        /** Sets one rlimit; a hard limit above the caller's own is lowered to it (no privilege is gained). */
+        private void rlimit(Target t, long buf, int res, RlimitEntry e) {
+            t.call("prlimit64 get " + res, Target.SYS_PRLIMIT64, 0, res, 0, buf);
+            ByteBuffer cur = ByteBuffer.wrap(t.remote().read(buf, 16)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            long hard = cur.getLong(8);
+            long max = Long.compareUnsigned(e.getMax(), hard) > 0 ? hard : e.getMax();
+            long soft = Long.compareUnsigned(e.getCur(), max) > 0 ? max : e.getCur();
+            if (soft == cur.getLong(0) && max == hard) {
+                return;
+            }
+            t.remote().write(buf, Target.le(16).putLong(soft).putLong(max).array());
+            t.call("prlimit64 set " + res, Target.SYS_PRLIMIT64, 0, res, buf, 0);
+        }
+
+        // ------------------------------------------------------------ threads
+
+        private void threads(ProcessPlan p) {
+            for (ThreadPlan th : p.threads()) {
+                if (th.tid() == p.pid()) {
+                    continue;
+                }
+                try (RemoteSyscalls r = tracer.remote(p.pid())) {
+                    int tid = r.clone3(THREAD_FLAGS, 0, th.tid());
+                    r.newChildren();
+                    created.add(tid);
+                    if (tid != th.tid()) {
+                        throw new RestoreException(Kind.INTERNAL, "clone3 gave tid " + tid + " instead of " + th.tid());
+                    }
+                } catch (SyscallException | dev.jcr.ptrace.RemoteSyscallException e) {
+                    throw failed(p.pid(), "clone3 of thread " + th.tid(), e);
+                }
+            }
+            // the main thread last: the clones above ran on it
+            for (int i = p.threads().size() - 1; i >= 0; i--) {
+                ThreadPlan th = p.threads().get(i);
+                threadState(th, th.tid() == p.pid() ? p.core().getTc().getComm() : null);
+            }
+        }
+
+        private void threadState(ThreadPlan th, String processComm) {
+            CoreEntry core = th.core();
+            ThreadCoreEntry tcore = core.getThreadCore();
+            int tid = th.tid();
+            try (RemoteSyscalls r = tracer.remote(tid)) {
+                Target t = new Target(r, tid);
+                t.call("set_tid_address", Target.SYS_SET_TID_ADDRESS, core.getThreadInfo().getClearTidAddr());
+                if (tcore.getFutexRla() != 0) {
+                    t.call("set_robust_list", Target.SYS_SET_ROBUST_LIST, tcore.getFutexRla(), tcore.getFutexRlaLen());
+                }
+                if (tcore.hasSas()) {
+                    var sas = tcore.getSas();
+                    long addr = t.put(Target.le(24).putLong(sas.getSsSp()).putInt(sas.getSsFlags()).putInt(0)
+                            .putLong(sas.getSsSize()).array());
+                    t.call("sigaltstack", Target.SYS_SIGALTSTACK, addr, 0);
+                }
+                String comm = tcore.hasComm() ? tcore.getComm() : processComm;
+                if (comm != null) {
+                    byte[] name = (comm + "\0").getBytes(StandardCharsets.UTF_8);
+                    long addr = t.put(name);
+                    t.call("prctl(PR_SET_NAME)", RemoteSyscalls.SYS_PRCTL, 15, addr, 0, 0, 0);
+                }
+                if (tcore.hasRseqEntry() && tcore.getRseqEntry().getRseqAbiPointer() != 0) {
+                    var rs = tcore.getRseqEntry();
+                    t.call("rseq register", Target.SYS_RSEQ, rs.getRseqAbiPointer(), rs.getRseqAbiSize(), 0,
+                            rs.getSignature());
+                }
+            }
+            tracer.setGpRegs(tid, ThreadState.gpRegs(core.getThreadInfo().getGpregs()));
+            tracer.setFpuState(tid, ThreadState.fpu(tid, core.getThreadInfo().getFpregs(), tracer.fpuState(tid)));
+            long mask = tcore.hasBlkSigset() ? tcore.getBlkSigset() : core.getTc().getBlkSigset();
+            tracer.setSigmask(tid, mask & ~((1L << 8) | (1L << 18)));
+        }
+
+        // ------------------------------------------------------------ failure
+
+        private RestoreException failed(int pid, String what, JcrException e) {
+            Kind kind = e instanceof SyscallException se && (se.errno() == 17 /* EEXIST */)
+                    ? Kind.CONFLICT : e.kind();
+            return new RestoreException(kind, "process " + pid + ": " + what + " failed: " + e.getMessage(), e);
+        }
+
+        /** Kills every process created so far (all still traced and stopped) and waits until none is left. */
+        private void killAll() {
+            List<Integer> all = new ArrayList<>(created);
+            if (seed > 0) {
+                all.add(seed);
+            }
+            for (int i = all.size() - 1; i >= 0; i--) {
+                try {
+                    Linux.kill(all.get(i), SIGKILL);
+                } catch (SyscallException ignored) {
+                    // already gone
+                }
+            }
+            tracer.run(() -> {
+                for (var task : tracer.tasks()) {
+                    try {
+                        while (true) {
+                            WaitStatus st = Linux.waitpid(task.tid(), Linux.WALL);
+                            if (st.gone()) {
+                                break;
+                            }
+                        }
+                    } catch (SyscallException ignored) {
+                        // not ours to wait for any more
+                    }
+                }
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+            for (int pid : all) {
+                while (Files.exists(procRoot.resolve(Integer.toString(pid))) && System.nanoTime() < deadline) {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}

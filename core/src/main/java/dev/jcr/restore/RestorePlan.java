@@ -1,0 +1,27 @@
+package dev.jcr.restore;
+
+import dev.jcr.image.proto.FileEntry;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything a restore will do, read from the images and validated before the first process is
+ * created: the processes (parents before children), the shared file table and the pipe contents.
+ */
+public record RestorePlan(Path dir, List<ProcessPlan> processes, Map<Integer, FileEntry> files,
+        Map<Integer, byte[]> pipeData, Map<Integer, Integer> pipeSizes) {
+
+    public ProcessPlan root() {
+        return processes.get(0);
+    }
+
+    public long totalPages() {
+        return processes.stream().mapToLong(ProcessPlan::pages).sum();
+    }
+
+    /** Every pid and tid the restore will take. */
+    public List<Integer> allIds() {
+        return processes.stream().flatMap(p -> p.threads().stream().map(ThreadPlan::tid)).toList();
+    }
+}

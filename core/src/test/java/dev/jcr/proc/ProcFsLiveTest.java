@@ -1,0 +1,86 @@
+package dev.jcr.proc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jcr.testing.Fixture;
+import dev.jcr.testing.LiveProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ProcFs against real processes. */
+class ProcFsLiveTest {
+
+    private final ProcFs fs = ProcFs.system();
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void commWithParenthesesAndSpacesSurvivesTheRealStatFile() throws Exception {
+        Path odd = tmp.resolve("a) b (c");
+        Files.copy(Fixture.compile("loop"), odd);
+        odd.toFile().setExecutable(true);
+        try (LiveProcess p = LiveProcess.startCommand(List.of(odd.toString()), Duration.ofSeconds(20), "READY")) {
+            ProcessInfo info = fs.process(p.pid());
+            assertEquals("a) b (c", info.comm());
+            assertEquals(List.of(odd.toString()), info.cmdline());
+            assertEquals(ProcessState.SLEEPING, info.state());
+            assertEquals(p.pid(), info.sid(), "the test kit starts fixtures in their own session");
+            assertEquals(1, info.threads());
+            assertTrue(info.rssBytes() > 0 && info.vszBytes() >= info.rssBytes());
+            assertEquals(0, info.ttyNr());
+            assertFalse(info.isTraced());
+            assertEquals(SeccompMode.DISABLED, info.seccomp());
+            assertEquals(List.of(), info.namespaces().differingFrom(fs.namespaces(fs.selfPid())));
+            assertEquals(odd.toString(), fs.exe(p.pid()).orElseThrow().path());
+            assertEquals(Path.of("").toAbsolutePath().toString(), fs.cwd(p.pid()).orElseThrow().path());
+            assertEquals("/", fs.rootDir(p.pid()).orElseThrow().path());
+        }
+    }
+
+    @Test
+    void mapsOfALiveProcessHaveStackVdsoAndTheExecutable() {
+        try (LiveProcess p = Fixture.start("loop")) {
+            List<Vma> maps = fs.maps(p.pid());
+            assertTrue(maps.stream().anyMatch(v -> v.kind() == VmaKind.STACK));
+            assertTrue(maps.stream().anyMatch(v -> v.kind() == VmaKind.VDSO));
+            String exe = fs.exe(p.pid()).orElseThrow().path();
+            assertTrue(maps.stream().anyMatch(v -> v.kind() == VmaKind.FILE && v.path().equals(exe) && v.executable()));
+            for (int i = 1; i < maps.size(); i++) {
+                assertTrue(Long.compareUnsigned(maps.get(i - 1).end(), maps.get(i).start()) <= 0, "sorted, disjoint");
+            }
+        }
+    }
+
+    @Test
+    void limitsAreReadAndStackIsFinite() {
+        try (LiveProcess p = Fixture.start("loop")) {
+            List<Rlimit> limits = fs.limits(p.pid());
+            assertEquals(16, limits.size(), limits.toString());
+            Rlimit files = limits.stream().filter(l -> l.name().equals("Max open files")).findFirst().orElseThrow();
+            assertTrue(files.soft() > 0 && files.unit().equals("files"));
+        }
+    }
+
+    @Test
+    void exeOfAKernelThreadIsAbsentNotEmpty() {
+        assertTrue(fs.exe(2).isEmpty());
+        assertTrue(fs.process(2).kernelThread());
+    }
+
+    @Test
+    void pidsIncludeOurselvesAndAreSorted() {
+        List<Long> pids = fs.pids();
+        assertTrue(pids.contains(ProcessHandle.current().pid()));
+        assertEquals(ProcessHandle.current().pid(), fs.selfPid());
+        for (int i = 1; i < pids.size(); i++) {
+            assertTrue(pids.get(i - 1) < pids.get(i));
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.jcr.restore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jcr.JcrException;
+import dev.jcr.image.ImageDir;
+import dev.jcr.image.ImageKind;
+import dev.jcr.image.ImageWriter;
+import dev.jcr.image.proto.MmEntry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Broken images: refused with a one-line error naming the file before anything is created, or — for
+ * damage only the kernel can notice — failing part way with every created process killed and reaped.
+ */
+class BrokenImagesRestoreTest {
+
+    @TempDir
+    Path tmp;
+
+    private Path copyOfCounter() throws IOException {
+        Path src = CriuVectors.prepare("counter", "counter.out");
+        Path dst = tmp.resolve("counter");
+        Files.createDirectories(dst);
+        try (Stream<Path> s = Files.list(src)) {
+            for (Path f : s.toList()) {
+                Files.copy(f, dst.resolve(f.getFileName()));
+            }
+        }
+        return dst;
+    }
+
+    private static void truncate(Path f, long size) throws IOException {
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.setLength(size);
+        }
+    }
+
+    private static JcrException restoreFails(Path dir) {
+        return assertThrows(JcrException.class, () -> new RestoreEngine(null).restore(RestoreOptions.of(dir).detached()));
+    }
+
+    @Test
+    void truncatedCoreImageIsRefusedNamingTheFile() throws IOException {
+        Path dir = copyOfCounter();
+        Path core = dir.resolve("core-20104.img");
+        truncate(core, Files.size(core) / 2);
+        JcrException e = restoreFails(dir);
+        assertEquals(JcrException.Kind.BAD_IMAGE, e.kind());
+        assertTrue(e.getMessage().contains("core-20104.img"), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"));
+    }
+
+    @Test
+    void pagesFileShorterThanItsPagemapIsRefusedBeforeAnythingIsCreated() throws IOException {
+        Path dir = copyOfCounter();
+        truncate(dir.resolve("pages-1.img"), 4096);
+        JcrException e = restoreFails(dir);
+        assertEquals(JcrException.Kind.BAD_IMAGE, e.kind());
+        assertTrue(e.getMessage().contains("pages-1.img"), e.getMessage());
+        assertFalse(Files.exists(Path.of("/proc/20104")));
+    }
+
+    @Test
+    void missingMmImageIsRefused() throws IOException {
+        Path dir = copyOfCounter();
+        Files.delete(dir.resolve("mm-20104.img"));
+        JcrException e = restoreFails(dir);
+        assertEquals(JcrException.Kind.BAD_IMAGE, e.kind());
+        assertTrue(e.getMessage().contains("mm-20104.img"), e.getMessage());
+    }
+
+    @Test
+    void failureAfterTheTreeExistsKillsItAndLeavesNoProcessBehind() throws IOException {
+        Path dir = copyOfCounter();
+        CriuVectors.assumePidsFree(dir);
+        // /dev/null as the executable passes every check on paper; only PR_SET_MM_MAP, deep in the
+        // address space rebuild, refuses it
+        MmEntry mm = ImageDir.open(dir).readSingle(ImageKind.MM, 20104, MmEntry.class);
+        try (OutputStream out = Files.newOutputStream(dir.resolve("mm-20104.img"));
+                ImageWriter w = ImageWriter.start(ImageKind.MM, "mm-20104.img", out)) {
+            w.write(mm.toBuilder().setExeFileId(4).build());
+        }
+        JcrException e = restoreFails(dir);
+        assertTrue(e.getMessage().contains("PR_SET_MM_MAP"), e.getMessage());
+        assertTrue(e.getMessage().contains("20104"), e.getMessage());
+        assertFalse(Files.exists(Path.of("/proc/20104")), "the half-restored process is gone, not even a zombie");
+        // and the same pid can be used again at once
+        Path good = CriuVectors.prepare("counter", "counter.out");
+        RestoreResult r = new RestoreEngine(null).restore(RestoreOptions.of(good).detached());
+        try {
+            assertEquals(20104, r.rootPid());
+        } finally {
+            try {
+                CriuVectors.kill(20104);
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package dev.jcr.show.summary;
+
+import dev.jcr.image.ImageKind;
+import dev.jcr.image.proto.FdinfoEntry;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.image.proto.PstreeEntry;
+import dev.jcr.image.proto.VmaEntry;
+import dev.jcr.resource.DriverTable;
+import dev.jcr.resource.ResourceKind;
+import dev.jcr.resource.Support;
+import dev.jcr.resource.Verdict;
+import dev.jcr.show.model.Dump;
+import dev.jcr.show.model.FileNames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What in an image directory jcr could not restore, asked of the same support table that {@code jcr
+ * check} and the analyzer use ({@link DriverTable}): every fd whose kind has no driver (or needs an
+ * option), every mapping CRIU marked unsupported or that jcr's memory driver does not handle, and
+ * images of kinds jcr's restore does not read.
+ */
+public final class Restorability {
+
+    /** One thing that stands in the way: where it is ({@code 20123 fd 5}), what it is, and why. */
+    public record Blocker(int pid, String where, String what, String verdict, String why) {
+    }
+
+    private static final Set<String> STATELESS_DEVICES = Set.of("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom");
+    private static final int S_IFMT = 0170000;
+
+    private Restorability() {
+    }
+
+    public static List<Blocker> of(Dump dump) {
+        return of(dump, DriverTable.standard().supportTable());
+    }
+
+    static List<Blocker> of(Dump dump, Map<ResourceKind, Support> table) {
+        List<Blocker> out = new ArrayList<>();
+        for (PstreeEntry p : dump.processes()) {
+            int pid = p.getPid();
+            for (FdinfoEntry fd : dump.fds(pid)) {
+                Optional<FileEntry> f = dump.file(fd.getId());
+                ResourceKind kind = f.map(Restorability::kindOf).orElse(ResourceKind.UNKNOWN_FD);
+                String what = dump.names().of(fd.getType(), fd.getId());
+                Support s = table.get(kind);
+                if (s == null || s.verdict() != Verdict.SUPPORTED) {
+                    out.add(new Blocker(pid, pid + " fd " + fd.getFd(), kind.words() + " " + what,
+                            s == null ? Verdict.UNSUPPORTED.name() : s.verdict().name(), s == null ? "not supported yet" : s.condition()));
+                } else if (kind == ResourceKind.CHAR_DEVICE && !STATELESS_DEVICES.contains(what)) {
+                    out.add(new Blocker(pid, pid + " fd " + fd.getFd(), "character device " + what,
+                            Verdict.UNSUPPORTED.name(), s.condition()));
+                }
+            }
+            if (dump.hasMm(pid)) {
+                for (VmaEntry v : dump.mm(pid).getVmasList()) {
+                    String why = vmaProblem(v.getStatus());
+                    if (why != null) {
+                        out.add(new Blocker(pid, String.format("%d vma %x-%x", pid, v.getStart(), v.getEnd()),
+                                "mapping " + dump.names().vma(v) + " (" + FileNames.status(v.getStatus()) + ")",
+                                Verdict.UNSUPPORTED.name(), why));
+                    }
+                }
+            }
+        }
+        for (ImageKind k : List.of(ImageKind.FILE_LOCKS, ImageKind.TCP_STREAM, ImageKind.IPCNS_SHM, ImageKind.IPCNS_MSG,
+                ImageKind.IPCNS_SEM, ImageKind.BPFMAP_DATA, ImageKind.FANOTIFY_MARK, ImageKind.TTY_INFO)) {
+            for (String name : presentFiles(dump, k)) {
+                out.add(new Blocker(0, name, describe(k), k == ImageKind.TTY_INFO ? Verdict.NEEDS_OPTION.name()
+                        : Verdict.UNSUPPORTED.name(), k == ImageKind.TTY_INFO
+                        ? table.get(ResourceKind.TERMINAL).condition() : "jcr's restore does not read this image yet"));
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /** The resource kind of a file object in an image, as the live analyzer would classify it. */
+    public static ResourceKind kindOf(FileEntry f) {
+        return switch (f.getType()) {
+            case REG -> {
+                int mode = f.hasReg() ? f.getReg().getMode() & S_IFMT : 0;
+                yield switch (mode) {
+                    case 0040000 -> ResourceKind.DIRECTORY;
+                    case 0020000 -> ResourceKind.CHAR_DEVICE;
+                    case 0060000 -> ResourceKind.BLOCK_DEVICE;
+                    case 0010000 -> ResourceKind.FIFO;
+                    default -> f.hasReg() && STATELESS_DEVICES.contains(f.getReg().getName()) ? ResourceKind.CHAR_DEVICE
+                            : ResourceKind.REGULAR_FILE;
+                };
+            }
+            case PIPE -> ResourceKind.PIPE;
+            case FIFO -> ResourceKind.FIFO;
+            case INETSK -> !f.hasIsk() ? ResourceKind.OTHER_SOCKET : switch (f.getIsk().getType()) {
+                case 1 -> ResourceKind.TCP_SOCKET;
+                case 2 -> ResourceKind.UDP_SOCKET;
+                case 3 -> ResourceKind.RAW_SOCKET;
+                default -> ResourceKind.OTHER_SOCKET;
+            };
+            case UNIXSK -> ResourceKind.UNIX_SOCKET;
+            case EVENTFD -> ResourceKind.EVENTFD;
+            case EVENTPOLL -> ResourceKind.EVENTPOLL;
+            case INOTIFY -> ResourceKind.INOTIFY;
+            case FANOTIFY -> ResourceKind.FANOTIFY;
+            case SIGNALFD -> ResourceKind.SIGNALFD;
+            case TIMERFD -> ResourceKind.TIMERFD;
+            case MEMFD -> ResourceKind.MEMFD;
+            case PACKETSK -> ResourceKind.PACKET_SOCKET;
+            case NETLINKSK -> ResourceKind.NETLINK_SOCKET;
+            case TTY -> ResourceKind.TERMINAL;
+            case BPFMAP -> ResourceKind.BPF;
+            case PIDFD -> ResourceKind.PIDFD;
+            default -> ResourceKind.UNKNOWN_FD;
+        };
+    }
+
+    /** Why a mapping with these status bits cannot be restored by jcr, or null when it can. */
+    static String vmaProblem(int status) {
+        if ((status & FileNames.VMA_UNSUPP) != 0) {
+            return "the dumper marked it unsupported (VMA_UNSUPP)";
+        }
+        if ((status & FileNames.VMA_SYSVIPC) != 0) {
+            return "System V shared memory: not supported yet";
+        }
+        if ((status & FileNames.VMA_MEMFD) != 0) {
+            return "memfd mapping: not supported yet";
+        }
+        if ((status & FileNames.VMA_AIORING) != 0) {
+            return "AIO ring: not supported yet";
+        }
+        if ((status & FileNames.VMA_SOCKET) != 0) {
+            return "packet socket ring: not supported yet";
+        }
+        return null;
+    }
+
+    private static List<String> presentFiles(Dump dump, ImageKind k) {
+        java.util.regex.Pattern pat = java.util.regex.Pattern.compile(
+                java.util.regex.Pattern.quote(k.fileTemplate()).replace("%s", "\\E.+\\Q"));
+        return dump.images().files().stream().map(f -> f.getFileName().toString()).filter(n -> pat.matcher(n).matches()).toList();
+    }
+
+    static String describe(ImageKind k) {
+        return switch (k) {
+            case FILE_LOCKS -> "file locks (filelocks.img)";
+            case TCP_STREAM -> "an established TCP connection's queues";
+            case IPCNS_SHM, IPCNS_MSG, IPCNS_SEM -> "System V IPC objects of the IPC namespace";
+            case BPFMAP_DATA -> "BPF map contents";
+            case FANOTIFY_MARK -> "fanotify marks";
+            case TTY_INFO -> "terminal state (tty-info.img)";
+            default -> k.name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+}
