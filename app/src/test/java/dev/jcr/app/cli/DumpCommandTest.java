@@ -55,6 +55,23 @@ class DumpCommandTest {
     }
 
     @Test
+    void aLoopDumpedWithKillIsRestoredByJcrRestoreAndStillPasses() {
+        LiveProcess p = Fixture.start("loop");
+        long pid = p.pid();
+        try (p) {
+            Path dir = tmp.resolve("img");
+            Run d = run("dump", Long.toString(pid), "-D", dir.toString(), "--kill");
+            assertEquals(0, d.code(), d.err());
+            LiveProcess.awaitGone(pid, Duration.ofSeconds(10));
+            Run r = run("restore", "-D", dir.toString(), "--detach");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(Files.exists(Path.of("/proc/" + pid)), "restored under its old pid");
+            p.signal("USR1"); // the restored process writes PASS to the same stdout file
+            p.awaitOutput("PASS", Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
     void progressCanBeForcedOntoStderr() {
         try (LiveProcess p = Fixture.start("pattern", "8")) {
             Run r = run("dump", Long.toString(p.pid()), "-D", tmp.resolve("img").toString(), "--progress");
