@@ -11,6 +11,7 @@ import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.gui2.TextBox;
 import com.googlecode.lanterna.input.KeyType;
 import dev.jcr.app.top.model.DumpAction;
+import dev.jcr.dump.DumpListener;
 import dev.jcr.app.top.model.ImageStore;
 import dev.jcr.app.top.ui.ImageList;
 import dev.jcr.app.top.ui.JsonTreeView;
@@ -458,6 +459,78 @@ class TopScreenTest {
             t.press(key(KeyType.Enter));
             assertTrue(t.app.status().isError(), t.statusLine());
             assertTrue(t.statusLine().startsWith("decode pages-1.img: "), t.statusLine());
+        }
+    }
+
+    @Test
+    void diffOfTwoMarkedDumpsShowsTheChangedPagesAndFewerMarksAreRefused() throws Exception {
+        // viewer_mutate changes 4 bytes of page 5 of its buffer (and more) on SIGUSR1: dump before and after
+        Path out = Files.createDirectories(images.resolve("work")).resolve("out.txt");
+        try (LiveProcess victim = Fixture.start("viewer_mutate", out.toString())) {
+            Path a = images.resolve("mutate-a");
+            Path b = images.resolve("mutate-b");
+            DumpAction.engine().dump(victim.pid(), a, false, false, DumpListener.NONE);
+            victim.signal("USR1");
+            victim.awaitOutput("CHANGED", Duration.ofSeconds(10));
+            DumpAction.engine().dump(victim.pid(), b, false, false, DumpListener.NONE);
+            assertTrue(victim.isAlive());
+            try (VirtualTop t = top(160, 50)) {
+                // newest first: mutate-b, then mutate-a
+                t.press(ch('i'), key(KeyType.ArrowDown), ch(' '), ch('D'));
+                assertTrue(t.app.status().isError(), t.statusLine());
+                assertTrue(t.statusLine().contains("mark exactly two images with Space first (1 marked)"), t.statusLine());
+                t.press(key(KeyType.ArrowUp), ch(' '), ch('D'));
+                assertEquals("Diff mutate-a → mutate-b", t.active().getTitle());
+                String pages = t.lines().stream().filter(l -> l.contains("pages ") && l.contains(" changed ("))
+                        .findFirst().orElseThrow(() -> new AssertionError(t.text()));
+                assertTrue(pages.matches(".*pages\\s+[1-9]\\d* changed \\(.*"), pages);
+                assertTrue(t.text().contains("~ process " + victim.pid()), t.text());
+                assertTrue(t.text().contains("4 bytes differ"), t.text());
+            }
+        }
+    }
+
+    @Test
+    void diffOfUnreadableImagesSaysWhyInTheStatusLine() throws Exception {
+        for (String name : new String[] {"bad-a", "bad-b"}) {
+            Files.write(Files.createDirectories(images.resolve(name)).resolve("pstree.img"), new byte[] {1, 2, 3});
+        }
+        try (VirtualTop t = top(140, 30)) {
+            t.press(ch('i'), ch(' '), key(KeyType.ArrowDown), ch(' '), ch('D'));
+            assertTrue(t.app.status().isError(), t.statusLine());
+            assertTrue(t.statusLine().startsWith("diff: "), t.statusLine());
+            assertTrue(t.statusLine().contains("bad-") && t.statusLine().contains("not an image directory"), t.statusLine());
+            assertTrue(t.active().getTitle().startsWith("Images"), t.active().getTitle());
+        }
+    }
+
+    @Test
+    void restoreIsConfirmedThenBringsTheKilledLoopBackWithItsPid() throws Exception {
+        long pid;
+        Path dir = images.resolve("loop-killed");
+        try (LiveProcess victim = Fixture.start("loop")) {
+            pid = victim.pid();
+            DumpAction.engine().dump(pid, dir, true, false, DumpListener.NONE);
+            LiveProcess.awaitGone(pid, Duration.ofSeconds(10)); // init reaps slowly
+            assertFalse(Files.exists(Path.of("/proc/" + pid)));
+        }
+        try (VirtualTop t = top(160, 40)) {
+            t.press(ch('i'), ch('r'));
+            assertEquals("Restore?", t.active().getTitle());
+            t.press(key(KeyType.Enter)); // "No" has the focus: nothing done
+            assertFalse(Files.exists(Path.of("/proc/" + pid)));
+            assertTrue(t.active().getTitle().startsWith("Images"), t.active().getTitle());
+            t.press(ch('r'), key(KeyType.Tab), key(KeyType.Enter)); // "Yes, restore"
+            assertFalse(t.app.status().isError(), t.statusLine());
+            assertTrue(t.statusLine().startsWith("restored 1 process from loop-killed, root pid " + pid), t.statusLine());
+            assertTrue(Files.exists(Path.of("/proc/" + pid)), "restored loop runs");
+            Thread.sleep(100);
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            assertTrue(state == 'S' || state == 'R', "alive, not a zombie: " + stat);
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // SIGKILL
+            LiveProcess.awaitGone(pid, Duration.ofSeconds(10));
         }
     }
 

@@ -14,6 +14,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.jcr.app.Main;
 import dev.jcr.image.ImageReader;
 import dev.jcr.show.ImageJson;
+import dev.jcr.show.diff.DiffReport;
+import dev.jcr.show.diff.DiffText;
+import dev.jcr.show.diff.ImageDiff;
+import dev.jcr.show.text.Palette;
+import dev.jcr.restore.RestoreEngine;
+import dev.jcr.restore.RestoreOptions;
+import dev.jcr.restore.RestoreResult;
 import dev.jcr.app.top.ui.TextView;
 import dev.jcr.app.top.ui.TextView.Line;
 import dev.jcr.themes.TopStyles;
@@ -27,8 +34,9 @@ import java.util.stream.Stream;
 
 /**
  * i: the image directories under the images roots. Enter opens one (its files); Space marks, D diffs two
- * marked images, r restores the selected one — the last two through the image library and the restore
- * engine, which say so in the status line while they are not in this build.
+ * marked images with jcr-show's diff library (what {@code jcr-show diff} prints, in a panel), r restores the
+ * selected one detached with core's restore engine (the call {@code jcr restore --detach} makes), after a
+ * confirmation. Both run off the GUI thread; failures are one status line with the reason.
  */
 public final class ImagesScreen {
 
@@ -50,11 +58,14 @@ public final class ImagesScreen {
                     if (list.marked().size() != 2) {
                         host.error("diff: mark exactly two images with Space first (" + list.marked().size() + " marked)");
                     } else {
-                        host.error("diff: jcr-show's diff is not in this build yet; nothing was compared");
+                        diff(host, list.marked().get(0), list.marked().get(1));
                     }
                 } else if (k.getCharacter() == 'r') {
                     handled.set(true);
-                    host.error("restore: the restore engine is not in this build yet; nothing was done");
+                    list.selected().ifPresentOrElse(e -> Confirm.ask(host, "Restore?",
+                                    "Restore " + e.dir() + " detached (same pids; they must be free)?", "Yes, restore",
+                                    () -> restore(host, e)),
+                            () -> host.error("restore: no image selected"));
                 }
             }
         });
@@ -90,6 +101,61 @@ public final class ImagesScreen {
         lines.add(Line.of("", TopStyles.PANE));
         lines.add(Line.of("Enter on a file: the image decoded as a collapsible tree (what jcr-show decode prints)", TopStyles.DIM));
         return Panels.expanded(e.name(), new TextView(lines));
+    }
+
+    /** Diffs A (before) and B (after) with jcr-show's diff (in the background) and shows DiffText's lines. */
+    static void diff(Host host, StoredImage a, StoredImage b) {
+        host.info("comparing " + a.name() + " and " + b.name() + " …");
+        host.services().background().execute(() -> {
+            try {
+                DiffReport report = ImageDiff.between(a.dir(), b.dir());
+                List<String> text = new DiffText(Palette.NONE, DIFF_RANGES).render(report);
+                host.onGui(() -> {
+                    host.info(report.same() ? "no differences" : "");
+                    List<Line> lines = new ArrayList<>();
+                    for (String l : text) {
+                        lines.add(Line.of(l, diffStyle(l)));
+                    }
+                    host.gui().addWindow(Panels.expanded("Diff " + a.name() + " → " + b.name(), new TextView(lines)));
+                });
+            } catch (RuntimeException ex) {
+                host.onGui(() -> host.error(Main.oneLine("diff", ex)));
+            }
+        });
+    }
+
+    /** Page ranges shown per process in the panel (jcr-show diff's default). */
+    private static final int DIFF_RANGES = 20;
+
+    private static String diffStyle(String l) {
+        String t = l.stripLeading();
+        if (t.startsWith("+")) {
+            return TopStyles.OK;
+        }
+        if (t.startsWith("-")) {
+            return TopStyles.UNSUPPORTED;
+        }
+        if (t.startsWith("~")) {
+            return TopStyles.NEEDS_OPTION;
+        }
+        return TopStyles.PANE;
+    }
+
+    /** Restores E detached with core's restore engine (in the background); the root pid or the reason. */
+    static void restore(Host host, StoredImage e) {
+        host.info("restoring " + e.name() + " …");
+        host.services().background().execute(() -> {
+            try {
+                RestoreResult r = new RestoreEngine(null).restore(new RestoreOptions(e.dir(), true, false, null));
+                host.onGui(() -> {
+                    host.info("restored " + r.pids().size() + (r.pids().size() == 1 ? " process" : " processes")
+                            + " from " + e.name() + ", root pid " + r.rootPid());
+                    host.refreshNow();
+                });
+            } catch (RuntimeException ex) {
+                host.onGui(() -> host.error(Main.oneLine("restore " + e.name(), ex)));
+            }
+        });
     }
 
     /** Decodes FILE with jcr-show's decoder (in the background) and opens it as a tree. */

@@ -12,6 +12,7 @@ import dev.jcr.app.top.TopMain;
 import dev.jcr.app.top.TopServices;
 import dev.jcr.app.top.model.CommandRunner;
 import dev.jcr.app.top.model.DumpAction;
+import dev.jcr.dump.DumpListener;
 import dev.jcr.app.top.model.ImageStore;
 import dev.jcr.app.top.model.SignalSender;
 import dev.jcr.themes.ThemeCatalog;
@@ -53,6 +54,7 @@ public final class Screenshots {
         for (int i = 1; i < args.length; i++) {
             copyDumps(Path.of(args[i]), shown);
         }
+        demoDumps(shown);
         List<Path> roots = List.of(shown, ImageStore.defaultRoot());
         Process demo = new ProcessBuilder("sh", "-c", "sleep 600 & sleep 600 & wait").directory(new java.io.File("/tmp")).start();
         try {
@@ -69,6 +71,41 @@ public final class Screenshots {
             try (var files = Files.walk(shown.getParent())) {
                 files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /**
+     * Two dumps of a small Python loop whose counter moves between them, for the diff panel's picture;
+     * left out (with a note on stderr) when the dump is refused here.
+     */
+    private static void demoDumps(Path root) throws Exception {
+        // setsid -f: the loop is reparented to init, away from the JVM's reaper (which would steal ptrace
+        // stops); it writes its pid to a file, as the JVM closes the pipe of a child that exited (setsid)
+        Path pidFile = root.getParent().resolve("counter.pid");
+        new ProcessBuilder("setsid", "-f", Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3", "-c",
+                "import os, sys, time\nopen(sys.argv[1] + '.tmp', 'w').write(str(os.getpid()))\n"
+                        + "os.rename(sys.argv[1] + '.tmp', sys.argv[1])\nn = [0]\n"
+                        + "while True:\n    n[0] += 1\n    time.sleep(0.05)\n", pidFile.toString())
+                .directory(new java.io.File("/tmp")).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 100 && !Files.exists(pidFile); i++) {
+            Thread.sleep(50);
+        }
+        if (!Files.exists(pidFile)) {
+            System.err.println("no diff screenshot: the python3 loop did not start");
+            return;
+        }
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        try {
+            Thread.sleep(500);
+            DumpAction dump = DumpAction.engine();
+            dump.dump(pid, root.resolve("counter-before"), false, false, DumpListener.NONE);
+            Thread.sleep(300);
+            dump.dump(pid, root.resolve("counter-after"), false, false, DumpListener.NONE);
+        } catch (RuntimeException ex) {
+            System.err.println("no diff screenshot: " + ex.getMessage());
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
@@ -105,6 +142,12 @@ public final class Screenshots {
             shot(s, "dump-dialog");
             s.press(new KeyStroke(KeyType.Escape), new KeyStroke('i', false, false));
             shot(s, "images");
+            if (Files.isDirectory(imageRoots.get(0).resolve("counter-after"))) { // newest first: after, then before
+                s.press(new KeyStroke(KeyType.ArrowDown), new KeyStroke(' ', false, false), new KeyStroke(KeyType.ArrowUp),
+                        new KeyStroke(' ', false, false), new KeyStroke('D', false, false));
+                shot(s, "image-diff");
+                s.press(new KeyStroke(KeyType.Escape));
+            }
             s.press(new KeyStroke(KeyType.ArrowDown), new KeyStroke(KeyType.ArrowDown), new KeyStroke(KeyType.Enter));
             shot(s, "image-open");
             s.press(new KeyStroke(KeyType.Enter));
