@@ -77,23 +77,32 @@ public final class DumpEngine {
         listener.phase(DumpPhase.CHECKING);
         check(pid, options);
         ImageDirWriter dir = ImageDirWriter.create(options.directory());
+        warmUp();
         try (Tracer tracer = Tracer.start()) {
             listener.phase(DumpPhase.FREEZING);
             long tFreeze = System.nanoTime();
             FrozenTree tree = tracer.seizeTree(pid);
             long tFrozen = System.nanoTime();
             Run run = new Run(tree, tracer, dir, options, listener);
+            long tReleased;
             try {
                 run.dumpAll();
-                listener.phase(DumpPhase.COMMITTING);
                 run.writeStats(tFrozen - tFreeze, tFrozen, t0);
+                if (!options.kill()) {
+                    // every byte is in the page cache: the tree may run on while the images are synced
+                    listener.phase(DumpPhase.RESUMING);
+                    tracer.close();
+                }
+                tReleased = System.nanoTime();
+                listener.phase(DumpPhase.COMMITTING);
+                run.writeDeferred();
                 dir.commit();
             } catch (RuntimeException | Error e) {
                 dir.abort();
                 throw e;
             }
-            listener.phase(DumpPhase.RESUMING);
             if (options.kill()) {
+                listener.phase(DumpPhase.RESUMING);
                 for (FrozenProcess p : tree.processes()) {
                     try {
                         Linux.kill(p.pid(), 9);
@@ -101,10 +110,11 @@ public final class DumpEngine {
                         // already gone
                     }
                 }
+                tracer.close();
+                tReleased = System.nanoTime();
             }
-            tracer.close();
             long tEnd = System.nanoTime();
-            DumpStats s = run.stats(tFrozen - tFreeze, tEnd - tFrozen, tEnd - t0, imageBytes(dir.target()));
+            DumpStats s = run.stats(tFrozen - tFreeze, tReleased - tFrozen, tEnd - t0, imageBytes(dir.target()));
             listener.phase(DumpPhase.DONE);
             List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
             return new DumpResult(dir.target(), pid, pids, tree.allThreads().size(), options.kill(), s);
@@ -115,26 +125,70 @@ public final class DumpEngine {
 
     /** Refuses, before anything is touched, a tree with resources the drivers do not support. */
     private void check(int pid, DumpOptions options) {
+        List<String> blockers = blockers(pid, options);
+        if (!blockers.isEmpty()) {
+            throw new UnsupportedTreeException(pid, blockers);
+        }
+    }
+
+    /**
+     * What stands in the way of dumping the tree rooted at PID with OPTIONS, one sentence each
+     * ("pid 1234 (comm): fd 7: …"); empty when {@link #dump} would go ahead. The same drivers answer
+     * as for {@code jcr check}, for every process of the tree; a child whose session or process group
+     * leader is inside the tree needs no --shell-job (only the root's leaders can be outside).
+     *
+     * @throws NoSuchProcessException if PID does not exist
+     */
+    public List<String> blockers(int pid, DumpOptions options) {
         ProcessTree all = ProcessTree.scan(fs);
         List<ProcessInfo> sub = all.subtree(pid);
         if (sub.isEmpty()) {
             throw new NoSuchProcessException(pid);
         }
+        java.util.Set<Long> inTree = new java.util.HashSet<>();
+        Map<Long, ProcessInfo> byPid = new HashMap<>();
+        for (ProcessInfo p : sub) {
+            inTree.add(p.pid());
+            byPid.put(p.pid(), p);
+        }
         Map<Long, ProcessReport> reports = analyzer.analyzeAll(ProcessTree.of(sub));
         List<String> blockers = new ArrayList<>();
         for (ProcessReport r : reports.values()) {
+            ProcessInfo p = byPid.get(r.pid());
             for (Assessment a : r.assessments()) {
                 boolean allowed = a.verdict() == Verdict.SUPPORTED
-                        || (a.verdict() == Verdict.NEEDS_OPTION && options.shellJob() && Options.SHELL_JOB.equals(a.option()));
+                        || (a.verdict() == Verdict.NEEDS_OPTION && options.shellJob() && Options.SHELL_JOB.equals(a.option()))
+                        || (a.verdict() == Verdict.NEEDS_OPTION && p != null && r.pid() != pid
+                                && leaderInside(a, p, inTree));
                 if (!allowed) {
                     blockers.add("pid " + r.pid() + " (" + r.comm() + "): " + a.message()
                             + (a.option() != null ? " (needs " + a.option() + ")" : ""));
                 }
             }
         }
-        if (!blockers.isEmpty()) {
-            throw new UnsupportedTreeException(pid, blockers);
+        return blockers;
+    }
+
+    private static boolean leaderInside(Assessment a, ProcessInfo p, java.util.Set<Long> inTree) {
+        return switch (a.resource()) {
+            case "session" -> inTree.contains(p.sid()) && (p.pgid() == p.pid() || inTree.contains(p.pgid()));
+            case "process group" -> inTree.contains(p.pgid());
+            default -> false;
+        };
+    }
+
+    /**
+     * Initialises the image classes before the tree is frozen: in a fresh JVM, loading the protobuf
+     * descriptors takes longer than dumping a small process, and that time would count as frozen.
+     */
+    private static void warmUp() {
+        for (ImageKind k : ImageKind.values()) {
+            k.typeOf(0);
+            k.typeOf(1);
         }
+        CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64).buildPartial().toByteArray();
+        dev.jcr.image.proto.MmEntry.newBuilder().buildPartial().toByteArray();
+        dev.jcr.image.proto.FileEntry.newBuilder().buildPartial().toByteArray();
     }
 
     private static long imageBytes(Path dir) {
@@ -153,6 +207,7 @@ public final class DumpEngine {
         private final DumpOptions options;
         private final DumpListener listener;
         private final ImageSet images;
+        private final DeferredImages later = new DeferredImages();
         private final KobjIds ids;
         private final List<MemoryDump> memory = new ArrayList<>();
         private long memdumpNanos;
@@ -166,7 +221,7 @@ public final class DumpEngine {
             this.dir = dir;
             this.options = options;
             this.listener = listener;
-            this.images = new ImageSet(dir);
+            this.images = new ImageSet(dir, later);
             this.ids = new KobjIds(fs.namespaces(fs.selfPid()));
         }
 
@@ -184,42 +239,49 @@ public final class DumpEngine {
                 pstree.add(PstreeEntry.newBuilder().setPid(fp.pid()).setPpid(fp.pid() == tree.root() ? 0 : fp.ppid())
                         .setPgid(fp.pgid()).setSid(fp.sid()).addAllThreads(fp.threads()).build());
                 ProcessDump p = new ProcessDump(fp, fs, tracer, images, drivers, options.shellJob());
-                try (p) {
-                    long netNs = fs.namespaces(fp.pid()).inode(NamespaceType.NET);
-                    SocketTable st = sockets.computeIfAbsent(netNs, k -> fs.sockets(fp.pid()));
-                    p.collect(st);
-                    TaskKobjIdsEntry kids = ids.of(fp.pid(), p.info.namespaces());
-                    long leaderMask = p.cores().get(fp.pid()).getThreadCore().getBlkSigset();
-                    TaskCoreEntry.Builder tc = p.taskCore();
-                    TaskImages.task(p, tc, leaderMask);
-                    dir.writeSingle(ImageKind.MM, fp.pid(), TaskImages.mm(p));
-                    dir.writeSingle(ImageKind.FS, fp.pid(), TaskImages.fs(p));
-                    dir.writeSingle(ImageKind.IDS, fp.pid(), kids);
-                    for (Map.Entry<Integer, CoreEntry.Builder> c : p.cores().entrySet()) {
-                        CoreEntry.Builder core = c.getValue();
-                        if (c.getKey() == fp.pid()) {
-                            core.setTc(tc);
-                        }
-                        dir.writeSingle(ImageKind.CORE, c.getKey(), core.build());
-                    }
-                    fdinfos.computeIfAbsent(kids.getFilesId(), k -> new ArrayList<>(p.fdinfos));
-                }
+                // on the tracer's thread: every ptrace request and remote syscall then runs inline, without
+                // a hop between threads (a process's state takes a few hundred of them)
+                tracer.run(() -> collect(fp, p, sockets, fdinfos));
                 // after the sessions are closed: their scratch pages are gone again
                 memory.add(scan(fp.pid(), pagesId++, p));
             }
-            dir.writeAll(ImageKind.PSTREE, null, pstree);
+            later.all(ImageKind.PSTREE, null, pstree);
             for (Map.Entry<Integer, List<dev.jcr.image.proto.FdinfoEntry>> e : fdinfos.entrySet()) {
-                dir.writeAll(ImageKind.FDINFO, e.getKey(), e.getValue());
+                later.all(ImageKind.FDINFO, e.getKey(), e.getValue());
             }
             images.writeShared();
             copyMemory();
             writeGlobal();
         }
 
+        private void collect(FrozenProcess fp, ProcessDump p, Map<Long, SocketTable> sockets,
+                Map<Integer, List<dev.jcr.image.proto.FdinfoEntry>> fdinfos) {
+            try (p) {
+                long netNs = fs.namespaces(fp.pid()).inode(NamespaceType.NET);
+                SocketTable st = sockets.computeIfAbsent(netNs, k -> fs.sockets(fp.pid()));
+                p.collect(st);
+                TaskKobjIdsEntry kids = ids.of(fp.pid(), p.info.namespaces());
+                long leaderMask = p.cores().get(fp.pid()).getThreadCore().getBlkSigset();
+                TaskCoreEntry.Builder tc = p.taskCore();
+                TaskImages.task(p, tc, leaderMask);
+                later.single(ImageKind.MM, fp.pid(), TaskImages.mm(p));
+                later.single(ImageKind.FS, fp.pid(), TaskImages.fs(p));
+                later.single(ImageKind.IDS, fp.pid(), kids);
+                for (Map.Entry<Integer, CoreEntry.Builder> c : p.cores().entrySet()) {
+                    CoreEntry.Builder core = c.getValue();
+                    if (c.getKey() == fp.pid()) {
+                        core.setTc(tc);
+                    }
+                    later.single(ImageKind.CORE, c.getKey(), core.build());
+                }
+                fdinfos.computeIfAbsent(kids.getFilesId(), k -> new ArrayList<>(p.fdinfos));
+            }
+        }
+
         MemoryDump scan(int pid, int pagesId, ProcessDump p) {
             long t = System.nanoTime();
             MemoryDump m = new MemoryDump(pid, pagesId);
-            m.scan(dir, p.vmas, p.selections);
+            m.scan(later, p.vmas, p.selections);
             memdumpNanos += System.nanoTime() - t;
             pagesScanned += m.pagesScanned();
             return m;
@@ -246,21 +308,25 @@ public final class DumpEngine {
         }
 
         private void writeGlobal() {
-            dir.writeSingle(ImageKind.INVENTORY, null, InventoryEntry.newBuilder().setImgVersion(2)
+            later.single(ImageKind.INVENTORY, null, InventoryEntry.newBuilder().setImgVersion(2)
                     .setFdinfoPerId(true).setRootIds(ids.root()).setNsPerId(true).setLsmtype(Lsmtype.NO_LSM)
                     .setDumpUptime(uptimeMicros()).setNetworkLockMethod(0).build());
-            dir.writeSingle(ImageKind.SECCOMP, null, SeccompEntry.getDefaultInstance());
+            later.single(ImageKind.SECCOMP, null, SeccompEntry.getDefaultInstance());
             long mono = System.nanoTime();
             long boot = uptimeMicros() * 1000;
-            dir.writeSingle(ImageKind.TIMENS, 0, TimensEntry.newBuilder()
+            later.single(ImageKind.TIMENS, 0, TimensEntry.newBuilder()
                     .setMonotonic(Timespec.newBuilder().setTvSec(mono / 1_000_000_000L).setTvNsec(mono % 1_000_000_000L))
                     .setBoottime(Timespec.newBuilder().setTvSec(boot / 1_000_000_000L).setTvNsec(boot % 1_000_000_000L))
                     .build());
         }
 
+        void writeDeferred() {
+            later.writeTo(dir);
+        }
+
         void writeStats(long freezeNanos, long frozenAt, long t0) {
             long now = System.nanoTime();
-            dir.writeSingle(ImageKind.STATS, "dump", StatsEntry.newBuilder().setDump(DumpStatsEntry.newBuilder()
+            later.single(ImageKind.STATS, "dump", StatsEntry.newBuilder().setDump(DumpStatsEntry.newBuilder()
                     .setFreezingTime((int) (freezeNanos / 1000)).setFrozenTime((int) ((now - frozenAt) / 1000))
                     .setMemdumpTime((int) (memdumpNanos / 1000)).setMemwriteTime((int) (memwriteNanos / 1000))
                     .setPagesScanned(pagesScanned).setPagesSkippedParent(0).setPagesWritten(pagesWritten)

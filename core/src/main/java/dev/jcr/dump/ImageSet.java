@@ -49,8 +49,11 @@ final class ImageSet {
     private int nextFileId = 1;
     private int nextGhostId = 1;
 
-    ImageSet(ImageDirWriter dir) {
+    private final DeferredImages later;
+
+    ImageSet(ImageDirWriter dir, DeferredImages later) {
         this.dir = dir;
+        this.later = later;
     }
 
     ImageDirWriter dir() {
@@ -131,9 +134,9 @@ final class ImageSet {
 
     /** files.img, remap-fpath.img and the data images. */
     void writeShared() {
-        dir.writeAll(ImageKind.FILES, null, files);
+        later.all(ImageKind.FILES, null, files);
         if (!remaps.isEmpty()) {
-            dir.writeAll(ImageKind.REMAP_FPATH, null, remaps);
+            later.all(ImageKind.REMAP_FPATH, null, remaps);
         }
         if (pipesData != null) {
             pipesData.close();

@@ -50,9 +50,10 @@ final class MemoryDump {
     }
 
     /** Scans the pagemap and writes pagemap-PID.img (one entry per run, never across two areas). */
-    void scan(ImageDirWriter dir, List<VmaEntry> vmas, List<PageSelection> selections) {
-        try (Pagemap pm = Pagemap.open(pid); ImageWriter w = dir.open(ImageKind.PAGEMAP, pid)) {
-            w.write(PagemapHead.newBuilder().setPagesId(pagesId).build());
+    void scan(DeferredImages later, List<VmaEntry> vmas, List<PageSelection> selections) {
+        List<com.google.protobuf.Message> w = new java.util.ArrayList<>();
+        try (Pagemap pm = Pagemap.open(pid)) {
+            w.add(PagemapHead.newBuilder().setPagesId(pagesId).build());
             for (int i = 0; i < vmas.size(); i++) {
                 VmaEntry v = vmas.get(i);
                 PageSelection sel = selections.get(i);
@@ -68,13 +69,14 @@ final class MemoryDump {
                 }
                 for (int r = 0; r < area.count(); r++) {
                     long n = area.len(r) / PagesWriter.PAGE_SIZE;
-                    w.write(PagemapEntry.newBuilder().setVaddr(area.addr(r))
+                    w.add(PagemapEntry.newBuilder().setVaddr(area.addr(r))
                             .setCompatNrPages(n <= 0xffffffffL ? (int) n : 0).setFlags(PagesWriter.PE_PRESENT)
                             .setNrPages(n).build());
                     runs.add(area.addr(r), area.len(r));
                 }
             }
         }
+        later.all(ImageKind.PAGEMAP, pid, w);
     }
 
     /** Pages that exist and are no longer the file's (pagemap bit 61 clear): written after mapping. */

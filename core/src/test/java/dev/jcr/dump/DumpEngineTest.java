@@ -41,7 +41,7 @@ class DumpEngineTest {
             assertEquals(dir.toAbsolutePath().normalize(), r.directory());
             assertEquals(List.of(pid), r.pids());
             assertEquals(List.of(DumpPhase.CHECKING, DumpPhase.FREEZING, DumpPhase.STATE, DumpPhase.MEMORY,
-                    DumpPhase.COMMITTING, DumpPhase.RESUMING, DumpPhase.DONE), phases);
+                    DumpPhase.RESUMING, DumpPhase.COMMITTING, DumpPhase.DONE), phases);
             assertTrue(r.stats().pagesWritten() > 0);
 
             ImageDir img = ImageDir.open(dir);

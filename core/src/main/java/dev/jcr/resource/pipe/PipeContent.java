@@ -40,7 +40,15 @@ public record PipeContent(int size, byte[] data) {
                 if (n > 0) {
                     // our own pipe has a writer (p[1]), so opening its read end never blocks
                     try (InputStream r = new FileInputStream("/proc/self/fd/" + p[0])) {
-                        data = r.readNBytes((int) n);
+                        data = new byte[(int) n];
+                        int got = 0;
+                        while (got < n) { // plain reads: readNBytes would lseek, which pipes refuse
+                            int k = r.read(data, got, (int) n - got);
+                            if (k < 0) {
+                                throw new IOException("pipe ended after " + got + " of " + n + " bytes");
+                            }
+                            got += k;
+                        }
                     }
                 }
                 return new PipeContent(size, data);

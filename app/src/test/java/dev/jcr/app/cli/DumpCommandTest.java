@@ -1,0 +1,133 @@
+package dev.jcr.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jcr.app.Main;
+import dev.jcr.testing.Fixture;
+import dev.jcr.testing.LiveProcess;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** jcr dump through Main: one summary line, one error line, a distinct exit code per failure, check ⇔ dump. */
+class DumpCommandTest {
+
+    @TempDir
+    Path tmp;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    static void assertOneLine(String text) {
+        assertEquals(1, text.lines().count(), "one line expected:\n" + text);
+        assertFalse(text.contains("Exception") || text.contains("\tat "), "stack trace leaked:\n" + text);
+    }
+
+    @Test
+    void dumpPrintsOneSummaryLineAndTheProcessRunsOn() {
+        try (LiveProcess p = Fixture.start("loop")) {
+            Path dir = tmp.resolve("img");
+            Run check = run("check", Long.toString(p.pid()));
+            assertEquals(0, check.code(), check.err());
+            Run r = run("dump", Long.toString(p.pid()), "-D", dir.toString());
+            assertEquals(0, r.code(), r.err());
+            assertOneLine(r.out());
+            assertTrue(r.out().startsWith("dumped 1 process (1 thread) of " + p.pid() + " to "), r.out());
+            assertTrue(r.out().contains("left running"), r.out());
+            assertEquals("", r.err(), "no progress bar when stderr is not a terminal");
+            assertTrue(Files.exists(dir.resolve("inventory.img")));
+            p.signal("USR1");
+            p.awaitOutput("PASS", Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void aLoopDumpedWithKillIsRestoredByJcrRestoreAndStillPasses() {
+        LiveProcess p = Fixture.start("loop");
+        long pid = p.pid();
+        try (p) {
+            Path dir = tmp.resolve("img");
+            Run d = run("dump", Long.toString(pid), "-D", dir.toString(), "--kill");
+            assertEquals(0, d.code(), d.err());
+            LiveProcess.awaitGone(pid, Duration.ofSeconds(10));
+            Run r = run("restore", "-D", dir.toString(), "--detach");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(Files.exists(Path.of("/proc/" + pid)), "restored under its old pid");
+            p.signal("USR1"); // the restored process writes PASS to the same stdout file
+            p.awaitOutput("PASS", Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void progressCanBeForcedOntoStderr() {
+        try (LiveProcess p = Fixture.start("pattern", "8")) {
+            Run r = run("dump", Long.toString(p.pid()), "-D", tmp.resolve("img").toString(), "--progress");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains("writing memory ["), r.err());
+            assertTrue(r.err().contains("100%"), r.err());
+        }
+    }
+
+    @Test
+    void killRemovesTheProcessAfterTheImagesAreWritten() {
+        LiveProcess p = Fixture.start("loop");
+        try (p) {
+            Run r = run("dump", Long.toString(p.pid()), "-D", tmp.resolve("img").toString(), "--kill");
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("killed"), r.out());
+            LiveProcess.awaitGone(p.pid(), Duration.ofSeconds(10));
+            assertFalse(Files.exists(Path.of("/proc/" + p.pid())));
+        }
+    }
+
+    @Test
+    void unsupportedResourcesExitSixAndAgreeWithCheck() {
+        try (LiveProcess zoo = Fixture.start("zoo")) {
+            Run check = run("check", Long.toString(zoo.pid()));
+            assertEquals(1, check.code(), "check says no");
+            Run r = run("dump", Long.toString(zoo.pid()), "-D", tmp.resolve("img").toString());
+            assertEquals(6, r.code(), r.err());
+            assertOneLine(r.err());
+            assertTrue(r.err().contains("inotify"), r.err());
+            assertFalse(Files.exists(tmp.resolve("img")));
+            assertTrue(zoo.isAlive());
+        }
+    }
+
+    @Test
+    void errorsHaveDistinctExitCodes() throws Exception {
+        Run missing = run("dump", "999999999", "-D", tmp.resolve("a").toString());
+        assertEquals(3, missing.code(), missing.err());
+        assertOneLine(missing.err());
+        try (LiveProcess p = Fixture.start("loop")) {
+            Run badDir = run("dump", Long.toString(p.pid()), "-D", tmp.resolve("no/such/dir").toString());
+            assertEquals(8, badDir.code(), badDir.err());
+            assertOneLine(badDir.err());
+            Run usage = run("dump", Long.toString(p.pid()));
+            assertEquals(2, usage.code(), "-D is required");
+            Run both = run("dump", Long.toString(p.pid()), "-D", tmp.resolve("b").toString(), "--kill", "-R");
+            assertEquals(2, both.code());
+            assertTrue(p.isAlive());
+        }
+        try (LiveProcess traced = Fixture.start("traced")) {
+            String tracee = traced.stdout().lines().filter(l -> l.startsWith("TRACEE ")).findFirst().orElseThrow()
+                    .substring(7).trim();
+            Run r = run("dump", tracee, "-D", tmp.resolve("c").toString());
+            assertEquals(6, r.code(), r.err());
+            assertTrue(r.err().contains("already traced"), r.err());
+        }
+    }
+}
