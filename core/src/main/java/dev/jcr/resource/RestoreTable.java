@@ -1,6 +1,7 @@
 package dev.jcr.resource;
 
 import dev.jcr.image.proto.FdTypes;
+import dev.jcr.resource.eventfd.EventfdRestore;
 import dev.jcr.resource.file.RegularFileRestore;
 import dev.jcr.resource.pipe.PipeRestore;
 import java.util.EnumMap;
@@ -26,7 +27,7 @@ public final class RestoreTable {
     }
 
     public static RestoreTable standard() {
-        return new RestoreTable(List.of(new RegularFileRestore(), new PipeRestore()));
+        return new RestoreTable(List.of(new RegularFileRestore(), new PipeRestore(), new EventfdRestore()));
     }
 
     public Optional<FileRestorer> forType(FdTypes type) {

@@ -310,7 +310,7 @@ public final class PlanBuilder {
                 }
                 continue;
             }
-            if (fd.getType() == FdTypes.PIPE && f.hasPipe()) {
+            if (fd.getType() == FdTypes.PIPE && f.hasPipe() || fd.getType() == FdTypes.EVENTFD && f.hasEfd()) {
                 continue;
             }
             if (fd.getType() == FdTypes.TTY) {

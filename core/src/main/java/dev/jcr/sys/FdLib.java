@@ -30,6 +30,8 @@ final class FdLib {
 
     static native int pipe2(int[] fds, int flags) throws LastErrorException;
 
+    static native int eventfd(int initval, int flags) throws LastErrorException;
+
     static native long tee(int fdIn, int fdOut, long len, int flags) throws LastErrorException;
 
     static native long splice(int fdIn, long offIn, int fdOut, long offOut, long len, int flags)

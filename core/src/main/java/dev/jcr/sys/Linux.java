@@ -487,6 +487,18 @@ public final class Linux {
         }
     }
 
+    /**
+     * eventfd(2) with counter INITVAL (glibc takes an unsigned int, so larger counters are written
+     * afterwards by the caller) and FLAGS (EFD_SEMAPHORE, EFD_NONBLOCK, EFD_CLOEXEC).
+     */
+    public static int eventfd(int initval, int flags) {
+        try {
+            return FdLib.eventfd(initval, flags);
+        } catch (LastErrorException e) {
+            throw new SyscallException("eventfd", 0, e.getErrorCode());
+        }
+    }
+
     public static void close(int fd) {
         try {
             FdLib.close(fd);

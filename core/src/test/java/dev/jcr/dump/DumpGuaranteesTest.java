@@ -52,6 +52,23 @@ class DumpGuaranteesTest {
     }
 
     @Test
+    void deletedFilesAndFifosThatRestoreCannotRecreateRefuseTheDumpEvenWithKill() throws Exception {
+        Path files = Files.createDirectory(tmp.resolve("files"));
+        Path images = Files.createDirectory(tmp.resolve("images"));
+        try (LiveProcess p = Fixture.start("files", files.toString())) {
+            JcrException e = assertThrows(JcrException.class, () -> new DumpEngine().dump((int) p.pid(),
+                    new DumpOptions(images.resolve("img"), true, false), DumpListener.NONE));
+            assertEquals(JcrException.Kind.UNSUPPORTED, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("deleted file " + files.resolve("small-deleted")
+                    + " (100 B): restore not supported yet"), e.getMessage());
+            assertTrue(e.getMessage().contains("FIFO " + files.resolve("fifo") + ": restore not supported yet"),
+                    e.getMessage());
+            assertNothingLeftIn(images);
+            assertUnharmed(p);
+        }
+    }
+
+    @Test
     void aMissingParentDirectoryFailsBeforeFreezing() {
         try (LiveProcess p = Fixture.start("loop")) {
             JcrException e = assertThrows(JcrException.class, () -> new DumpEngine().dump((int) p.pid(),

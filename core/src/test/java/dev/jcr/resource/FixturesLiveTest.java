@@ -54,7 +54,7 @@ class FixturesLiveTest {
     }
 
     @Test
-    void filesPipesFifosAndDeletedFilesUpToTheGhostLimit() {
+    void filesAndPipesAreSupportedButFifosAndDeletedFilesAreNotRestorableYet() {
         try (LiveProcess p = Fixture.start("files", tmp.toString())) {
             Map<String, String> fds = lines(p, "FD");
             OpenFd reg = fd(p.pid(), fds.get("regular"));
@@ -74,13 +74,21 @@ class FixturesLiveTest {
             assertEquals(FdKind.DIRECTORY, fd(p.pid(), fds.get("directory")).kind());
 
             ProcessReport rep = new Analyzer(fs).analyze(p.pid());
-            for (String n : List.of("regular", "fifo", "pipe_read", "pipe_write", "small_deleted", "directory")) {
+            for (String n : List.of("regular", "pipe_read", "pipe_write", "directory")) {
                 assertEquals(Verdict.SUPPORTED, byResource(rep, "fd " + fds.get(n)).verdict(), n);
             }
+            // Dump handles these, restore does not yet: the verdict may only promise what both do.
+            Assessment fifo = byResource(rep, "fd " + fds.get("fifo"));
+            assertEquals(Verdict.UNSUPPORTED, fifo.verdict());
+            assertEquals("FIFO " + tmp.resolve("fifo") + ": restore not supported yet", fifo.reason());
+            Assessment smallA = byResource(rep, "fd " + fds.get("small_deleted"));
+            assertEquals(Verdict.UNSUPPORTED, smallA.verdict());
+            assertEquals("deleted file " + tmp.resolve("small-deleted") + " (100 B): restore not supported yet",
+                    smallA.reason());
             Assessment big = byResource(rep, "fd " + fds.get("big_deleted"));
             assertEquals(Verdict.UNSUPPORTED, big.verdict());
             assertTrue(big.reason().contains("(2 MiB): larger than the ghost-file limit of 1 MiB"), big.reason());
-            assertEquals(List.of(big), rep.blockers());
+            assertEquals(java.util.Set.of(fifo, smallA, big), java.util.Set.copyOf(rep.blockers()));
         }
     }
 
@@ -182,7 +190,7 @@ class FixturesLiveTest {
     }
 
     @Test
-    void memfdAndDeletedFileMappingsAreUnsupportedButSharedAnonymousMemoryIsFine() {
+    void memfdDeletedFileAndSharedAnonymousMappingsAreUnsupported() {
         try (LiveProcess p = Fixture.start("memfd", tmp.toString())) {
             Map<String, String> maps = lines(p, "MAP");
             Map<Long, Vma> byStart = new HashMap<>();
@@ -198,9 +206,12 @@ class FixturesLiveTest {
 
             ProcessReport rep = new Analyzer(fs).analyze(p.pid());
             assertEquals(Verdict.UNSUPPORTED, byResource(rep, "vma " + memfd.range()).verdict());
-            assertEquals(Verdict.SUPPORTED, byResource(rep, "vma " + shared.range()).verdict());
+            Assessment sharedA = byResource(rep, "vma " + shared.range());
+            assertEquals(Verdict.UNSUPPORTED, sharedA.verdict());
+            assertTrue(sharedA.reason().startsWith("shared anonymous memory (8 KiB ")
+                    && sharedA.reason().endsWith("): restore not supported yet"), sharedA.reason());
             assertEquals(Verdict.UNSUPPORTED, byResource(rep, "vma " + deleted.range()).verdict());
-            assertEquals(3, rep.blockers().size(), rep.blockers().toString());
+            assertEquals(4, rep.blockers().size(), rep.blockers().toString());
         }
     }
 

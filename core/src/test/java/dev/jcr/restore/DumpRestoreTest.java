@@ -44,6 +44,15 @@ class DumpRestoreTest {
     }
 
     @Test
+    void eventfdCountersAndSemaphoreModeSurviveDumpKillRestore() {
+        try (LiveProcess p = Fixture.start("eventfd")) {
+            dumpKillRestore(p, tmp.resolve("img"));
+            p.signal("USR1");
+            p.awaitOutput("PASS eventfd", Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
     void sameImagesRestoreTwiceInARow() {
         try (LiveProcess p = Fixture.start("loop")) {
             Path dir = tmp.resolve("img");

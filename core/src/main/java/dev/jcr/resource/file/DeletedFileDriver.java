@@ -16,7 +16,8 @@ import dev.jcr.resource.Verdict;
 
 /**
  * Regular files unlinked while open. The dump copies their content into the images (a "ghost
- * file", as CRIU calls it) and restore recreates and unlinks a file with that content. The copy
+ * file", as CRIU calls it); restore would recreate and unlink a file with that content, but does not
+ * yet, so the verdict is UNSUPPORTED (jcr only promises what both dump and restore handle). The copy
  * costs image space, so it is limited; bigger files are refused with their size.
  */
 public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
@@ -34,8 +35,8 @@ public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
 
     @Override
     public Support support() {
-        return new Support(Verdict.SUPPORTED, "content copied into the image up to "
-                + FdDescriber.size(limitBytes) + "; bigger ones are unsupported");
+        return new Support(Verdict.UNSUPPORTED, "restore not supported yet (dump copies the content up to "
+                + FdDescriber.size(limitBytes) + ")");
     }
 
     @Override
@@ -45,7 +46,7 @@ public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
             return Assessment.unsupported(fd.label(), kind(), FdDescriber.describe(fd)
                     + ": larger than the ghost-file limit of " + FdDescriber.size(limitBytes) + ": not supported");
         }
-        return Assessment.supported(fd.label(), kind(), FdDescriber.describe(fd) + ", content saved as a ghost file");
+        return Assessment.unsupported(fd.label(), kind(), FdDescriber.describe(fd) + ": restore not supported yet");
     }
 
     /**

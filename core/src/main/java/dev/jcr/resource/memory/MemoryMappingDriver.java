@@ -16,10 +16,11 @@ import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
 
 /**
- * Memory areas. Anonymous memory (private or shared), heap, stack and mappings of files that still
+ * Memory areas. Private anonymous memory, heap, stack and mappings of files that still
  * have a name are supported: their pages are copied (file mappings: private dirty pages) and the
  * area is mapped again. [vdso], [vvar] and [vsyscall] are provided by the restoring kernel. Mappings
- * of deleted files, memfds and SysV shared memory are not (their backing object has to be recreated).
+ * of deleted files, memfds, SysV shared memory and shared anonymous memory are not (their backing
+ * object has to be recreated; shared anonymous memory is dumped, but restore cannot recreate it yet).
  */
 public final class MemoryMappingDriver implements ResourceDriver<Vma> {
 
@@ -31,7 +32,7 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
     @Override
     public Support support() {
         return new Support(Verdict.SUPPORTED,
-                "anonymous, heap, stack, file-backed, [vdso]/[vvar]/[vsyscall]; not deleted files, memfd, SysV shm");
+                "private anonymous, heap, stack, file-backed, [vdso]/[vvar]/[vsyscall]; not shared anonymous, deleted files, memfd, SysV shm");
     }
 
     @Override
@@ -39,8 +40,9 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
         String label = "vma " + v.range();
         String what = describe(v);
         return switch (v.kind()) {
-            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE ->
-                    Assessment.supported(label, kind(), what);
+            case ANONYMOUS, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE -> Assessment.supported(label, kind(), what);
+            // Dumped fine, but restore cannot yet recreate one shared object for every process mapping it.
+            case ANONYMOUS_SHARED -> Assessment.unsupported(label, kind(), what + ": restore not supported yet");
             case DELETED_FILE, MEMFD, SYSV_SHM, OTHER_SPECIAL -> Assessment.unsupported(label, kind(),
                     what + ": not supported yet");
         };
@@ -62,7 +64,7 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
     /** True for kinds the table above calls supported; used by tests and summaries. */
     public static boolean isSupported(VmaKind k) {
         return switch (k) {
-            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE -> true;
+            case ANONYMOUS, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE -> true;
             default -> false;
         };
     }

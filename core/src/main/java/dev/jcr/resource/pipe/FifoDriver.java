@@ -14,7 +14,11 @@ import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
 
-/** Named pipes: reopened by path (which must still exist), buffered data saved like a pipe's. */
+/**
+ * Named pipes: dumped as a reopen-by-path (the FIFO must still exist) plus their buffered data, like a
+ * pipe's. Restore does not recreate them yet, so the verdict is UNSUPPORTED: jcr only promises what
+ * both dump and restore handle.
+ */
 public final class FifoDriver implements ResourceDriver<OpenFd> {
 
     @Override
@@ -24,7 +28,7 @@ public final class FifoDriver implements ResourceDriver<OpenFd> {
 
     @Override
     public Support support() {
-        return new Support(Verdict.SUPPORTED, "reopened by path while the FIFO exists; buffered data");
+        return new Support(Verdict.UNSUPPORTED, "restore not supported yet (dump reopens by path, saves buffered data)");
     }
 
     @Override
@@ -34,7 +38,7 @@ public final class FifoDriver implements ResourceDriver<OpenFd> {
             return Assessment.unsupported(fd.label(), kind(), "FIFO " + f.path().path()
                     + " was removed: not supported yet");
         }
-        return Assessment.supported(fd.label(), kind(), "FIFO " + f.path().path());
+        return Assessment.unsupported(fd.label(), kind(), "FIFO " + f.path().path() + ": restore not supported yet");
     }
 
     /**
