@@ -110,21 +110,8 @@ final class MemoryDump {
         reserve(file, total);
         RemoteMemory mem = new RemoteMemory(pid);
         long offset = 0;
-        int i = 0;
-        long inRun = 0;
-        while (i < runs.count()) {
-            PageRuns part = new PageRuns();
-            long filled = 0;
-            while (i < runs.count() && filled < STEP) {
-                long take = Math.min(runs.len(i) - inRun, STEP - filled);
-                part.add(runs.addr(i) + inRun, take);
-                filled += take;
-                inRun += take;
-                if (inRun == runs.len(i)) {
-                    i++;
-                    inRun = 0;
-                }
-            }
+        for (PageRuns part : runs.split(STEP)) {
+            long filled = part.bytes();
             try {
                 mem.copyToFile(part, file, offset);
             } catch (SyscallException e) {

@@ -65,6 +65,32 @@ public final class PageRuns {
         return lens;
     }
 
+
+    /**
+     * These runs cut into consecutive parts of at most MAX bytes each (a run may be split across two
+     * parts), in order: the unit of one process_vm_readv batch into a window or buffer of MAX bytes.
+     */
+    public java.util.List<PageRuns> split(long max) {
+        java.util.List<PageRuns> parts = new java.util.ArrayList<>();
+        int i = 0;
+        long inRun = 0; // bytes of run i already given to a part
+        while (i < count) {
+            PageRuns part = new PageRuns();
+            long filled = 0;
+            while (i < count && filled < max) {
+                long take = Math.min(lens[i] - inRun, max - filled);
+                part.add(addrs[i] + inRun, take);
+                filled += take;
+                inRun += take;
+                if (inRun == lens[i]) {
+                    i++;
+                    inRun = 0;
+                }
+            }
+            parts.add(part);
+        }
+        return parts;
+    }
     @Override
     public String toString() {
         return count + " runs, " + pages() + " pages";

@@ -65,26 +65,11 @@ public final class RemoteMemory {
             // reserve the blocks now: a full disk must be ENOSPC here, not a failed fault (EFAULT) mid-copy
             Linux.fallocate(fd, offset, runs.bytes());
             long written = 0;
-            int i = 0;
-            long inRun = 0; // bytes of run i already copied
-            while (i < runs.count()) {
-                long window = Math.min(CHUNK, runs.bytes() - written);
+            for (PageRuns part : runs.split(CHUNK)) {
+                long window = part.bytes();
                 long map = Linux.mmap(0, window, Linux.PROT_READ | Linux.PROT_WRITE,
                         Linux.MAP_SHARED | Linux.MAP_POPULATE, fd, offset + written);
                 try {
-                    long filled = 0;
-                    // gather the ranges that fit this window
-                    PageRuns part = new PageRuns();
-                    while (i < runs.count() && filled < window) {
-                        long take = Math.min(runs.len(i) - inRun, window - filled);
-                        part.add(runs.addr(i) + inRun, take);
-                        filled += take;
-                        inRun += take;
-                        if (inRun == runs.len(i)) {
-                            i++;
-                            inRun = 0;
-                        }
-                    }
                     read(part, 0, part.count(), map, window);
                 } finally {
                     Linux.munmap(map, window);
@@ -118,21 +103,8 @@ public final class RemoteMemory {
         long base = Linux.addressOf(buf);
         int cap = buf.capacity();
         long out = offset;
-        int i = 0;
-        long inRun = 0;
-        while (i < runs.count()) {
-            PageRuns part = new PageRuns();
-            long filled = 0;
-            while (i < runs.count() && filled < cap) {
-                long take = Math.min(runs.len(i) - inRun, cap - filled);
-                part.add(runs.addr(i) + inRun, take);
-                filled += take;
-                inRun += take;
-                if (inRun == runs.len(i)) {
-                    i++;
-                    inRun = 0;
-                }
-            }
+        for (PageRuns part : runs.split(cap)) {
+            long filled = part.bytes();
             read(part, 0, part.count(), base, cap);
             for (long done = 0; done < filled; ) {
                 long n = Linux.pwrite(fd, base + done, filled - done, out + done);
