@@ -27,7 +27,7 @@ class ProcFsLiveTest {
         Files.copy(Fixture.compile("loop"), odd);
         odd.toFile().setExecutable(true);
         try (LiveProcess p = LiveProcess.startCommand(List.of(odd.toString()), Duration.ofSeconds(20), "READY")) {
-            ProcessInfo info = fs.process(p.pid());
+            ProcessInfo info = untilSleeping(p.pid());
             assertEquals("a) b (c", info.comm());
             assertEquals(List.of(odd.toString()), info.cmdline());
             assertEquals(ProcessState.SLEEPING, info.state());
@@ -42,6 +42,20 @@ class ProcFsLiveTest {
             assertEquals(Path.of("").toAbsolutePath().toString(), fs.cwd(p.pid()).orElseThrow().path());
             assertEquals("/", fs.rootDir(p.pid()).orElseThrow().path());
         }
+    }
+
+    /**
+     * The fixture prints READY a moment before it blocks, so on a loaded machine the first read can
+     * still see it running; wait (bounded) for it to reach its sleep.
+     */
+    private ProcessInfo untilSleeping(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        ProcessInfo info = fs.process(pid);
+        while (info.state() != ProcessState.SLEEPING && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            info = fs.process(pid);
+        }
+        return info;
     }
 
     @Test
