@@ -1,0 +1,42 @@
+package dev.jcr.restore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.jcr.dump.DumpEngine;
+import dev.jcr.dump.DumpListener;
+import dev.jcr.dump.DumpOptions;
+import dev.jcr.testing.Fixture;
+import dev.jcr.testing.LiveProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Process and thread state beyond memory and files, dumped with --kill and restored by jcr; each
+ * fixture checks its own state after the restore and prints PASS or FAIL.
+ */
+@Timeout(120)
+class ProcessStateRestoreTest {
+
+    @TempDir
+    Path tmp;
+
+    private void dumpKillRestore(LiveProcess p) {
+        Path dir = tmp.resolve("img");
+        new DumpEngine().dump((int) p.pid(), new DumpOptions(dir, true, false), DumpListener.NONE);
+        LiveProcess.awaitGone(p.pid(), Duration.ofSeconds(20));
+        RestoreResult r = new RestoreEngine(null).restore(RestoreOptions.of(dir).detached());
+        assertEquals((int) p.pid(), r.rootPid());
+    }
+
+    @Test
+    void pendingSignalsAreDeliveredAfterRestoreWithTheirSiginfoAndRtValuesInOrder() {
+        try (LiveProcess p = Fixture.start("sigpending")) {
+            dumpKillRestore(p);
+            p.signal("USR1");
+            p.awaitOutput("PASS", Duration.ofSeconds(20));
+        }
+    }
+}
