@@ -39,4 +39,14 @@ class ProcessStateRestoreTest {
             p.awaitOutput("PASS", Duration.ofSeconds(20));
         }
     }
+
+    @Test
+    void posixTimersComeBackWithTheirIdsAndKeepFiringAndUmaskPersonalityCommCwdHold() {
+        try (LiveProcess p = Fixture.start("timers")) {
+            dumpKillRestore(p);
+            p.signal("USR1");
+            String out = p.awaitOutput("PASS", Duration.ofSeconds(30));
+            org.junit.jupiter.api.Assertions.assertFalse(out.contains("FAIL"), out);
+        }
+    }
 }
