@@ -331,6 +331,9 @@ public final class RestoreEngine {
                         PendingSignals.queue(t, p.pid(), tid, tc.getSignalsS(), true);
                     }
                 }
+                if (tcore.hasCreds()) {
+                    Credentials.restore(t, tid, tcore.getCreds(), procRoot); // last: it may drop what the above needed
+                }
             }
             tracer.setGpRegs(tid, ThreadState.gpRegs(core.getThreadInfo().getGpregs()));
             tracer.setFpuState(tid, ThreadState.fpu(tid, core.getThreadInfo().getFpregs(), tracer.fpuState(tid)));

@@ -49,4 +49,13 @@ class ProcessStateRestoreTest {
             org.junit.jupiter.api.Assertions.assertFalse(out.contains("FAIL"), out);
         }
     }
+
+    @Test
+    void droppedCapabilitiesGroupsAndNoNewPrivsAreNotWidenedByTheRestore() {
+        try (LiveProcess p = Fixture.start("creds")) {
+            dumpKillRestore(p);
+            p.signal("USR1");
+            p.awaitOutput("PASS", Duration.ofSeconds(20));
+        }
+    }
 }
