@@ -53,6 +53,8 @@ public final class TopApp implements Host {
     private Prompt prompt = Prompt.NONE;
     private String search = "";
     private volatile boolean running = true;
+    /** A full scan has finished once (touched by the background thread only). */
+    private volatile boolean scanned;
 
     public TopApp(MultiWindowTextGUI gui, TopServices services, JcrTheme theme) {
         this.gui = gui;
@@ -143,17 +145,22 @@ public final class TopApp implements Host {
         }
         services.background().execute(() -> {
             try {
-                // two passes: the list at once (verdicts known so far), then every verdict from the drivers
-                Snapshot quick = services.source().quickScan();
-                onGui(() -> apply(quick));
+                // the first refresh analyses every process: show the list at once (verdicts pending) before it;
+                // later ones re-analyse only what changed, so one pass is as quick
+                if (!scanned) {
+                    Snapshot quick = services.source().quickScan();
+                    onGui(() -> apply(quick));
+                }
                 Snapshot full;
+                long focus = table.selectedPid();
                 try {
-                    full = services.source().scan();
+                    full = services.source().scan(focus);
                 } catch (RuntimeException raced) {
                     // a process that exits mid-scan can fail one read; the next scan no longer sees it
-                    full = services.source().scan();
+                    full = services.source().scan(focus);
                 }
                 Snapshot done = full;
+                scanned = true;
                 onGui(() -> apply(done));
             } catch (RuntimeException e) {
                 // never hide a message the user has not read yet (e.g. a dump's result) behind a refresh error
