@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code bin/screenshots [DIR]}: drives the real jcr-top over the live system in a virtual terminal and
- * writes PNGs of its screens (tree in every bundled theme, details, dump dialog, a dump in progress,
+ * writes PNGs of its screens (tree in every bundled theme, details, the details pane, dump dialog, a dump in progress,
  * images, diff, help) to DIR
  * (default {@code screenshots/}). A small demo family (a shell with two sleeps) is started so the tree
  * has something recognisable to filter to; it is killed at the end.
@@ -179,6 +179,14 @@ public final class Screenshots {
             s.press(new KeyStroke(KeyType.Escape), new KeyStroke(KeyType.F1));
             shot(s, "help");
         }
+        // the details side pane needs a wide terminal
+        try (Session s = new Session(catalog, ThemeCatalog.DEFAULT, imageRoots, DumpAction.engine(), Runnable::run,
+                new TerminalSize(170, 34))) {
+            s.filter("sleep 600");
+            s.app.table().selectPid(demoPid);
+            s.press(new KeyStroke('p', false, false));
+            shot(s, "details-pane");
+        }
         dumpInProgress(catalog);
     }
 
@@ -205,7 +213,7 @@ public final class Screenshots {
             HeldDump held = new HeldDump(DumpAction.engine());
             HandOff background = new HandOff();
             Path images = Files.createDirectories(work.resolve("images"));
-            try (Session s = new Session(catalog, ThemeCatalog.DEFAULT, List.of(images), held, background)) {
+            try (Session s = new Session(catalog, ThemeCatalog.DEFAULT, List.of(images), held, background, SIZE)) {
                 s.filter("memory-demo");
                 s.app.table().selectPid(pid);
                 s.settle();
@@ -294,17 +302,19 @@ public final class Screenshots {
 
     /** jcr-top in a virtual terminal, driven on this thread. */
     private static final class Session implements AutoCloseable {
-        final DefaultVirtualTerminal terminal = new DefaultVirtualTerminal(SIZE);
+        final DefaultVirtualTerminal terminal;
         final TerminalScreen screen;
         final MultiWindowTextGUI gui;
         final TopApp app;
 
         Session(ThemeCatalog catalog, String theme, List<Path> roots) throws IOException {
-            this(catalog, theme, roots, DumpAction.engine(), Runnable::run);
+            this(catalog, theme, roots, DumpAction.engine(), Runnable::run, SIZE);
         }
 
         /** With DUMP as the dump engine and BACKGROUND running the background work (direct: synchronous). */
-        Session(ThemeCatalog catalog, String theme, List<Path> roots, DumpAction dump, Executor background) throws IOException {
+        Session(ThemeCatalog catalog, String theme, List<Path> roots, DumpAction dump, Executor background,
+                TerminalSize size) throws IOException {
+            terminal = new DefaultVirtualTerminal(size);
             screen = new TerminalScreen(terminal);
             screen.startScreen();
             gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
