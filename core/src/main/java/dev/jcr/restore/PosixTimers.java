@@ -14,8 +14,9 @@ import java.util.Set;
  * which is the kernel's id), the same clock and sigevent, armed with the time that was left and the
  * same interval.
  *
- * <p>Ids: since Linux 6.17 prctl(PR_TIMER_CREATE_RESTORE_IDS, ON) makes timer_create take the id
- * to use from its timer_t argument, so each timer gets its id directly. On older kernels the ids
+ * <p>Ids: since Linux 6.17 prctl(PR_TIMER_CREATE_RESTORE_IDS, ON) (which needs
+ * CAP_CHECKPOINT_RESTORE) makes timer_create take the id to use from its timer_t argument, so each
+ * timer gets its id directly. Otherwise the ids
  * come from a per-process counter: timers are created in id order and the ones that land on ids
  * in between (ids the process had deleted) are created too and deleted at the end.
  *
@@ -28,7 +29,6 @@ final class PosixTimers {
     static final int SYS_TIMER_DELETE = 226;
     static final int PR_TIMER_CREATE_RESTORE_IDS = 77;
     static final int SIGEV_THREAD_ID = 4;
-    private static final int EINVAL = 22;
     /** Gaps filled one timer at a time on old kernels; more than this is not worth thousands of round trips. */
     private static final int MAX_GAP = 4096;
 
@@ -65,12 +65,8 @@ final class PosixTimers {
         long sev = buf;
         long idOut = buf + 64;
         long spec = buf + 128;
-        long on = r.syscall(RemoteSyscalls.SYS_PRCTL, PR_TIMER_CREATE_RESTORE_IDS, 1, 0, 0, 0);
-        boolean explicit = on == 0;
-        if (!explicit && on != -EINVAL) {
-            throw new RestoreException(Kind.IO, "process " + t.pid() + ": prctl(PR_TIMER_CREATE_RESTORE_IDS) failed: errno "
-                    + -on);
-        }
+        // EINVAL on kernels before 6.17, EPERM without CAP_CHECKPOINT_RESTORE: then ids come in order
+        boolean explicit = r.syscall(RemoteSyscalls.SYS_PRCTL, PR_TIMER_CREATE_RESTORE_IDS, 1, 0, 0, 0) == 0;
         List<Integer> gaps = new ArrayList<>();
         for (PosixTimerEntry e : sorted) {
             r.write(sev, Target.le(64).putLong(0, e.getSivalPtr()).putInt(8, e.getSiSigno())
