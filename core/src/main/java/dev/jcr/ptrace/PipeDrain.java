@@ -290,15 +290,18 @@ public final class PipeDrain implements AutoCloseable {
             int r = 0;
             long inRun = 0;
             while (r < runs.count()) {
+                // wait for data (or the end) first: a splice that finds the pipe empty would cost an
+                // exception per wait; a long wait means the helper may need the tracer (a stop)
+                if (!Linux.pollIn(readFd, POLL_MS)) {
+                    tracer.run(() -> tendHelper(false));
+                    continue;
+                }
                 long s;
                 try {
                     s = Linux.spliceToFile(readFd, fd, at[r] + inRun, runs.len(r) - inRun, Linux.SPLICE_F_NONBLOCK);
                 } catch (SyscallException e) {
                     if (e.errno() != Errno.EAGAIN) {
                         throw e;
-                    }
-                    if (!Linux.pollIn(readFd, POLL_MS)) {
-                        tracer.run(() -> tendHelper(false));
                     }
                     continue;
                 }
