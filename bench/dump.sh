@@ -13,7 +13,7 @@
 #   frozen       how long the target was stopped      (jcr's stats-dump)
 #   engine       jcr's dump time without JVM start   (jcr's own total: check, freeze, dump, fsync, rename)
 #   wall         the whole `jcr dump` command         (JVM start included; JVM start alone is printed below)
-#   f/write      frozen / base-write                 e/sync, w/sync   engine, wall / base+sync
+#   f/write      frozen / base-write                 f/sync, e/sync, w/sync   frozen, engine, wall / base+sync
 #   image        image directory size                jcr-RSS  jcr's peak RSS (/usr/bin/time)
 # Usage: bench/dump.sh [ROUNDS] [SIZES_MIB...]      e.g. bench/dump.sh 5 1 256 1024
 set -eu
@@ -69,8 +69,8 @@ while [ $i -lt "$ROUNDS" ]; do
 done
 jvm=$(median <"$WORK/jvm")
 
-printf "%-8s %10s %10s %8s %8s %8s %8s %7s %7s %7s %10s %9s\n" size base-write base+sync frozen engine wall \
-    f/write e/sync w/sync image jcr-RSS
+printf "%-8s %10s %10s %8s %8s %8s %8s %7s %7s %7s %9s %8s\n" size base-write base+sync frozen engine wall \
+    f/write f/sync e/sync w/sync image jcr-RSS
 for mib in $SIZES; do
   start "$mib"
   for f in bw bs w e f s r; do : >"$WORK/$f"; done
@@ -88,8 +88,8 @@ for mib in $SIZES; do
   done
   echo "$mib $(median <"$WORK/bw") $(median <"$WORK/bs") $(median <"$WORK/f") $(median <"$WORK/e") \
       $(median <"$WORK/w") $(median <"$WORK/s") $(median <"$WORK/r")" |
-    awk '{printf "%-8s %9.3fs %9.3fs %7.3fs %7.3fs %7.3fs %7.2fx %6.2fx %6.2fx %6.0fMiB %6.0fMiB\n",
-        $1 "MiB", $2, $3, $4, $5, $6, $4 / $2, $5 / $3, $6 / $3, $7 / 1048576, $8 / 1024}'
+    awk '{printf "%-8s %9.4fs %9.4fs %7.3fs %7.3fs %7.3fs %7.2fx %6.2fx %6.2fx %6.2fx %6.0fMiB %5.0fMiB\n",
+        $1 "MiB", $2, $3, $4, $5, $6, $4 / $2, $4 / $3, $5 / $3, $6 / $3, $7 / 1048576, $8 / 1024}'
   stop
 done
 printf "JVM start + exit (jcr --version): %.3fs (part of wall, not of engine)\n" "$jvm"

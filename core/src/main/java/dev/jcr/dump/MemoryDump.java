@@ -152,7 +152,7 @@ final class MemoryDump {
      * set up in the process.
      */
     private long drain(int fd, Progress steps) {
-        if (pinnable.runs.count() == 0 || tracer == null) {
+        if (pinnable.runs.count() == 0 || tracer == null || underSeccomp(pid)) {
             return 0;
         }
         PipeDrain d;
@@ -165,6 +165,24 @@ final class MemoryDump {
         }
         try (d) {
             return d.copy(pinnable.runs, pinnable.at(), fd, steps);
+        }
+    }
+
+    /**
+     * True when a seccomp mode or filter guards PID's syscalls (or that cannot be told): the helper's
+     * pipe2/clone3/vmsplice could then be refused or, worse, kill the process (SECCOMP_RET_KILL), so
+     * its pages are read from outside instead.
+     */
+    private static boolean underSeccomp(int pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("Seccomp:")) {
+                    return !line.substring(8).trim().equals("0");
+                }
+            }
+            return false; // a kernel without seccomp
+        } catch (IOException e) {
+            return true;
         }
     }
 
