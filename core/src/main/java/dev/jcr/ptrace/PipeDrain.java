@@ -120,6 +120,8 @@ public final class PipeDrain implements AutoCloseable {
     private long iovLen;
     private boolean helperGone;
     private boolean used;
+    /** The helper runs its loop (no longer sits in a syscall stop). */
+    private boolean running;
     private boolean readClosed;
     private boolean closed;
 
@@ -350,6 +352,7 @@ public final class PipeDrain implements AutoCloseable {
         regs[GpRegs.ORIG_AX] = -1;
         Linux.ptraceSetRegs(helperTid, regs);
         Linux.ptraceCont(helperTid, 0);
+        running = true;
     }
 
     /**
@@ -461,7 +464,7 @@ public final class PipeDrain implements AutoCloseable {
             tracer.run(() -> {
                 try {
                     if (!helperGone) {
-                        if (used) {
+                        if (running) {
                             tendHelper(true);
                         } else {
                             endHelper(tracer, helperTid, area);
