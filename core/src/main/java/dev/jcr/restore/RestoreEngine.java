@@ -330,6 +330,7 @@ public final class RestoreEngine {
                     if (tc.hasSignalsS()) {
                         PendingSignals.queue(t, p.pid(), tid, tc.getSignalsS(), true);
                     }
+                    TaskFlags.restore(t, tc, procRoot);
                 }
                 if (tcore.hasCreds()) {
                     Credentials.restore(t, tid, tcore.getCreds(), procRoot); // last: it may drop what the above needed
