@@ -317,7 +317,7 @@ public final class RestoreEngine {
                     t.call("rseq register", Target.SYS_RSEQ, rs.getRseqAbiPointer(), rs.getRseqAbiSize(), 0,
                             rs.getSignature());
                 }
-                Scheduling.restore(t, tcore);
+                Scheduling.restore(t, tcore, procRoot);
                 if (tcore.hasSignalsP()) {
                     PendingSignals.queue(t, p.pid(), tid, tcore.getSignalsP(), false);
                 }

@@ -18,7 +18,7 @@ final class Scheduling {
     private Scheduling() {
     }
 
-    static void restore(Target t, ThreadCoreEntry tc) {
+    static void restore(Target t, ThreadCoreEntry tc, java.nio.file.Path procRoot) {
         int policy = tc.hasSchedPolicy() ? tc.getSchedPolicy() : 0;
         if (policy != 0 || tc.getSchedPrio() != 0) {
             long buf = t.remote().scratch(RemoteSyscalls.PAGE);
@@ -26,9 +26,20 @@ final class Scheduling {
             check(t, t.remote().syscall(SYS_SCHED_SETSCHEDULER, 0, policy, buf), "scheduling policy " + policy
                     + " (priority " + tc.getSchedPrio() + ")");
         }
-        if (tc.hasSchedNice() && (policy & ~RESET_ON_FORK) != 1 && (policy & ~RESET_ON_FORK) != 2) {
+        if (tc.hasSchedNice() && (policy & ~RESET_ON_FORK) != 1 && (policy & ~RESET_ON_FORK) != 2
+                && tc.getSchedNice() != nice(procRoot, t.pid())) {
             check(t, t.remote().syscall(SYS_SETPRIORITY, 0 /* PRIO_PROCESS: this thread */, 0, tc.getSchedNice()),
                     "nice " + tc.getSchedNice());
+        }
+    }
+
+    /** The thread's nice value now (field 19 of /proc/TID/stat), or an impossible value if unreadable. */
+    private static int nice(java.nio.file.Path procRoot, int tid) {
+        try {
+            String stat = java.nio.file.Files.readString(procRoot.resolve(Integer.toString(tid)).resolve("stat"));
+            return Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]);
+        } catch (java.io.IOException | RuntimeException e) {
+            return Integer.MIN_VALUE; // then set it anyway
         }
     }
 
