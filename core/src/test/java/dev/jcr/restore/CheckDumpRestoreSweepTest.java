@@ -50,8 +50,12 @@ class CheckDumpRestoreSweepTest {
 
     /** How one fixture is started and how it proves, after restore, that its state survived. */
     record Setup(List<String> gccFlags, Function<Path, List<String>> args, String usr1Proof) {
+        /**
+         * The defaults: a scratch directory as the only argument (fixtures that need a DIR take argv[1],
+         * the others ignore it), PASS on SIGUSR1.
+         */
         static Setup plain() {
-            return new Setup(List.of(), work -> List.of(), "PASS");
+            return new Setup(List.of(), work -> List.of(work.toString()), "PASS");
         }
 
         Setup args(Function<Path, List<String>> a) {
@@ -67,15 +71,12 @@ class CheckDumpRestoreSweepTest {
         }
     }
 
-    /** Fixtures that need more than "no arguments, PASS on SIGUSR1"; every other fixtures/*.c gets the defaults. */
+    /** Fixtures that need more than {@link Setup#plain()}; every other fixtures/*.c gets the defaults. */
     private static final Map<String, Setup> SETUPS = Map.ofEntries(
             Map.entry("threads", Setup.plain().flags("-pthread")),
             Map.entry("thread_masks", Setup.plain().flags("-pthread")),
             Map.entry("spawner", Setup.plain().flags("-pthread")),
             Map.entry("pattern", Setup.plain().args(w -> List.of("8"))), // 8 MiB, not the default
-            Map.entry("files", Setup.plain().args(w -> List.of(w.toString()))),
-            Map.entry("mapfiles", Setup.plain().args(w -> List.of(w.toString()))),
-            Map.entry("memfd", Setup.plain().args(w -> List.of(w.toString()))),
             Map.entry("unix", Setup.plain().args(w -> List.of(w.resolve("sock").toString()))),
             Map.entry("viewer_mutate", Setup.plain().args(w -> List.of(w.resolve("log").toString())).proof("CHANGED")),
             // no SIGUSR1 handler: SIGUSR1 would kill it; proof of life is ticking on after restore
