@@ -112,6 +112,7 @@ class CheckDumpRestoreSweepTest {
                     .forEach(names::add);
         }
         names.add("python3");
+        // -Dsweep.only=a,b runs just those (when working on a fixture)
         String only = System.getProperty("sweep.only");
         if (only != null) {
             names.retainAll(List.of(only.split(",")));
