@@ -186,6 +186,12 @@ public final class Tracer implements AutoCloseable {
         });
     }
 
+    /** Stops tracking TID without detaching it (a helper thread jcr ends itself); returns what was known. */
+    TracedTask forget(int tid) {
+        checkThread();
+        return tasks.remove(tid);
+    }
+
     /**
      * Detaches every traced task. A task that is not in a trace stop any more (typically: SIGKILLed while
      * frozen, as {@code jcr dump --kill} does) cannot be detached; those are waited for together, without

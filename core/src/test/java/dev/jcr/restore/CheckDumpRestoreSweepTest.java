@@ -97,8 +97,7 @@ class CheckDumpRestoreSweepTest {
      * checked, dumped and restored; only its failing proof is reported as skipped instead of failed,
      * and once it passes, its outcome line says the entry can go.
      */
-    private static final Map<String, String> KNOWN_GAPS = Map.of(
-            "sigstate", "restore does not re-queue pending signals yet (work in progress on branch rstate)");
+    private static final Map<String, String> KNOWN_GAPS = Map.of();
 
     @TempDir
     Path tmp;
