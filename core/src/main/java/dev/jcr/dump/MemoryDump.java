@@ -1,14 +1,13 @@
 package dev.jcr.dump;
 
+import dev.jcr.JcrException;
 import dev.jcr.image.ImageDirWriter;
 import dev.jcr.image.ImageIoException;
 import dev.jcr.image.ImageKind;
-import dev.jcr.image.ImageWriter;
 import dev.jcr.image.PagesWriter;
 import dev.jcr.image.proto.PagemapEntry;
 import dev.jcr.image.proto.PagemapHead;
 import dev.jcr.image.proto.VmaEntry;
-import dev.jcr.JcrException;
 import dev.jcr.ptrace.NoSuchProcessException;
 import dev.jcr.ptrace.PageRuns;
 import dev.jcr.ptrace.Pagemap;

@@ -60,7 +60,16 @@ class DumpMemoryTest {
 
     @Test
     void everyTouchedPageIsInTheImageExactlyAndHolesAreNot() throws Exception {
-        try (LiveProcess p = Fixture.start("sparse", "6", "3")) {
+        dumpAndCheck("6", "3", "");
+    }
+
+    @Test
+    void aProcessThatCannotMakeThePipeIsDumpedTheSlowWayWithTheSameBytes() throws Exception {
+        dumpAndCheck("2", "2", "nofds"); // at its RLIMIT_NOFILE: no helper pipe, process_vm_readv instead
+    }
+
+    private void dumpAndCheck(String sparseMib, String bigMib, String mode) throws Exception {
+        try (LiveProcess p = Fixture.start("sparse", sparseMib, bigMib, mode)) {
             int pid = (int) p.pid();
             long[] sparse = field(p.stdout(), "SPARSE");
             long[] big = field(p.stdout(), "BIG");

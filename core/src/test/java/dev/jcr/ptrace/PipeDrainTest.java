@@ -173,6 +173,28 @@ class PipeDrainTest {
     }
 
     @Test
+    void aProcessThatCannotMakeThePipeRefusesTheDrainAndIsLeftAsItWas() throws Exception {
+        try (LiveProcess p = Fixture.start("sparse", "1", "1", "nofds")) {
+            int pid = (int) p.pid();
+            long fds = fdCount(pid);
+            String maps = ProcView.maps(pid);
+            try (Tracer tracer = Tracer.start()) {
+                tracer.seizeTree(pid);
+                GpRegs regs = tracer.gpRegs(pid);
+                RemoteSyscallException e = org.junit.jupiter.api.Assertions.assertThrows(RemoteSyscallException.class,
+                        () -> PipeDrain.open(tracer, pid));
+                assertTrue(e.getMessage().contains("pipe2"), e.getMessage());
+                assertEquals(List.of(pid), ProcView.tasks(pid));
+                assertEquals(fds, fdCount(pid));
+                assertEquals(maps, ProcView.maps(pid), "the helper's area is unmapped again");
+                assertEquals(regs, tracer.gpRegs(pid));
+            }
+            p.signal("USR1");
+            assertTrue(p.awaitOutput("PASS", Duration.ofSeconds(20)).contains("PASS"));
+        }
+    }
+
+    @Test
     void jcrKilledWhileTheHelperWaitsOnAFullPipeLeavesTheProcessRunningWithoutHelperOrPipe() throws Exception {
         try (LiveProcess p = Fixture.start("sparse", "1", "16")) {
             int pid = (int) p.pid();
