@@ -69,17 +69,40 @@ final class AddressSpace {
     /** Everything from unmapping the seed to PR_SET_MM_MAP; returns pages written. */
     long rebuild(RestoreListener listener, long[] progress, long total) {
         List<Mapping> seed = currentMappings();
-        for (Mapping m : seed) {
-            if (!m.kernelOwned()) {
-                t.munmap(m.start(), m.length());
-            }
-        }
+        unmapSeed(seed);
         moveVdso(seed);
         mapVmas();
+        listener.phase(RestoreListener.Phase.PAGES, p.pid());
         long written = readPages(listener, progress, total);
+        listener.phase(RestoreListener.Phase.ADDRESS_SPACE, p.pid());
         protect();
         setMmMap();
         return written;
+    }
+
+    /**
+     * Unmaps every seed mapping but the kernel's, one munmap per stretch between kernel-owned
+     * mappings (munmap of a range with holes in it is fine), instead of one per mapping.
+     */
+    private void unmapSeed(List<Mapping> seed) {
+        long from = -1;
+        long to = -1;
+        for (Mapping m : seed) {
+            if (m.kernelOwned()) {
+                if (from >= 0) {
+                    t.munmap(from, to - from);
+                    from = -1;
+                }
+            } else {
+                if (from < 0) {
+                    from = m.start();
+                }
+                to = m.end();
+            }
+        }
+        if (from >= 0) {
+            t.munmap(from, to - from);
+        }
     }
 
     private void moveVdso(List<Mapping> seed) {
