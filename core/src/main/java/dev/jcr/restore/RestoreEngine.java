@@ -106,9 +106,10 @@ public final class RestoreEngine {
         void execute() {
             tracer = Tracer.start();
             try {
-                // every step is a ptrace conversation: run them all on the tracer thread itself rather
-                // than handing each remote syscall over to it (a thread switch per call)
-                tracer.run(this::restoreAll);
+                // each remote syscall is handed over to the tracer thread. Running the whole restore on
+                // that thread would save the switches, but then restored fixtures intermittently missed
+                // a SIGUSR1 sent right after the restore (DumpRestoreTest): not understood yet, not done
+                restoreAll();
             } finally {
                 tracer.close();
             }
