@@ -39,13 +39,28 @@ class SkippedStateRestoreTest {
         LiveProcess.awaitGone(p.pid(), Duration.ofSeconds(30));
     }
 
+    /**
+     * Restores DIR detached in a JVM of its own whose shell ignores IGNORED first (a signal sent
+     * to a fixture right after an in-process restore was seen lost under load, also without the
+     * skipping: see docs/restore.md; a separate restorer process is what `jcr restore` is anyway).
+     */
+    private static void restoreInOwnJvm(Path dir, String ignored) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process r = new ProcessBuilder("sh", "-c", (ignored.isEmpty() ? "" : "trap '' " + ignored + "; ") + "exec \"$0\" -cp \"$1\" "
+                + RestoreMain.class.getName() + " \"$2\"", java, System.getProperty("java.class.path"),
+                dir.toString()).redirectErrorStream(true).start();
+        String log = new String(r.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(r.waitFor(60, TimeUnit.SECONDS), "restorer did not end: " + log);
+        assertEquals(0, r.exitValue(), log);
+    }
+
     @Test
     void everySignalActionAndLimitIsAsDumpedAfterRestore() throws Exception {
         try (LiveProcess p = Fixture.start("sigrlimits")) {
             String before = sigState(p.pid());
             Path dir = tmp.resolve("img");
             dumpKill(p, dir);
-            new RestoreEngine(null).restore(RestoreOptions.of(dir).detached());
+            restoreInOwnJvm(dir, "");
             assertEquals(before, sigState(p.pid()));
             p.signal("USR1");
             String out = p.awaitOutput("PASS sigrlimits", Duration.ofSeconds(30));
@@ -61,13 +76,7 @@ class SkippedStateRestoreTest {
             dumpKill(p, dir);
             // a restorer started with SIGHUP, SIGINT and SIGQUIT ignored (nohup, a background job)
             // hands them down to the seed; the fixture has all three all-default
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process r = new ProcessBuilder("sh", "-c", "trap '' HUP INT QUIT; exec \"$0\" -cp \"$1\" "
-                    + RestoreMain.class.getName() + " \"$2\"", java, System.getProperty("java.class.path"),
-                    dir.toString()).redirectErrorStream(true).start();
-            String log = new String(r.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(r.waitFor(60, TimeUnit.SECONDS), "restorer did not end: " + log);
-            assertEquals(0, r.exitValue(), log);
+            restoreInOwnJvm(dir, "HUP INT QUIT");
             assertEquals(before, sigState(p.pid()));
             p.signal("USR1");
             String out = p.awaitOutput("PASS sigrlimits", Duration.ofSeconds(30));
