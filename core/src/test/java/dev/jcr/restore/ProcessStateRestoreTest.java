@@ -60,16 +60,9 @@ class ProcessStateRestoreTest {
     }
 
     @Test
-    void everyThreadKeepsItsRegistersPrivatePendingSignalAndThreadDirectedTimer() throws java.io.IOException {
+    void everyThreadKeepsItsRegistersPrivatePendingSignalAndThreadDirectedTimer() {
         try (LiveProcess p = Fixture.startWithFlags("mtstate", java.util.List.of("-pthread"))) {
-            Path dir = tmp.resolve("img");
-            // left running, then killed: dump --kill of a multithreaded tree can hang in the tracer's
-            // release of killed threads (the dump side's to fix), which is not what this test is about
-            new DumpEngine().dump((int) p.pid(), DumpOptions.to(dir), DumpListener.NONE);
-            p.signal("KILL");
-            LiveProcess.awaitGone(p.pid(), Duration.ofSeconds(20));
-            java.nio.file.Files.writeString(p.dir().resolve("out"), "", java.nio.charset.StandardCharsets.UTF_8);
-            new RestoreEngine(null).restore(RestoreOptions.of(dir).detached());
+            dumpKillRestore(p);
             p.signal("USR1");
             String out = p.awaitOutput("PASS", Duration.ofSeconds(30));
             org.junit.jupiter.api.Assertions.assertFalse(out.contains("FAIL"), out);
