@@ -24,6 +24,15 @@ public interface FileRestorer {
 
         /** The pipe's buffer size when it was not the default, else 0. */
         int pipeSize(int pipeId);
+
+        /** The bytes that were queued in FIFO PIPE_ID (fifo-data.img). */
+        byte[] fifoData(int pipeId);
+
+        /** The FIFO's buffer size when it was recorded, else 0. */
+        int fifoSize(int pipeId);
+
+        /** The files.img entry ID (e.g. the regular-file half of a FIFO), or null. */
+        dev.jcr.image.proto.FileEntry file(int id);
     }
 
     /** The fd type (files.img entry type) this restorer handles. */

@@ -100,6 +100,21 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
     }
 
     @Override
+    public byte[] fifoData(int pipeId) {
+        return plan.fifoData().getOrDefault(pipeId, new byte[0]);
+    }
+
+    @Override
+    public int fifoSize(int pipeId) {
+        return plan.fifoSizes().getOrDefault(pipeId, 0);
+    }
+
+    @Override
+    public FileEntry file(int id) {
+        return plan.files().get(id);
+    }
+
+    @Override
     public void close() {
         for (int fd : opened) {
             try {

@@ -77,20 +77,29 @@ public final class PlanBuilder {
         }
         Map<Integer, byte[]> pipeData = new HashMap<>();
         Map<Integer, Integer> pipeSizes = new HashMap<>();
-        for (ImageEntry e : dir.read(ImageKind.PIPES_DATA, null)) {
+        pipeBuffers(ImageKind.PIPES_DATA, pipeData, pipeSizes);
+        Map<Integer, byte[]> fifoData = new HashMap<>();
+        Map<Integer, Integer> fifoSizes = new HashMap<>();
+        pipeBuffers(ImageKind.FIFO_DATA, fifoData, fifoSizes);
+        checkIdsFree(procs);
+        return new RestorePlan(dir.path(), List.copyOf(procs), Map.copyOf(files), pipeData, pipeSizes,
+                fifoData, fifoSizes);
+    }
+
+    /** The buffered bytes and buffer sizes of pipes or FIFOs (KIND), by pipe_id. */
+    private void pipeBuffers(ImageKind kind, Map<Integer, byte[]> data, Map<Integer, Integer> sizes) {
+        for (ImageEntry e : dir.read(kind, null)) {
             PipeDataEntry pd = e.as(PipeDataEntry.class);
-            byte[] data = e.extra() == null ? new byte[0] : e.extra();
-            if (data.length != pd.getBytes()) {
-                throw new BadImageException(dir.file(ImageKind.PIPES_DATA, null).toString(), e.offset(),
-                        "entry " + e.index() + " announces " + pd.getBytes() + " bytes but holds " + data.length);
+            byte[] bytes = e.extra() == null ? new byte[0] : e.extra();
+            if (bytes.length != pd.getBytes()) {
+                throw new BadImageException(dir.file(kind, null).toString(), e.offset(),
+                        "entry " + e.index() + " announces " + pd.getBytes() + " bytes but holds " + bytes.length);
             }
-            pipeData.put(pd.getPipeId(), data);
+            data.put(pd.getPipeId(), bytes);
             if (pd.hasSize()) {
-                pipeSizes.put(pd.getPipeId(), pd.getSize());
+                sizes.put(pd.getPipeId(), pd.getSize());
             }
         }
-        checkIdsFree(procs);
-        return new RestorePlan(dir.path(), List.copyOf(procs), Map.copyOf(files), pipeData, pipeSizes);
     }
 
     /** Parents before children; the first entry is the root. */
@@ -311,6 +320,17 @@ public final class PlanBuilder {
                 continue;
             }
             if (fd.getType() == FdTypes.PIPE && f.hasPipe() || fd.getType() == FdTypes.EVENTFD && f.hasEfd()) {
+                continue;
+            }
+            if (fd.getType() == FdTypes.FIFO && f.hasFifo()) {
+                FileEntry regf = file(pid, f.getFifo().getRegfId(), "path of FIFO fd " + fd.getFd());
+                if (!regf.hasReg()) {
+                    throw bad(ImageKind.FILES, null, "FIFO " + f.getId() + ": regf_id " + regf.getId() + " is not a path");
+                }
+                if (!Files.exists(Path.of(regf.getReg().getName()))) {
+                    throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": FIFO "
+                            + regf.getReg().getName() + " no longer exists");
+                }
                 continue;
             }
             if (fd.getType() == FdTypes.TTY) {

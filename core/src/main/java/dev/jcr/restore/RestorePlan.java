@@ -7,10 +7,12 @@ import java.util.Map;
 
 /**
  * Everything a restore will do, read from the images and validated before the first process is
- * created: the processes (parents before children), the shared file table and the pipe contents.
+ * created: the processes (parents before children), the shared file table and the pipe and FIFO contents
+ * (keyed by pipe_id).
  */
 public record RestorePlan(Path dir, List<ProcessPlan> processes, Map<Integer, FileEntry> files,
-        Map<Integer, byte[]> pipeData, Map<Integer, Integer> pipeSizes) {
+        Map<Integer, byte[]> pipeData, Map<Integer, Integer> pipeSizes, Map<Integer, byte[]> fifoData,
+        Map<Integer, Integer> fifoSizes) {
 
     public ProcessPlan root() {
         return processes.get(0);

@@ -1,0 +1,105 @@
+package dev.jcr.restore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jcr.dump.Crit;
+import dev.jcr.dump.DumpEngine;
+import dev.jcr.dump.DumpListener;
+import dev.jcr.dump.DumpOptions;
+import dev.jcr.image.ImageDir;
+import dev.jcr.image.ImageEntry;
+import dev.jcr.image.ImageKind;
+import dev.jcr.image.proto.FdTypes;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.image.proto.PipeDataEntry;
+import dev.jcr.testing.Fixture;
+import dev.jcr.testing.LiveProcess;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Resource kinds beyond plain files and pipes, each through a real dump (--kill), CRIU's crit on the
+ * images, and a restore with the original pids; the fixture then checks its own state and prints PASS.
+ */
+@Timeout(120)
+class KindsRestoreTest {
+
+    @TempDir
+    Path tmp;
+
+    /** Children the fixtures fork: LiveProcess only knows the root. */
+    private final List<Long> children = new ArrayList<>();
+
+    @AfterEach
+    void killChildren() {
+        for (long pid : children) {
+            try {
+                dev.jcr.sys.Linux.kill((int) pid, 9);
+            } catch (RuntimeException ignored) {
+                // already gone
+            }
+            LiveProcess.awaitGone(pid, Duration.ofSeconds(20));
+        }
+    }
+
+    private long child(LiveProcess p) {
+        for (String line : p.stdout().split("\n")) {
+            if (line.startsWith("CHILD ")) {
+                long pid = Long.parseLong(line.substring(6).trim());
+                children.add(pid);
+                return pid;
+            }
+        }
+        throw new AssertionError("fixture printed no CHILD line: " + p.stdout());
+    }
+
+    private void dumpAndKill(LiveProcess p, Path dir) {
+        new DumpEngine().dump((int) p.pid(), new DumpOptions(dir, true, false), DumpListener.NONE);
+        LiveProcess.awaitGone(p.pid(), Duration.ofSeconds(20));
+        for (long c : children) {
+            LiveProcess.awaitGone(c, Duration.ofSeconds(20));
+        }
+    }
+
+    private void restoreAndPass(LiveProcess p, Path dir, String pass) {
+        RestoreResult r = new RestoreEngine(null).restore(RestoreOptions.of(dir).detached());
+        assertEquals((int) p.pid(), r.rootPid());
+        p.signal("USR1");
+        String out = p.awaitOutput(pass, Duration.ofSeconds(30));
+        assertFalse(out.contains("FAIL"), out);
+    }
+
+    @Test
+    void fifoSharedByParentAndChildIsReopenedWithItsFlagsAndDataRefilledOnce() {
+        try (LiveProcess p = Fixture.start("fifo", tmp.toString())) {
+            child(p);
+            Path dir = tmp.resolve("img");
+            dumpAndKill(p, dir);
+
+            ImageDir img = ImageDir.open(dir);
+            List<FileEntry> fifos = img.readAll(ImageKind.FILES, null, FileEntry.class).stream()
+                    .filter(f -> f.getType() == FdTypes.FIFO).toList();
+            assertEquals(2, fifos.size(), "the read and the write end are two descriptions: " + fifos);
+            assertEquals(fifos.get(0).getFifo().getPipeId(), fifos.get(1).getFifo().getPipeId());
+            List<ImageEntry> data = img.read(ImageKind.FIFO_DATA, null);
+            assertEquals(1, data.size(), "one buffer for the FIFO, however many fds and processes hold it");
+            assertEquals(3000, data.get(0).as(PipeDataEntry.class).getBytes());
+
+            Crit.assumeAvailable();
+            Crit.decodeAll(dir);
+            String files = Crit.decode(dir.resolve("files.img"));
+            assertTrue(files.contains("\"FIFO\"") && files.contains(tmp.resolve("fifo").toString()), files);
+            assertTrue(Crit.decode(dir.resolve("fifo-data.img")).contains("\"bytes\": 3000"));
+
+            restoreAndPass(p, dir, "PASS fifo");
+        }
+    }
+}
