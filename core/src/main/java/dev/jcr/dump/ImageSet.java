@@ -119,7 +119,9 @@ final class ImageSet {
 
     int addGhostFile(int fileId, GhostFileEntry entry, Path content, long size) {
         int ghost = nextGhostId++;
-        try (ImageWriter w = dir.open(ImageKind.GHOST_FILE, ghost); InputStream in = Files.newInputStream(content)) {
+        // CRIU names ghost images by their id in hex
+        try (ImageWriter w = dir.open(ImageKind.GHOST_FILE, Integer.toHexString(ghost));
+                InputStream in = Files.newInputStream(content)) {
             w.write(entry);
             if (size > 0) {
                 byte[] data = in.readNBytes((int) size);

@@ -33,6 +33,17 @@ public interface FileRestorer {
 
         /** The files.img entry ID (e.g. the regular-file half of a FIFO), or null. */
         dev.jcr.image.proto.FileEntry file(int id);
+
+        /** The saved content of file ID when it was deleted while open (a ghost file), or null. */
+        Ghost ghost(int id);
+    }
+
+    /**
+     * A deleted file's content as the dump saved it (ghost-file-N.img, joined to its files.img entry
+     * by remap-fpath.img): inode number at dump time (descriptions of one inode share one file again),
+     * st_mode, and the bytes.
+     */
+    record Ghost(long ino, int mode, byte[] content) {
     }
 
     /** The fd type (files.img entry type) this restorer handles. */

@@ -5,6 +5,7 @@ import dev.jcr.JcrException.Kind;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.resource.FileRestorer;
+import dev.jcr.resource.FileRestorer.Ghost;
 import dev.jcr.resource.RestoreTable;
 import dev.jcr.sys.Linux;
 import java.util.ArrayList;
@@ -112,6 +113,11 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
     @Override
     public FileEntry file(int id) {
         return plan.files().get(id);
+    }
+
+    @Override
+    public Ghost ghost(int id) {
+        return plan.ghosts().get(id);
     }
 
     @Override

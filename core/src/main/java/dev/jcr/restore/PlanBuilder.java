@@ -11,6 +11,11 @@ import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.FdinfoEntry;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.FsEntry;
+import dev.jcr.image.proto.GhostChunkEntry;
+import dev.jcr.image.proto.GhostFileEntry;
+import dev.jcr.image.proto.RemapFilePathEntry;
+import dev.jcr.image.proto.RemapType;
+import dev.jcr.resource.FileRestorer;
 import dev.jcr.image.proto.MmEntry;
 import dev.jcr.image.proto.PipeDataEntry;
 import dev.jcr.image.proto.PstreeEntry;
@@ -35,9 +40,15 @@ import java.util.Set;
  */
 public final class PlanBuilder {
 
+    /** Old CRIU images flag a ghost in remap_id itself instead of remap_type. */
+    private static final int REMAP_GHOST = 0x80000000;
+    /** Largest deleted file a restore recreates from memory (dumps keep far smaller ones). */
+    private static final long MAX_GHOST_BYTES = 1L << 30;
+
     private final ImageDir dir;
     private final Path procRoot;
     private Map<Integer, FileEntry> files;
+    private Map<Integer, FileRestorer.Ghost> ghosts;
 
     private PlanBuilder(ImageDir dir, Path procRoot) {
         this.dir = dir;
@@ -60,6 +71,7 @@ public final class PlanBuilder {
                 throw bad(ImageKind.FILES, null, "file id " + f.getId() + " appears twice");
             }
         }
+        ghosts = ghosts();
         List<PstreeEntry> ordered = order(tree);
         List<ProcessPlan> procs = new ArrayList<>();
         Set<Integer> filesIds = new HashSet<>();
@@ -83,7 +95,55 @@ public final class PlanBuilder {
         pipeBuffers(ImageKind.FIFO_DATA, fifoData, fifoSizes);
         checkIdsFree(procs);
         return new RestorePlan(dir.path(), List.copyOf(procs), Map.copyOf(files), pipeData, pipeSizes,
-                fifoData, fifoSizes);
+                fifoData, fifoSizes, Map.copyOf(ghosts));
+    }
+
+    /**
+     * The content of every deleted file, by files.img id: remap-fpath.img joins a file to its
+     * ghost-file-N.img (N in hex, as CRIU names them), which holds st_mode, the inode number and the
+     * bytes, either whole after the header or in (offset, length) chunks with holes between them.
+     */
+    private Map<Integer, FileRestorer.Ghost> ghosts() {
+        Map<Integer, FileRestorer.Ghost> out = new HashMap<>();
+        for (RemapFilePathEntry r : dir.readAll(ImageKind.REMAP_FPATH, null, RemapFilePathEntry.class)) {
+            boolean legacyGhost = (r.getRemapId() & REMAP_GHOST) != 0;
+            if (r.getRemapType() != RemapType.GHOST && !legacyGhost) {
+                throw new RestoreException(Kind.UNSUPPORTED, "file " + r.getOrigId() + " is remapped as "
+                        + r.getRemapType() + " (only deleted files saved as ghost files can be restored)");
+            }
+            if (!files.containsKey(r.getOrigId()) || !files.get(r.getOrigId()).hasReg()) {
+                throw bad(ImageKind.REMAP_FPATH, null, "remaps file " + r.getOrigId() + ", which is no regular file of files.img");
+            }
+            String ghostId = Integer.toHexString(r.getRemapId() & ~REMAP_GHOST);
+            List<ImageEntry> es = dir.read(ImageKind.GHOST_FILE, ghostId);
+            if (es.isEmpty()) {
+                throw bad(ImageKind.GHOST_FILE, ghostId, "is missing (content of deleted file "
+                        + files.get(r.getOrigId()).getReg().getName() + ")");
+            }
+            GhostFileEntry g = es.get(0).as(GhostFileEntry.class);
+            long size = g.hasSize() ? g.getSize() : files.get(r.getOrigId()).getReg().getSize();
+            if (size < 0 || size > MAX_GHOST_BYTES) {
+                throw new RestoreException(Kind.UNSUPPORTED, "deleted file " + files.get(r.getOrigId()).getReg().getName()
+                        + " holds " + size + " bytes; a restore recreates at most " + MAX_GHOST_BYTES);
+            }
+            byte[] content = new byte[(int) size];
+            if (!g.getChunks()) {
+                byte[] all = es.get(0).extra() == null ? new byte[0] : es.get(0).extra();
+                System.arraycopy(all, 0, content, 0, (int) Math.min(all.length, size));
+            }
+            for (ImageEntry e : es.subList(1, es.size())) {
+                GhostChunkEntry c = e.as(GhostChunkEntry.class);
+                byte[] data = e.extra() == null ? new byte[0] : e.extra();
+                if (c.getOff() < 0 || c.getOff() + c.getLen() > size || data.length != c.getLen()) {
+                    throw new BadImageException(dir.file(ImageKind.GHOST_FILE, ghostId).toString(), e.offset(),
+                            "chunk " + e.index() + " (" + c.getLen() + " bytes at " + c.getOff() + ") lies outside the "
+                            + size + "-byte file or holds " + data.length + " bytes");
+                }
+                System.arraycopy(data, 0, content, (int) c.getOff(), data.length);
+            }
+            out.put(r.getOrigId(), new FileRestorer.Ghost(g.getIno(), g.getMode(), content));
+        }
+        return out;
     }
 
     /** The buffered bytes and buffer sizes of pipes or FIFOs (KIND), by pipe_id. */
@@ -311,6 +371,14 @@ public final class PlanBuilder {
             if (f.getType() != fd.getType()) {
                 throw bad(ImageKind.FILES, null, "file " + fd.getId() + " is a " + f.getType() + " but fd "
                         + fd.getFd() + " of process " + pid + " says " + fd.getType());
+            }
+            if (fd.getType() == FdTypes.REG && f.hasReg() && ghosts.containsKey(f.getId())) {
+                Path parent = Path.of(f.getReg().getName()).getParent();
+                if (parent == null || !Files.isDirectory(parent)) {
+                    throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": deleted file "
+                            + f.getReg().getName() + " is recreated in its directory, which no longer exists");
+                }
+                continue;
             }
             if (fd.getType() == FdTypes.REG && f.hasReg()) {
                 if (!Files.exists(Path.of(f.getReg().getName()))) {

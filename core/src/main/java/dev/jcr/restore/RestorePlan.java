@@ -1,6 +1,7 @@
 package dev.jcr.restore;
 
 import dev.jcr.image.proto.FileEntry;
+import dev.jcr.resource.FileRestorer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -8,11 +9,11 @@ import java.util.Map;
 /**
  * Everything a restore will do, read from the images and validated before the first process is
  * created: the processes (parents before children), the shared file table and the pipe and FIFO contents
- * (keyed by pipe_id).
+ * (keyed by pipe_id), and the content of deleted files (keyed by file id).
  */
 public record RestorePlan(Path dir, List<ProcessPlan> processes, Map<Integer, FileEntry> files,
         Map<Integer, byte[]> pipeData, Map<Integer, Integer> pipeSizes, Map<Integer, byte[]> fifoData,
-        Map<Integer, Integer> fifoSizes) {
+        Map<Integer, Integer> fifoSizes, Map<Integer, FileRestorer.Ghost> ghosts) {
 
     public ProcessPlan root() {
         return processes.get(0);

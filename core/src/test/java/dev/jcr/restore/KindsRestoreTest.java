@@ -2,8 +2,10 @@ package dev.jcr.restore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jcr.JcrException;
 import dev.jcr.dump.Crit;
 import dev.jcr.dump.DumpEngine;
 import dev.jcr.dump.DumpListener;
@@ -14,8 +16,10 @@ import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.PipeDataEntry;
+import dev.jcr.image.proto.RemapFilePathEntry;
 import dev.jcr.testing.Fixture;
 import dev.jcr.testing.LiveProcess;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -73,7 +77,31 @@ class KindsRestoreTest {
         RestoreResult r = new RestoreEngine(null).restore(RestoreOptions.of(dir).detached());
         assertEquals((int) p.pid(), r.rootPid());
         p.signal("USR1");
-        String out = p.awaitOutput(pass, Duration.ofSeconds(30));
+        String out;
+        try {
+            out = p.awaitOutput(pass, Duration.ofSeconds(10));
+        } catch (AssertionError e) {
+            StringBuilder d = new StringBuilder();
+            List<Long> all = new ArrayList<>(children);
+            all.add(p.pid());
+            for (long pid : all) {
+                for (String f : List.of("stat", "wchan", "syscall")) {
+                    try {
+                        d.append(pid).append(' ').append(f).append(": ").append(Files.readString(Path.of("/proc/" + pid + "/" + f))).append('\n');
+                    } catch (Exception x) {
+                        d.append(pid).append(' ').append(f).append(": ").append(x).append('\n');
+                    }
+                }
+                try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+                    for (Path fd : fds.toList()) {
+                        d.append(fd).append(" -> ").append(Files.readSymbolicLink(fd)).append(" ").append(Files.readString(Path.of("/proc/" + pid + "/fdinfo/" + fd.getFileName()))).append('\n');
+                    }
+                } catch (Exception x) {
+                    d.append(x);
+                }
+            }
+            throw new AssertionError(e.getMessage() + "\nDIAG\n" + d, e);
+        }
         assertFalse(out.contains("FAIL"), out);
     }
 
@@ -100,6 +128,42 @@ class KindsRestoreTest {
             assertTrue(Crit.decode(dir.resolve("fifo-data.img")).contains("\"bytes\": 3000"));
 
             restoreAndPass(p, dir, "PASS fifo");
+        }
+    }
+
+    @Test
+    void deletedFileIsRecreatedUnlinkedWithItsContentHoleModeOffsetsAndSharing() throws Exception {
+        try (LiveProcess p = Fixture.start("ghost", tmp.toString())) {
+            Path dir = tmp.resolve("img");
+            dumpAndKill(p, dir);
+
+            ImageDir img = ImageDir.open(dir);
+            List<RemapFilePathEntry> remaps = img.readAll(ImageKind.REMAP_FPATH, null, RemapFilePathEntry.class);
+            assertEquals(2, remaps.size(), "two descriptions of the deleted file (fd 5/6 and fd 7): " + remaps);
+            Crit.assumeAvailable();
+            Crit.decodeAll(dir);
+            String ghost = Crit.decode(dir.resolve("ghost-file-1.img"));
+            assertTrue(ghost.contains("\"size\": 200000") && ghost.contains("\"mode\": 33184"), ghost);
+
+            restoreAndPass(p, dir, "PASS ghost");
+            try (var left = Files.list(tmp)) {
+                assertEquals(List.of(dir), left.toList(), "the recreated file keeps no name in the directory");
+            }
+        }
+    }
+
+    @Test
+    void deletedFileWhoseDirectoryIsGoneIsRefusedBeforeAnyProcessIsCreated() throws Exception {
+        Path sub = Files.createDirectory(tmp.resolve("sub"));
+        try (LiveProcess p = Fixture.start("ghost", sub.toString())) {
+            Path dir = tmp.resolve("img");
+            dumpAndKill(p, dir);
+            Files.delete(sub);
+            RestoreException e = assertThrows(RestoreException.class,
+                    () -> new RestoreEngine(null).restore(RestoreOptions.of(dir).detached()));
+            assertEquals(JcrException.Kind.CONFLICT, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("deleted file " + sub.resolve("ghost")), e.getMessage());
+            assertFalse(Files.exists(Path.of("/proc/" + p.pid())), "nothing was created");
         }
     }
 }

@@ -16,9 +16,9 @@ import dev.jcr.resource.Verdict;
 
 /**
  * Regular files unlinked while open. The dump copies their content into the images (a "ghost
- * file", as CRIU calls it); restore would recreate and unlink a file with that content, but does not
- * yet, so the verdict is UNSUPPORTED (jcr only promises what both dump and restore handle). The copy
- * costs image space, so it is limited; bigger files are refused with their size.
+ * file", as CRIU calls it); restore recreates a file with that content beside the old name, opens it
+ * as it was and unlinks it ({@link GhostFiles}). The copy costs image space, so it is limited; bigger
+ * files are refused with their size.
  */
 public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
 
@@ -35,8 +35,8 @@ public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
 
     @Override
     public Support support() {
-        return new Support(Verdict.UNSUPPORTED, "restore not supported yet (dump copies the content up to "
-                + FdDescriber.size(limitBytes) + ")");
+        return new Support(Verdict.SUPPORTED, "content saved and recreated (unlinked) up to "
+                + FdDescriber.size(limitBytes) + "; larger ones are refused");
     }
 
     @Override
@@ -46,7 +46,8 @@ public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
             return Assessment.unsupported(fd.label(), kind(), FdDescriber.describe(fd)
                     + ": larger than the ghost-file limit of " + FdDescriber.size(limitBytes) + ": not supported");
         }
-        return Assessment.unsupported(fd.label(), kind(), FdDescriber.describe(fd) + ": restore not supported yet");
+        return Assessment.supported(fd.label(), kind(), FdDescriber.describe(fd) + ", " + fd.accessMode()
+                + " at offset " + fd.position());
     }
 
     /**
