@@ -18,11 +18,13 @@ import java.nio.file.Path;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Broken images: refused with a one-line error naming the file before anything is created, or — for
  * damage only the kernel can notice — failing part way with every created process killed and reaped.
  */
+@ExtendWith(VectorLock.class)
 class BrokenImagesRestoreTest {
 
     @TempDir

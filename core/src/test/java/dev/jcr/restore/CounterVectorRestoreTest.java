@@ -10,8 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** CRIU's own dump of `counter` (one process appending 0, 1, 2 … to a file) restored by jcr. */
+@ExtendWith(VectorLock.class)
 class CounterVectorRestoreTest {
 
     @Test

@@ -9,8 +9,10 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** CRIU's dumps of a multithreaded process, 16 MiB of patterned memory, and a parent/child pipe. */
+@ExtendWith(VectorLock.class)
 class VectorTreeRestoreTest {
 
     private static List<String> await(Path out, Predicate<List<String>> done) throws Exception {

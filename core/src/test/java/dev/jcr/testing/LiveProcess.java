@@ -97,8 +97,15 @@ public final class LiveProcess implements AutoCloseable {
         }
     }
 
-    /** Waits until stdout contains TEXT; fails with the process's output if it does not in time. */
+    /**
+     * Waits until stdout contains TEXT; fails with the process's output if it does not in time. The
+     * timeout is a bound, never an expectation: it is raised to {@link #MIN_WAIT} because a loaded CI
+     * machine can be many times slower than a developer's, and a passing wait returns at once anyway.
+     */
     public String awaitOutput(String text, Duration timeout) {
+        if (timeout.compareTo(MIN_WAIT) < 0) {
+            timeout = MIN_WAIT;
+        }
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             String out = stdout();
@@ -125,6 +132,9 @@ public final class LiveProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
     }
+
+    /** The shortest bound any wait on a fixture gets (see {@link #awaitOutput}). */
+    public static final Duration MIN_WAIT = Duration.ofSeconds(30);
 
     /** Waits (bounded) until /proc/PID is gone, e.g. after the process exited or was killed. */
     public static void awaitGone(long pid, Duration timeout) {

@@ -14,8 +14,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.jcr.restore.VectorLock;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** `jcr restore` end to end over CRIU's counter vector: exit codes, --detach, --pidfile, waiting. */
+@ExtendWith(VectorLock.class)
 class RestoreCommandTest {
 
     @TempDir
