@@ -27,6 +27,7 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
     private final Map<Long, Integer> mappings = new HashMap<>();
     private final Map<Integer, Integer> pages = new HashMap<>();
     private final Map<Integer, int[]> pipes = new HashMap<>();
+    private final Map<Long, Integer> shmem = new HashMap<>();
     private final List<Integer> opened = new ArrayList<>();
 
     FileTable(RestorePlan plan, RestoreTable drivers) {
@@ -61,6 +62,39 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
             String path = plan.files().get(id).getReg().getName();
             fd = keep(Linux.open(path, writable ? Linux.O_RDWR : Linux.O_RDONLY, 0));
             mappings.put(key, fd);
+        }
+        return fd;
+    }
+
+    /**
+     * jcr's read-write fd of shared anonymous memory object SHMID, made on first use: jcr maps a new
+     * MAP_SHARED|MAP_ANONYMOUS area of the object's size itself, reads the saved pages into it from
+     * the pages file, and keeps the object through its /proc/self/map_files link (the area is then
+     * unmapped). Every process maps this one object, so what was shared is shared again, and it
+     * shows as the same "/dev/zero (deleted)" kind of mapping it was.
+     */
+    int shmemFd(long shmid) {
+        Integer fd = shmem.get(shmid);
+        if (fd == null) {
+            SharedMemoryPlan s = plan.shmem().get(shmid);
+            if (s == null) {
+                throw new RestoreException(Kind.INTERNAL, "shared memory object " + shmid + " is not in the plan");
+            }
+            long addr = Linux.mmap(0, s.size(), 3 /* PROT_READ|PROT_WRITE */, Linux.MAP_SHARED | Linux.MAP_ANONYMOUS, -1, 0);
+            try {
+                for (SharedMemoryPlan.Run r : s.runs()) {
+                    long len = r.nrPages() * dev.jcr.image.ProcessMemory.PAGE_SIZE;
+                    long got = Linux.pread(pagesFd(s.pagesId()), addr + r.offset(), len, r.pagesOffset());
+                    if (got != len) {
+                        throw new RestoreException(Kind.BAD_IMAGE, String.format("pages-%d.img: short read of %d/%d"
+                                + " bytes at offset %d (shared memory %d)", s.pagesId(), got, len, r.pagesOffset(), shmid));
+                    }
+                }
+                fd = keep(Linux.open(String.format("/proc/self/map_files/%x-%x", addr, addr + s.size()), Linux.O_RDWR, 0));
+            } finally {
+                Linux.munmap(addr, s.size());
+            }
+            shmem.put(shmid, fd);
         }
         return fd;
     }

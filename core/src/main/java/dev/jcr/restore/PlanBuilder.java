@@ -16,7 +16,10 @@ import dev.jcr.image.proto.GhostFileEntry;
 import dev.jcr.image.proto.RemapFilePathEntry;
 import dev.jcr.image.proto.RemapType;
 import dev.jcr.resource.FileRestorer;
+import dev.jcr.image.PagesWriter;
 import dev.jcr.image.proto.MmEntry;
+import dev.jcr.image.proto.PagemapEntry;
+import dev.jcr.image.proto.PagemapHead;
 import dev.jcr.image.proto.PipeDataEntry;
 import dev.jcr.image.proto.PstreeEntry;
 import dev.jcr.image.proto.TaskKobjIdsEntry;
@@ -93,9 +96,10 @@ public final class PlanBuilder {
         Map<Integer, byte[]> fifoData = new HashMap<>();
         Map<Integer, Integer> fifoSizes = new HashMap<>();
         pipeBuffers(ImageKind.FIFO_DATA, fifoData, fifoSizes);
+        Map<Long, SharedMemoryPlan> shmem = sharedMemory(procs);
         checkIdsFree(procs);
         return new RestorePlan(dir.path(), List.copyOf(procs), Map.copyOf(files), pipeData, pipeSizes,
-                fifoData, fifoSizes, Map.copyOf(ghosts));
+                fifoData, fifoSizes, Map.copyOf(ghosts), Map.copyOf(shmem));
     }
 
     /**
@@ -142,6 +146,54 @@ public final class PlanBuilder {
                 System.arraycopy(data, 0, content, (int) c.getOff(), data.length);
             }
             out.put(r.getOrigId(), new FileRestorer.Ghost(g.getIno(), g.getMode(), content));
+        }
+        return out;
+    }
+
+    /**
+     * Every shared anonymous memory object the processes map (vma shmid), sized to the furthest any of
+     * them maps it, with its saved pages from pagemap-shmem-SHMID.img (absent: never written, all zero).
+     */
+    private Map<Long, SharedMemoryPlan> sharedMemory(List<ProcessPlan> procs) {
+        Map<Long, Long> sizes = new LinkedHashMap<>();
+        for (ProcessPlan p : procs) {
+            for (VmaEntry v : p.mm().getVmasList()) {
+                if (Vmas.is(v, Vmas.ANON_SHARED) && !Vmas.special(v)) {
+                    sizes.merge(v.getShmid(), v.getPgoff() + Vmas.length(v), Math::max);
+                }
+            }
+        }
+        Map<Long, SharedMemoryPlan> out = new HashMap<>();
+        for (Map.Entry<Long, Long> e : sizes.entrySet()) {
+            String id = "shmem-" + e.getKey();
+            List<ImageEntry> es = dir.read(ImageKind.PAGEMAP, id);
+            int pagesId = 0;
+            List<SharedMemoryPlan.Run> runs = new ArrayList<>();
+            if (!es.isEmpty()) {
+                pagesId = es.get(0).as(PagemapHead.class).getPagesId();
+                long pagesOffset = 0;
+                for (ImageEntry pe : es.subList(1, es.size())) {
+                    PagemapEntry m = pe.as(PagemapEntry.class);
+                    long n = ProcessMemory.pageCount(m);
+                    int flags = ProcessMemory.flags(m);
+                    if ((flags & PagesWriter.PE_PRESENT) == 0) {
+                        continue;
+                    }
+                    if ((flags & PagesWriter.PE_PARENT) != 0) {
+                        throw unsupported(procs.get(0).pid(), "shared memory " + e.getKey()
+                                + " has pages in a parent image (incremental dumps are not supported)");
+                    }
+                    if (m.getVaddr() % ProcessMemory.PAGE_SIZE != 0 || n <= 0
+                            || m.getVaddr() + n * ProcessMemory.PAGE_SIZE > e.getValue()) {
+                        throw new BadImageException(dir.file(ImageKind.PAGEMAP, id).toString(), pe.offset(), String.format(
+                                "entry %d: %d pages at offset 0x%x lie outside the %d-byte object", pe.index(), n,
+                                m.getVaddr(), e.getValue()));
+                    }
+                    runs.add(new SharedMemoryPlan.Run(m.getVaddr(), n, pagesOffset));
+                    pagesOffset += n * ProcessMemory.PAGE_SIZE;
+                }
+            }
+            out.put(e.getKey(), new SharedMemoryPlan(e.getKey(), e.getValue(), pagesId, List.copyOf(runs)));
         }
         return out;
     }
@@ -318,10 +370,16 @@ public final class PlanBuilder {
                 throw unsupported(pid, Vmas.describe(v) + " is of a kind jcr cannot map (status 0x"
                         + Integer.toHexString(v.getStatus()) + ")");
             }
-            if (Vmas.is(v, Vmas.ANON_SHARED) || Vmas.is(v, Vmas.SYSVIPC) || Vmas.is(v, Vmas.SOCKET)
-                    || Vmas.is(v, Vmas.AIORING) || Vmas.is(v, Vmas.MEMFD)) {
-                throw unsupported(pid, Vmas.describe(v) + ": shared anonymous, SysV, socket, AIO and memfd mappings"
-                        + " are not supported yet");
+            if (Vmas.is(v, Vmas.SYSVIPC) || Vmas.is(v, Vmas.SOCKET) || Vmas.is(v, Vmas.AIORING)
+                    || Vmas.is(v, Vmas.MEMFD)) {
+                throw unsupported(pid, Vmas.describe(v) + ": SysV, socket, AIO and memfd mappings are not supported yet");
+            }
+            if (Vmas.is(v, Vmas.ANON_SHARED)) {
+                if ((v.getFlags() & Vmas.MAP_SHARED) == 0 || v.getPgoff() < 0 || v.getPgoff() % 4096 != 0) {
+                    throw bad(ImageKind.MM, pid, Vmas.describe(v) + " is shared anonymous memory without MAP_SHARED"
+                            + " or at an unaligned offset");
+                }
+                continue;
             }
             if (Vmas.fileBacked(v)) {
                 FileEntry f = file(pid, (int) v.getShmid(), "file of " + Vmas.describe(v));

@@ -9,11 +9,12 @@ import java.util.Map;
 /**
  * Everything a restore will do, read from the images and validated before the first process is
  * created: the processes (parents before children), the shared file table and the pipe and FIFO contents
- * (keyed by pipe_id), and the content of deleted files (keyed by file id).
+ * (keyed by pipe_id), the content of deleted files (keyed by file id)
+ * and the shared anonymous memory objects (keyed by shmid).
  */
 public record RestorePlan(Path dir, List<ProcessPlan> processes, Map<Integer, FileEntry> files,
         Map<Integer, byte[]> pipeData, Map<Integer, Integer> pipeSizes, Map<Integer, byte[]> fifoData,
-        Map<Integer, Integer> fifoSizes, Map<Integer, FileRestorer.Ghost> ghosts) {
+        Map<Integer, Integer> fifoSizes, Map<Integer, FileRestorer.Ghost> ghosts, Map<Long, SharedMemoryPlan> shmem) {
 
     public ProcessPlan root() {
         return processes.get(0);

@@ -188,7 +188,7 @@ class FixturesLiveTest {
     }
 
     @Test
-    void memfdDeletedFileAndSharedAnonymousMappingsAreUnsupported() {
+    void memfdAndDeletedFileMappingsAreUnsupportedSharedAnonymousMemoryIsSupported() {
         try (LiveProcess p = Fixture.start("memfd", tmp.toString())) {
             Map<String, String> maps = lines(p, "MAP");
             Map<Long, Vma> byStart = new HashMap<>();
@@ -205,11 +205,10 @@ class FixturesLiveTest {
             ProcessReport rep = new Analyzer(fs).analyze(p.pid());
             assertEquals(Verdict.UNSUPPORTED, byResource(rep, "vma " + memfd.range()).verdict());
             Assessment sharedA = byResource(rep, "vma " + shared.range());
-            assertEquals(Verdict.UNSUPPORTED, sharedA.verdict());
-            assertTrue(sharedA.reason().startsWith("shared anonymous memory (8 KiB ")
-                    && sharedA.reason().endsWith("): restore not supported yet"), sharedA.reason());
+            assertEquals(Verdict.SUPPORTED, sharedA.verdict());
+            assertEquals("shared anonymous memory (8 KiB rw-s)", sharedA.reason());
             assertEquals(Verdict.UNSUPPORTED, byResource(rep, "vma " + deleted.range()).verdict());
-            assertEquals(4, rep.blockers().size(), rep.blockers().toString());
+            assertEquals(3, rep.blockers().size(), rep.blockers().toString());
         }
     }
 

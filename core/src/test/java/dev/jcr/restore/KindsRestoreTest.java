@@ -15,7 +15,10 @@ import dev.jcr.image.ImageEntry;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.FileEntry;
+import dev.jcr.image.proto.MmEntry;
+import dev.jcr.image.proto.PagemapEntry;
 import dev.jcr.image.proto.PipeDataEntry;
+import dev.jcr.image.proto.VmaEntry;
 import dev.jcr.image.proto.RemapFilePathEntry;
 import dev.jcr.testing.Fixture;
 import dev.jcr.testing.LiveProcess;
@@ -35,6 +38,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(120)
 class KindsRestoreTest {
+
+    private static final int VMA_ANON_SHARED = 1 << 8;
 
     @TempDir
     Path tmp;
@@ -65,6 +70,16 @@ class KindsRestoreTest {
         throw new AssertionError("fixture printed no CHILD line: " + p.stdout());
     }
 
+    private static String mapsLine(long pid, long start) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
+                    .filter(l -> l.startsWith(Long.toHexString(start) + "-")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no mapping at " + Long.toHexString(start) + " in " + pid));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private void dumpAndKill(LiveProcess p, Path dir) {
         new DumpEngine().dump((int) p.pid(), new DumpOptions(dir, true, false), DumpListener.NONE);
         LiveProcess.awaitGone(p.pid(), Duration.ofSeconds(20));
@@ -74,8 +89,14 @@ class KindsRestoreTest {
     }
 
     private void restoreAndPass(LiveProcess p, Path dir, String pass) {
+        restoreAndPass(p, dir, pass, () -> { });
+    }
+
+    /** Restores DIR detached, runs RESTORED (checks on the restored, not yet signalled tree), then asks for PASS. */
+    private void restoreAndPass(LiveProcess p, Path dir, String pass, Runnable restored) {
         RestoreResult r = new RestoreEngine(null).restore(RestoreOptions.of(dir).detached());
         assertEquals((int) p.pid(), r.rootPid());
+        restored.run();
         p.signal("USR1");
         String out;
         try {
@@ -164,6 +185,42 @@ class KindsRestoreTest {
             assertEquals(JcrException.Kind.CONFLICT, e.kind(), e.getMessage());
             assertTrue(e.getMessage().contains("deleted file " + sub.resolve("ghost")), e.getMessage());
             assertFalse(Files.exists(Path.of("/proc/" + p.pid())), "nothing was created");
+        }
+    }
+
+    @Test
+    void sharedAnonymousMemoryIsSavedOnceAndSharedAgainByParentAndChild() throws Exception {
+        try (LiveProcess p = Fixture.start("shmem")) {
+            long child = child(p);
+            Path dir = tmp.resolve("img");
+            dumpAndKill(p, dir);
+
+            ImageDir img = ImageDir.open(dir);
+            List<VmaEntry> shared = img.readSingle(ImageKind.MM, (int) p.pid(), MmEntry.class).getVmasList().stream()
+                    .filter(v -> (v.getStatus() & VMA_ANON_SHARED) != 0).toList();
+            assertEquals(2, shared.size(), "the 16-page area and the read-only one: " + shared);
+            VmaEntry big = shared.stream().filter(v -> v.getEnd() - v.getStart() == 16 * 4096).findFirst().orElseThrow();
+            List<VmaEntry> inChild = img.readSingle(ImageKind.MM, (int) child, MmEntry.class).getVmasList().stream()
+                    .filter(v -> (v.getStatus() & VMA_ANON_SHARED) != 0).toList();
+            assertTrue(inChild.stream().anyMatch(v -> v.getShmid() == big.getShmid()), "the child maps the same object");
+            // pages 0-3 (parent), 8-9 (child only): saved once, from the object, at offsets within it
+            List<ImageEntry> pm = img.read(ImageKind.PAGEMAP, "shmem-" + big.getShmid());
+            List<String> runs = pm.subList(1, pm.size()).stream().map(e -> e.as(PagemapEntry.class))
+                    .map(e -> e.getVaddr() / 4096 + "+" + e.getNrPages()).toList();
+            assertEquals(List.of("0+4", "8+2"), runs);
+
+            Crit.assumeAvailable();
+            Crit.decodeAll(dir);
+            assertTrue(Crit.decode(dir.resolve("pagemap-shmem-" + big.getShmid() + ".img")).contains("\"nr_pages\": 2"));
+
+            restoreAndPass(p, dir, "PASS shmem", () -> {
+                // both processes map one new object, of the kind the dump saw (a re-dump sees shared anonymous memory)
+                String parentLine = mapsLine(p.pid(), big.getStart());
+                String childLine = mapsLine(child, big.getStart());
+                assertTrue(parentLine.endsWith("/dev/zero (deleted)") && parentLine.contains(" rw-s "), parentLine);
+                assertEquals(parentLine.split("\\s+")[4], childLine.split("\\s+")[4], "same inode: " + parentLine
+                        + " / " + childLine);
+            });
         }
     }
 }
