@@ -438,6 +438,9 @@ public final class PlanBuilder {
                 }
                 continue;
             }
+            if (fd.getType() == FdTypes.REG && f.hasReg() && dev.jcr.resource.device.Terminals.isTerminal(f.getReg().getName())) {
+                continue; // becomes jcr's terminal (--shell-job), whatever became of the old one
+            }
             if (fd.getType() == FdTypes.REG && f.hasReg()) {
                 if (!Files.exists(Path.of(f.getReg().getName()))) {
                     throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": "
@@ -460,7 +463,8 @@ public final class PlanBuilder {
                 continue;
             }
             if (fd.getType() == FdTypes.TTY) {
-                throw unsupported(pid, "fd " + fd.getFd() + " is a terminal: restore with --shell-job is not supported yet");
+                throw unsupported(pid, "fd " + fd.getFd() + " is a CRIU TTY entry (tty-info.img), which jcr does not restore"
+                        + " (jcr's own --shell-job dumps are restorable)");
             }
             throw unsupported(pid, "fd " + fd.getFd() + " is a " + fd.getType() + " file, which restore does not support yet");
         }

@@ -60,6 +60,12 @@ public final class RestoreEngine {
             throw new RestoreException(Kind.UNSUPPORTED, "process " + root.pid() + " was in session " + root.sid()
                     + ", whose leader was not dumped: restore it into jcr's session with --shell-job");
         }
+        if (!options.shellJob()) {
+            plan.terminalUse().ifPresent(t -> {
+                throw new RestoreException(Kind.UNSUPPORTED, t + " was a terminal: restore with --shell-job to give"
+                        + " the tree jcr's terminal");
+            });
+        }
         Run run = new Run(plan, options);
         run.execute();
         int status = -1;
@@ -158,7 +164,9 @@ public final class RestoreEngine {
                     Target t = new Target(r, pid);
                     if (p.sid() == p.pid()) {
                         t.call("setsid", Target.SYS_SETSID);
-                    } else if (p.pgid() == p.pid()) {
+                    } else if (p.pgid() == p.pid() && !(p == plan.root() && options.shellJob())) {
+                        // a --shell-job root stays in jcr's process group (as CRIU does): the terminal's
+                        // foreground group, so that it can read from it
                         t.call("setpgid(0, 0)", Target.SYS_SETPGID, 0, 0);
                     } else if (p != plan.root() && p.pgid() != parentPgid(p)) {
                         t.call("setpgid(0, " + p.pgid() + ")", Target.SYS_SETPGID, 0, p.pgid());

@@ -16,6 +16,22 @@ public record RestorePlan(Path dir, List<ProcessPlan> processes, Map<Integer, Fi
         Map<Integer, byte[]> pipeData, Map<Integer, Integer> pipeSizes, Map<Integer, byte[]> fifoData,
         Map<Integer, Integer> fifoSizes, Map<Integer, FileRestorer.Ghost> ghosts, Map<Long, SharedMemoryPlan> shmem) {
 
+    /**
+     * The first fd that was a terminal, as "process P fd N (/dev/pts/3)", or empty. Such a tree was
+     * dumped with --shell-job and is restored only with it (its terminals become jcr's).
+     */
+    public java.util.Optional<String> terminalUse() {
+        for (ProcessPlan p : processes) {
+            for (var fd : p.fds()) {
+                FileEntry f = files.get(fd.getId());
+                if (f != null && f.hasReg() && dev.jcr.resource.device.Terminals.isTerminal(f.getReg().getName())) {
+                    return java.util.Optional.of("process " + p.pid() + " fd " + fd.getFd() + " (" + f.getReg().getName() + ")");
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     public ProcessPlan root() {
         return processes.get(0);
     }

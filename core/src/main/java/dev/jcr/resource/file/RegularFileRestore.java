@@ -5,13 +5,15 @@ import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.RegFileEntry;
 import dev.jcr.resource.FileRestorer;
 import dev.jcr.resource.FileRestorer.Ghost;
+import dev.jcr.resource.device.Terminals;
 import dev.jcr.sys.Linux;
 
 /**
  * Restore side of {@link RegularFileDriver} (and of directories, which files.img records the same
  * way): reopens the path with the dumped access mode and status flags (never O_CREAT or O_TRUNC:
  * a restore does not create or cut files), then seeks to the dumped position. A file deleted while
- * open is recreated from its saved content first ({@link GhostFiles}).
+ * open is recreated from its saved content first ({@link GhostFiles}); a terminal (a --shell-job
+ * dump) becomes jcr's own terminal ({@link Terminals}).
  */
 public final class RegularFileRestore implements FileRestorer {
 
@@ -35,6 +37,10 @@ public final class RegularFileRestore implements FileRestorer {
         RegFileEntry reg = file.getReg();
         Ghost ghost = ctx.ghost(file.getId());
         int fd;
+        if (Terminals.isTerminal(reg.getName())) {
+            // only --shell-job dumps hold terminals (the plan refuses them otherwise): jcr's terminal instead
+            return ctx.keep(Terminals.openOwn(reg.getFlags() & KEPT & ~O_NOFOLLOW));
+        }
         if (ghost != null) {
             // through the recreated (and already unlinked) file's magic link: no O_NOFOLLOW there
             int anchor = ghosts.anchor(reg.getName(), ghost, ctx);
