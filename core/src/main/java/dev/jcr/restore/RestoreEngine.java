@@ -322,10 +322,20 @@ public final class RestoreEngine {
                             rs.getSignature());
                 }
             }
-            tracer.setGpRegs(tid, ThreadState.gpRegs(core.getThreadInfo().getGpregs()));
+            dev.jcr.ptrace.GpRegs regs = ThreadState.gpRegs(core.getThreadInfo().getGpregs());
+            tracer.setGpRegs(tid, SyscallRestart.interrupted(regs, codeAround(tid, regs.ip())));
             tracer.setFpuState(tid, ThreadState.fpu(tid, core.getThreadInfo().getFpregs(), tracer.fpuState(tid)));
             long mask = tcore.hasBlkSigset() ? tcore.getBlkSigset() : core.getTc().getBlkSigset();
             tracer.setSigmask(tid, mask & ~((1L << 8) | (1L << 18)));
+        }
+
+        /** The 4 bytes at IP - 2 of thread TID (little-endian), or 0 when they cannot be read. */
+        private long codeAround(int tid, long ip) {
+            try {
+                return tracer.call(() -> Linux.ptracePeekData(tid, ip - 2)) & 0xffffffffL;
+            } catch (RuntimeException e) {
+                return 0; // e.g. ip at the start of a mapping: then it is no rewound syscall we can vouch for
+            }
         }
 
         // ------------------------------------------------------------ failure

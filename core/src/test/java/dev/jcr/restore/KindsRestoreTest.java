@@ -223,4 +223,49 @@ class KindsRestoreTest {
             });
         }
     }
+
+    /**
+     * The dump rewinds an interrupted pause() to run again (as CRIU does); a signal that reaches the
+     * restored task before it re-enters pause() would run its handler and then block in pause()
+     * forever. Restore gives the kernel its "interrupted syscall" back instead, so the handler ends it.
+     */
+    @Test
+    void aTaskDumpedInsidePauseWakesForASignalSentTheMomentItIsRestored() {
+        try (LiveProcess p = Fixture.start("pauser")) {
+            awaitInPause(p.pid());
+            Path dir = tmp.resolve("img");
+            dumpAndKill(p, dir);
+            // the signal is made pending just before the tree is resumed, so that it always wins the race
+            // against the task re-entering pause() (on a loaded machine it often does anyway)
+            RestoreListener sendEarly = new RestoreListener() {
+                @Override
+                public void phase(Phase phase, int pid) {
+                    if (phase == Phase.RESUME) {
+                        dev.jcr.sys.Linux.kill((int) p.pid(), 10 /* SIGUSR1 */);
+                    }
+                }
+            };
+            RestoreResult r = new RestoreEngine(sendEarly).restore(RestoreOptions.of(dir).detached());
+            assertEquals((int) p.pid(), r.rootPid());
+            p.awaitOutput("PASS woke", Duration.ofSeconds(30));
+        }
+    }
+
+    /** READY is printed just before pause(): wait (bounded) until the task sleeps in it. */
+    private static void awaitInPause(long pid) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String sc = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                sc = Files.readString(Path.of("/proc/" + pid + "/syscall"));
+                if (sc.startsWith("34 ")) {
+                    return;
+                }
+                Thread.sleep(10);
+            } catch (java.io.IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        throw new AssertionError("process " + pid + " never reached pause(): " + sc);
+    }
 }
