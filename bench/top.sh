@@ -7,14 +7,16 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 n="${1:-2000}"
 "$here/bin/jcr" --version >/dev/null          # builds app/target/jcr.jar if stale
-run() { java -XX:+UseSerialGC -cp "$here/app/target/jcr.jar" dev.jcr.app.top.bench.TopBench; }
+jar="$(mktemp --suffix=.jar)"                  # a copy: a build meanwhile may rewrite the original
+cp "$here/app/target/jcr.jar" "$jar"
+run() { java -XX:+UseSerialGC -cp "$jar" dev.jcr.app.top.bench.TopBench; }
 
 echo "== machine as it is"
 run
 
 echo "== with $n extra sleeping processes"
 pids=()
-cleanup() { ((${#pids[@]})) && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null || true; }
+cleanup() { ((${#pids[@]})) && kill "${pids[@]}" 2>/dev/null; wait 2>/dev/null || true; rm -f "$jar"; }
 trap cleanup EXIT
 for ((i = 0; i < n; i++)); do sleep 3600 & pids+=($!); done
 sleep 1

@@ -280,7 +280,7 @@ public final class DumpEngine {
 
         MemoryDump scan(int pid, int pagesId, ProcessDump p) {
             long t = System.nanoTime();
-            MemoryDump m = new MemoryDump(pid, pagesId);
+            MemoryDump m = new MemoryDump(tracer, pid, pagesId);
             m.scan(later, p.vmas, p.selections);
             memdumpNanos += System.nanoTime() - t;
             pagesScanned += m.pagesScanned();

@@ -1,16 +1,19 @@
 package dev.jcr.dump;
 
+import dev.jcr.JcrException;
 import dev.jcr.image.ImageDirWriter;
 import dev.jcr.image.ImageIoException;
 import dev.jcr.image.ImageKind;
-import dev.jcr.image.ImageWriter;
 import dev.jcr.image.PagesWriter;
 import dev.jcr.image.proto.PagemapEntry;
 import dev.jcr.image.proto.PagemapHead;
 import dev.jcr.image.proto.VmaEntry;
+import dev.jcr.ptrace.NoSuchProcessException;
 import dev.jcr.ptrace.PageRuns;
 import dev.jcr.ptrace.Pagemap;
+import dev.jcr.ptrace.PipeDrain;
 import dev.jcr.ptrace.RemoteMemory;
+import dev.jcr.ptrace.Tracer;
 import dev.jcr.resource.PageSelection;
 import dev.jcr.sys.Errno;
 import dev.jcr.sys.Linux;
@@ -18,25 +21,39 @@ import dev.jcr.sys.SyscallException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongConsumer;
 
 /**
  * The memory of one frozen process: which pages to copy (pagemap: present or swapped; of private file
- * mappings only the anonymous copies), the pagemap image describing them, and the copy itself,
- * process_vm_readv straight into shared mappings of the pages file, whose space is reserved first
- * (so a full disk is an error, not a SIGBUS).
+ * mappings only the anonymous copies), the pagemap image describing them, and the copy itself.
+ *
+ * <p>The copy moves pages without copying them on the way ({@link PipeDrain}: a helper thread in the
+ * process vmsplices them into a pipe, jcr splices them into the pages file): one copy in all, into
+ * the file's page cache, as a plain write(2) of the same bytes. Pages of areas the helper cannot pin
+ * (not readable: PROT_NONE), and everything when the helper cannot be set up (e.g. a seccomp filter),
+ * are read with {@link RemoteMemory} (process_vm_readv, /proc/PID/mem for what it cannot read) and
+ * written with pwrite. The pages file's space is reserved first, so a full disk is an early error.
  */
 final class MemoryDump {
 
-    /** Bytes per copy step: the progress granularity, and a window of the pages file. */
-    static final long STEP = 64L << 20;
+    /** Progress granularity in bytes (the listener is not told about every splice). */
+    static final long STEP = 16L << 20;
 
+    private final Tracer tracer;
     private final int pid;
     private final int pagesId;
+    /** All runs, in address order: the pagemap image's entries, the pages file's order. */
     private final PageRuns runs = new PageRuns();
+    /** The runs of readable areas (vmsplice can pin them) and where each goes in the pages file. */
+    private final Placed pinnable = new Placed();
+    /** The runs of areas that are not readable (PROT_NONE …): read through /proc/PID/mem. */
+    private final Placed unreadable = new Placed();
     private long pagesScanned;
 
-    MemoryDump(int pid, int pagesId) {
+    MemoryDump(Tracer tracer, int pid, int pagesId) {
+        this.tracer = tracer;
         this.pid = pid;
         this.pagesId = pagesId;
     }
@@ -67,11 +84,13 @@ final class MemoryDump {
                 } else {
                     privateCopies(pm, v.getStart(), v.getEnd(), area);
                 }
+                Placed into = (v.getProt() & Linux.PROT_READ) != 0 ? pinnable : unreadable;
                 for (int r = 0; r < area.count(); r++) {
                     long n = area.len(r) / PagesWriter.PAGE_SIZE;
                     w.add(PagemapEntry.newBuilder().setVaddr(area.addr(r))
                             .setCompatNrPages(n <= 0xffffffffL ? (int) n : 0).setFlags(PagesWriter.PE_PRESENT)
                             .setNrPages(n).build());
+                    into.add(area.addr(r), area.len(r), runs.bytes());
                     runs.add(area.addr(r), area.len(r));
                 }
             }
@@ -94,8 +113,8 @@ final class MemoryDump {
         }
     }
 
-    /** Copies the pages into pages-ID.img; PROGRESS gets the bytes copied after each step. */
-    void copy(ImageDirWriter dir, java.util.function.LongConsumer progress) {
+    /** Copies the pages into pages-ID.img; PROGRESS gets bytes copied, about every {@link #STEP}. */
+    void copy(ImageDirWriter dir, LongConsumer progress) {
         String name = ImageKind.PAGES.fileName(pagesId);
         try (OutputStream created = dir.newFile(name)) {
             // created (and registered for the commit's sync) by the directory writer; filled below
@@ -103,28 +122,70 @@ final class MemoryDump {
             throw ImageIoException.of(dir.target().resolve(name), "create", e);
         }
         Path file = dir.tempDir().resolve(name);
-        long total = runs.bytes();
-        if (total == 0) {
+        if (runs.bytes() == 0) {
             return;
         }
-        reserve(file, total);
-        RemoteMemory mem = new RemoteMemory(pid);
-        long offset = 0;
-        for (PageRuns part : runs.split(STEP)) {
-            long filled = part.bytes();
-            try {
-                mem.copyToFile(part, file, offset);
-            } catch (SyscallException e) {
-                throw new ImageIoException("cannot write " + file.getFileName() + " of " + dir.target() + ": "
-                        + e.getMessage(), e);
+        Progress steps = new Progress(progress);
+        int fd = Linux.open(file.toString(), Linux.O_WRONLY, 0);
+        try {
+            reserve(fd, file, runs.bytes());
+            RemoteMemory mem = new RemoteMemory(pid);
+            long drained = drain(fd, steps);
+            pinnable.readFrom(mem, fd, drained, steps);
+            unreadable.readFrom(mem, fd, 0, steps);
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.ESRCH) {
+                throw new NoSuchProcessException(pid);
             }
-            offset += filled;
-            progress.accept(filled);
+            throw new ImageIoException("cannot write " + file.getFileName() + " of " + dir.target() + ": "
+                    + (e.errno() == Errno.ENOSPC ? "no space left on device" : e.getMessage()), e);
+        } finally {
+            Linux.close(fd);
+            steps.flush();
         }
     }
 
-    private static void reserve(Path file, long bytes) {
-        int fd = Linux.open(file.toString(), Linux.O_RDWR, 0);
+    /**
+     * Moves the readable runs by {@link PipeDrain}; returns how many of their bytes (in order) it
+     * moved: all, or fewer when it stopped at a page it could not pin, or 0 when no helper could be
+     * set up in the process.
+     */
+    private long drain(int fd, Progress steps) {
+        if (pinnable.runs.count() == 0 || tracer == null || underSeccomp(pid)) {
+            return 0;
+        }
+        PipeDrain d;
+        try {
+            d = PipeDrain.open(tracer, pid);
+        } catch (NoSuchProcessException e) {
+            throw e;
+        } catch (JcrException e) {
+            return 0; // the slower way below copies all
+        }
+        try (d) {
+            return d.copy(pinnable.runs, pinnable.at(), fd, steps);
+        }
+    }
+
+    /**
+     * True when a seccomp mode or filter guards PID's syscalls (or that cannot be told): the helper's
+     * pipe2/clone3/vmsplice could then be refused or, worse, kill the process (SECCOMP_RET_KILL), so
+     * its pages are read from outside instead.
+     */
+    private static boolean underSeccomp(int pid) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("Seccomp:")) {
+                    return !line.substring(8).trim().equals("0");
+                }
+            }
+            return false; // a kernel without seccomp
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    private static void reserve(int fd, Path file, long bytes) {
         try {
             Linux.fallocate(fd, 0, bytes);
         } catch (SyscallException e) {
@@ -132,8 +193,69 @@ final class MemoryDump {
                 throw new ImageIoException("cannot write " + file.getFileName() + ": "
                         + (e.errno() == Errno.ENOSPC ? "no space left on device" : e.getMessage()), e);
             }
-        } finally {
-            Linux.close(fd);
+        }
+    }
+
+    /** Runs with the pages-file offset of each. */
+    private static final class Placed {
+        final PageRuns runs = new PageRuns();
+        private long[] at = new long[16];
+
+        /** Adds a run going to file offset OFFSET; adjacent runs merge (their file places are adjacent too). */
+        void add(long addr, long len, long offset) {
+            int before = runs.count();
+            runs.add(addr, len);
+            if (runs.count() > before) {
+                if (before == at.length) {
+                    at = Arrays.copyOf(at, before * 2);
+                }
+                at[before] = offset;
+            }
+        }
+
+        long[] at() {
+            return at;
+        }
+
+        /** Reads the runs' bytes after the first SKIP ones with MEM and pwrites them to their places in FD. */
+        void readFrom(RemoteMemory mem, int fd, long skip, Progress steps) {
+            long left = skip;
+            for (int i = 0; i < runs.count(); i++) {
+                long len = runs.len(i);
+                if (left >= len) {
+                    left -= len;
+                    continue;
+                }
+                PageRuns one = new PageRuns();
+                one.add(runs.addr(i) + left, len - left);
+                steps.accept(mem.streamTo(one, fd, at[i] + left));
+                left = 0;
+            }
+        }
+    }
+
+    /** Passes progress on in steps of {@link #STEP} bytes. */
+    private static final class Progress implements LongConsumer {
+        private final LongConsumer out;
+        private long pending;
+
+        Progress(LongConsumer out) {
+            this.out = out;
+        }
+
+        @Override
+        public void accept(long bytes) {
+            pending += bytes;
+            if (pending >= STEP) {
+                flush();
+            }
+        }
+
+        void flush() {
+            if (pending > 0) {
+                out.accept(pending);
+                pending = 0;
+            }
         }
     }
 }

@@ -184,6 +184,12 @@ public final class Tracer implements AutoCloseable {
         });
     }
 
+    /** Stops tracking TID without detaching it (a helper thread jcr ends itself); returns what was known. */
+    TracedTask forget(int tid) {
+        checkThread();
+        return tasks.remove(tid);
+    }
+
     /** Detaches every traced task (threads of a process after its leader's siblings; order does not matter). */
     public void detachAll() {
         run(() -> {

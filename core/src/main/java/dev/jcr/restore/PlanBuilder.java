@@ -281,6 +281,7 @@ public final class PlanBuilder {
         checkExe(pid, mm);
         checkFds(pid, fds);
         checkCreds(pid, threads);
+        checkSignalsAndTimers(pid, threads);
         List<ProcessMemory.Run> runs;
         int pagesId;
         long pages = 0;
@@ -467,6 +468,29 @@ public final class PlanBuilder {
                         + " (jcr's own --shell-job dumps are restorable)");
             }
             throw unsupported(pid, "fd " + fd.getFd() + " is a " + fd.getType() + " file, which restore does not support yet");
+        }
+    }
+
+    /** Pending signals (private and shared) well formed; POSIX timers with unique ids signalling own threads. */
+    private void checkSignalsAndTimers(int pid, List<ThreadPlan> threads) {
+        for (ThreadPlan t : threads) {
+            if (t.core().hasThreadCore() && t.core().getThreadCore().hasSignalsP()) {
+                String problem = PendingSignals.check(t.core().getThreadCore().getSignalsP());
+                if (problem != null) {
+                    throw new BadImageException(dir.file(ImageKind.CORE, t.tid()).toString(), -1, "thread " + t.tid()
+                            + " has " + problem);
+                }
+            }
+        }
+        var tc = threads.get(0).core().getTc();
+        String problem = tc.hasSignalsS() ? PendingSignals.check(tc.getSignalsS()) : null;
+        if (problem == null && tc.hasTimers()) {
+            Set<Integer> tids = new HashSet<>();
+            threads.forEach(t -> tids.add(t.tid()));
+            problem = PosixTimers.check(tc.getTimers().getPosixList(), tids);
+        }
+        if (problem != null) {
+            throw new BadImageException(dir.file(ImageKind.CORE, pid).toString(), -1, "process " + pid + ": " + problem);
         }
     }
 

@@ -290,14 +290,18 @@ public final class RestoreEngine {
             // the main thread last: the clones above ran on it
             for (int i = p.threads().size() - 1; i >= 0; i--) {
                 ThreadPlan th = p.threads().get(i);
-                threadState(th, th.tid() == p.pid() ? p.core().getTc().getComm() : null);
+                threadState(p, th);
             }
         }
 
-        private void threadState(ThreadPlan th, String processComm) {
+        private void threadState(ProcessPlan p, ThreadPlan th) {
             CoreEntry core = th.core();
             ThreadCoreEntry tcore = core.getThreadCore();
             int tid = th.tid();
+            boolean main = tid == p.pid();
+            // the mask first: signals queued below must stay pending where they were blocked
+            long mask = tcore.hasBlkSigset() ? tcore.getBlkSigset() : core.getTc().getBlkSigset();
+            tracer.setSigmask(tid, mask & ~((1L << 8) | (1L << 18)));
             try (RemoteSyscalls r = tracer.remote(tid)) {
                 Target t = new Target(r, tid);
                 t.call("set_tid_address", Target.SYS_SET_TID_ADDRESS, core.getThreadInfo().getClearTidAddr());
@@ -310,7 +314,7 @@ public final class RestoreEngine {
                             .putLong(sas.getSsSize()).array());
                     t.call("sigaltstack", Target.SYS_SIGALTSTACK, addr, 0);
                 }
-                String comm = tcore.hasComm() ? tcore.getComm() : processComm;
+                String comm = tcore.hasComm() ? tcore.getComm() : main ? p.comm() : null;
                 if (comm != null) {
                     byte[] name = (comm + "\0").getBytes(StandardCharsets.UTF_8);
                     long addr = t.put(name);
@@ -321,12 +325,27 @@ public final class RestoreEngine {
                     t.call("rseq register", Target.SYS_RSEQ, rs.getRseqAbiPointer(), rs.getRseqAbiSize(), 0,
                             rs.getSignature());
                 }
+                Scheduling.restore(t, tcore);
+                if (tcore.hasSignalsP()) {
+                    PendingSignals.queue(t, p.pid(), tid, tcore.getSignalsP(), false);
+                }
+                if (main) {
+                    // last thread of the process: every thread a timer or a shared signal may pick exists
+                    var tc = core.getTc();
+                    if (tc.hasTimers()) {
+                        PosixTimers.restore(t, tc.getTimers().getPosixList());
+                    }
+                    if (tc.hasSignalsS()) {
+                        PendingSignals.queue(t, p.pid(), tid, tc.getSignalsS(), true);
+                    }
+                }
+                if (tcore.hasCreds()) {
+                    Credentials.restore(t, tid, tcore.getCreds(), procRoot); // last: it may drop what the above needed
+                }
             }
             dev.jcr.ptrace.GpRegs regs = ThreadState.gpRegs(core.getThreadInfo().getGpregs());
             tracer.setGpRegs(tid, SyscallRestart.interrupted(regs, codeAround(tid, regs.ip())));
             tracer.setFpuState(tid, ThreadState.fpu(tid, core.getThreadInfo().getFpregs(), tracer.fpuState(tid)));
-            long mask = tcore.hasBlkSigset() ? tcore.getBlkSigset() : core.getTc().getBlkSigset();
-            tracer.setSigmask(tid, mask & ~((1L << 8) | (1L << 18)));
         }
 
         /** The 4 bytes at IP - 2 of thread TID (little-endian), or 0 when they cannot be read. */

@@ -50,6 +50,10 @@ final class Target {
         return r;
     }
 
+    int pid() {
+        return pid;
+    }
+
     long call(String what, int nr, long... args) {
         try {
             return r.check(what, nr, args);

@@ -38,4 +38,6 @@ final class FdLib {
             throws LastErrorException;
 
     static native long vmsplice(int fd, long iov, long nrSegs, int flags) throws LastErrorException;
+
+    static native int poll(long fds, long nfds, int timeout) throws LastErrorException;
 }

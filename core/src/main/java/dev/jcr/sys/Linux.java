@@ -630,6 +630,25 @@ public final class Linux {
         }
     }
 
+    /**
+     * poll(2) of one descriptor for readability (POLLIN), up to TIMEOUT_MS: true when it is readable,
+     * at end of file, or in error (a read then tells which); false on timeout or EINTR.
+     */
+    public static boolean pollIn(int fd, int timeoutMs) {
+        Memory pfd = SMALL_SCRATCH.get();
+        pfd.setInt(0, fd);
+        pfd.setShort(4, (short) 1 /* POLLIN */);
+        pfd.setShort(6, (short) 0);
+        try {
+            return FdLib.poll(Pointer.nativeValue(pfd), 1, timeoutMs) > 0;
+        } catch (LastErrorException e) {
+            if (e.getErrorCode() == Errno.EINTR) {
+                return false;
+            }
+            throw new SyscallException("poll", 0, e.getErrorCode());
+        }
+    }
+
     /** vmsplice(2) of SRC's remaining bytes into pipe FD; returns bytes moved. */
     public static long vmsplice(int fd, ByteBuffer src, int flags) {
         Memory iov = new Memory(Iovec.SIZE);

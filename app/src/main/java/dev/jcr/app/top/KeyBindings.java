@@ -2,6 +2,7 @@ package dev.jcr.app.top;
 
 import com.googlecode.lanterna.input.KeyStroke;
 import com.googlecode.lanterna.input.KeyType;
+import dev.jcr.app.top.ui.DetailsPane;
 import dev.jcr.app.top.ui.StatusLine;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +26,8 @@ public final class KeyBindings {
             new Binding("Home/End", "first / last process", k -> is(k, KeyType.Home), Action.HOME),
             new Binding("", "", k -> is(k, KeyType.End), Action.END),
             new Binding("Enter", "details: every resource with its driver's verdict and reason", k -> is(k, KeyType.Enter), Action.DETAILS),
+            new Binding("p", "details side pane on / off (beside the list when the terminal is at least "
+                    + DetailsPane.MIN_COLUMNS + " columns wide)", k -> ch(k, 'p'), Action.PANE),
             new Binding("d", "dump the selected process (asks for a directory; confirms before killing)", k -> ch(k, 'd'), Action.DUMP),
             new Binding("i", "images browser", k -> ch(k, 'i'), Action.IMAGES),
             new Binding("F1 ?", "this help", k -> is(k, KeyType.F1) || ch(k, '?'), Action.HELP),
@@ -45,7 +48,7 @@ public final class KeyBindings {
 
     /** The short hints of the status line. */
     public static final List<StatusLine.Hint> HINTS = List.of(
-            new StatusLine.Hint("F1", "Help"), new StatusLine.Hint("Enter", "Details"), new StatusLine.Hint("d", "Dump"),
+            new StatusLine.Hint("F1", "Help"), new StatusLine.Hint("Enter", "Details"), new StatusLine.Hint("p", "Pane"), new StatusLine.Hint("d", "Dump"),
             new StatusLine.Hint("i", "Images"), new StatusLine.Hint("/", "Search"), new StatusLine.Hint("\\", "Filter"),
             new StatusLine.Hint("t", "Tree"), new StatusLine.Hint("<>", "Sort"), new StatusLine.Hint("k", "Signal"),
             new StatusLine.Hint("T", "Theme"), new StatusLine.Hint(":", "Cmd"), new StatusLine.Hint("q", "Quit"));

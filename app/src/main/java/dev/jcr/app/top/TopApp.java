@@ -22,6 +22,7 @@ import dev.jcr.app.top.screen.ImagesScreen;
 import dev.jcr.app.top.screen.MessageScreen;
 import dev.jcr.app.top.screen.OutputScreen;
 import dev.jcr.app.top.screen.SignalDialog;
+import dev.jcr.app.top.ui.DetailsPane;
 import dev.jcr.app.top.ui.HeaderBar;
 import dev.jcr.app.top.ui.Look;
 import dev.jcr.app.top.ui.ProcessTable;
@@ -30,6 +31,7 @@ import dev.jcr.themes.JcrTheme;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * jcr-top's main screen and its key handling. Scans run on the background executor and reach the screen
@@ -46,6 +48,9 @@ public final class TopApp implements Host {
     private final HeaderBar header = new HeaderBar();
     private final ProcessTable table = new ProcessTable();
     private final StatusLine status = new StatusLine();
+    private final DetailsPane pane = new DetailsPane((d, width) -> DetailsScreen.lines(d, look(), width));
+    /** The pid the pane wants details of; a slower answer for an earlier selection is dropped. */
+    private final AtomicLong paneRequest = new AtomicLong(-1);
     private final AtomicBoolean refreshing = new AtomicBoolean();
     private JcrTheme theme;
     private ViewSettings view = ViewSettings.initial();
@@ -53,6 +58,8 @@ public final class TopApp implements Host {
     private Prompt prompt = Prompt.NONE;
     private String search = "";
     private volatile boolean running = true;
+    /** A full scan has finished once (touched by the background thread only). */
+    private volatile boolean scanned;
 
     public TopApp(MultiWindowTextGUI gui, TopServices services, JcrTheme theme) {
         this.gui = gui;
@@ -62,6 +69,7 @@ public final class TopApp implements Host {
         Panel root = new Panel(new BorderLayout());
         root.addComponent(header, BorderLayout.Location.TOP);
         root.addComponent(table, BorderLayout.Location.CENTER);
+        root.addComponent(pane, BorderLayout.Location.RIGHT);
         root.addComponent(status, BorderLayout.Location.BOTTOM);
         main.setComponent(root);
         main.setHints(List.of(Window.Hint.FULL_SCREEN, Window.Hint.NO_DECORATIONS, Window.Hint.NO_POST_RENDERING));
@@ -85,6 +93,10 @@ public final class TopApp implements Host {
 
     public ProcessTable table() {
         return table;
+    }
+
+    public DetailsPane pane() {
+        return pane;
     }
 
     public StatusLine status() {
@@ -143,17 +155,22 @@ public final class TopApp implements Host {
         }
         services.background().execute(() -> {
             try {
-                // two passes: the list at once (verdicts known so far), then every verdict from the drivers
-                Snapshot quick = services.source().quickScan();
-                onGui(() -> apply(quick));
+                // the first refresh analyses every process: show the list at once (verdicts pending) before it;
+                // later ones re-analyse only what changed, so one pass is as quick
+                if (!scanned) {
+                    Snapshot quick = services.source().quickScan();
+                    onGui(() -> apply(quick));
+                }
                 Snapshot full;
+                long focus = table.selectedPid();
                 try {
-                    full = services.source().scan();
+                    full = services.source().scan(focus);
                 } catch (RuntimeException raced) {
                     // a process that exits mid-scan can fail one read; the next scan no longer sees it
-                    full = services.source().scan();
+                    full = services.source().scan(focus);
                 }
                 Snapshot done = full;
+                scanned = true;
                 onGui(() -> apply(done));
             } catch (RuntimeException e) {
                 // never hide a message the user has not read yet (e.g. a dump's result) behind a refresh error
@@ -172,6 +189,45 @@ public final class TopApp implements Host {
     public void apply(Snapshot s) {
         snapshot = s;
         rearrange();
+        updatePane(true);
+    }
+
+    /**
+     * Keeps the side pane on the selection: reads the details (in the background) when the selection
+     * moved, or when AGAIN (after a refresh) so the pane stays as fresh as the list.
+     */
+    private void updatePane(boolean again) {
+        if (!pane.shown()) {
+            return;
+        }
+        long pid = table.selectedPid();
+        if (pid == pane.pid() && !again) {
+            return;
+        }
+        pane.loading(pid);
+        paneRequest.set(pid);
+        if (pid < 0) {
+            return;
+        }
+        services.background().execute(() -> {
+            if (paneRequest.get() != pid) {
+                return; // the selection moved on before this was read
+            }
+            try {
+                ProcessDetails d = services.source().details(pid);
+                onGui(() -> {
+                    if (paneRequest.get() == pid) {
+                        pane.show(d);
+                    }
+                });
+            } catch (RuntimeException e) {
+                onGui(() -> {
+                    if (paneRequest.get() == pid) {
+                        pane.failed(pid, Main.oneLine("details of " + pid, e));
+                    }
+                });
+            }
+        });
     }
 
     private void rearrange() {
@@ -193,6 +249,7 @@ public final class TopApp implements Host {
         status.clearMessage();
         Optional<Action> action = KeyBindings.actionFor(key);
         action.ifPresent(this::perform);
+        updatePane(false);
     }
 
     void perform(Action a) {
@@ -204,6 +261,14 @@ public final class TopApp implements Host {
             case HOME -> table.select(0);
             case END -> table.select(Integer.MAX_VALUE);
             case DETAILS -> selectedOrSay("details").ifPresent(this::showDetails);
+            case PANE -> {
+                pane.toggle();
+                int cols = gui.getScreen().getTerminalSize().getColumns();
+                if (pane.wanted() && !pane.shown()) {
+                    info("details pane: needs a terminal at least " + DetailsPane.MIN_COLUMNS + " columns wide (this one has "
+                            + cols + "); Enter shows the details");
+                }
+            }
             case DUMP -> selectedOrSay("dump").ifPresent(p -> {
                 DumpDialog d = new DumpDialog(this, p);
                 gui.addWindow(d.window());

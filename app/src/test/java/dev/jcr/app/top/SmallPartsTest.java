@@ -34,6 +34,22 @@ class SmallPartsTest {
     }
 
     @Test
+    void commandLineIsAReplSessionKeepingVariablesAcrossLines() {
+        CommandRunner r = new CommandRunner();
+        assertEquals(0, r.run("set target 42").exitCode());
+        CommandRunner.Outcome echo = r.run("echo pid=$target");
+        assertEquals(0, echo.exitCode(), echo.err());
+        assertEquals("pid=42", echo.out().strip());
+        CommandRunner.Outcome bad = r.run("nosuchcommand");
+        assertEquals(2, bad.exitCode());
+        assertTrue(bad.err().contains("unknown command"), bad.err());
+        assertEquals("2", r.run("echo $?").out().strip(), "$? is the last status, as in the REPL");
+        CommandRunner.Outcome every = r.run("every 1s ps");
+        assertEquals(2, every.exitCode());
+        assertTrue(every.err().contains("Ctrl-C"), every.err());
+    }
+
+    @Test
     void defaultDumpDirectoryIsNamedAfterCommPidAndTimeAndSafeForFileNames() {
         Path d = DumpTarget.defaultFor(Path.of("/images"), "my app/2", 42, Instant.parse("2026-01-02T03:04:05Z"));
         assertEquals(Path.of("/images"), d.getParent());

@@ -326,6 +326,62 @@ class TopScreenTest {
     }
 
     @Test
+    void sidePaneShowsTheSelectedProcessesDetailsAndFollowsTheSelectionWhenTheTerminalIsWide() {
+        ProcessReport report = new Analyzer(ProcFs.system()).analyze(child1);
+        ImageStore store = VirtualTop.images(images);
+        try (VirtualTop t = new VirtualTop(180, 50, TopMain.liveSource(store), store, DumpAction.engine(), ThemeCatalog.DEFAULT)) {
+            t.press(ch('\\')).type("top_family").press(key(KeyType.Enter));
+            t.app.table().selectPid(child1);
+            t.press(ch('p'));
+            assertTrue(t.app.pane().shown());
+            assertEquals(child1, t.app.pane().pid());
+            String screen = t.text();
+            assertTrue(screen.contains("Details of " + child1 + " (top_family"), screen);
+            assertTrue(screen.contains("Threads (1)"), screen);
+            // the pane holds the drivers' answers for the process, beside the list (same rows)
+            int titleRow = -1;
+            for (int r = 0; r < t.lines().size(); r++) {
+                if (t.line(r).contains("Details of " + child1)) {
+                    titleRow = r;
+                }
+            }
+            assertTrue(t.line(titleRow).indexOf("Details of") > 100, "the pane is at the right:\n" + screen);
+            Assessment thread = report.assessments().stream().filter(a -> a.resource().startsWith("thread ")).findFirst().orElseThrow();
+            assertTrue(screen.contains(thread.resource()), screen);
+            assertTrue(t.rowOf(child1) > 0, "the list is still there:\n" + screen);
+
+            t.press(key(KeyType.ArrowDown));
+            assertEquals(child2, t.app.pane().pid(), "the pane follows the selection");
+            assertTrue(t.text().contains("Details of " + child2 + " (top_family"), t.text());
+
+            t.terminal.setTerminalSize(new TerminalSize(120, 40)); // too narrow: the list takes the whole width
+            t.settle();
+            assertFalse(t.app.pane().shown());
+            assertFalse(t.text().contains("Details of"), t.text());
+            t.terminal.setTerminalSize(new TerminalSize(180, 50));
+            t.settle();
+            t.refresh();
+            assertTrue(t.text().contains("Details of " + child2), t.text());
+
+            t.press(ch('p'));
+            assertFalse(t.app.pane().shown());
+            assertFalse(t.text().contains("Details of"), t.text());
+        }
+    }
+
+    @Test
+    void sidePaneOnANarrowTerminalSaysWhyAndEnterStillShowsTheDetails() {
+        try (VirtualTop t = filtered("top_family")) {
+            t.app.table().selectPid(child1);
+            t.press(ch('p'));
+            assertFalse(t.app.pane().shown());
+            assertTrue(t.statusLine().contains("at least " + dev.jcr.app.top.ui.DetailsPane.MIN_COLUMNS + " columns"), t.statusLine());
+            t.press(key(KeyType.Enter));
+            assertTrue(t.active().getTitle().startsWith("Details of " + child1), t.active().getTitle());
+        }
+    }
+
+    @Test
     void detailsOfAVanishedProcessSayWhyInTheStatusLine() {
         try (LiveProcess victim = Fixture.start("loop"); VirtualTop t = top(140, 30)) {
             t.press(ch('\\')).type(Long.toString(victim.pid())).press(key(KeyType.Enter));

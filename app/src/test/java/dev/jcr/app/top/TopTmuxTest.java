@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,6 +31,10 @@ class TopTmuxTest {
 
     private final String server = "jcr-top-test-" + UUID.randomUUID().toString().substring(0, 8);
     private static final String SESSION = "top";
+    /** Bounds of the polls: generous, a loaded machine (2 cores, several builds) is slow, a healthy one is not. */
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+    private static final Duration STEP = Duration.ofSeconds(30);
+    private static final Duration DUMP = Duration.ofSeconds(90);
 
     @TempDir
     Path images;
@@ -49,8 +54,14 @@ class TopTmuxTest {
         }
     }
 
+    /**
+     * The issue's scenario: start jcr-top, filter to a fixture process, dump it, see success, open the image
+     * browser, diff two dumps, quit. Every step waits (bounded) for what it made appear on the screen before
+     * the next key is sent, never a fixed time: under load the UI may be slow, and an Esc followed too
+     * quickly by another key would read as Alt+key.
+     */
     @Test
-    void filterDumpImagesAndQuitRestoreTheTerminal() throws Exception {
+    void filterDumpTwiceDiffTheImagesAndQuitRestoreTheTerminal() throws Exception {
         family = Fixture.start("top_family");
         long parent = Long.parseLong(family.stdout().strip().split("\\s+")[1]);
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
@@ -59,46 +70,87 @@ class TopTmuxTest {
                 + "'; echo JCR-TOP-EXITED $?; sleep 300";
         tmux("new-session", "-d", "-s", SESSION, "-x", "150", "-y", "40", "sh", "-c", cmd);
 
-        awaitScreen("processes ", Duration.ofSeconds(60));
+        awaitScreen("processes ", STARTUP);
         keys("\\");
+        awaitScreen("Filter:", STEP);
         literal("top_family");
+        awaitScreen("Filter: top_family", STEP);
         keys("Enter");
-        String screen = awaitScreen(" " + parent + " ", Duration.ofSeconds(60));
-        assertTrue(screen.contains("filter top_family"), screen);
+        String screen = awaitScreen(s -> s.contains("filter top_family") && s.contains(" " + parent + " ")
+                && s.contains("F1 Help"), "the filtered tree with pid " + parent, STEP);
 
-        // select the parent (first match after its dimmed ancestors) by searching its pid
+        // select the parent (the first match after its dimmed ancestors) by searching its pid
         keys("/");
+        awaitScreen("Search:", STEP);
         literal(Long.toString(parent));
+        awaitScreen("Search: " + parent, STEP);
         keys("Enter");
-        keys("d");
-        awaitScreen("Dump " + parent, Duration.ofSeconds(10));
-        keys("Tab");
-        keys("Tab");
-        keys("Space"); // --shell-job: the engine asks it for the children (see TopScreenTest)
-        keys("Tab");
-        keys("Enter");
-        screen = awaitScreen("dumped 3 processes", Duration.ofSeconds(90));
+        awaitScreen("F1 Help", STEP);
+        dump(parent, null);
+        screen = awaitScreen("dumped 3 processes", DUMP);
         // a long message wraps onto a second row, continuing after the row's leading space
         assertTrue(screen.replace("\n ", "").contains("left running"), screen);
         assertTrue(family.isAlive());
 
+        // a second dump of the same tree, into the default directory with a suffix (both may fall in one second)
+        dump(parent, "-second");
+        awaitScreen("dumped 3 processes", DUMP);
+        assertTrue(family.isAlive());
+
         keys("i");
-        screen = awaitScreen("Images in " + images, Duration.ofSeconds(10));
+        screen = awaitScreen(s -> s.contains("Images in " + images) && s.contains("-second"), "both images listed", STEP);
         assertTrue(screen.contains(images + "/top_family"), screen);
+        keys("Space"); // marks the newest (the second dump)
+        keys("Down");
+        keys("Space"); // and the first
+        keys("D");
+        // the images are named after the comm (cut to 15 bytes by the kernel), pid and time
+        screen = awaitScreen(s -> s.contains("Diff top_family") && s.contains("+++ " + images), "the diff panel", DUMP);
+        assertTrue(screen.matches("(?s).*Diff top_family\\S*-" + parent + "-\\d{8}-\\d{6}-second → top_family\\S*-" + parent
+                + "-\\d{8}-\\d{6} .*"), "the first marked (the second dump) is the 'before' side:\n" + screen);
+        // two dumps of processes asleep in pause(): the same, or a few bytes of stack apart
+        assertTrue(screen.contains("no differences") || screen.contains("summary:"), screen);
         keys("Escape");
-        Thread.sleep(300);
+        awaitScreen(s -> !s.contains("Diff top_family") && s.contains("Images in"), "the diff panel closed", STEP);
+        keys("Escape");
+        awaitScreen(s -> !s.contains("Images in") && s.contains("filter top_family"), "back on the main screen", STEP);
         keys("q");
-        screen = awaitScreen("JCR-TOP-EXITED 0", Duration.ofSeconds(20));
+        screen = awaitScreen("JCR-TOP-EXITED 0", STEP);
         assertFalse(screen.contains("F1 Help"), "the UI is gone:\n" + screen);
         assertEquals("0", tmux("display-message", "-p", "-t", SESSION, "#{alternate_on}").strip(), "alternate screen is off");
         assertEquals("1", tmux("display-message", "-p", "-t", SESSION, "#{cursor_flag}").strip(), "cursor is visible");
-        // the dump exists and CRIU's crit decodes it
-        Path dump;
+        // both dumps exist and CRIU's crit decodes them
+        List<Path> dumps;
         try (var dirs = Files.list(images)) {
-            dump = dirs.filter(d -> d.getFileName().toString().startsWith("top_family")).findFirst().orElseThrow();
+            dumps = dirs.filter(d -> d.getFileName().toString().startsWith("top_family")).sorted().toList();
         }
-        String pstree = Crit.decode(dump.resolve("pstree.img"));
-        assertTrue(pstree.contains("\"pid\": " + parent), pstree);
+        assertEquals(2, dumps.size(), dumps.toString());
+        for (Path dump : dumps) {
+            String pstree = Crit.decode(dump.resolve("pstree.img"));
+            assertTrue(pstree.contains("\"pid\": " + parent), pstree);
+        }
+    }
+
+    /**
+     * d on the selected PARENT, --shell-job on (the engine asks it for the children, see TopScreenTest),
+     * SUFFIX (when not null) appended to the default directory, then Dump.
+     */
+    private void dump(long parent, String suffix) throws Exception {
+        keys("d");
+        String screen = awaitScreen("Dump " + parent, STEP);
+        if (suffix != null) {
+            literal(suffix); // the directory field has the focus, its caret after the default text
+            awaitScreen(suffix, STEP);
+        }
+        keys("Tab");
+        keys("Tab");
+        if (screen.contains("[ ] --shell-job")) {
+            keys("Space");
+            awaitScreen(s -> !s.contains("[ ] --shell-job"), "--shell-job checked", STEP);
+        }
+        keys("Tab");
+        keys("Enter");
+        awaitScreen(s -> !s.contains("Dump " + parent), "the dump dialog closed", STEP);
     }
 
     @Test
@@ -124,25 +176,28 @@ class TopTmuxTest {
 
     private void keys(String key) throws Exception {
         tmux("send-keys", "-t", SESSION, key);
-        Thread.sleep(150);
     }
 
     private void literal(String text) throws Exception {
-        tmux("send-keys", "-t", SESSION, "-l", text);
-        Thread.sleep(150);
+        tmux("send-keys", "-t", SESSION, "-l", "--", text); // "--": a text starting with '-' is no option
     }
 
     private String awaitScreen(String text, Duration timeout) throws Exception {
+        return awaitScreen(s -> s.contains(text), "'" + text + "'", timeout);
+    }
+
+    /** Polls capture-pane until the screen satisfies WANTED; fails with the last screen after TIMEOUT. */
+    private String awaitScreen(Predicate<String> wanted, String what, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String screen = "";
         while (System.nanoTime() < deadline) {
             screen = tmux("capture-pane", "-p", "-t", SESSION);
-            if (screen.contains(text)) {
+            if (wanted.test(screen)) {
                 return screen;
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("screen did not show '" + text + "' within " + timeout + ":\n" + screen);
+        throw new AssertionError("screen did not show " + what + " within " + timeout + ":\n" + screen);
     }
 
     private String tmux(String... args) throws IOException, InterruptedException {

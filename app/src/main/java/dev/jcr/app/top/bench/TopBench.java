@@ -10,6 +10,7 @@ import com.googlecode.lanterna.terminal.virtual.DefaultVirtualTerminal;
 import dev.jcr.app.top.TopApp;
 import dev.jcr.app.top.TopMain;
 import dev.jcr.app.top.TopServices;
+import dev.jcr.app.top.model.AnalyzerSource;
 import dev.jcr.app.top.model.CommandRunner;
 import dev.jcr.app.top.model.DumpAction;
 import dev.jcr.app.top.model.ImageStore;
@@ -18,6 +19,8 @@ import dev.jcr.app.top.model.RowArranger;
 import dev.jcr.app.top.model.SignalSender;
 import dev.jcr.app.top.model.Snapshot;
 import dev.jcr.app.top.model.ViewSettings;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.proc.ProcessTree;
 import dev.jcr.themes.ThemeCatalog;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -32,8 +35,10 @@ import java.util.function.LongSupplier;
 /**
  * bench/top.sh's measuring half. Times, after warm-up, with medians and p90 over many runs:
  * <ul>
- *   <li>refresh = scan (every process with its verdict) + model update (tree arrangement), against the
- *       baseline of only reading every /proc/PID/stat;</li>
+ *   <li>refresh = scan (every process with its verdict) + model update (tree arrangement), as a
+ *       background refresh does it (reports kept from earlier scans; new, changed, the selection and a
+ *       round-robin share re-analysed), against the baseline of only reading every /proc/PID/stat; also
+ *       the first refresh (every process analysed) and core's process list alone;</li>
  *   <li>GUI-thread apply of a finished scan (what a refresh costs the key handling);</li>
  *   <li>one full render of the main screen into a 200x60 virtual terminal, against rendering the same
  *       screen with no rows (Lanterna's own floor);</li>
@@ -52,16 +57,37 @@ public final class TopBench {
         Snapshot snap = source.scan();
         System.out.printf("processes on the machine: %d%n", snap.processes().size());
 
-        Stats raw = time(TopBench::readAllStat);
-        Stats refresh = time(() -> {
-            Snapshot s = source.scan();
-            return RowArranger.arrange(s.processes(), ViewSettings.initial()).size();
-        });
-        Stats quick = time(() -> {
-            Snapshot s = source.quickScan();
-            return RowArranger.arrange(s.processes(), ViewSettings.initial()).size();
-        });
+        long focus = ProcessHandle.current().pid();
+        AnalyzerSource live = (AnalyzerSource) source;
+        int[] analysed = new int[1];
+        // interleaved: each round times every variant once, so a load that comes and goes (a shared machine)
+        // weighs on all of them alike and the ratios stay meaningful
+        Stats[] st = interleaved(List.of(
+                TopBench::readAllStat,
+                () -> {
+                    Snapshot sn = source.scan(focus);
+                    analysed[0] = Math.max(analysed[0], live.analysedLastScan());
+                    return RowArranger.arrange(sn.processes(), ViewSettings.initial()).size();
+                },
+                () -> {
+                    Snapshot sn = TopMain.liveSource(store).scan(focus);
+                    return RowArranger.arrange(sn.processes(), ViewSettings.initial()).size();
+                },
+                () -> ProcessTree.scan(ProcFs.system()).size(),
+                () -> {
+                    Snapshot sn = source.quickScan();
+                    return RowArranger.arrange(sn.processes(), ViewSettings.initial()).size();
+                }));
+        Stats raw = st[0];
+        Stats refresh = st[1];
+        Stats cold = st[2];
+        Stats list = st[3];
+        Stats quick = st[4];
         report("refresh (scan + model update)", refresh, "baseline: read every /proc/PID/stat", raw);
+        System.out.printf("  (a refresh re-analysed at most %d of %d processes; the others kept their reports)%n",
+                analysed[0], snap.processes().size());
+        report("first refresh (every process analysed)", cold, "baseline: read every /proc/PID/stat", raw);
+        report("core's process list alone (ProcessTree)", list, "baseline: read every /proc/PID/stat", raw);
         report("first pass (list, verdicts known so far)", quick, "baseline: read every /proc/PID/stat", raw);
 
         DefaultVirtualTerminal term = new DefaultVirtualTerminal(new TerminalSize(200, 60));
@@ -97,7 +123,7 @@ public final class TopBench {
         AtomicBoolean stop = new AtomicBoolean();
         Thread refresher = new Thread(() -> {
             while (!stop.get()) {
-                Snapshot s = source.scan();
+                Snapshot s = source.scan(focus);
                 gui.getGUIThread().invokeLater(() -> app.apply(s));
             }
         }, "bench-refresh");
@@ -168,6 +194,35 @@ public final class TopBench {
         }
         Collections.sort(ns);
         return new Stats(ns.get(ns.size() / 2) / 1e6, ns.get(ns.size() * 9 / 10) / 1e6);
+    }
+
+    /** Times every WORK once per round (after WARMUP rounds), RUNS rounds; one Stats per work, in order. */
+    private static Stats[] interleaved(List<LongSupplier> works) {
+        long sink = 0;
+        for (int i = 0; i < WARMUP; i++) {
+            for (LongSupplier w : works) {
+                sink += w.getAsLong();
+            }
+        }
+        List<List<Long>> ns = new ArrayList<>();
+        works.forEach(w -> ns.add(new ArrayList<>()));
+        for (int i = 0; i < RUNS; i++) {
+            for (int k = 0; k < works.size(); k++) {
+                long t0 = System.nanoTime();
+                sink += works.get(k).getAsLong();
+                ns.get(k).add(System.nanoTime() - t0);
+            }
+        }
+        if (sink == 42) {
+            System.out.print("");
+        }
+        Stats[] out = new Stats[works.size()];
+        for (int k = 0; k < out.length; k++) {
+            List<Long> l = ns.get(k);
+            Collections.sort(l);
+            out[k] = new Stats(l.get(l.size() / 2) / 1e6, l.get(l.size() * 9 / 10) / 1e6);
+        }
+        return out;
     }
 
     private static void report(String what, Stats s, String baseName, Stats base) {

@@ -8,11 +8,19 @@ import dev.jcr.resource.Assessment;
 import dev.jcr.resource.ProcessReport;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Verdict;
+import dev.jcr.proc.Ids;
+import dev.jcr.proc.Namespaces;
+import dev.jcr.proc.SeccompMode;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The live system through core: the process tree from {@link ProcessTree}, every verdict and reason from
@@ -21,14 +29,28 @@ import java.util.Map;
  */
 public final class AnalyzerSource implements ProcessSource {
 
+    /** A verdict in the list is at most this many refreshes old (20 s at the default delay). */
+    static final int MAX_AGE_SCANS = 10;
+    /** Small machines: re-analyse at least this many per refresh (which there is everything). */
+    static final int MIN_BUDGET = 32;
+
     private final ProcFs fs;
     private final Analyzer analyzer;
     private final ImageStore images;
     private final Map<Long, String> users = new HashMap<>();
-    /** The reports of the last full scan, keyed by pid and start time (a reused pid is another process). */
-    private volatile Map<List<Long>, ProcessReport> last = Map.of();
+    /** Reports between refreshes: re-analyse what changed, the selection and a round-robin share. */
+    private final ReportCache<Signature, ProcessReport> cache;
+    /** The reports the last scan showed, with the start time they belong to (for the quick first pass). */
+    private volatile Map<Long, Known> last = Map.of();
+    private volatile int analysedLastScan;
 
     public AnalyzerSource(ProcFs fs, ImageStore images) {
+        this(fs, images, MAX_AGE_SCANS, MIN_BUDGET);
+    }
+
+    /** With another round robin: every report re-analysed within MAX_AGE scans, at least MIN_BUDGET per scan. */
+    public AnalyzerSource(ProcFs fs, ImageStore images, int maxAge, int minBudget) {
+        this.cache = new ReportCache<>(maxAge, minBudget);
         this.fs = fs;
         this.analyzer = new Analyzer(fs);
         this.images = images;
@@ -36,35 +58,102 @@ public final class AnalyzerSource implements ProcessSource {
 
     @Override
     public Snapshot scan() {
+        return scan(-1);
+    }
+
+    /**
+     * Re-analyses only the processes {@link ReportCache#plan} names (new, changed, FOCUS, and the
+     * round-robin share); every other row keeps the report of an earlier scan.
+     */
+    @Override
+    public synchronized Snapshot scan(long focus) {
         ProcessTree tree = ProcessTree.scan(fs);
-        Map<Long, ProcessReport> reports = analyzer.analyzeAll(tree);
-        Map<List<Long>, ProcessReport> byKey = new HashMap<>();
-        List<ProcessRow> rows = new ArrayList<>(tree.size());
+        Map<Long, Signature> current = new LinkedHashMap<>();
         for (ProcessInfo p : tree.all()) {
-            ProcessReport r = reports.get(p.pid());
-            if (r == null) {
-                continue; // exited while it was being analysed
+            current.put(p.pid(), Signature.of(p, fdCount(p.pid())));
+        }
+        Set<Long> todo = cache.plan(current, focus);
+        // a traced process's reason names its tracer: keep the tracer in the analysed tree
+        Set<Long> tracers = new HashSet<>();
+        for (Long pid : todo) {
+            tree.get(pid).filter(ProcessInfo::isTraced).ifPresent(p -> tracers.add(p.tracerPid()));
+        }
+        List<ProcessInfo> chosen = new ArrayList<>(todo.size());
+        for (ProcessInfo p : tree.all()) {
+            if (todo.contains(p.pid()) || tracers.contains(p.pid())) {
+                chosen.add(p);
             }
-            byKey.put(key(p), r);
+        }
+        Map<Long, ProcessReport> fresh = chosen.size() == tree.size() ? analyzer.analyzeAll(tree)
+                : analyzer.analyzeAll(ProcessTree.of(chosen));
+        analysedLastScan = fresh.size();
+        List<ProcessRow> rows = new ArrayList<>(tree.size());
+        Map<Long, Known> known = new HashMap<>();
+        for (ProcessInfo p : tree.all()) {
+            Signature sig = current.get(p.pid());
+            ProcessReport r = fresh.get(p.pid());
+            if (r != null) {
+                cache.put(p.pid(), sig, r);
+            } else if (todo.contains(p.pid())) {
+                cache.forget(p.pid()); // exited while it was being analysed
+                continue;
+            } else {
+                r = cache.get(p.pid(), sig).orElse(null);
+                if (r == null) {
+                    continue;
+                }
+            }
+            known.put(p.pid(), new Known(p.startTimeTicks(), r));
             rows.add(row(p, r));
         }
-        last = byKey;
+        last = known;
         return new Snapshot(Instant.now(), SystemInfo.hostname(), SystemInfo.kernel(), rows, images.count());
+    }
+
+    /** How many processes the last {@link #scan} analysed (the rest kept earlier reports). */
+    public int analysedLastScan() {
+        return analysedLastScan;
     }
 
     @Override
     public Snapshot quickScan() {
         ProcessTree tree = ProcessTree.scan(fs);
-        Map<List<Long>, ProcessReport> known = last;
+        Map<Long, Known> known = last;
         List<ProcessRow> rows = new ArrayList<>(tree.size());
         for (ProcessInfo p : tree.all()) {
-            rows.add(row(p, known.get(key(p))));
+            Known k = known.get(p.pid());
+            rows.add(row(p, k != null && k.startTime() == p.startTimeTicks() ? k.report() : null));
         }
         return new Snapshot(Instant.now(), SystemInfo.hostname(), SystemInfo.kernel(), rows, images.count());
     }
 
-    private static List<Long> key(ProcessInfo p) {
-        return List.of(p.pid(), p.startTimeTicks());
+    /**
+     * The number of open fds of PID: since Linux 6.2 the size of /proc/PID/fd (one stat, no listing);
+     * -1 when it cannot be read (then only the round robin notices fd changes).
+     */
+    private long fdCount(long pid) {
+        try {
+            return Files.size(fs.dir(pid).resolve("fd"));
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * What a refresh reads anyway and what a report depends on, cheaply: equal signatures mean the report
+     * is very likely still right (the round robin covers the rest). Leaves out what changes all the time
+     * and decides no verdict (RSS, run state other than exited, pending signals).
+     */
+    record Signature(long startTime, long fds, long vsz, int threads, long pgid, long sid, int tty, long tracer,
+                     Ids uids, SeccompMode seccomp, boolean gone, Namespaces namespaces) {
+
+        static Signature of(ProcessInfo p, long fds) {
+            return new Signature(p.startTimeTicks(), fds, p.vszBytes(), p.threads(), p.pgid(), p.sid(), p.ttyNr(),
+                    p.tracerPid(), p.uids(), p.seccomp(), p.isZombie(), p.namespaces());
+        }
+    }
+
+    private record Known(long startTime, ProcessReport report) {
     }
 
     /** The row of P with the verdict of report R (null: not analysed yet). */

@@ -1,28 +1,50 @@
 package dev.jcr.app.top.model;
 
+import dev.jcr.app.ExitCode;
 import dev.jcr.app.Main;
+import dev.jcr.app.repl.Session;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The {@code :} command line: splits like a shell (quotes, backslash) and runs it through {@link Main#execute}. */
+/**
+ * The {@code :} command line: the REPL's commands (a {@code jcr repl} session kept for the whole run, so
+ * {@code set}/{@code echo}/{@code help}, variables such as {@code $last_dump} and {@code $?} work as in the
+ * REPL), each line's output captured for the panel. A line starting with an option ({@code --help},
+ * {@code --version}) goes to the umbrella command as on the shell. Commands that only end with Ctrl-C
+ * ({@code every}) are refused: jcr-top has no way to send it.
+ */
 public final class CommandRunner {
 
     /** What a command printed and its exit code. */
     public record Outcome(String line, int exitCode, String out, String err) {
     }
 
-    public Outcome run(String line) {
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+    private final Session session = Session.standard(new PrintWriter(out, true), err);
+
+    /** Runs LINE; one at a time (the session and its captured output are shared). */
+    public synchronized Outcome run(String line) {
         List<String> args = split(line);
         if (!args.isEmpty() && args.get(0).equals("jcr")) {
             args.remove(0);
         }
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
+        if (!args.isEmpty() && args.get(0).equals("every")) {
+            return new Outcome(line, ExitCode.USAGE.code, "",
+                    "every: repeats until Ctrl-C, which jcr-top cannot send here; use it in jcr repl\n");
+        }
+        out.getBuffer().setLength(0);
+        err.getBuffer().setLength(0);
         int code;
-        try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
-            code = Main.execute(args.toArray(String[]::new), o, e);
+        if (!args.isEmpty() && args.get(0).startsWith("-")) {
+            try (PrintWriter o = new PrintWriter(out); PrintWriter e = new PrintWriter(err)) {
+                code = Main.execute(args.toArray(String[]::new), o, e);
+            }
+        } else {
+            Integer status = session.executeLine(line);
+            code = status == null ? 0 : status;
         }
         return new Outcome(line, code, out.toString(), err.toString());
     }

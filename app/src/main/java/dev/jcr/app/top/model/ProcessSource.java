@@ -10,6 +10,14 @@ public interface ProcessSource {
     Snapshot scan();
 
     /**
+     * Scans like {@link #scan()}; a source that keeps verdicts between scans re-analyses FOCUS (the
+     * selected pid, -1 for none) in any case, so the selection's verdict is never stale.
+     */
+    default Snapshot scan(long focus) {
+        return scan();
+    }
+
+    /**
      * The fast first pass of a refresh: the process list without new analysis. A process analysed by an
      * earlier {@link #scan()} keeps that verdict; one not yet analysed is PENDING.
      */

@@ -13,6 +13,8 @@ import dev.jcr.app.top.TopServices;
 import dev.jcr.app.top.model.CommandRunner;
 import dev.jcr.app.top.model.DumpAction;
 import dev.jcr.dump.DumpListener;
+import dev.jcr.dump.DumpPhase;
+import dev.jcr.dump.DumpResult;
 import dev.jcr.app.top.model.ImageStore;
 import dev.jcr.app.top.model.SignalSender;
 import dev.jcr.themes.ThemeCatalog;
@@ -21,11 +23,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
  * {@code bin/screenshots [DIR]}: drives the real jcr-top over the live system in a virtual terminal and
- * writes PNGs of its screens (tree in every bundled theme, details, dump dialog, images, help) to DIR
+ * writes PNGs of its screens (tree in every bundled theme, details, the details pane, dump dialog, a dump in progress,
+ * images, diff, help) to DIR
  * (default {@code screenshots/}). A small demo family (a shell with two sleeps) is started so the tree
  * has something recognisable to filter to; it is killed at the end.
  */
@@ -79,19 +86,11 @@ public final class Screenshots {
      * left out (with a note on stderr) when the dump is refused here.
      */
     private static void demoDumps(Path root) throws Exception {
-        // setsid -f: the loop is reparented to init, away from the JVM's reaper (which would steal ptrace
-        // stops); it writes its pid to a file, as the JVM closes the pipe of a child that exited (setsid)
+        Path script = root.getParent().resolve("counter.py");
+        Files.writeString(script, "import os, sys, time\n" + WRITE_PID + "n = [0]\n"
+                + "while True:\n    n[0] += 1\n    time.sleep(0.05)\n");
         Path pidFile = root.getParent().resolve("counter.pid");
-        new ProcessBuilder("setsid", "-f", Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3", "-c",
-                "import os, sys, time\nopen(sys.argv[1] + '.tmp', 'w').write(str(os.getpid()))\n"
-                        + "os.rename(sys.argv[1] + '.tmp', sys.argv[1])\nn = [0]\n"
-                        + "while True:\n    n[0] += 1\n    time.sleep(0.05)\n", pidFile.toString())
-                .directory(new java.io.File("/tmp")).redirectError(ProcessBuilder.Redirect.INHERIT)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
-        for (int i = 0; i < 100 && !Files.exists(pidFile); i++) {
-            Thread.sleep(50);
-        }
-        if (!Files.exists(pidFile)) {
+        if (!startDetachedPython(script, pidFile)) {
             System.err.println("no diff screenshot: the python3 loop did not start");
             return;
         }
@@ -109,6 +108,26 @@ public final class Screenshots {
         }
     }
 
+    /** A python3 line that writes its pid to argv[1] atomically (the file appears once the pid is in it). */
+    private static final String WRITE_PID = "open(sys.argv[1] + '.tmp', 'w').write(str(os.getpid()))\n"
+            + "os.rename(sys.argv[1] + '.tmp', sys.argv[1])\n";
+
+    /**
+     * Starts python3 SCRIPT PIDFILE with setsid -f: reparented to init, away from the JVM's reaper (which
+     * would steal ptrace stops from a dump); the script writes its pid to PIDFILE (the JVM closes the pipe of
+     * a child that exited, so the pid cannot come back on stdout). False when it did not within 20 s.
+     */
+    private static boolean startDetachedPython(Path script, Path pidFile) throws IOException, InterruptedException {
+        new ProcessBuilder("setsid", "-f", Files.isExecutable(Path.of("/usr/bin/python3")) ? "/usr/bin/python3" : "python3",
+                script.toString(), pidFile.toString())
+                .directory(new java.io.File("/tmp")).redirectError(ProcessBuilder.Redirect.INHERIT)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 400 && !Files.exists(pidFile); i++) {
+            Thread.sleep(50);
+        }
+        return Files.exists(pidFile);
+    }
+
     private static void copyDumps(Path from, Path to) throws IOException {
         try (var dirs = Files.list(from)) {
             for (Path d : dirs.filter(d -> Files.isRegularFile(d.resolve("pstree.img"))).sorted().toList()) {
@@ -122,7 +141,7 @@ public final class Screenshots {
         }
     }
 
-    private void all(long demoPid) throws IOException {
+    private void all(long demoPid) throws Exception {
         ThemeCatalog catalog = new ThemeCatalog();
         for (String theme : catalog.names()) {
             try (Session s = new Session(catalog, theme, imageRoots)) {
@@ -160,6 +179,119 @@ public final class Screenshots {
             s.press(new KeyStroke(KeyType.Escape), new KeyStroke(KeyType.F1));
             shot(s, "help");
         }
+        // the details side pane needs a wide terminal
+        try (Session s = new Session(catalog, ThemeCatalog.DEFAULT, imageRoots, DumpAction.engine(), Runnable::run,
+                new TerminalSize(170, 34))) {
+            s.filter("sleep 600");
+            s.app.table().selectPid(demoPid);
+            s.press(new KeyStroke('p', false, false));
+            shot(s, "details-pane");
+        }
+        dumpInProgress(catalog);
+    }
+
+    /**
+     * A dump in progress: a real dump of a python3 process holding 256 MiB of touched memory, held (by the
+     * listener between the engine and the dialog) once half its pages are written, so the picture shows the
+     * real progress window at a real state of a real dump; then released and finished. The process and its
+     * dump are removed afterwards.
+     */
+    private void dumpInProgress(ThemeCatalog catalog) throws Exception {
+        Path work = Files.createTempDirectory("jcr-screenshots");
+        Path script = work.resolve("memory-demo.py");
+        Files.writeString(script, "import os, sys, time\nb = bytearray(b'j') * (256 << 20)\n" + WRITE_PID
+                + "while True:\n    time.sleep(1)\n");
+        Path pidFile = work.resolve("memory-demo.pid");
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        long pid = -1;
+        try {
+            if (!startDetachedPython(script, pidFile)) {
+                System.err.println("no dump-in-progress screenshot: the python3 process did not start");
+                return;
+            }
+            pid = Long.parseLong(Files.readString(pidFile).strip());
+            HeldDump held = new HeldDump(DumpAction.engine());
+            HandOff background = new HandOff();
+            Path images = Files.createDirectories(work.resolve("images"));
+            try (Session s = new Session(catalog, ThemeCatalog.DEFAULT, List.of(images), held, background, SIZE)) {
+                s.filter("memory-demo");
+                s.app.table().selectPid(pid);
+                s.settle();
+                s.press(new KeyStroke('d', false, false));
+                background.target = pool; // the dump runs on its own thread, as in jcr-top
+                // directory, after, options, then the Dump button
+                s.press(new KeyStroke(KeyType.Tab), new KeyStroke(KeyType.Tab), new KeyStroke(KeyType.Tab),
+                        new KeyStroke(KeyType.Enter));
+                if (!held.midway.await(60, TimeUnit.SECONDS)) {
+                    System.err.println("no dump-in-progress screenshot: the dump did not reach half its pages"
+                            + " (status: " + s.app.status().lastMessage() + ")");
+                    return;
+                }
+                s.settle(); // the progress events queued for the GUI thread
+                shot(s, "dump-progress");
+                held.release.countDown();
+                for (int i = 0; i < 600 && s.app.status().lastMessage().isEmpty(); i++) {
+                    Thread.sleep(100);
+                    s.settle();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+            pool.awaitTermination(30, TimeUnit.SECONDS);
+            if (pid > 0) {
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+            try (var files = Files.walk(work)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Background work run directly (synchronous screens) until TARGET is switched to a real thread. */
+    private static final class HandOff implements Executor {
+        volatile Executor target = Runnable::run;
+
+        @Override
+        public void execute(Runnable r) {
+            target.execute(r);
+        }
+    }
+
+    /**
+     * The real dump engine whose progress, once half the pages are written (and before the last), is held
+     * until {@link #release}: the dump thread waits inside the listener call, the target stays frozen.
+     */
+    private static final class HeldDump implements DumpAction {
+        final CountDownLatch midway = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        private final DumpAction engine;
+
+        HeldDump(DumpAction engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public DumpResult dump(long pid, Path dir, boolean kill, boolean shellJob, DumpListener listener) {
+            return engine.dump(pid, dir, kill, shellJob, new DumpListener() {
+                @Override
+                public void phase(DumpPhase phase) {
+                    listener.phase(phase);
+                }
+
+                @Override
+                public void pages(long written, long total) {
+                    listener.pages(written, total);
+                    if (total > 0 && written * 2 >= total && written < total && midway.getCount() > 0) {
+                        midway.countDown();
+                        try {
+                            release.await(60, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                }
+            });
+        }
     }
 
     private void shot(Session s, String name) throws IOException {
@@ -170,18 +302,25 @@ public final class Screenshots {
 
     /** jcr-top in a virtual terminal, driven on this thread. */
     private static final class Session implements AutoCloseable {
-        final DefaultVirtualTerminal terminal = new DefaultVirtualTerminal(SIZE);
+        final DefaultVirtualTerminal terminal;
         final TerminalScreen screen;
         final MultiWindowTextGUI gui;
         final TopApp app;
 
         Session(ThemeCatalog catalog, String theme, List<Path> roots) throws IOException {
+            this(catalog, theme, roots, DumpAction.engine(), Runnable::run, SIZE);
+        }
+
+        /** With DUMP as the dump engine and BACKGROUND running the background work (direct: synchronous). */
+        Session(ThemeCatalog catalog, String theme, List<Path> roots, DumpAction dump, Executor background,
+                TerminalSize size) throws IOException {
+            terminal = new DefaultVirtualTerminal(size);
             screen = new TerminalScreen(terminal);
             screen.startScreen();
             gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
             ImageStore store = new ImageStore(roots);
-            TopServices services = new TopServices(TopMain.liveSource(store), store, DumpAction.engine(),
-                    new SignalSender(), new CommandRunner(), catalog, Runnable::run);
+            TopServices services = new TopServices(TopMain.liveSource(store), store, dump,
+                    new SignalSender(), new CommandRunner(), catalog, background);
             app = new TopApp(gui, services, catalog.load(theme));
             app.refreshNow();
             settle();

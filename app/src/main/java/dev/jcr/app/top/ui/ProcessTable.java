@@ -21,7 +21,8 @@ public final class ProcessTable extends AbstractComponent<ProcessTable> {
 
     private List<VisibleRow> rows = List.of();
     private ViewSettings view = ViewSettings.initial();
-    private long selectedPid = -1;
+    /** Read by the refresh thread (its focus), written on the GUI thread. */
+    private volatile long selectedPid = -1;
     private int selected;
     private int top;
     private String highlight = "";
@@ -48,6 +49,11 @@ public final class ProcessTable extends AbstractComponent<ProcessTable> {
 
     public Optional<ProcessRow> selected() {
         return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(selected).process());
+    }
+
+    /** The selected pid, -1 when the list is empty; safe to read from any thread. */
+    public long selectedPid() {
+        return selectedPid;
     }
 
     public int selectedIndex() {
