@@ -41,9 +41,9 @@ public interface FileRestorer {
     /**
      * A deleted file's content as the dump saved it (ghost-file-N.img, joined to its files.img entry
      * by remap-fpath.img): inode number at dump time (descriptions of one inode share one file again),
-     * st_mode, and the bytes.
+     * st_mode, owner, and the bytes.
      */
-    record Ghost(long ino, int mode, byte[] content) {
+    record Ghost(long ino, int mode, int uid, int gid, byte[] content) {
     }
 
     /** The fd type (files.img entry type) this restorer handles. */

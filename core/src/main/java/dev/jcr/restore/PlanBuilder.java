@@ -145,7 +145,7 @@ public final class PlanBuilder {
                 }
                 System.arraycopy(data, 0, content, (int) c.getOff(), data.length);
             }
-            out.put(r.getOrigId(), new FileRestorer.Ghost(g.getIno(), g.getMode(), content));
+            out.put(r.getOrigId(), new FileRestorer.Ghost(g.getIno(), g.getMode(), g.getUid(), g.getGid(), content));
         }
         return out;
     }

@@ -164,7 +164,8 @@ class KindsRestoreTest {
             Crit.assumeAvailable();
             Crit.decodeAll(dir);
             String ghost = Crit.decode(dir.resolve("ghost-file-1.img"));
-            assertTrue(ghost.contains("\"size\": 200000") && ghost.contains("\"mode\": 33184"), ghost);
+            assertTrue(ghost.contains("\"size\": 200000") && ghost.contains("\"mode\": 33184")
+                    && ghost.contains("\"uid\": 4321"), ghost);
 
             restoreAndPass(p, dir, "PASS ghost");
             try (var left = Files.list(tmp)) {
@@ -220,6 +221,13 @@ class KindsRestoreTest {
                 assertTrue(parentLine.endsWith("/dev/zero (deleted)") && parentLine.contains(" rw-s "), parentLine);
                 assertEquals(parentLine.split("\\s+")[4], childLine.split("\\s+")[4], "same inode: " + parentLine
                         + " / " + childLine);
+                // and the restored tree dumps again (left running) with the same pages in the object
+                Path again = tmp.resolve("again");
+                new DumpEngine().dump((int) p.pid(), new DumpOptions(again, false, false), DumpListener.NONE);
+                long shmid = Long.parseLong(parentLine.split("\\s+")[4]);
+                List<ImageEntry> pm2 = ImageDir.open(again).read(ImageKind.PAGEMAP, "shmem-" + shmid);
+                assertEquals(runs, pm2.subList(1, pm2.size()).stream().map(e -> e.as(PagemapEntry.class))
+                        .map(e -> e.getVaddr() / 4096 + "+" + e.getNrPages()).toList());
             });
         }
     }

@@ -66,10 +66,21 @@ public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
                     + FdDescriber.size(ms[1]) + ", over the ghost-file limit");
         }
         ctx.addFd(fd, FdTypes.REG, id -> {
-            GhostFileEntry g = GhostFileEntry.newBuilder().setUid(0).setGid(0).setMode((int) ms[0])
+            int[] owner = owner(ctx.fdPath(fd.fd()));
+            GhostFileEntry g = GhostFileEntry.newBuilder().setUid(owner[0]).setGid(owner[1]).setMode((int) ms[0])
                     .setIno(fd.inode()).setSize(ms[1]).setChunks(true).build();
             ctx.addGhostFile(id, g, ctx.fdPath(fd.fd()), ms[1]);
             return FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), (int) ms[0], ms[1]);
         });
+    }
+
+    /** uid and gid of what P leads to (the deleted file through its fd link); 0/0 when unreadable. */
+    private static int[] owner(java.nio.file.Path p) {
+        try {
+            java.util.Map<String, Object> a = java.nio.file.Files.readAttributes(p, "unix:uid,gid");
+            return new int[] {((Number) a.get("uid")).intValue(), ((Number) a.get("gid")).intValue()};
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return new int[] {0, 0};
+        }
     }
 }
