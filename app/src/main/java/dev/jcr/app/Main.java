@@ -42,12 +42,29 @@ public final class Main implements Runnable {
         if (args.length == 0 && dev.jcr.app.repl.ReplCommand.onTerminal()) {
             return dev.jcr.app.repl.ReplCommand.interactive(err);
         }
-        CommandLine cl = newCommandLine(out, err);
+        CommandLine cl = args.length > 0 && args[0].equals("restore")
+                ? configure(new CommandLine(new Lean()).addSubcommand(new dev.jcr.app.cli.RestoreCommand()), out, err)
+                : newCommandLine(out, err);
         return cl.execute(args);
     }
 
+    /**
+     * The root for `jcr restore`, with that one subcommand: building the whole tree (every subcommand's
+     * model, the classes of the REPL, of jcr-show and their dependencies) costs more than restoring a
+     * small process. Same name and options as {@link Main}, so messages and help read the same.
+     */
+    @Command(name = "jcr", mixinStandardHelpOptions = true, version = "jcr 0.1.0")
+    static final class Lean implements Runnable {
+        @Override
+        public void run() {
+        }
+    }
+
     public static CommandLine newCommandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new Main());
+        return configure(new CommandLine(new Main()), out, err);
+    }
+
+    private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(Main::exitCodeOf);

@@ -16,20 +16,16 @@ import dev.jcr.image.proto.TimensEntry;
 import dev.jcr.image.proto.Timespec;
 import dev.jcr.proc.NamespaceType;
 import dev.jcr.proc.ProcFs;
-import dev.jcr.proc.ProcessInfo;
-import dev.jcr.proc.ProcessTree;
 import dev.jcr.proc.SocketTable;
 import dev.jcr.ptrace.FrozenTree;
 import dev.jcr.ptrace.FrozenTree.FrozenProcess;
-import dev.jcr.ptrace.NoSuchProcessException;
 import dev.jcr.ptrace.Tracer;
 import dev.jcr.resource.Analyzer;
-import dev.jcr.resource.Assessment;
 import dev.jcr.resource.DriverTable;
 import dev.jcr.resource.Options;
-import dev.jcr.resource.ProcessReport;
 import dev.jcr.resource.Self;
-import dev.jcr.resource.Verdict;
+import dev.jcr.resource.TreeCheck;
+import dev.jcr.resource.TreeReport;
 import dev.jcr.sys.Linux;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +34,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -59,7 +56,7 @@ public final class DumpEngine {
 
     private final ProcFs fs;
     private final DriverTable drivers;
-    private final Analyzer analyzer;
+    private final TreeCheck treeCheck;
 
     public DumpEngine() {
         this(ProcFs.system(), DriverTable.standard());
@@ -68,7 +65,7 @@ public final class DumpEngine {
     public DumpEngine(ProcFs fs, DriverTable drivers) {
         this.fs = fs;
         this.drivers = drivers;
-        this.analyzer = new Analyzer(fs, drivers, Self.of(fs));
+        this.treeCheck = new TreeCheck(fs, new Analyzer(fs, drivers, Self.of(fs)));
     }
 
     /** Dumps the tree rooted at PID. Never leaves the tree stopped or a partial directory behind. */
@@ -123,58 +120,34 @@ public final class DumpEngine {
         }
     }
 
-    /** Refuses, before anything is touched, a tree with resources the drivers do not support. */
+    /**
+     * Refuses, before anything is touched, a tree with resources the drivers do not support, a process
+     * traced by another, or one jcr may not read (the exception's kind says which came first).
+     */
     private void check(int pid, DumpOptions options) {
-        List<String> blockers = blockers(pid, options);
-        if (!blockers.isEmpty()) {
-            throw new UnsupportedTreeException(pid, blockers);
+        TreeReport r = check(pid, options.shellJob() ? Set.of(Options.SHELL_JOB) : Set.of());
+        if (!r.checkpointable()) {
+            throw new UnsupportedTreeException(r);
         }
     }
 
     /**
-     * What stands in the way of dumping the tree rooted at PID with OPTIONS, one sentence each
-     * ("pid 1234 (comm): fd 7: …"); empty when {@link #dump} would go ahead. The same drivers answer
-     * as for {@code jcr check}, for every process of the tree; a child whose session or process group
-     * leader is inside the tree needs no --shell-job (only the root's leaders can be outside).
+     * What the drivers say about the tree rooted at PID with OPTIONS given (e.g. {@link Options#SHELL_JOB}):
+     * the answer {@code jcr check} shows; {@link #dump} goes ahead exactly when it has no blockers.
      *
-     * @throws NoSuchProcessException if PID does not exist
+     * @throws dev.jcr.proc.ProcessGoneException if PID does not exist
+     * @throws dev.jcr.proc.ProcAccessException if jcr may not read PID
      */
-    public List<String> blockers(int pid, DumpOptions options) {
-        ProcessTree all = ProcessTree.scan(fs);
-        List<ProcessInfo> sub = all.subtree(pid);
-        if (sub.isEmpty()) {
-            throw new NoSuchProcessException(pid);
-        }
-        java.util.Set<Long> inTree = new java.util.HashSet<>();
-        Map<Long, ProcessInfo> byPid = new HashMap<>();
-        for (ProcessInfo p : sub) {
-            inTree.add(p.pid());
-            byPid.put(p.pid(), p);
-        }
-        Map<Long, ProcessReport> reports = analyzer.analyzeAll(ProcessTree.of(sub));
-        List<String> blockers = new ArrayList<>();
-        for (ProcessReport r : reports.values()) {
-            ProcessInfo p = byPid.get(r.pid());
-            for (Assessment a : r.assessments()) {
-                boolean allowed = a.verdict() == Verdict.SUPPORTED
-                        || (a.verdict() == Verdict.NEEDS_OPTION && options.shellJob() && Options.SHELL_JOB.equals(a.option()))
-                        || (a.verdict() == Verdict.NEEDS_OPTION && p != null && r.pid() != pid
-                                && leaderInside(a, p, inTree));
-                if (!allowed) {
-                    blockers.add("pid " + r.pid() + " (" + r.comm() + "): " + a.message()
-                            + (a.option() != null ? " (needs " + a.option() + ")" : ""));
-                }
-            }
-        }
-        return blockers;
+    public TreeReport check(int pid, Set<String> options) {
+        return treeCheck.check(pid, options);
     }
 
-    private static boolean leaderInside(Assessment a, ProcessInfo p, java.util.Set<Long> inTree) {
-        return switch (a.resource()) {
-            case "session" -> inTree.contains(p.sid()) && (p.pgid() == p.pid() || inTree.contains(p.pgid()));
-            case "process group" -> inTree.contains(p.pgid());
-            default -> false;
-        };
+    /**
+     * What stands in the way of dumping the tree rooted at PID with OPTIONS, one sentence each
+     * ("pid 1234 (comm): fd 7: …"); empty when {@link #dump} would go ahead.
+     */
+    public List<String> blockers(int pid, DumpOptions options) {
+        return check(pid, options.shellJob() ? Set.of(Options.SHELL_JOB) : Set.of()).messages();
     }
 
     /**

@@ -5,11 +5,18 @@ public final class ProcAccessException extends ProcException {
 
     private final long pid;
     private final String path;
+    private final String why;
 
     public ProcAccessException(long pid, String path) {
-        super("permission denied reading " + path + " of process " + pid + " (run jcr as root)");
+        this(pid, path, "run jcr as root");
+    }
+
+    /** WHY says what stands in the way, e.g. "run jcr as root" or which privilege the process has beyond jcr's. */
+    public ProcAccessException(long pid, String path, String why) {
+        super("permission denied reading " + path + " of process " + pid + " (" + why + ")");
         this.pid = pid;
         this.path = path;
+        this.why = why;
     }
 
     public long pid() {
@@ -18,6 +25,11 @@ public final class ProcAccessException extends ProcException {
 
     public String path() {
         return path;
+    }
+
+    /** What stands in the way, e.g. "run jcr as root". */
+    public String why() {
+        return why;
     }
 
     @Override

@@ -488,12 +488,45 @@ public final class ProcFs {
     private RuntimeException failure(long pid, Path p, IOException e) {
         if (e instanceof AccessDeniedException) {
             // an exiting process loses its mm and files; reads then fail with EACCES, not ENOENT
-            return alive(pid) ? new ProcAccessException(pid, p.toString()) : new ProcessGoneException(pid, p.toString());
+            return alive(pid) ? new ProcAccessException(pid, p.toString(), accessHint(pid))
+                    : new ProcessGoneException(pid, p.toString());
         }
         if (e instanceof NoSuchFileException || isEsrch(e)) {
             return new ProcessGoneException(pid, p.toString());
         }
         return new ProcIoException(p.toString(), e);
+    }
+
+    /**
+     * Why the kernel refused jcr a file of PID: "run jcr as root" only when jcr is not privileged; a
+     * privileged jcr is told what the process has beyond it (a process holding capabilities its
+     * reader lacks is protected even from root), else that the kernel refuses for another reason.
+     */
+    private String accessHint(long pid) {
+        try {
+            // status files only, read raw: a failure here must not come back through failure()
+            StatusParser.Status me = rawStatus(root.resolve("self").resolve("status"));
+            long meEff = me.capEffective();
+            boolean ptrace = (meEff & (1L << Capabilities.CAP_SYS_PTRACE)) != 0;
+            boolean isRoot = me.uids().effective() == 0;
+            if (!isRoot && !ptrace) {
+                return "run jcr as root";
+            }
+            String who = !isRoot ? "jcr has CAP_SYS_PTRACE"
+                    : ptrace ? "jcr runs as root" : "jcr runs as root but without CAP_SYS_PTRACE";
+            long beyond = rawStatus(dir(pid).resolve("status")).capEffective() & ~meEff;
+            if (beyond != 0) {
+                return who + ", yet the kernel refuses; the process holds capabilities jcr lacks: "
+                        + String.join(", ", Capabilities.names(beyond));
+            }
+            return who + ", yet the kernel refuses (another user namespace or a security module)";
+        } catch (IOException | RuntimeException unreadable) {
+            return "run jcr as root";
+        }
+    }
+
+    private static StatusParser.Status rawStatus(Path p) throws IOException {
+        return StatusParser.parse(p.toString(), Files.readString(p));
     }
 
     /** ESRCH ("No such process") reaches Java as a plain FileSystemException. */

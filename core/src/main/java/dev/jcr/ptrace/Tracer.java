@@ -35,6 +35,8 @@ public final class Tracer implements AutoCloseable {
     /** Options every seized task gets: syscall stops are marked, so remote execution can tell them apart. */
     static final long BASE_OPTIONS = Linux.PTRACE_O_TRACESYSGOOD;
     private static final AtomicInteger COUNTER = new AtomicInteger();
+    /** How long closing waits for tracees that are no longer stopped (killed ones: their exit). */
+    private static final long SETTLE_NANOS = 10_000_000_000L;
 
     private final ExecutorService executor;
     private final Thread thread;
@@ -178,8 +180,8 @@ public final class Tracer implements AutoCloseable {
     public void detach(int tid) {
         run(() -> {
             TracedTask t = tasks.remove(tid);
-            if (t != null) {
-                release(t);
+            if (t != null && !release(t)) {
+                settle(List.of(t), true);
             }
         });
     }
@@ -190,22 +192,32 @@ public final class Tracer implements AutoCloseable {
         return tasks.remove(tid);
     }
 
-    /** Detaches every traced task (threads of a process after its leader's siblings; order does not matter). */
+    /**
+     * Detaches every traced task. A task that is not in a trace stop any more (typically: SIGKILLed while
+     * frozen, as {@code jcr dump --kill} does) cannot be detached; those are waited for together, without
+     * blocking on any single one: a killed process's other threads stay zombies until their tracer reaps
+     * them, and its leader is not reported before they are gone, so waiting for the leader first would
+     * wait forever.
+     */
     public void detachAll() {
         run(() -> {
             List<TracedTask> all = new ArrayList<>(tasks.values());
             tasks.clear();
             syscallSites.clear();
             JcrException first = null;
+            List<TracedTask> notStopped = new ArrayList<>();
             for (TracedTask t : all) {
                 try {
-                    release(t);
+                    if (!release(t)) {
+                        notStopped.add(t);
+                    }
                 } catch (JcrException e) {
                     if (first == null) {
                         first = e;
                     }
                 }
             }
+            settle(notStopped, true);
             if (first != null) {
                 throw first;
             }
@@ -238,14 +250,9 @@ public final class Tracer implements AutoCloseable {
             }
             for (TracedTask t : mine) {
                 tasks.remove(t.tid());
-                try {
-                    while (!Linux.waitpid(t.tid(), Linux.WALL).gone()) {
-                        // a last stop (e.g. PTRACE_EVENT_EXIT) before the end: nothing to do but wait on
-                    }
-                } catch (SyscallException e) {
-                    // ECHILD: already reaped
-                }
             }
+            // all threads at once: the leader is reported only after the other threads are reaped
+            settle(mine, false);
             syscallSites.remove(tgid);
         });
     }
@@ -503,7 +510,11 @@ public final class Tracer implements AutoCloseable {
         syscallSites.remove(tgid);
     }
 
-    private void release(TracedTask t) {
+    /**
+     * Re-queues T's held-back signals and detaches it; false when it is in no trace stop (PTRACE_DETACH
+     * says ESRCH: it is dying or gone, or rarely was never seen stopped) and still has to be settled.
+     */
+    private boolean release(TracedTask t) {
         int tid = t.tid();
         for (byte[] info : t.takeDeferredSignals()) {
             SigInfo si = SigInfo.parse(info);
@@ -521,19 +532,66 @@ public final class Tracer implements AutoCloseable {
         }
         try {
             Linux.ptraceDetach(tid, 0);
+            return true;
         } catch (SyscallException e) {
             if (!e.isGone()) {
                 throw e;
             }
-            // ESRCH: gone, or (rarely) not in a stop; a task we never saw stop is interrupted first
-            if (proc.exists(tid)) {
+            return false;
+        }
+    }
+
+    /**
+     * Waits for TASKS (no longer in a trace stop) until each has ended and been reaped by us, or, when
+     * DETACH is set and one stops after all, lets it go with PTRACE_DETACH (delivering the signal it
+     * stopped for). Polls every task without blocking on any. Gives up after {@link #SETTLE_NANOS}: a
+     * task still attached then is detached by the kernel when the tracer thread ends.
+     */
+    private void settle(List<TracedTask> tasks, boolean detach) {
+        List<TracedTask> left = new ArrayList<>(tasks);
+        java.util.Set<Integer> interrupted = new java.util.HashSet<>();
+        long deadline = System.nanoTime() + SETTLE_NANOS;
+        int spins = 0;
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
+            for (java.util.Iterator<TracedTask> it = left.iterator(); it.hasNext(); ) {
+                int tid = it.next().tid();
+                WaitStatus st;
                 try {
-                    Linux.ptraceInterrupt(tid);
-                    Linux.waitpid(tid, Linux.WALL);
-                    Linux.ptraceDetach(tid, 0);
-                } catch (SyscallException ignored) {
-                    // it went away meanwhile
+                    st = Linux.waitpid(tid, Linux.WALL | Linux.WNOHANG);
+                } catch (SyscallException e) {
+                    it.remove(); // ECHILD: reaped already, or no longer ours
+                    continue;
                 }
+                if (st.pid() == 0) {
+                    if (detach && interrupted.add(tid)) {
+                        // alive and running without a stop we know of: ask for one (harmless on a dying task)
+                        try {
+                            Linux.ptraceInterrupt(tid);
+                        } catch (SyscallException e) {
+                            // dying or gone: the wait reports it
+                        }
+                    }
+                    continue;
+                }
+                if (st.gone()) {
+                    it.remove();
+                    continue;
+                }
+                int sig = st.eventStop() || st.syscallStop() || st.event() != 0 ? 0 : st.stopSignal();
+                try {
+                    if (detach) {
+                        Linux.ptraceDetach(tid, sig);
+                    } else {
+                        Linux.ptraceCont(tid, sig); // a last stop on the way out (e.g. PTRACE_EVENT_EXIT)
+                        continue;
+                    }
+                } catch (SyscallException e) {
+                    continue; // killed meanwhile: the wait reports its end
+                }
+                it.remove();
+            }
+            if (!left.isEmpty()) {
+                LockSupport.parkNanos(++spins < 100 ? 100_000 : 2_000_000);
             }
         }
     }

@@ -69,8 +69,8 @@ public final class Analyzer {
             } catch (ProcessGoneException e) {
                 // exited during the scan: no longer part of the machine
             } catch (ProcAccessException e) {
-                reports[i] = ProcessReport.of(p.pid(), p.comm(), List.of(Assessment.unsupported("process",
-                        ResourceKind.PROCESS, "cannot read " + e.path() + ": permission denied (run jcr as root)")));
+                reports[i] = ProcessReport.of(p.pid(), p.comm(), List.of(Assessment.unsupported(ProcessChecks.ACCESS,
+                        ResourceKind.PROCESS, "cannot read " + e.path() + ": permission denied (" + e.why() + ")")));
             }
         });
         Map<Long, ProcessReport> out = new LinkedHashMap<>();

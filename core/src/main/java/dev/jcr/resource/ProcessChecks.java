@@ -15,6 +15,13 @@ import java.util.function.LongFunction;
  */
 public final class ProcessChecks {
 
+    /** The resource name of the blocker "traced by another process" (a dump then exits TRACED). */
+    public static final String TRACER = "tracer";
+    /** The resource name of blockers that say jcr may not read or trace the process (PERMISSION). */
+    public static final String ACCESS = "access";
+    public static final String SESSION = "session";
+    public static final String PROCESS_GROUP = "process group";
+
     private final Self self;
 
     public ProcessChecks(Self self) {
@@ -42,11 +49,11 @@ public final class ProcessChecks {
         }
         if (p.isTraced()) {
             String tracer = commOf.apply(p.tracerPid());
-            out.add(Assessment.unsupported("process", k, "already traced by pid " + p.tracerPid()
+            out.add(Assessment.unsupported(TRACER, k, "already traced by pid " + p.tracerPid()
                     + (tracer == null ? "" : " (" + tracer + ")") + ": a process can have only one tracer"));
         }
         if (p.namespaces().inode(NamespaceType.PID) < 0) {
-            out.add(Assessment.unsupported("process", k, "jcr may not inspect its namespaces (permission denied):"
+            out.add(Assessment.unsupported(ACCESS, k, "jcr may not inspect its namespaces (permission denied):"
                     + " it is more privileged than jcr"));
         } else if (p.namespaces().inode(NamespaceType.PID) != self.namespaces().inode(NamespaceType.PID)) {
             out.add(Assessment.unsupported("process", k, "in another PID namespace than jcr: not supported yet"));
@@ -59,7 +66,7 @@ public final class ProcessChecks {
         }
         if (p.uids().real() != self.euid() && p.uids().effective() != self.euid()
                 && !self.hasCapability(Self.CAP_SYS_PTRACE)) {
-            out.add(Assessment.unsupported("process", k, "owned by uid " + p.uids().real()
+            out.add(Assessment.unsupported(ACCESS, k, "owned by uid " + p.uids().real()
                     + ", and jcr (uid " + self.euid() + ") lacks CAP_SYS_PTRACE: run jcr as root"));
         }
         if (p.seccomp() == SeccompMode.STRICT) {
@@ -80,10 +87,10 @@ public final class ProcessChecks {
         // The session and process group leaders are not part of a dump rooted here; restore can only
         // put the process back into the restoring shell's session.
         if (p.sid() != p.pid()) {
-            out.add(Assessment.needsOption("session", k, "session leader " + p.sid()
+            out.add(Assessment.needsOption(SESSION, k, "session leader " + p.sid()
                     + " is outside the dumped tree", Options.SHELL_JOB));
         } else if (p.pgid() != p.pid()) {
-            out.add(Assessment.needsOption("process group", k, "process group leader " + p.pgid()
+            out.add(Assessment.needsOption(PROCESS_GROUP, k, "process group leader " + p.pgid()
                     + " is outside the dumped tree", Options.SHELL_JOB));
         }
         if (p.ttyNr() != 0) {

@@ -5,11 +5,8 @@ import dev.jcr.JcrException.Kind;
 import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.FdinfoEntry;
 import dev.jcr.image.proto.ItimerEntry;
-import dev.jcr.image.proto.RlimitEntry;
-import dev.jcr.image.proto.SaEntry;
 import dev.jcr.image.proto.ThreadCoreEntry;
 import dev.jcr.ptrace.RemoteSyscalls;
-import dev.jcr.ptrace.SigAction;
 import dev.jcr.ptrace.Tracer;
 import dev.jcr.resource.RestoreTable;
 import dev.jcr.sys.Linux;
@@ -53,7 +50,8 @@ public final class RestoreEngine {
 
     /** Plans, restores and (unless detached) waits for the root to end. */
     public RestoreResult restore(RestoreOptions options) {
-        listener.phase(RestoreListener.Phase.PLAN, 0);
+        PhaseClock clock = new PhaseClock(listener);
+        clock.phase(RestoreListener.Phase.PLAN, 0);
         RestorePlan plan = PlanBuilder.build(options.dir());
         ProcessPlan root = plan.root();
         if (root.sid() != root.pid() && !options.shellJob()) {
@@ -66,8 +64,9 @@ public final class RestoreEngine {
                         + " the tree jcr's terminal");
             });
         }
-        Run run = new Run(plan, options);
+        Run run = new Run(plan, options, clock);
         run.execute();
+        RestoreStats stats = clock.stop();
         int status = -1;
         if (options.pidfile() != null) {
             writePidfile(options.pidfile(), root.pid());
@@ -76,7 +75,7 @@ public final class RestoreEngine {
             status = Linux.waitpid(root.pid(), 0).raw();
         }
         listener.phase(RestoreListener.Phase.DONE, root.pid());
-        return new RestoreResult(root.pid(), plan.processes().stream().map(ProcessPlan::pid).toList(), status);
+        return new RestoreResult(root.pid(), plan.processes().stream().map(ProcessPlan::pid).toList(), status, stats);
     }
 
     /** Reads and validates the images only (what `jcr restore` checks before it creates anything). */
@@ -99,20 +98,32 @@ public final class RestoreEngine {
     private final class Run {
         private final RestorePlan plan;
         private final RestoreOptions options;
+        private final RestoreListener listener;
         private final List<Integer> created = new ArrayList<>();
         private int seed = -1;
         private Tracer tracer;
 
-        Run(RestorePlan plan, RestoreOptions options) {
+        Run(RestorePlan plan, RestoreOptions options, RestoreListener listener) {
             this.plan = plan;
             this.options = options;
+            this.listener = listener;
         }
 
         void execute() {
             tracer = Tracer.start();
+            try {
+                // each remote syscall is handed over to the tracer thread. Running the whole restore on
+                // that thread would save the switches, but then restored fixtures intermittently missed
+                // a SIGUSR1 sent right after the restore (DumpRestoreTest): not understood yet, not done
+                restoreAll();
+            } finally {
+                tracer.close();
+            }
+        }
+
+        private void restoreAll() {
             boolean resumed = false;
             try (FileTable files = new FileTable(plan, RestoreTable.standard())) {
-                listener.phase(RestoreListener.Phase.CREATE_TREE, 0);
                 createTree();
                 long[] progress = {0};
                 for (ProcessPlan p : plan.processes()) {
@@ -133,17 +144,17 @@ public final class RestoreEngine {
                     throw e;
                 }
                 throw new RestoreException(Kind.INTERNAL, "restore failed" + (resumed ? " after resuming" : "") + ": " + e, e);
-            } finally {
-                tracer.close();
             }
         }
 
         // ------------------------------------------------------------ tree
 
         private void createTree() {
+            listener.phase(RestoreListener.Phase.SEED, 0);
             seed = Linux.spawn(SEED, new String[] {"sleep", "1000"}, !options.shellJob() || plan.root().sid() == plan.root().pid());
             tracer.seizeTask(seed);
             tracer.run(() -> Linux.ptraceSetOptions(seed, TRACE_OPTIONS));
+            listener.phase(RestoreListener.Phase.CREATE_TREE, 0);
             for (ProcessPlan p : plan.processes()) {
                 int parent = p == plan.root() ? seed : p.ppid();
                 int pid;
@@ -209,6 +220,7 @@ public final class RestoreEngine {
                 t.call("fchdir", Target.SYS_FCHDIR, cwd);
                 t.close(cwd);
                 t.disconnect();
+                listener.phase(RestoreListener.Phase.PROCESS_STATE, p.pid());
                 if (p.fs().hasUmask()) {
                     t.call("umask", Target.SYS_UMASK, p.fs().getUmask());
                 }
@@ -219,15 +231,7 @@ public final class RestoreEngine {
 
         private void processState(Target t, CoreEntry core) {
             var tc = core.getTc();
-            List<SaEntry> sas = tc.getSigactionsList();
-            int i = 0;
-            for (int sig = 1; sig <= 64 && i < sas.size(); sig++) {
-                if (sig == 9 || sig == 19) {
-                    continue;
-                }
-                SaEntry sa = sas.get(i++);
-                t.remote().setSigaction(new SigAction(sig, sa.getSigaction(), sa.getFlags(), sa.getRestorer(), sa.getMask()));
-            }
+            Sigactions.restore(t, tc.getSigactionsList(), procRoot);
             if (tc.hasTimers()) {
                 itimer(t, 0, tc.getTimers().getReal());
                 itimer(t, 1, tc.getTimers().getVirt());
@@ -237,11 +241,7 @@ public final class RestoreEngine {
                 t.call("personality", Target.SYS_PERSONALITY, tc.getPersonality());
             }
             if (tc.hasRlimits()) {
-                List<RlimitEntry> rl = tc.getRlimits().getRlimitsList();
-                long buf = t.remote().scratch(RemoteSyscalls.PAGE);
-                for (int res = 0; res < rl.size(); res++) {
-                    rlimit(t, buf, res, rl.get(res));
-                }
+                Rlimits.restore(t, tc.getRlimits().getRlimitsList(), procRoot);
             }
         }
 
@@ -253,20 +253,6 @@ public final class RestoreEngine {
                     .putLong(e.getVusec());
             long addr = t.put(b.array());
             t.call("setitimer(" + which + ")", Target.SYS_SETITIMER, which, addr, 0);
-        }
-
-        /** Sets one rlimit; a hard limit above the caller's own is lowered to it (no privilege is gained). */
-        private void rlimit(Target t, long buf, int res, RlimitEntry e) {
-            t.call("prlimit64 get " + res, Target.SYS_PRLIMIT64, 0, res, 0, buf);
-            ByteBuffer cur = ByteBuffer.wrap(t.remote().read(buf, 16)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            long hard = cur.getLong(8);
-            long max = Long.compareUnsigned(e.getMax(), hard) > 0 ? hard : e.getMax();
-            long soft = Long.compareUnsigned(e.getCur(), max) > 0 ? max : e.getCur();
-            if (soft == cur.getLong(0) && max == hard) {
-                return;
-            }
-            t.remote().write(buf, Target.le(16).putLong(soft).putLong(max).array());
-            t.call("prlimit64 set " + res, Target.SYS_PRLIMIT64, 0, res, buf, 0);
         }
 
         // ------------------------------------------------------------ threads

@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -306,7 +307,7 @@ class DumpFixturesTest {
         try (LiveProcess p = LiveProcess.startCommand(List.of(java.toString(), "-Xmx64m", "-XX:+UseSerialGC",
                 src.toString()), Duration.ofSeconds(60), "READY")) {
             Path dir = tmp.resolve("img");
-            boolean checkable = CheckDumpConsistencyTest.checkpointable(p.pid());
+            boolean checkable = new DumpEngine().check((int) p.pid(), Set.of()).checkpointable();
             try {
                 DumpResult r = dump(p, dir);
                 assertTrue(checkable, "dump succeeded although check said no");

@@ -45,10 +45,10 @@ class ProcessChecksTest {
         List<String> reasons = check(unprivileged, proc(0, 400, 0x8803, 77, other), "/jail").stream()
                 .map(Assessment::message).toList();
         assertEquals(List.of(
-                "process: already traced by pid 77 (gdb): a process can have only one tracer",
+                "tracer: already traced by pid 77 (gdb): a process can have only one tracer",
                 "process: in another PID namespace than jcr: not supported yet",
                 "process: in another net namespace than jcr: not supported yet",
-                "process: owned by uid 0, and jcr (uid 1000) lacks CAP_SYS_PTRACE: run jcr as root",
+                "access: owned by uid 0, and jcr (uid 1000) lacks CAP_SYS_PTRACE: run jcr as root",
                 "root: chrooted to /jail: not supported yet",
                 "session: session leader 400 is outside the dumped tree",
                 "terminal: controlling terminal /dev/pts/3"), reasons);

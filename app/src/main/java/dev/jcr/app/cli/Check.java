@@ -4,12 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcr.app.ExitCode;
-import dev.jcr.proc.ProcFs;
-import dev.jcr.resource.Analyzer;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.Options;
 import dev.jcr.resource.ProcessReport;
-import dev.jcr.resource.Verdict;
+import dev.jcr.resource.TreeCheck;
+import dev.jcr.resource.TreeReport;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -24,12 +23,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code jcr check PID…}: can these processes be checkpointed, and if not, why. Exit 0 when all
- * can (with the options given), 1 when some cannot; 3 / 4 when a process does not exist or may not
- * be read (raised as typed exceptions, mapped by Main).
+ * {@code jcr check PID…}: can the tree rooted at each PID be checkpointed, and if not, why. The answer
+ * is the dump engine's own ({@link TreeCheck}: the drivers asked about every process of the tree, the
+ * options given applied), so {@code jcr check} says checkpointable exactly when {@code jcr dump} would
+ * go ahead. Exit 0 when all can, 1 when some cannot (whatever the reason: an unsupported resource, a
+ * foreign tracer, a descendant jcr may not read); 3 / 4 when a PID does not exist or may not be read
+ * (raised as typed exceptions, mapped by Main).
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Tell, per process and per resource, whether it can be checkpointed and why not.",
+        description = {"Tell whether the tree rooted at each PID (the process and its descendants, what jcr dump takes)",
+                "can be checkpointed, and every resource in the way with its reason.",
                 "Exit status: 0 all checkpointable, 1 some not, 2 usage, 3 no such process, 4 permission."})
 public final class Check implements Callable<Integer> {
 
@@ -48,14 +51,14 @@ public final class Check implements Callable<Integer> {
     @Option(names = "--shell-job", description = "count resources that need --shell-job as checkpointable")
     boolean shellJob;
 
-    private final ProcFs fs;
+    private final TreeCheck trees;
 
     public Check() {
-        this(ProcFs.system());
+        this(TreeCheck.system());
     }
 
-    Check(ProcFs fs) {
-        this.fs = fs;
+    Check(TreeCheck trees) {
+        this.trees = trees;
     }
 
     @Override
@@ -65,20 +68,19 @@ public final class Check implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "PID must be a positive number, not " + pid);
             }
         }
-        Analyzer analyzer = new Analyzer(fs);
-        Set<Long> seen = new LinkedHashSet<>(pids);
-        List<ProcessReport> reports = new ArrayList<>();
-        // analyse all first: a missing pid fails the command before anything is printed
-        for (long pid : seen) {
-            reports.add(analyzer.analyze(pid));
+        Set<String> options = shellJob ? Set.of(Options.SHELL_JOB) : Set.of();
+        List<TreeReport> reports = new ArrayList<>();
+        // check all first: a missing pid fails the command before anything is printed
+        for (long pid : new LinkedHashSet<>(pids)) {
+            reports.add(trees.check(pid, options));
         }
-        boolean allOk = reports.stream().allMatch(this::acceptable);
+        boolean allOk = reports.stream().allMatch(TreeReport::checkpointable);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             ObjectNode root = CheckJson.MAPPER.createObjectNode();
             root.put("checkpointable", allOk);
             ArrayNode list = root.putArray("processes");
-            reports.forEach(r -> list.add(CheckJson.report(r, true)));
+            reports.forEach(r -> list.add(CheckJson.tree(r)));
             out.println(CheckJson.MAPPER.writeValueAsString(root));
         } else {
             reports.forEach(r -> printText(out, r));
@@ -87,33 +89,37 @@ public final class Check implements Callable<Integer> {
         return allOk ? ExitCode.OK.code : ExitCode.NEGATIVE.code;
     }
 
-    private boolean acceptable(ProcessReport r) {
-        if (r.verdict() == Verdict.SUPPORTED) {
-            return true;
+    private void printText(PrintWriter out, TreeReport t) {
+        ProcessReport r = t.rootReport();
+        int others = t.processes().size() - 1;
+        String tree = others == 0 ? "" : " with " + others + (others == 1 ? " descendant" : " descendants");
+        String head = r.pid() + " (" + r.comm() + ")" + tree + ": ";
+        List<TreeReport.Blocker> blockers = t.blockers();
+        if (t.onlyOptionsMissing()) {
+            out.println(head + (t.options().isEmpty() ? "checkpointable" : "checkpointable with " + String.join(" ", t.options())));
+        } else {
+            String n = blockers.size() + (blockers.size() == 1 ? " blocker" : " blockers");
+            out.println(head + "not checkpointable (" + n + t.first(TreeReport.Cause.TRACED)
+                    .map(b -> "; pid " + b.pid() + " is traced by pid " + b.tracerPid()).orElse("") + ")");
         }
-        if (r.verdict() == Verdict.NEEDS_OPTION) {
-            Set<String> given = shellJob ? Set.of(Options.SHELL_JOB) : Set.of();
-            return given.containsAll(r.options());
+        if (all) {
+            for (ProcessReport p : t.processes()) {
+                String who = p.pid() == t.root() ? "" : "pid " + p.pid() + " (" + p.comm() + "): ";
+                p.assessments().forEach(a -> printLine(out, who, a));
+            }
+        } else {
+            for (TreeReport.Blocker b : blockers) {
+                printLine(out, b.pid() == t.root() ? "" : "pid " + b.pid() + " (" + b.comm() + "): ", b.assessment());
+            }
         }
-        return false;
     }
 
-    private void printText(PrintWriter out, ProcessReport r) {
-        String head = r.pid() + " (" + r.comm() + "): ";
-        List<Assessment> blockers = r.blockers();
-        switch (r.verdict()) {
-            case SUPPORTED -> out.println(head + "checkpointable");
-            case NEEDS_OPTION -> out.println(head + "checkpointable with " + String.join(" ", r.options()));
-            case UNSUPPORTED -> out.println(head + "not checkpointable ("
-                    + blockers.size() + (blockers.size() == 1 ? " blocker)" : " blockers)"));
-        }
-        for (Assessment a : all ? r.assessments() : blockers) {
-            String mark = switch (a.verdict()) {
-                case SUPPORTED -> "  ok   ";
-                case NEEDS_OPTION -> "  opt  ";
-                case UNSUPPORTED -> "  no   ";
-            };
-            out.println(mark + a.message() + (a.option() != null ? " [" + a.option() + "]" : ""));
-        }
+    private static void printLine(PrintWriter out, String who, Assessment a) {
+        String mark = switch (a.verdict()) {
+            case SUPPORTED -> "  ok   ";
+            case NEEDS_OPTION -> "  opt  ";
+            case UNSUPPORTED -> "  no   ";
+        };
+        out.println(mark + who + a.message() + (a.option() != null ? " [" + a.option() + "]" : ""));
     }
 }

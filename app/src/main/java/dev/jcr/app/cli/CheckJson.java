@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.ProcessReport;
+import dev.jcr.resource.TreeReport;
 
 /**
  * The JSON shapes of {@code jcr check --json} and {@code jcr ps --json} (documented in
@@ -41,6 +42,42 @@ final class CheckJson {
         ArrayNode list = n.putArray(all ? "assessments" : "blockers");
         for (Assessment a : all ? r.assessments() : r.blockers()) {
             list.add(assessment(a));
+        }
+        return n;
+    }
+
+    /**
+     * One PID of {@code jcr check}: its own report (pid, comm, verdict, options, assessments) with
+     * "checkpointable" the answer for the whole tree rooted there (what {@code jcr dump} does with the
+     * options given), "cause" (PERMISSION | TRACED | UNSUPPORTED | null), "blockers" (every assessment
+     * of the tree in the way, each with its pid and comm) and "descendants" (their reports).
+     */
+    static ObjectNode tree(TreeReport t) {
+        ObjectNode n = report(t.rootReport(), true);
+        n.put("checkpointable", t.checkpointable());
+        ArrayNode opts = (ArrayNode) n.get("options");
+        opts.removeAll();
+        t.options().forEach(opts::add);
+        n.put("cause", t.cause().map(Enum::name).orElse(null));
+        ArrayNode blockers = n.putArray("blockers");
+        for (TreeReport.Blocker b : t.blockers()) {
+            ObjectNode a = MAPPER.createObjectNode();
+            a.put("pid", b.pid());
+            a.put("comm", b.comm());
+            a.setAll(assessment(b.assessment()));
+            a.put("cause", b.cause().name());
+            if (b.cause() == TreeReport.Cause.TRACED) {
+                a.put("tracer_pid", b.tracerPid());
+            }
+            blockers.add(a);
+        }
+        ArrayNode descendants = n.putArray("descendants");
+        for (ProcessReport p : t.processes()) {
+            if (p.pid() != t.root()) {
+                ObjectNode d = report(p, true);
+                d.remove("checkpointable");
+                descendants.add(d);
+            }
         }
         return n;
     }

@@ -3,6 +3,7 @@ package dev.jcr.app.cli;
 import dev.jcr.restore.RestoreEngine;
 import dev.jcr.restore.RestoreOptions;
 import dev.jcr.restore.RestoreResult;
+import dev.jcr.restore.RestoreStats;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -34,10 +35,16 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--shell-job", description = "the tree belonged to a shell session: restore it into jcr's session")
     boolean shellJob;
 
+    @Option(names = "--stats", description = "print where the time went, phase by phase, on stderr")
+    boolean stats;
+
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
         RestoreResult r = new RestoreEngine(null).restore(new RestoreOptions(dir, detach, shellJob, pidfile));
+        if (stats) {
+            printStats(r.stats());
+        }
         if (detach) {
             spec.commandLine().getOut().printf("restored %d process%s, root %d, in %d ms%n", r.pids().size(),
                     r.pids().size() == 1 ? "" : "es", r.rootPid(), (System.nanoTime() - t0) / 1_000_000);
@@ -46,5 +53,14 @@ public final class RestoreCommand implements Callable<Integer> {
         }
         int st = r.exitStatus();
         return (st & 0x7f) == 0 ? (st >> 8) & 0xff : 128 + (st & 0x7f);
+    }
+
+    private void printStats(RestoreStats s) {
+        var err = spec.commandLine().getErr();
+        for (var e : s.micros().entrySet()) {
+            err.printf("%-14s %9.3f ms%n", e.getKey().name().toLowerCase(java.util.Locale.ROOT), e.getValue() / 1000.0);
+        }
+        err.printf("%-14s %9.3f ms (%d pages)%n", "total", s.totalMicros() / 1000.0, s.pagesRestored());
+        err.flush();
     }
 }

@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 
 class CheckCommandTest {
 
+    @org.junit.jupiter.api.io.TempDir
+    java.nio.file.Path tmp;
+
     record Run(int code, String out, String err) {
     }
 
@@ -88,6 +91,44 @@ class CheckCommandTest {
             assertTrue(without.out().contains("checkpointable with --shell-job"), without.out());
             Run with = run("check", "--shell-job", Long.toString(pid));
             assertEquals(0, with.code(), with.out());
+        }
+    }
+
+    @Test
+    void checkAnswersForTheWholeTreeAsDumpDoesNamingTheBlockingDescendant() throws Exception {
+        try (LiveProcess p = Fixture.start("zombie")) {
+            String zombie = p.stdout().lines().filter(l -> l.startsWith("ZOMBIE ")).findFirst().orElseThrow().substring(7);
+            Run r = run("check", Long.toString(p.pid()));
+            assertEquals(1, r.code(), r.out());
+            assertTrue(r.out().contains("with 2 descendants: not checkpointable (1 blocker)"), r.out());
+            assertTrue(r.out().contains("  no   pid " + zombie + " (zombie-"), r.out());
+            assertTrue(r.out().contains("zombie: has exited and waits for its parent to reap it"), r.out());
+            Run dump = run("dump", Long.toString(p.pid()), "-D", tmp.resolve("img").toString());
+            assertEquals(6, dump.code(), dump.err());
+            assertTrue(dump.err().contains("pid " + zombie + " (zombie-"), dump.err());
+
+            JsonNode j = new ObjectMapper().readTree(run("check", "--json", Long.toString(p.pid())).out()).get("processes").get(0);
+            assertFalse(j.get("checkpointable").asBoolean(), "the tree's answer, not the root's alone");
+            assertEquals("SUPPORTED", j.get("verdict").asText(), "the root alone is fine");
+            assertEquals("UNSUPPORTED", j.get("cause").asText());
+            assertEquals(Long.parseLong(zombie), j.get("blockers").get(0).get("pid").asLong());
+            assertEquals(2, j.get("descendants").size());
+        }
+    }
+
+    @Test
+    void aTracedProcessIsNotCheckpointableNamingItsTracer() throws Exception {
+        try (LiveProcess p = Fixture.start("traced")) {
+            String tracee = p.stdout().lines().filter(l -> l.startsWith("TRACEE ")).findFirst().orElseThrow().substring(7);
+            for (String pid : List.of(tracee, Long.toString(p.pid()))) {
+                Run r = run("check", pid);
+                assertEquals(1, r.code(), "check answers no, whatever the reason: " + r.out());
+                assertTrue(r.out().contains("pid " + tracee + " is traced by pid " + p.pid()), r.out());
+                assertTrue(r.out().contains("tracer: already traced by pid " + p.pid() + " (traced-"), r.out());
+            }
+            JsonNode b = new ObjectMapper().readTree(run("check", "--json", tracee).out()).get("processes").get(0);
+            assertEquals("TRACED", b.get("cause").asText());
+            assertEquals(p.pid(), b.get("blockers").get(0).get("tracer_pid").asLong());
         }
     }
 

@@ -46,6 +46,32 @@ class CheckPermissionTest {
         }
     }
 
+    /**
+     * A jcr that already runs as root must not be told to "run jcr as root": here it is root without
+     * CAP_SYS_PTRACE (dropped from the bounding set), so the kernel hides a fixture holding capabilities
+     * jcr lacks, and the message says exactly that.
+     */
+    @Test
+    void rootWithoutPtraceCapabilityIsToldWhatIsMissingNotToRunAsRoot() throws Exception {
+        Assumptions.assumeTrue(new File("/usr/bin/setpriv").canExecute(), "setpriv (util-linux) not installed");
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        try (LiveProcess p = Fixture.start("loop")) {
+            List<String> cmd = List.of("/usr/bin/setpriv", "--bounding-set", "-sys_ptrace", "--",
+                    ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+                    "dev.jcr.app.Main", "check", Long.toString(p.pid()));
+            Process proc = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+            String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            String err = new String(proc.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(proc.waitFor(60, TimeUnit.SECONDS));
+            Assumptions.assumeFalse(proc.exitValue() == 0, "the kernel let jcr read the fixture without CAP_SYS_PTRACE");
+            assertEquals(4, proc.exitValue(), "stdout:\n" + out + "\nstderr:\n" + err);
+            assertEquals(1, err.lines().count(), err);
+            assertTrue(err.contains("jcr runs as root but without CAP_SYS_PTRACE"), err);
+            assertTrue(err.contains("the process holds capabilities jcr lacks: CAP_SYS_PTRACE"), err);
+            assertTrue(!err.contains("run jcr as root"), err);
+        }
+    }
+
     private String readableClasspath() throws IOException, InterruptedException {
         Path dir = Files.createDirectories(tmp.resolve("cp"));
         List<String> entries = new ArrayList<>();

@@ -126,8 +126,12 @@ class DumpCommandTest {
             String tracee = traced.stdout().lines().filter(l -> l.startsWith("TRACEE ")).findFirst().orElseThrow()
                     .substring(7).trim();
             Run r = run("dump", tracee, "-D", tmp.resolve("c").toString());
-            assertEquals(6, r.code(), r.err());
+            assertEquals(5, r.code(), r.err());
+            assertOneLine(r.err());
+            assertTrue(r.err().contains("pid " + tracee + " is traced by pid " + traced.pid()), r.err());
             assertTrue(r.err().contains("already traced"), r.err());
+            Run tree = run("dump", Long.toString(traced.pid()), "-D", tmp.resolve("d").toString());
+            assertEquals(5, tree.code(), "the tracee is in the tree: " + tree.err());
         }
     }
 }
