@@ -3,6 +3,7 @@ package dev.jcr.dump;
 import dev.jcr.image.ImageDirWriter;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.ImageWriter;
+import dev.jcr.image.PagesWriter;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.GhostChunkEntry;
 import dev.jcr.image.proto.GhostFileEntry;
@@ -48,6 +49,13 @@ final class ImageSet {
     private ImageWriter fifoData;
     private int nextFileId = 1;
     private int nextGhostId = 1;
+    private int nextShmemPagesId;
+
+    /** Pages ids of shared memory objects start far above the processes' own (1, 2, …). */
+    static final int SHMEM_PAGES_ID = 1 << 20;
+    private static final int SHMEM_CHUNK = 1 << 20;
+    private static final int SEEK_DATA = 3;
+    private static final int SEEK_HOLE = 4;
 
     private final DeferredImages later;
 
@@ -119,7 +127,9 @@ final class ImageSet {
 
     int addGhostFile(int fileId, GhostFileEntry entry, Path content, long size) {
         int ghost = nextGhostId++;
-        try (ImageWriter w = dir.open(ImageKind.GHOST_FILE, ghost); InputStream in = Files.newInputStream(content)) {
+        // CRIU names ghost images by their id in hex
+        try (ImageWriter w = dir.open(ImageKind.GHOST_FILE, Integer.toHexString(ghost));
+                InputStream in = Files.newInputStream(content)) {
             w.write(entry);
             if (size > 0) {
                 byte[] data = in.readNBytes((int) size);
@@ -130,6 +140,62 @@ final class ImageSet {
         }
         remaps.add(RemapFilePathEntry.newBuilder().setOrigId(fileId).setRemapId(ghost).setRemapType(RemapType.GHOST).build());
         return ghost;
+    }
+
+    /**
+     * The pages of shared anonymous memory object SHMID, read by jcr from the object itself (OBJECT
+     * opens it: a map_files link of PID's mapping), so that pages only another process touched are
+     * saved too; only the parts that hold data (SEEK_DATA/SEEK_HOLE) are copied. As CRIU does, the
+     * pagemap (pagemap-shmem-SHMID.img) gives offsets within the object as addresses.
+     */
+    void addSharedMemory(int pid, long shmid, Path object) {
+        int fd;
+        try {
+            fd = Linux.open(object.toString(), Linux.O_RDONLY, 0);
+        } catch (SyscallException e) {
+            throw new dev.jcr.resource.NotDumpableException(pid, object.toString(),
+                    "cannot open shared memory object " + shmid + ": " + e.getMessage());
+        }
+        try (PagesWriter w = dir.openPages("shmem-" + shmid, SHMEM_PAGES_ID + nextShmemPagesId++)) {
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(SHMEM_CHUNK);
+            long off = 0;
+            while (true) {
+                long data = seek(fd, off, SEEK_DATA, pid, object);
+                if (data < 0) {
+                    break;
+                }
+                long hole = seek(fd, data, SEEK_HOLE, pid, object);
+                long start = data & ~(PagesWriter.PAGE_SIZE - 1L);
+                long end = (hole + PagesWriter.PAGE_SIZE - 1) & ~(PagesWriter.PAGE_SIZE - 1L);
+                for (long at = start; at < end; at += SHMEM_CHUNK) {
+                    int n = (int) Math.min(SHMEM_CHUNK, end - at);
+                    buf.clear().limit(n);
+                    long got = Linux.pread(fd, buf, at);
+                    if (got != n) {
+                        throw new dev.jcr.resource.NotDumpableException(pid, object.toString(),
+                                "shared memory object " + shmid + " ended at " + (at + got) + " instead of " + (at + n));
+                    }
+                    buf.limit(n).position(0);
+                    w.addPages(at, PagesWriter.PE_PRESENT, buf);
+                }
+                off = end;
+            }
+        } finally {
+            Linux.close(fd);
+        }
+    }
+
+    /** lseek(FD, OFF, WHENCE) for SEEK_DATA/SEEK_HOLE; -1 when no data follows (ENXIO). */
+    private static long seek(int fd, long off, int whence, int pid, Path object) {
+        try {
+            return Linux.syscall("lseek", pid, 8, fd, off, whence, 0, 0, 0);
+        } catch (SyscallException e) {
+            if (e.errno() == 6 /* ENXIO */) {
+                return -1;
+            }
+            throw new dev.jcr.resource.NotDumpableException(pid, object.toString(), "cannot scan shared memory: "
+                    + e.getMessage());
+        }
     }
 
     /** files.img, remap-fpath.img and the data images. */

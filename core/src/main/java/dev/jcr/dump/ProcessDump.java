@@ -169,6 +169,11 @@ final class ProcessDump implements DumpContext, AutoCloseable {
     }
 
     @Override
+    public void addSharedMemory(long shmid, Path object) {
+        images.addSharedMemory(frozen.pid(), shmid, object);
+    }
+
+    @Override
     public void addVma(VmaEntry vma, PageSelection pages) {
         vmas.add(vma);
         selections.add(pages);

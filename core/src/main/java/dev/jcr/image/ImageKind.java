@@ -146,7 +146,7 @@ public enum ImageKind {
               ExtraBlob extra) {
         this.magic = magic;
         this.fileTemplate = fileTemplate;
-        this.filePattern = Pattern.compile(Pattern.quote(fileTemplate).replace("%s", "\\E([0-9a-zA-Z_.]+)\\Q"));
+        this.filePattern = Pattern.compile(Pattern.quote(fileTemplate).replace("%s", "\\E([0-9a-zA-Z_.-]+)\\Q"));
         this.header = header;
         this.layout = layout;
         this.headType = headType;

@@ -64,6 +64,13 @@ public interface DumpContext {
     /** Writes the content of a deleted file as ghost-file-ID.img; returns the ghost id for remap-fpath. */
     int addGhostFile(int fileId, dev.jcr.image.proto.GhostFileEntry entry, Path content, long size);
 
+    /**
+     * Saves the content of shared anonymous memory object SHMID once per dump (pagemap-shmem-SHMID.img
+     * and its pages image, offsets within the object as addresses), read through OBJECT, a
+     * /proc/PID/map_files link that opens the object itself.
+     */
+    void addSharedMemory(long shmid, Path object);
+
     /** Records one memory area and which of its pages go into the pages image. */
     void addVma(VmaEntry vma, PageSelection pages);
 

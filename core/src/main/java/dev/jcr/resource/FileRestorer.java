@@ -24,6 +24,26 @@ public interface FileRestorer {
 
         /** The pipe's buffer size when it was not the default, else 0. */
         int pipeSize(int pipeId);
+
+        /** The bytes that were queued in FIFO PIPE_ID (fifo-data.img). */
+        byte[] fifoData(int pipeId);
+
+        /** The FIFO's buffer size when it was recorded, else 0. */
+        int fifoSize(int pipeId);
+
+        /** The files.img entry ID (e.g. the regular-file half of a FIFO), or null. */
+        dev.jcr.image.proto.FileEntry file(int id);
+
+        /** The saved content of file ID when it was deleted while open (a ghost file), or null. */
+        Ghost ghost(int id);
+    }
+
+    /**
+     * A deleted file's content as the dump saved it (ghost-file-N.img, joined to its files.img entry
+     * by remap-fpath.img): inode number at dump time (descriptions of one inode share one file again),
+     * st_mode, owner, and the bytes.
+     */
+    record Ghost(long ino, int mode, int uid, int gid, byte[] content) {
     }
 
     /** The fd type (files.img entry type) this restorer handles. */

@@ -3,6 +3,7 @@ package dev.jcr.resource;
 import dev.jcr.image.proto.FdTypes;
 import dev.jcr.resource.eventfd.EventfdRestore;
 import dev.jcr.resource.file.RegularFileRestore;
+import dev.jcr.resource.pipe.FifoRestore;
 import dev.jcr.resource.pipe.PipeRestore;
 import java.util.EnumMap;
 import java.util.List;
@@ -27,7 +28,8 @@ public final class RestoreTable {
     }
 
     public static RestoreTable standard() {
-        return new RestoreTable(List.of(new RegularFileRestore(), new PipeRestore(), new EventfdRestore()));
+        return new RestoreTable(List.of(new RegularFileRestore(), new PipeRestore(), new FifoRestore(),
+                new EventfdRestore()));
     }
 
     public Optional<FileRestorer> forType(FdTypes type) {

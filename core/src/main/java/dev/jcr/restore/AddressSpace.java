@@ -188,6 +188,7 @@ final class AddressSpace {
 
     private void mapVmas() {
         Map<Long, Integer> fileFds = new HashMap<>();
+        Map<Long, Integer> shmemFds = new HashMap<>();
         for (VmaEntry v : p.mm().getVmasList()) {
             if (Vmas.special(v)) {
                 continue;
@@ -205,11 +206,23 @@ final class AddressSpace {
                     fileFds.put(v.getShmid() * 2 + (writable ? 1 : 0), fd);
                 }
                 t.mmap(v.getStart(), Vmas.length(v), prot, flags & ~Vmas.MAP_ANONYMOUS, fd, v.getPgoff());
+            } else if (Vmas.is(v, Vmas.ANON_SHARED)) {
+                // one object for every process that maps it, already holding its pages
+                Integer fd = shmemFds.get(v.getShmid());
+                if (fd == null) {
+                    fd = t.take(files.shmemFd(v.getShmid()), "shared memory of " + Vmas.describe(v));
+                    shmemFds.put(v.getShmid(), fd);
+                }
+                t.mmap(v.getStart(), Vmas.length(v), v.getProt(), (flags & ~Vmas.MAP_ANONYMOUS) | Vmas.MAP_SHARED, fd,
+                        v.getPgoff());
             } else {
                 t.mmap(v.getStart(), Vmas.length(v), prot, flags | Vmas.MAP_ANONYMOUS, -1, 0);
             }
         }
         for (int fd : fileFds.values()) {
+            t.close(fd);
+        }
+        for (int fd : shmemFds.values()) {
             t.close(fd);
         }
     }

@@ -5,6 +5,7 @@ import dev.jcr.JcrException.Kind;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.resource.FileRestorer;
+import dev.jcr.resource.FileRestorer.Ghost;
 import dev.jcr.resource.RestoreTable;
 import dev.jcr.sys.Linux;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
     private final Map<Long, Integer> mappings = new HashMap<>();
     private final Map<Integer, Integer> pages = new HashMap<>();
     private final Map<Integer, int[]> pipes = new HashMap<>();
+    private final Map<Long, Integer> shmem = new HashMap<>();
     private final List<Integer> opened = new ArrayList<>();
 
     FileTable(RestorePlan plan, RestoreTable drivers) {
@@ -64,6 +66,39 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
         return fd;
     }
 
+    /**
+     * jcr's read-write fd of shared anonymous memory object SHMID, made on first use: jcr maps a new
+     * MAP_SHARED|MAP_ANONYMOUS area of the object's size itself, reads the saved pages into it from
+     * the pages file, and keeps the object through its /proc/self/map_files link (the area is then
+     * unmapped). Every process maps this one object, so what was shared is shared again, and it
+     * shows as the same "/dev/zero (deleted)" kind of mapping it was.
+     */
+    int shmemFd(long shmid) {
+        Integer fd = shmem.get(shmid);
+        if (fd == null) {
+            SharedMemoryPlan s = plan.shmem().get(shmid);
+            if (s == null) {
+                throw new RestoreException(Kind.INTERNAL, "shared memory object " + shmid + " is not in the plan");
+            }
+            long addr = Linux.mmap(0, s.size(), 3 /* PROT_READ|PROT_WRITE */, Linux.MAP_SHARED | Linux.MAP_ANONYMOUS, -1, 0);
+            try {
+                for (SharedMemoryPlan.Run r : s.runs()) {
+                    long len = r.nrPages() * dev.jcr.image.ProcessMemory.PAGE_SIZE;
+                    long got = Linux.pread(pagesFd(s.pagesId()), addr + r.offset(), len, r.pagesOffset());
+                    if (got != len) {
+                        throw new RestoreException(Kind.BAD_IMAGE, String.format("pages-%d.img: short read of %d/%d"
+                                + " bytes at offset %d (shared memory %d)", s.pagesId(), got, len, r.pagesOffset(), shmid));
+                    }
+                }
+                fd = keep(Linux.open(String.format("/proc/self/map_files/%x-%x", addr, addr + s.size()), Linux.O_RDWR, 0));
+            } finally {
+                Linux.munmap(addr, s.size());
+            }
+            shmem.put(shmid, fd);
+        }
+        return fd;
+    }
+
     int pagesFd(int pagesId) {
         Integer fd = pages.get(pagesId);
         if (fd == null) {
@@ -97,6 +132,26 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
     @Override
     public int pipeSize(int pipeId) {
         return plan.pipeSizes().getOrDefault(pipeId, 0);
+    }
+
+    @Override
+    public byte[] fifoData(int pipeId) {
+        return plan.fifoData().getOrDefault(pipeId, new byte[0]);
+    }
+
+    @Override
+    public int fifoSize(int pipeId) {
+        return plan.fifoSizes().getOrDefault(pipeId, 0);
+    }
+
+    @Override
+    public FileEntry file(int id) {
+        return plan.files().get(id);
+    }
+
+    @Override
+    public Ghost ghost(int id) {
+        return plan.ghosts().get(id);
     }
 
     @Override

@@ -11,7 +11,15 @@ import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.FdinfoEntry;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.FsEntry;
+import dev.jcr.image.proto.GhostChunkEntry;
+import dev.jcr.image.proto.GhostFileEntry;
+import dev.jcr.image.proto.RemapFilePathEntry;
+import dev.jcr.image.proto.RemapType;
+import dev.jcr.resource.FileRestorer;
+import dev.jcr.image.PagesWriter;
 import dev.jcr.image.proto.MmEntry;
+import dev.jcr.image.proto.PagemapEntry;
+import dev.jcr.image.proto.PagemapHead;
 import dev.jcr.image.proto.PipeDataEntry;
 import dev.jcr.image.proto.PstreeEntry;
 import dev.jcr.image.proto.TaskKobjIdsEntry;
@@ -35,9 +43,15 @@ import java.util.Set;
  */
 public final class PlanBuilder {
 
+    /** Old CRIU images flag a ghost in remap_id itself instead of remap_type. */
+    private static final int REMAP_GHOST = 0x80000000;
+    /** Largest deleted file a restore recreates from memory (dumps keep far smaller ones). */
+    private static final long MAX_GHOST_BYTES = 1L << 30;
+
     private final ImageDir dir;
     private final Path procRoot;
     private Map<Integer, FileEntry> files;
+    private Map<Integer, FileRestorer.Ghost> ghosts;
 
     private PlanBuilder(ImageDir dir, Path procRoot) {
         this.dir = dir;
@@ -60,6 +74,7 @@ public final class PlanBuilder {
                 throw bad(ImageKind.FILES, null, "file id " + f.getId() + " appears twice");
             }
         }
+        ghosts = ghosts();
         List<PstreeEntry> ordered = order(tree);
         List<ProcessPlan> procs = new ArrayList<>();
         Set<Integer> filesIds = new HashSet<>();
@@ -77,20 +92,126 @@ public final class PlanBuilder {
         }
         Map<Integer, byte[]> pipeData = new HashMap<>();
         Map<Integer, Integer> pipeSizes = new HashMap<>();
-        for (ImageEntry e : dir.read(ImageKind.PIPES_DATA, null)) {
-            PipeDataEntry pd = e.as(PipeDataEntry.class);
-            byte[] data = e.extra() == null ? new byte[0] : e.extra();
-            if (data.length != pd.getBytes()) {
-                throw new BadImageException(dir.file(ImageKind.PIPES_DATA, null).toString(), e.offset(),
-                        "entry " + e.index() + " announces " + pd.getBytes() + " bytes but holds " + data.length);
+        pipeBuffers(ImageKind.PIPES_DATA, pipeData, pipeSizes);
+        Map<Integer, byte[]> fifoData = new HashMap<>();
+        Map<Integer, Integer> fifoSizes = new HashMap<>();
+        pipeBuffers(ImageKind.FIFO_DATA, fifoData, fifoSizes);
+        Map<Long, SharedMemoryPlan> shmem = sharedMemory(procs);
+        checkIdsFree(procs);
+        return new RestorePlan(dir.path(), List.copyOf(procs), Map.copyOf(files), pipeData, pipeSizes,
+                fifoData, fifoSizes, Map.copyOf(ghosts), Map.copyOf(shmem));
+    }
+
+    /**
+     * The content of every deleted file, by files.img id: remap-fpath.img joins a file to its
+     * ghost-file-N.img (N in hex, as CRIU names them), which holds st_mode, the inode number and the
+     * bytes, either whole after the header or in (offset, length) chunks with holes between them.
+     */
+    private Map<Integer, FileRestorer.Ghost> ghosts() {
+        Map<Integer, FileRestorer.Ghost> out = new HashMap<>();
+        for (RemapFilePathEntry r : dir.readAll(ImageKind.REMAP_FPATH, null, RemapFilePathEntry.class)) {
+            boolean legacyGhost = (r.getRemapId() & REMAP_GHOST) != 0;
+            if (r.getRemapType() != RemapType.GHOST && !legacyGhost) {
+                throw new RestoreException(Kind.UNSUPPORTED, "file " + r.getOrigId() + " is remapped as "
+                        + r.getRemapType() + " (only deleted files saved as ghost files can be restored)");
             }
-            pipeData.put(pd.getPipeId(), data);
-            if (pd.hasSize()) {
-                pipeSizes.put(pd.getPipeId(), pd.getSize());
+            if (!files.containsKey(r.getOrigId()) || !files.get(r.getOrigId()).hasReg()) {
+                throw bad(ImageKind.REMAP_FPATH, null, "remaps file " + r.getOrigId() + ", which is no regular file of files.img");
+            }
+            String ghostId = Integer.toHexString(r.getRemapId() & ~REMAP_GHOST);
+            List<ImageEntry> es = dir.read(ImageKind.GHOST_FILE, ghostId);
+            if (es.isEmpty()) {
+                throw bad(ImageKind.GHOST_FILE, ghostId, "is missing (content of deleted file "
+                        + files.get(r.getOrigId()).getReg().getName() + ")");
+            }
+            GhostFileEntry g = es.get(0).as(GhostFileEntry.class);
+            long size = g.hasSize() ? g.getSize() : files.get(r.getOrigId()).getReg().getSize();
+            if (size < 0 || size > MAX_GHOST_BYTES) {
+                throw new RestoreException(Kind.UNSUPPORTED, "deleted file " + files.get(r.getOrigId()).getReg().getName()
+                        + " holds " + size + " bytes; a restore recreates at most " + MAX_GHOST_BYTES);
+            }
+            byte[] content = new byte[(int) size];
+            if (!g.getChunks()) {
+                byte[] all = es.get(0).extra() == null ? new byte[0] : es.get(0).extra();
+                System.arraycopy(all, 0, content, 0, (int) Math.min(all.length, size));
+            }
+            for (ImageEntry e : es.subList(1, es.size())) {
+                GhostChunkEntry c = e.as(GhostChunkEntry.class);
+                byte[] data = e.extra() == null ? new byte[0] : e.extra();
+                if (c.getOff() < 0 || c.getOff() + c.getLen() > size || data.length != c.getLen()) {
+                    throw new BadImageException(dir.file(ImageKind.GHOST_FILE, ghostId).toString(), e.offset(),
+                            "chunk " + e.index() + " (" + c.getLen() + " bytes at " + c.getOff() + ") lies outside the "
+                            + size + "-byte file or holds " + data.length + " bytes");
+                }
+                System.arraycopy(data, 0, content, (int) c.getOff(), data.length);
+            }
+            out.put(r.getOrigId(), new FileRestorer.Ghost(g.getIno(), g.getMode(), g.getUid(), g.getGid(), content));
+        }
+        return out;
+    }
+
+    /**
+     * Every shared anonymous memory object the processes map (vma shmid), sized to the furthest any of
+     * them maps it, with its saved pages from pagemap-shmem-SHMID.img (absent: never written, all zero).
+     */
+    private Map<Long, SharedMemoryPlan> sharedMemory(List<ProcessPlan> procs) {
+        Map<Long, Long> sizes = new LinkedHashMap<>();
+        for (ProcessPlan p : procs) {
+            for (VmaEntry v : p.mm().getVmasList()) {
+                if (Vmas.is(v, Vmas.ANON_SHARED) && !Vmas.special(v)) {
+                    sizes.merge(v.getShmid(), v.getPgoff() + Vmas.length(v), Math::max);
+                }
             }
         }
-        checkIdsFree(procs);
-        return new RestorePlan(dir.path(), List.copyOf(procs), Map.copyOf(files), pipeData, pipeSizes);
+        Map<Long, SharedMemoryPlan> out = new HashMap<>();
+        for (Map.Entry<Long, Long> e : sizes.entrySet()) {
+            String id = "shmem-" + e.getKey();
+            List<ImageEntry> es = dir.read(ImageKind.PAGEMAP, id);
+            int pagesId = 0;
+            List<SharedMemoryPlan.Run> runs = new ArrayList<>();
+            if (!es.isEmpty()) {
+                pagesId = es.get(0).as(PagemapHead.class).getPagesId();
+                long pagesOffset = 0;
+                for (ImageEntry pe : es.subList(1, es.size())) {
+                    PagemapEntry m = pe.as(PagemapEntry.class);
+                    long n = ProcessMemory.pageCount(m);
+                    int flags = ProcessMemory.flags(m);
+                    if ((flags & PagesWriter.PE_PRESENT) == 0) {
+                        continue;
+                    }
+                    if ((flags & PagesWriter.PE_PARENT) != 0) {
+                        throw unsupported(procs.get(0).pid(), "shared memory " + e.getKey()
+                                + " has pages in a parent image (incremental dumps are not supported)");
+                    }
+                    if (m.getVaddr() % ProcessMemory.PAGE_SIZE != 0 || n <= 0
+                            || m.getVaddr() + n * ProcessMemory.PAGE_SIZE > e.getValue()) {
+                        throw new BadImageException(dir.file(ImageKind.PAGEMAP, id).toString(), pe.offset(), String.format(
+                                "entry %d: %d pages at offset 0x%x lie outside the %d-byte object", pe.index(), n,
+                                m.getVaddr(), e.getValue()));
+                    }
+                    runs.add(new SharedMemoryPlan.Run(m.getVaddr(), n, pagesOffset));
+                    pagesOffset += n * ProcessMemory.PAGE_SIZE;
+                }
+            }
+            out.put(e.getKey(), new SharedMemoryPlan(e.getKey(), e.getValue(), pagesId, List.copyOf(runs)));
+        }
+        return out;
+    }
+
+    /** The buffered bytes and buffer sizes of pipes or FIFOs (KIND), by pipe_id. */
+    private void pipeBuffers(ImageKind kind, Map<Integer, byte[]> data, Map<Integer, Integer> sizes) {
+        for (ImageEntry e : dir.read(kind, null)) {
+            PipeDataEntry pd = e.as(PipeDataEntry.class);
+            byte[] bytes = e.extra() == null ? new byte[0] : e.extra();
+            if (bytes.length != pd.getBytes()) {
+                throw new BadImageException(dir.file(kind, null).toString(), e.offset(),
+                        "entry " + e.index() + " announces " + pd.getBytes() + " bytes but holds " + bytes.length);
+            }
+            data.put(pd.getPipeId(), bytes);
+            if (pd.hasSize()) {
+                sizes.put(pd.getPipeId(), pd.getSize());
+            }
+        }
     }
 
     /** Parents before children; the first entry is the root. */
@@ -250,10 +371,16 @@ public final class PlanBuilder {
                 throw unsupported(pid, Vmas.describe(v) + " is of a kind jcr cannot map (status 0x"
                         + Integer.toHexString(v.getStatus()) + ")");
             }
-            if (Vmas.is(v, Vmas.ANON_SHARED) || Vmas.is(v, Vmas.SYSVIPC) || Vmas.is(v, Vmas.SOCKET)
-                    || Vmas.is(v, Vmas.AIORING) || Vmas.is(v, Vmas.MEMFD)) {
-                throw unsupported(pid, Vmas.describe(v) + ": shared anonymous, SysV, socket, AIO and memfd mappings"
-                        + " are not supported yet");
+            if (Vmas.is(v, Vmas.SYSVIPC) || Vmas.is(v, Vmas.SOCKET) || Vmas.is(v, Vmas.AIORING)
+                    || Vmas.is(v, Vmas.MEMFD)) {
+                throw unsupported(pid, Vmas.describe(v) + ": SysV, socket, AIO and memfd mappings are not supported yet");
+            }
+            if (Vmas.is(v, Vmas.ANON_SHARED)) {
+                if ((v.getFlags() & Vmas.MAP_SHARED) == 0 || v.getPgoff() < 0 || v.getPgoff() % 4096 != 0) {
+                    throw bad(ImageKind.MM, pid, Vmas.describe(v) + " is shared anonymous memory without MAP_SHARED"
+                            + " or at an unaligned offset");
+                }
+                continue;
             }
             if (Vmas.fileBacked(v)) {
                 FileEntry f = file(pid, (int) v.getShmid(), "file of " + Vmas.describe(v));
@@ -304,6 +431,17 @@ public final class PlanBuilder {
                 throw bad(ImageKind.FILES, null, "file " + fd.getId() + " is a " + f.getType() + " but fd "
                         + fd.getFd() + " of process " + pid + " says " + fd.getType());
             }
+            if (fd.getType() == FdTypes.REG && f.hasReg() && ghosts.containsKey(f.getId())) {
+                Path parent = Path.of(f.getReg().getName()).getParent();
+                if (parent == null || !Files.isDirectory(parent)) {
+                    throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": deleted file "
+                            + f.getReg().getName() + " is recreated in its directory, which no longer exists");
+                }
+                continue;
+            }
+            if (fd.getType() == FdTypes.REG && f.hasReg() && dev.jcr.resource.device.Terminals.isTerminal(f.getReg().getName())) {
+                continue; // becomes jcr's terminal (--shell-job), whatever became of the old one
+            }
             if (fd.getType() == FdTypes.REG && f.hasReg()) {
                 if (!Files.exists(Path.of(f.getReg().getName()))) {
                     throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": "
@@ -314,8 +452,20 @@ public final class PlanBuilder {
             if (fd.getType() == FdTypes.PIPE && f.hasPipe() || fd.getType() == FdTypes.EVENTFD && f.hasEfd()) {
                 continue;
             }
+            if (fd.getType() == FdTypes.FIFO && f.hasFifo()) {
+                FileEntry regf = file(pid, f.getFifo().getRegfId(), "path of FIFO fd " + fd.getFd());
+                if (!regf.hasReg()) {
+                    throw bad(ImageKind.FILES, null, "FIFO " + f.getId() + ": regf_id " + regf.getId() + " is not a path");
+                }
+                if (!Files.exists(Path.of(regf.getReg().getName()))) {
+                    throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": FIFO "
+                            + regf.getReg().getName() + " no longer exists");
+                }
+                continue;
+            }
             if (fd.getType() == FdTypes.TTY) {
-                throw unsupported(pid, "fd " + fd.getFd() + " is a terminal: restore with --shell-job is not supported yet");
+                throw unsupported(pid, "fd " + fd.getFd() + " is a CRIU TTY entry (tty-info.img), which jcr does not restore"
+                        + " (jcr's own --shell-job dumps are restorable)");
             }
             throw unsupported(pid, "fd " + fd.getFd() + " is a " + fd.getType() + " file, which restore does not support yet");
         }

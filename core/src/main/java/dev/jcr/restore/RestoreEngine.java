@@ -58,6 +58,12 @@ public final class RestoreEngine {
             throw new RestoreException(Kind.UNSUPPORTED, "process " + root.pid() + " was in session " + root.sid()
                     + ", whose leader was not dumped: restore it into jcr's session with --shell-job");
         }
+        if (!options.shellJob()) {
+            plan.terminalUse().ifPresent(t -> {
+                throw new RestoreException(Kind.UNSUPPORTED, t + " was a terminal: restore with --shell-job to give"
+                        + " the tree jcr's terminal");
+            });
+        }
         Run run = new Run(plan, options, clock);
         run.execute();
         RestoreStats stats = clock.stop();
@@ -169,7 +175,9 @@ public final class RestoreEngine {
                     Target t = new Target(r, pid);
                     if (p.sid() == p.pid()) {
                         t.call("setsid", Target.SYS_SETSID);
-                    } else if (p.pgid() == p.pid()) {
+                    } else if (p.pgid() == p.pid() && !(p == plan.root() && options.shellJob())) {
+                        // a --shell-job root stays in jcr's process group (as CRIU does): the terminal's
+                        // foreground group, so that it can read from it
                         t.call("setpgid(0, 0)", Target.SYS_SETPGID, 0, 0);
                     } else if (p != plan.root() && p.pgid() != parentPgid(p)) {
                         t.call("setpgid(0, " + p.pgid() + ")", Target.SYS_SETPGID, 0, p.pgid());
@@ -322,8 +330,18 @@ public final class RestoreEngine {
                     Credentials.restore(t, tid, tcore.getCreds(), procRoot); // last: it may drop what the above needed
                 }
             }
-            tracer.setGpRegs(tid, ThreadState.gpRegs(core.getThreadInfo().getGpregs()));
+            dev.jcr.ptrace.GpRegs regs = ThreadState.gpRegs(core.getThreadInfo().getGpregs());
+            tracer.setGpRegs(tid, SyscallRestart.interrupted(regs, codeAround(tid, regs.ip())));
             tracer.setFpuState(tid, ThreadState.fpu(tid, core.getThreadInfo().getFpregs(), tracer.fpuState(tid)));
+        }
+
+        /** The 4 bytes at IP - 2 of thread TID (little-endian), or 0 when they cannot be read. */
+        private long codeAround(int tid, long ip) {
+            try {
+                return tracer.call(() -> Linux.ptracePeekData(tid, ip - 2)) & 0xffffffffL;
+            } catch (RuntimeException e) {
+                return 0; // e.g. ip at the start of a mapping: then it is no rewound syscall we can vouch for
+            }
         }
 
         // ------------------------------------------------------------ failure

@@ -1,16 +1,36 @@
 package dev.jcr.restore;
 
 import dev.jcr.image.proto.FileEntry;
+import dev.jcr.resource.FileRestorer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Everything a restore will do, read from the images and validated before the first process is
- * created: the processes (parents before children), the shared file table and the pipe contents.
+ * created: the processes (parents before children), the shared file table and the pipe and FIFO contents
+ * (keyed by pipe_id), the content of deleted files (keyed by file id)
+ * and the shared anonymous memory objects (keyed by shmid).
  */
 public record RestorePlan(Path dir, List<ProcessPlan> processes, Map<Integer, FileEntry> files,
-        Map<Integer, byte[]> pipeData, Map<Integer, Integer> pipeSizes) {
+        Map<Integer, byte[]> pipeData, Map<Integer, Integer> pipeSizes, Map<Integer, byte[]> fifoData,
+        Map<Integer, Integer> fifoSizes, Map<Integer, FileRestorer.Ghost> ghosts, Map<Long, SharedMemoryPlan> shmem) {
+
+    /**
+     * The first fd that was a terminal, as "process P fd N (/dev/pts/3)", or empty. Such a tree was
+     * dumped with --shell-job and is restored only with it (its terminals become jcr's).
+     */
+    public java.util.Optional<String> terminalUse() {
+        for (ProcessPlan p : processes) {
+            for (var fd : p.fds()) {
+                FileEntry f = files.get(fd.getId());
+                if (f != null && f.hasReg() && dev.jcr.resource.device.Terminals.isTerminal(f.getReg().getName())) {
+                    return java.util.Optional.of("process " + p.pid() + " fd " + fd.getFd() + " (" + f.getReg().getName() + ")");
+                }
+            }
+        }
+        return java.util.Optional.empty();
+    }
 
     public ProcessPlan root() {
         return processes.get(0);

@@ -14,19 +14,19 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /** CRIU's own crit, the oracle of the image format: runs it and fails the test when it rejects an image. */
-final class Crit {
+public final class Crit {
 
     private static final Path CRIT = Path.of("/usr/bin/crit");
 
     private Crit() {
     }
 
-    static void assumeAvailable() {
+    public static void assumeAvailable() {
         assumeTrue(Files.isExecutable(CRIT), "crit (Debian package criu) is not installed");
     }
 
     /** crit ARGS…; returns stdout, fails with stderr on a non-zero exit. */
-    static String run(String... args) {
+    public static String run(String... args) {
         List<String> cmd = new ArrayList<>(List.of(CRIT.toString()));
         cmd.addAll(List.of(args));
         try {
@@ -49,12 +49,12 @@ final class Crit {
     }
 
     /** crit decode of FILE: its JSON text (pages images are raw and skipped by callers). */
-    static String decode(Path file) {
+    public static String decode(Path file) {
         return run("decode", "-i", file.toString());
     }
 
     /** Decodes every protobuf image of DIR (all but pages-*.img), failing on the first crit rejects. */
-    static int decodeAll(Path dir) {
+    public static int decodeAll(Path dir) {
         int n = 0;
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.sorted().toList()) {

@@ -52,17 +52,17 @@ class DumpGuaranteesTest {
     }
 
     @Test
-    void deletedFilesAndFifosThatRestoreCannotRecreateRefuseTheDumpEvenWithKill() throws Exception {
+    void aDeletedFileOverTheGhostLimitRefusesTheDumpEvenWithKill() throws Exception {
         Path files = Files.createDirectory(tmp.resolve("files"));
         Path images = Files.createDirectory(tmp.resolve("images"));
         try (LiveProcess p = Fixture.start("files", files.toString())) {
             JcrException e = assertThrows(JcrException.class, () -> new DumpEngine().dump((int) p.pid(),
                     new DumpOptions(images.resolve("img"), true, false), DumpListener.NONE));
             assertEquals(JcrException.Kind.UNSUPPORTED, e.kind(), e.getMessage());
-            assertTrue(e.getMessage().contains("deleted file " + files.resolve("small-deleted")
-                    + " (100 B): restore not supported yet"), e.getMessage());
-            assertTrue(e.getMessage().contains("FIFO " + files.resolve("fifo") + ": restore not supported yet"),
-                    e.getMessage());
+            assertTrue(e.getMessage().contains("deleted file " + files.resolve("big-deleted")
+                    + " (2 MiB): larger than the ghost-file limit of 1 MiB"), e.getMessage());
+            assertFalse(e.getMessage().contains("small-deleted"), "small deleted files are restorable: " + e.getMessage());
+            assertFalse(e.getMessage().contains("FIFO"), "FIFOs are restorable: " + e.getMessage());
             assertNothingLeftIn(images);
             assertUnharmed(p);
         }

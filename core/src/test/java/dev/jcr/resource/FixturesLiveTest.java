@@ -77,18 +77,16 @@ class FixturesLiveTest {
             for (String n : List.of("regular", "pipe_read", "pipe_write", "directory")) {
                 assertEquals(Verdict.SUPPORTED, byResource(rep, "fd " + fds.get(n)).verdict(), n);
             }
-            // Dump handles these, restore does not yet: the verdict may only promise what both do.
             Assessment fifo = byResource(rep, "fd " + fds.get("fifo"));
-            assertEquals(Verdict.UNSUPPORTED, fifo.verdict());
-            assertEquals("FIFO " + tmp.resolve("fifo") + ": restore not supported yet", fifo.reason());
+            assertEquals(Verdict.SUPPORTED, fifo.verdict());
+            assertEquals("FIFO " + tmp.resolve("fifo") + ", rw", fifo.reason());
             Assessment smallA = byResource(rep, "fd " + fds.get("small_deleted"));
-            assertEquals(Verdict.UNSUPPORTED, smallA.verdict());
-            assertEquals("deleted file " + tmp.resolve("small-deleted") + " (100 B): restore not supported yet",
-                    smallA.reason());
+            assertEquals(Verdict.SUPPORTED, smallA.verdict());
+            assertEquals("deleted file " + tmp.resolve("small-deleted") + " (100 B), rw at offset 100", smallA.reason());
             Assessment big = byResource(rep, "fd " + fds.get("big_deleted"));
             assertEquals(Verdict.UNSUPPORTED, big.verdict());
             assertTrue(big.reason().contains("(2 MiB): larger than the ghost-file limit of 1 MiB"), big.reason());
-            assertEquals(java.util.Set.of(fifo, smallA, big), java.util.Set.copyOf(rep.blockers()));
+            assertEquals(List.of(big), rep.blockers());
         }
     }
 
@@ -190,7 +188,7 @@ class FixturesLiveTest {
     }
 
     @Test
-    void memfdDeletedFileAndSharedAnonymousMappingsAreUnsupported() {
+    void memfdAndDeletedFileMappingsAreUnsupportedSharedAnonymousMemoryIsSupported() {
         try (LiveProcess p = Fixture.start("memfd", tmp.toString())) {
             Map<String, String> maps = lines(p, "MAP");
             Map<Long, Vma> byStart = new HashMap<>();
@@ -207,11 +205,10 @@ class FixturesLiveTest {
             ProcessReport rep = new Analyzer(fs).analyze(p.pid());
             assertEquals(Verdict.UNSUPPORTED, byResource(rep, "vma " + memfd.range()).verdict());
             Assessment sharedA = byResource(rep, "vma " + shared.range());
-            assertEquals(Verdict.UNSUPPORTED, sharedA.verdict());
-            assertTrue(sharedA.reason().startsWith("shared anonymous memory (8 KiB ")
-                    && sharedA.reason().endsWith("): restore not supported yet"), sharedA.reason());
+            assertEquals(Verdict.SUPPORTED, sharedA.verdict());
+            assertEquals("shared anonymous memory (8 KiB rw-s)", sharedA.reason());
             assertEquals(Verdict.UNSUPPORTED, byResource(rep, "vma " + deleted.range()).verdict());
-            assertEquals(4, rep.blockers().size(), rep.blockers().toString());
+            assertEquals(3, rep.blockers().size(), rep.blockers().toString());
         }
     }
 

@@ -37,15 +37,12 @@ class SupportTableDocTest {
         assertEquals(ResourceKind.values().length - 1, rows.size());
         rows.forEach((k, s) -> {
             boolean firstEngine = switch (k) {
-                case MEMORY_MAPPING, THREAD, SIGNAL_STATE, REGULAR_FILE, DIRECTORY, PIPE, EVENTFD, CHAR_DEVICE -> true;
+                case MEMORY_MAPPING, THREAD, SIGNAL_STATE, REGULAR_FILE, DIRECTORY, DELETED_FILE, PIPE, FIFO, EVENTFD,
+                        CHAR_DEVICE -> true;
                 default -> false;
             };
             if (firstEngine) {
                 assertEquals(Verdict.SUPPORTED, s.verdict(), k.toString());
-            } else if (k == ResourceKind.DELETED_FILE || k == ResourceKind.FIFO) {
-                // dumped, but restore does not recreate them yet
-                assertEquals(Verdict.UNSUPPORTED, s.verdict(), k.toString());
-                assertTrue(s.condition().startsWith("restore not supported yet"), s.condition());
             } else if (k == ResourceKind.TERMINAL) {
                 assertEquals(Verdict.NEEDS_OPTION, s.verdict());
             } else {

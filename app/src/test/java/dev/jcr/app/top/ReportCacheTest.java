@@ -34,12 +34,14 @@ class ReportCacheTest {
     private static final String HOLDER = """
             import os, signal, sys, time
             d = sys.argv[1]
-            a = open(os.path.join(d, 'held-a'), 'w')
+            # 2 MiB (sparse): once deleted, over the ghost-file limit, so unsupported (small ones are restorable)
+            a = open(os.path.join(d, 'held-a'), 'w'); a.truncate(2 << 20)
             extra = []
             def unlink_a(s, f):
                 os.unlink(os.path.join(d, 'held-a')); print('UNLINKED', flush=True)
             def open_b(s, f):
-                p = os.path.join(d, 'held-b'); extra.append(open(p, 'w')); os.unlink(p); print('OPENED', flush=True)
+                p = os.path.join(d, 'held-b'); b = open(p, 'w'); b.truncate(2 << 20); extra.append(b); os.unlink(p)
+                print('OPENED', flush=True)
             signal.signal(signal.SIGUSR1, unlink_a)
             signal.signal(signal.SIGUSR2, open_b)
             print('READY', os.getpid(), flush=True)

@@ -16,9 +16,9 @@ import dev.jcr.resource.Verdict;
 
 /**
  * Regular files unlinked while open. The dump copies their content into the images (a "ghost
- * file", as CRIU calls it); restore would recreate and unlink a file with that content, but does not
- * yet, so the verdict is UNSUPPORTED (jcr only promises what both dump and restore handle). The copy
- * costs image space, so it is limited; bigger files are refused with their size.
+ * file", as CRIU calls it); restore recreates a file with that content beside the old name, opens it
+ * as it was and unlinks it ({@link GhostFiles}). The copy costs image space, so it is limited; bigger
+ * files are refused with their size.
  */
 public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
 
@@ -35,8 +35,8 @@ public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
 
     @Override
     public Support support() {
-        return new Support(Verdict.UNSUPPORTED, "restore not supported yet (dump copies the content up to "
-                + FdDescriber.size(limitBytes) + ")");
+        return new Support(Verdict.SUPPORTED, "content saved and recreated (unlinked) up to "
+                + FdDescriber.size(limitBytes) + "; larger ones are refused");
     }
 
     @Override
@@ -46,7 +46,8 @@ public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
             return Assessment.unsupported(fd.label(), kind(), FdDescriber.describe(fd)
                     + ": larger than the ghost-file limit of " + FdDescriber.size(limitBytes) + ": not supported");
         }
-        return Assessment.unsupported(fd.label(), kind(), FdDescriber.describe(fd) + ": restore not supported yet");
+        return Assessment.supported(fd.label(), kind(), FdDescriber.describe(fd) + ", " + fd.accessMode()
+                + " at offset " + fd.position());
     }
 
     /**
@@ -65,10 +66,21 @@ public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
                     + FdDescriber.size(ms[1]) + ", over the ghost-file limit");
         }
         ctx.addFd(fd, FdTypes.REG, id -> {
-            GhostFileEntry g = GhostFileEntry.newBuilder().setUid(0).setGid(0).setMode((int) ms[0])
+            int[] owner = owner(ctx.fdPath(fd.fd()));
+            GhostFileEntry g = GhostFileEntry.newBuilder().setUid(owner[0]).setGid(owner[1]).setMode((int) ms[0])
                     .setIno(fd.inode()).setSize(ms[1]).setChunks(true).build();
             ctx.addGhostFile(id, g, ctx.fdPath(fd.fd()), ms[1]);
             return FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), (int) ms[0], ms[1]);
         });
+    }
+
+    /** uid and gid of what P leads to (the deleted file through its fd link); 0/0 when unreadable. */
+    private static int[] owner(java.nio.file.Path p) {
+        try {
+            java.util.Map<String, Object> a = java.nio.file.Files.readAttributes(p, "unix:uid,gid");
+            return new int[] {((Number) a.get("uid")).intValue(), ((Number) a.get("gid")).intValue()};
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            return new int[] {0, 0};
+        }
     }
 }

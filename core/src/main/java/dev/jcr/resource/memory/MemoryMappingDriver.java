@@ -18,9 +18,10 @@ import dev.jcr.resource.Verdict;
 /**
  * Memory areas. Private anonymous memory, heap, stack and mappings of files that still
  * have a name are supported: their pages are copied (file mappings: private dirty pages) and the
- * area is mapped again. [vdso], [vvar] and [vsyscall] are provided by the restoring kernel. Mappings
- * of deleted files, memfds, SysV shared memory and shared anonymous memory are not (their backing
- * object has to be recreated; shared anonymous memory is dumped, but restore cannot recreate it yet).
+ * area is mapped again. Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, also shared with children
+ * after fork) is saved once per object and mapped again from one new object in every process that
+ * had it. [vdso], [vvar] and [vsyscall] are provided by the restoring kernel. Mappings of deleted
+ * files, memfds and SysV shared memory are not (their backing object would have to be recreated).
  */
 public final class MemoryMappingDriver implements ResourceDriver<Vma> {
 
@@ -32,7 +33,7 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
     @Override
     public Support support() {
         return new Support(Verdict.SUPPORTED,
-                "private anonymous, heap, stack, file-backed, [vdso]/[vvar]/[vsyscall]; not shared anonymous, deleted files, memfd, SysV shm");
+                "private and shared anonymous, heap, stack, file-backed, [vdso]/[vvar]/[vsyscall]; not deleted files, memfd, SysV shm");
     }
 
     @Override
@@ -40,9 +41,7 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
         String label = "vma " + v.range();
         String what = describe(v);
         return switch (v.kind()) {
-            case ANONYMOUS, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE -> Assessment.supported(label, kind(), what);
-            // Dumped fine, but restore cannot yet recreate one shared object for every process mapping it.
-            case ANONYMOUS_SHARED -> Assessment.unsupported(label, kind(), what + ": restore not supported yet");
+            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE -> Assessment.supported(label, kind(), what);
             case DELETED_FILE, MEMFD, SYSV_SHM, OTHER_SPECIAL -> Assessment.unsupported(label, kind(),
                     what + ": not supported yet");
         };
@@ -64,7 +63,7 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
     /** True for kinds the table above calls supported; used by tests and summaries. */
     public static boolean isSupported(VmaKind k) {
         return switch (k) {
-            case ANONYMOUS, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE -> true;
+            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE -> true;
             default -> false;
         };
     }
@@ -104,8 +103,15 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
         PageSelection pages = PageSelection.EXISTING;
         switch (v.kind()) {
             case ANONYMOUS -> e.setFlags(priv | MAP_ANONYMOUS).setStatus(VMA_AREA_REGULAR | VMA_ANON_PRIVATE);
-            case ANONYMOUS_SHARED -> e.setFlags(MAP_SHARED | MAP_ANONYMOUS).setShmid(v.inode())
-                    .setStatus(VMA_AREA_REGULAR | VMA_ANON_SHARED);
+            case ANONYMOUS_SHARED -> {
+                // the pages live in the object, saved once however many processes map it
+                e.setFlags(MAP_SHARED | MAP_ANONYMOUS).setShmid(v.inode()).setPgoff(v.offset())
+                        .setStatus(VMA_AREA_REGULAR | VMA_ANON_SHARED);
+                pages = PageSelection.NONE;
+                if (ctx.firstTime(List.of("shmem", v.inode()))) {
+                    ctx.addSharedMemory(v.inode(), ctx.proc().dir(ctx.pid()).resolve("map_files").resolve(v.range()));
+                }
+            }
             case HEAP -> e.setFlags(priv | MAP_ANONYMOUS).setStatus(VMA_AREA_REGULAR | VMA_AREA_HEAP | VMA_ANON_PRIVATE);
             case STACK -> e.setFlags(priv | MAP_ANONYMOUS | MAP_GROWSDOWN).setStatus(VMA_AREA_REGULAR | VMA_ANON_PRIVATE);
             case VDSO -> {

@@ -15,9 +15,9 @@ import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
 
 /**
- * Named pipes: dumped as a reopen-by-path (the FIFO must still exist) plus their buffered data, like a
- * pipe's. Restore does not recreate them yet, so the verdict is UNSUPPORTED: jcr only promises what
- * both dump and restore handle.
+ * Named pipes: dumped as a reopen-by-path (the FIFO must still exist at restore) plus their buffered
+ * data, like a pipe's; {@link FifoRestore} reopens the path with the dumped flags and puts the data
+ * back once. A FIFO whose name was removed has nothing to reopen and is refused.
  */
 public final class FifoDriver implements ResourceDriver<OpenFd> {
 
@@ -28,7 +28,7 @@ public final class FifoDriver implements ResourceDriver<OpenFd> {
 
     @Override
     public Support support() {
-        return new Support(Verdict.UNSUPPORTED, "restore not supported yet (dump reopens by path, saves buffered data)");
+        return new Support(Verdict.SUPPORTED, "reopened at its path (which must still exist), buffered data put back");
     }
 
     @Override
@@ -38,7 +38,7 @@ public final class FifoDriver implements ResourceDriver<OpenFd> {
             return Assessment.unsupported(fd.label(), kind(), "FIFO " + f.path().path()
                     + " was removed: not supported yet");
         }
-        return Assessment.unsupported(fd.label(), kind(), "FIFO " + f.path().path() + ": restore not supported yet");
+        return Assessment.supported(fd.label(), kind(), "FIFO " + f.path().path() + ", " + fd.accessMode());
     }
 
     /**

@@ -1,0 +1,162 @@
+package dev.jcr.app.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jcr.JcrException;
+import dev.jcr.dump.DumpEngine;
+import dev.jcr.dump.DumpListener;
+import dev.jcr.dump.DumpOptions;
+import dev.jcr.restore.RestoreEngine;
+import dev.jcr.restore.RestoreOptions;
+import dev.jcr.testing.Fixture;
+import dev.jcr.testing.LiveProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * --shell-job end to end on a real terminal: a job of an interactive bash inside tmux is dumped
+ * with --shell-job (and killed); without --shell-job the images are refused with that advice; with
+ * it, `jcr restore` typed into the same shell gives the job jcr's terminal, in the foreground
+ * process group, so that it reads a line typed there and jcr exits with its status.
+ */
+@Timeout(180)
+class ShellJobTmuxTest {
+
+    private final String server = "jcr-shelljob-" + UUID.randomUUID().toString().substring(0, 8);
+    private static final String SESSION = "job";
+
+    @TempDir
+    Path tmp;
+
+    private long pid = -1;
+
+    @BeforeEach
+    void requireTmux() {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux is not installed (bin/test installs it)");
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash is not installed");
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        tmux("kill-server");
+        if (pid > 0 && Files.exists(Path.of("/proc/" + pid))) {
+            new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+            LiveProcess.awaitGone(pid, Duration.ofSeconds(30));
+        }
+    }
+
+    @Test
+    void aShellJobIsRestoredOntoJcrsTerminalInTheForegroundAndReadsFromIt() throws Exception {
+        Path binary = Fixture.compile("tty_job");
+        Path pidFile = tmp.resolve("pid");
+        Path dir = tmp.resolve("img");
+        tmux("new-session", "-d", "-s", SESSION, "-x", "160", "-y", "40", "env", "PS1=$ ", "/bin/bash", "--norc",
+                "--noprofile", "-i");
+        awaitScreen("$", Duration.ofSeconds(30));
+        literal("'" + binary + "' '" + pidFile + "'");
+        keys("Enter");
+        awaitScreen("READY", Duration.ofSeconds(30));
+        pid = Long.parseLong(awaitFile(pidFile).strip());
+
+        new DumpEngine().dump((int) pid, DumpOptions.to(dir).withKill(true).withShellJob(true), DumpListener.NONE);
+        LiveProcess.awaitGone(pid, Duration.ofSeconds(30));
+
+        // without --shell-job: refused, naming the terminal and the option
+        JcrException e = assertThrows(JcrException.class,
+                () -> new RestoreEngine(null).restore(RestoreOptions.of(dir).detached()));
+        assertEquals(JcrException.Kind.UNSUPPORTED, e.kind());
+        assertTrue(e.getMessage().contains("--shell-job"), e.getMessage());
+        assertFalse(Files.exists(Path.of("/proc/" + pid)), "a refused restore creates nothing");
+
+        Path script = tmp.resolve("restore.sh");
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Files.writeString(script, "'" + java + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + cp
+                + "' dev.jcr.app.Main restore --shell-job -D '" + dir + "'\necho RESTORE-EXITED $?\n");
+        literal("sh '" + script + "'");
+        keys("Enter");
+        awaitRunningUntraced(pid, Duration.ofSeconds(60));
+        new ProcessBuilder("kill", "-USR1", Long.toString(pid)).start().waitFor();
+        awaitScreen("ASK", Duration.ofSeconds(30));
+        literal("hello");
+        keys("Enter");
+        String screen = awaitScreen("RESTORE-EXITED", Duration.ofSeconds(30));
+        assertTrue(screen.contains("PASS tty hello"), screen);
+        assertTrue(screen.contains("RESTORE-EXITED 0"), screen);
+    }
+
+    private static String awaitFile(Path f) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(f)) {
+                return Files.readString(f);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError(f + " was not written");
+    }
+
+    /** Waits until PID exists, no tracer holds it (jcr has resumed it) and it is not stopped. */
+    private static void awaitRunningUntraced(long pid, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String status = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                status = Files.readString(Path.of("/proc/" + pid + "/status"));
+                if (status.contains("TracerPid:\t0\n") && !status.contains("State:\tt") && !status.contains("State:\tT")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not created yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("process " + pid + " was not restored and resumed in " + timeout + ":\n" + status);
+    }
+
+    private void keys(String key) throws Exception {
+        tmux("send-keys", "-t", SESSION, key);
+    }
+
+    private void literal(String text) throws Exception {
+        tmux("send-keys", "-t", SESSION, "-l", text);
+    }
+
+    private String awaitScreen(String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String screen = "";
+        while (System.nanoTime() < deadline) {
+            screen = tmux("capture-pane", "-p", "-J", "-t", SESSION);
+            if (screen.contains(text)) {
+                return screen;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("screen did not show '" + text + "' within " + timeout + ":\n" + screen);
+    }
+
+    private String tmux(String... args) throws IOException, InterruptedException {
+        List<String> c = new ArrayList<>(List.of("tmux", "-L", server));
+        c.addAll(List.of(args));
+        Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        return out;
+    }
+}

@@ -1,0 +1,93 @@
+package dev.jcr.resource.file;
+
+import dev.jcr.JcrException.Kind;
+import dev.jcr.resource.FileRestorer;
+import dev.jcr.restore.RestoreException;
+import dev.jcr.sys.Errno;
+import dev.jcr.sys.Linux;
+import dev.jcr.sys.SyscallException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Deleted files recreated for a restore. Each dumped inode becomes one new file, created exclusively
+ * at its last name when that is free (so /proc/PID/fd shows the name it had) or else under a
+ * ".jcr-ghost" name beside it, filled with the saved bytes, given its owner and mode, and unlinked at once:
+ * afterwards only jcr's "anchor" fd holds it, and every dumped description of that inode is opened
+ * from the anchor through /proc/self/fd, so descriptions that shared the file share it again.
+ */
+final class GhostFiles {
+
+    private static final int O_CREAT = 0100;
+    private static final int O_EXCL = 0200;
+    private static final int O_NOFOLLOW = 0400000;
+    private static final int O_CLOEXEC = 02000000;
+    private static final int SYS_FCHMOD = 91;
+    private static final int SYS_FCHOWN = 93;
+    private static final int TRIES = 100;
+
+    private final Map<Long, Integer> anchors = new HashMap<>();
+
+    /** jcr's read-write anchor fd of the recreated inode GHOST (made on first use), for a file named PATH. */
+    int anchor(String path, FileRestorer.Ghost ghost, FileRestorer.Context ctx) {
+        Integer fd = anchors.get(ghost.ino());
+        if (fd == null) {
+            fd = recreate(path, ghost, ctx);
+            anchors.put(ghost.ino(), fd);
+        }
+        return fd;
+    }
+
+    /** Gives the file its dumped owner when that is not jcr (needs CAP_CHOWN; refused otherwise, naming it). */
+    private static void chown(int fd, String name, FileRestorer.Ghost ghost) {
+        java.util.Map<String, Object> a;
+        try {
+            a = java.nio.file.Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:uid,gid");
+        } catch (java.io.IOException e) {
+            throw new RestoreException(Kind.IO, "cannot stat recreated deleted file " + name + ": " + e.getMessage());
+        }
+        if (((Number) a.get("uid")).intValue() == ghost.uid() && ((Number) a.get("gid")).intValue() == ghost.gid()) {
+            return;
+        }
+        try {
+            Linux.syscall("fchown", Linux.getpid(), SYS_FCHOWN, fd, ghost.uid(), ghost.gid(), 0, 0, 0);
+        } catch (SyscallException e) {
+            throw new RestoreException(e.errno() == 1 /* EPERM */ ? Kind.PERMISSION : Kind.IO, "cannot give recreated"
+                    + " deleted file " + name + " its owner " + ghost.uid() + ":" + ghost.gid() + ": " + e.getMessage());
+        }
+    }
+
+    private static int recreate(String path, FileRestorer.Ghost ghost, FileRestorer.Context ctx) {
+        for (int i = 0; i < TRIES; i++) {
+            String name = i == 0 ? path : path + ".jcr-ghost." + Linux.getpid() + "." + i;
+            int fd;
+            try {
+                fd = Linux.open(name, Linux.O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+            } catch (SyscallException e) {
+                if (e.errno() == Errno.EEXIST) {
+                    continue;
+                }
+                throw new RestoreException(Kind.IO, "cannot recreate deleted file " + path + " as " + name + ": "
+                        + e.getMessage(), e);
+            }
+            ctx.keep(fd);
+            try {
+                Linux.write(fd, ghost.content());
+                chown(fd, name, ghost);
+                // after the chown, which clears set-id bits
+                Linux.syscall("fchmod", Linux.getpid(), SYS_FCHMOD, fd, ghost.mode() & 07777, 0, 0, 0, 0);
+            } finally {
+                // the file must not outlive the restore under a name, whatever happens
+                try {
+                    java.nio.file.Files.deleteIfExists(Path.of(name));
+                } catch (java.io.IOException e) {
+                    throw new RestoreException(Kind.IO, "cannot unlink recreated deleted file " + name + ": " + e.getMessage());
+                }
+            }
+            return fd;
+        }
+        throw new RestoreException(Kind.CONFLICT, "cannot recreate deleted file " + path + ": " + TRIES
+                + " names beside it are taken");
+    }
+}
