@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.function.Consumer;
 
 /**
@@ -51,6 +52,19 @@ public final class ProcFs {
 
     public boolean exists(long pid) {
         return Files.isDirectory(dir(pid));
+    }
+
+    /**
+     * An integer setting under /proc/sys (NAME like "fs/pipe-max-size"); empty when it cannot be
+     * read. Read in one go: these files answer a read at a non-zero position with end of file, so a
+     * reader that starts small (Files.readString on a file of size 0) sees only the first digit.
+     */
+    public OptionalLong sysctl(String name) {
+        try {
+            return OptionalLong.of(Long.parseLong(readText(root.resolve("sys").resolve(name)).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 
     /** The pid of the process reading this /proc (the target of the "self" link). */

@@ -1,5 +1,6 @@
 package dev.jcr.ptrace;
 
+import dev.jcr.proc.ProcFs;
 import dev.jcr.sys.Errno;
 import dev.jcr.sys.Linux;
 import dev.jcr.sys.SyscallException;
@@ -227,13 +228,7 @@ public final class PipeDrain implements AutoCloseable {
     }
 
     private static int maxPipeSize() {
-        // one read(2): Files.readString reads a sysctl file a byte at a time and gets "1" (the kernel
-        // answers a read at a non-zero position of a numeric sysctl with end of file)
-        try (java.io.InputStream in = java.nio.file.Files.newInputStream(Path.of("/proc/sys/fs/pipe-max-size"))) {
-            return Integer.parseInt(new String(in.readNBytes(32), java.nio.charset.StandardCharsets.US_ASCII).trim());
-        } catch (Exception e) {
-            return 1 << 20;
-        }
+        return (int) ProcFs.system().sysctl("fs/pipe-max-size").orElse(1 << 20);
     }
 
     private static ByteBuffer le(byte[] b) {

@@ -83,6 +83,14 @@ class ProcFsLiveTest {
     }
 
     @Test
+    void sysctlReadsTheWholeNumberNotItsFirstDigit() throws Exception {
+        Process cat = new ProcessBuilder("cat", "/proc/sys/kernel/pid_max").start();
+        long expected = Long.parseLong(new String(cat.getInputStream().readAllBytes()).trim());
+        assertEquals(expected, fs.sysctl("kernel/pid_max").orElseThrow());
+        assertTrue(fs.sysctl("kernel/no-such-setting").isEmpty());
+    }
+
+    @Test
     void exeOfAKernelThreadIsAbsentNotEmpty() {
         assertTrue(fs.exe(2).isEmpty());
         assertTrue(fs.process(2).kernelThread());

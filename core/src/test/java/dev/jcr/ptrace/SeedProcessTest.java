@@ -4,10 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jcr.proc.ProcFs;
 import dev.jcr.sys.Linux;
 import dev.jcr.testing.LiveProcess;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,23 +18,13 @@ class SeedProcessTest {
 
     /** A pid nobody uses, well above the last one handed out. */
     static int freePid() throws Exception {
-        int last = sysctl("kernel/ns_last_pid");
-        int max = sysctl("kernel/pid_max");
+        int last = (int) ProcFs.system().sysctl("kernel/ns_last_pid").orElseThrow();
+        int max = (int) ProcFs.system().sysctl("kernel/pid_max").orElseThrow();
         for (int pid = last + 777; ; pid++) {
             int p = 300 + (pid - 300) % (max - 300);
             if (!Files.exists(Path.of("/proc/" + p))) {
                 return p;
             }
-        }
-    }
-
-    /**
-     * A /proc/sys integer read in one read(2): these files answer a read at a non-zero offset with
-     * EOF, so Files.readString (which starts with a short read when the size says 0) sees one digit.
-     */
-    static int sysctl(String name) throws Exception {
-        try (InputStream in = Files.newInputStream(Path.of("/proc/sys", name))) {
-            return Integer.parseInt(new String(in.readNBytes(64), StandardCharsets.US_ASCII).trim());
         }
     }
 
