@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jcr.JcrException;
+import dev.jcr.app.testing.Tmux;
 import dev.jcr.dump.DumpEngine;
 import dev.jcr.dump.DumpListener;
 import dev.jcr.dump.DumpOptions;
@@ -14,13 +15,9 @@ import dev.jcr.restore.RestoreOptions;
 import dev.jcr.testing.Fixture;
 import dev.jcr.testing.LiveProcess;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -38,8 +35,8 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class ShellJobTmuxTest {
 
-    private final String server = "jcr-shelljob-" + UUID.randomUUID().toString().substring(0, 8);
     private static final String SESSION = "job";
+    private final Tmux tmux = new Tmux("jcr-shelljob", SESSION, true);
 
     @TempDir
     Path tmp;
@@ -54,7 +51,7 @@ class ShellJobTmuxTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        tmux("kill-server");
+        tmux.kill();
         if (pid > 0 && Files.exists(Path.of("/proc/" + pid))) {
             new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
             LiveProcess.awaitGone(pid, Duration.ofSeconds(30));
@@ -66,12 +63,12 @@ class ShellJobTmuxTest {
         Path binary = Fixture.compile("tty_job");
         Path pidFile = tmp.resolve("pid");
         Path dir = tmp.resolve("img");
-        tmux("new-session", "-d", "-s", SESSION, "-x", "160", "-y", "40", "env", "PS1=$ ", "/bin/bash", "--norc",
+        tmux.run("new-session", "-d", "-s", SESSION, "-x", "160", "-y", "40", "env", "PS1=$ ", "/bin/bash", "--norc",
                 "--noprofile", "-i");
-        awaitScreen("$", Duration.ofSeconds(30));
-        literal("'" + binary + "' '" + pidFile + "'");
-        keys("Enter");
-        awaitScreen("READY", Duration.ofSeconds(30));
+        tmux.awaitScreen("$", Duration.ofSeconds(30));
+        tmux.literal("'" + binary + "' '" + pidFile + "'");
+        tmux.keys("Enter");
+        tmux.awaitScreen("READY", Duration.ofSeconds(30));
         pid = Long.parseLong(awaitFile(pidFile).strip());
 
         new DumpEngine().dump((int) pid, DumpOptions.to(dir).withKill(true).withShellJob(true), DumpListener.NONE);
@@ -89,14 +86,14 @@ class ShellJobTmuxTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Files.writeString(script, "'" + java + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + cp
                 + "' dev.jcr.app.Main restore --shell-job -D '" + dir + "'\necho RESTORE-EXITED $?\n");
-        literal("sh '" + script + "'");
-        keys("Enter");
+        tmux.literal("sh '" + script + "'");
+        tmux.keys("Enter");
         awaitRunningUntraced(pid, Duration.ofSeconds(60));
         new ProcessBuilder("kill", "-USR1", Long.toString(pid)).start().waitFor();
-        awaitScreen("ASK", Duration.ofSeconds(30));
-        literal("hello");
-        keys("Enter");
-        String screen = awaitScreen("RESTORE-EXITED", Duration.ofSeconds(30));
+        tmux.awaitScreen("ASK", Duration.ofSeconds(30));
+        tmux.literal("hello");
+        tmux.keys("Enter");
+        String screen = tmux.awaitScreen("RESTORE-EXITED", Duration.ofSeconds(30));
         assertTrue(screen.contains("PASS tty hello"), screen);
         assertTrue(screen.contains("RESTORE-EXITED 0"), screen);
     }
@@ -128,35 +125,5 @@ class ShellJobTmuxTest {
             Thread.sleep(50);
         }
         throw new AssertionError("process " + pid + " was not restored and resumed in " + timeout + ":\n" + status);
-    }
-
-    private void keys(String key) throws Exception {
-        tmux("send-keys", "-t", SESSION, key);
-    }
-
-    private void literal(String text) throws Exception {
-        tmux("send-keys", "-t", SESSION, "-l", text);
-    }
-
-    private String awaitScreen(String text, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String screen = "";
-        while (System.nanoTime() < deadline) {
-            screen = tmux("capture-pane", "-p", "-J", "-t", SESSION);
-            if (screen.contains(text)) {
-                return screen;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("screen did not show '" + text + "' within " + timeout + ":\n" + screen);
-    }
-
-    private String tmux(String... args) throws IOException, InterruptedException {
-        List<String> c = new ArrayList<>(List.of("tmux", "-L", server));
-        c.addAll(List.of(args));
-        Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(10, TimeUnit.SECONDS);
-        return out;
     }
 }

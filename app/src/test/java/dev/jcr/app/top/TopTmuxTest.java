@@ -4,18 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jcr.app.testing.Tmux;
 import dev.jcr.testing.Fixture;
 import dev.jcr.testing.LiveProcess;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TopTmuxTest {
 
-    private final String server = "jcr-top-test-" + UUID.randomUUID().toString().substring(0, 8);
     private static final String SESSION = "top";
+    private final Tmux tmux = new Tmux("jcr-top-test", SESSION, false);
     /** Bounds of the polls: generous, a loaded machine (2 cores, several builds) is slow, a healthy one is not. */
     private static final Duration STARTUP = Duration.ofSeconds(60);
     private static final Duration STEP = Duration.ofSeconds(30);
@@ -48,7 +46,7 @@ class TopTmuxTest {
 
     @AfterEach
     void cleanUp() throws Exception {
-        tmux("kill-server");
+        tmux.kill();
         if (family != null) {
             family.close();
         }
@@ -68,59 +66,59 @@ class TopTmuxTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cmd = "'" + java + "' -cp '" + cp + "' dev.jcr.app.top.TopMain --delay 0.5 --images '" + images
                 + "'; echo JCR-TOP-EXITED $?; sleep 300";
-        tmux("new-session", "-d", "-s", SESSION, "-x", "150", "-y", "40", "sh", "-c", cmd);
+        tmux.run("new-session", "-d", "-s", SESSION, "-x", "150", "-y", "40", "sh", "-c", cmd);
 
-        awaitScreen("processes ", STARTUP);
-        keys("\\");
-        awaitScreen("Filter:", STEP);
-        literal("top_family");
-        awaitScreen("Filter: top_family", STEP);
-        keys("Enter");
-        String screen = awaitScreen(s -> s.contains("filter top_family") && s.contains(" " + parent + " ")
+        tmux.awaitScreen("processes ", STARTUP);
+        tmux.keys("\\");
+        tmux.awaitScreen("Filter:", STEP);
+        tmux.literal("top_family");
+        tmux.awaitScreen("Filter: top_family", STEP);
+        tmux.keys("Enter");
+        String screen = tmux.awaitScreen(s -> s.contains("filter top_family") && s.contains(" " + parent + " ")
                 && s.contains("F1 Help"), "the filtered tree with pid " + parent, STEP);
 
         // select the parent (the first match after its dimmed ancestors) by searching its pid
-        keys("/");
-        awaitScreen("Search:", STEP);
-        literal(Long.toString(parent));
-        awaitScreen("Search: " + parent, STEP);
-        keys("Enter");
-        awaitScreen("F1 Help", STEP);
+        tmux.keys("/");
+        tmux.awaitScreen("Search:", STEP);
+        tmux.literal(Long.toString(parent));
+        tmux.awaitScreen("Search: " + parent, STEP);
+        tmux.keys("Enter");
+        tmux.awaitScreen("F1 Help", STEP);
         dump(parent, null);
-        screen = awaitScreen("dumped 3 processes", DUMP);
+        screen = tmux.awaitScreen("dumped 3 processes", DUMP);
         // a long message wraps onto a second row, continuing after the row's leading space
         assertTrue(screen.replace("\n ", "").contains("left running"), screen);
         assertTrue(family.isAlive());
 
         // a second dump of the same tree, into the default directory with a suffix (both may fall in one second)
         dump(parent, "-second");
-        awaitScreen("dumped 3 processes", DUMP);
+        tmux.awaitScreen("dumped 3 processes", DUMP);
         assertTrue(family.isAlive());
 
-        keys("i");
-        screen = awaitScreen(s -> s.contains("Images in " + images) && s.contains("-second"), "both images listed", STEP);
+        tmux.keys("i");
+        screen = tmux.awaitScreen(s -> s.contains("Images in " + images) && s.contains("-second"), "both images listed", STEP);
         assertTrue(screen.contains(images + "/top_family"), screen);
-        keys("Space"); // marks the newest (the second dump)
-        keys("Down");
-        keys("Space"); // and the first
-        keys("D");
+        tmux.keys("Space"); // marks the newest (the second dump)
+        tmux.keys("Down");
+        tmux.keys("Space"); // and the first
+        tmux.keys("D");
         // the images are named after the comm (cut to 15 bytes by the kernel), pid and time
         // two dumps of processes asleep in pause(): the same, or some bytes of stack apart; with many
         // changes the summary line is below the panel's fold, so any first line of a verdict will do
-        screen = awaitScreen(s -> s.contains("Diff top_family") && s.contains("+++ " + images)
+        screen = tmux.awaitScreen(s -> s.contains("Diff top_family") && s.contains("+++ " + images)
                 && (s.contains("no differences") || s.contains("~ process") || s.contains("summary:")),
                 "the diff panel with its verdict", DUMP);
         assertTrue(screen.matches("(?s).*Diff top_family\\S*-" + parent + "-\\d{8}-\\d{6}-second → top_family\\S*-" + parent
                 + "-\\d{8}-\\d{6} .*"), "the first marked (the second dump) is the 'before' side:\n" + screen);
-        keys("Escape");
-        awaitScreen(s -> !s.contains("Diff top_family") && s.contains("Images in"), "the diff panel closed", STEP);
-        keys("Escape");
-        awaitScreen(s -> !s.contains("Images in") && s.contains("filter top_family"), "back on the main screen", STEP);
-        keys("q");
-        screen = awaitScreen("JCR-TOP-EXITED 0", STEP);
+        tmux.keys("Escape");
+        tmux.awaitScreen(s -> !s.contains("Diff top_family") && s.contains("Images in"), "the diff panel closed", STEP);
+        tmux.keys("Escape");
+        tmux.awaitScreen(s -> !s.contains("Images in") && s.contains("filter top_family"), "back on the main screen", STEP);
+        tmux.keys("q");
+        screen = tmux.awaitScreen("JCR-TOP-EXITED 0", STEP);
         assertFalse(screen.contains("F1 Help"), "the UI is gone:\n" + screen);
-        assertEquals("0", tmux("display-message", "-p", "-t", SESSION, "#{alternate_on}").strip(), "alternate screen is off");
-        assertEquals("1", tmux("display-message", "-p", "-t", SESSION, "#{cursor_flag}").strip(), "cursor is visible");
+        assertEquals("0", tmux.run("display-message", "-p", "-t", SESSION, "#{alternate_on}").strip(), "alternate screen is off");
+        assertEquals("1", tmux.run("display-message", "-p", "-t", SESSION, "#{cursor_flag}").strip(), "cursor is visible");
         // both dumps exist and CRIU's crit decodes them
         List<Path> dumps;
         try (var dirs = Files.list(images)) {
@@ -138,21 +136,21 @@ class TopTmuxTest {
      * SUFFIX (when not null) appended to the default directory, then Dump.
      */
     private void dump(long parent, String suffix) throws Exception {
-        keys("d");
-        String screen = awaitScreen("Dump " + parent, STEP);
+        tmux.keys("d");
+        String screen = tmux.awaitScreen("Dump " + parent, STEP);
         if (suffix != null) {
-            literal(suffix); // the directory field has the focus, its caret after the default text
-            awaitScreen(suffix, STEP);
+            tmux.literal(suffix); // the directory field has the focus, its caret after the default text
+            tmux.awaitScreen(suffix, STEP);
         }
-        keys("Tab");
-        keys("Tab");
+        tmux.keys("Tab");
+        tmux.keys("Tab");
         if (screen.contains("[ ] --shell-job")) {
-            keys("Space");
-            awaitScreen(s -> !s.contains("[ ] --shell-job"), "--shell-job checked", STEP);
+            tmux.keys("Space");
+            tmux.awaitScreen(s -> !s.contains("[ ] --shell-job"), "--shell-job checked", STEP);
         }
-        keys("Tab");
-        keys("Enter");
-        awaitScreen(s -> !s.contains("Dump " + parent), "the dump dialog closed", STEP);
+        tmux.keys("Tab");
+        tmux.keys("Enter");
+        tmux.awaitScreen(s -> !s.contains("Dump " + parent), "the dump dialog closed", STEP);
     }
 
     @Test
@@ -174,40 +172,5 @@ class TopTmuxTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.contains("dark") && out.contains("light") && out.contains("mono"), out);
-    }
-
-    private void keys(String key) throws Exception {
-        tmux("send-keys", "-t", SESSION, key);
-    }
-
-    private void literal(String text) throws Exception {
-        tmux("send-keys", "-t", SESSION, "-l", "--", text); // "--": a text starting with '-' is no option
-    }
-
-    private String awaitScreen(String text, Duration timeout) throws Exception {
-        return awaitScreen(s -> s.contains(text), "'" + text + "'", timeout);
-    }
-
-    /** Polls capture-pane until the screen satisfies WANTED; fails with the last screen after TIMEOUT. */
-    private String awaitScreen(Predicate<String> wanted, String what, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String screen = "";
-        while (System.nanoTime() < deadline) {
-            screen = tmux("capture-pane", "-p", "-t", SESSION);
-            if (wanted.test(screen)) {
-                return screen;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("screen did not show " + what + " within " + timeout + ":\n" + screen);
-    }
-
-    private String tmux(String... args) throws IOException, InterruptedException {
-        List<String> c = new ArrayList<>(List.of("tmux", "-L", server));
-        c.addAll(List.of(args));
-        Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        p.waitFor(10, TimeUnit.SECONDS);
-        return out;
     }
 }
