@@ -8,6 +8,7 @@ import dev.jcr.image.ImageDir;
 import dev.jcr.image.ProcessMemory;
 import dev.jcr.testing.Fixture;
 import dev.jcr.testing.LiveProcess;
+import dev.jcr.testing.SparseFixture;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -29,22 +30,12 @@ class DumpMemoryTest {
     @TempDir
     Path tmp;
 
-    private static long[] field(String out, String key) {
-        for (String line : out.split("\n")) {
-            if (line.startsWith(key + " ")) {
-                String[] f = line.split(" ");
-                return new long[] {Long.parseUnsignedLong(f[1], 16), Long.parseUnsignedLong(f[2], 16)};
-            }
-        }
-        throw new AssertionError("no " + key + " in " + out);
-    }
-
     private static void assertPage(ProcessMemory mem, long addr) {
         Optional<ByteBuffer> page = mem.page(addr);
         assertTrue(page.isPresent(), "page 0x" + Long.toHexString(addr) + " is in the image");
         ByteBuffer b = page.get().order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < PAGE / 8; i++) {
-            long want = addr ^ ((i + 1) * 0x9e3779b97f4a7c15L);
+            long want = SparseFixture.word(addr, i);
             if (b.getLong(i * 8) != want) {
                 throw new AssertionError("page 0x" + Long.toHexString(addr) + " word " + i + ": 0x"
                         + Long.toHexString(b.getLong(i * 8)) + " instead of 0x" + Long.toHexString(want));
@@ -71,10 +62,10 @@ class DumpMemoryTest {
     private void dumpAndCheck(String sparseMib, String bigMib, String mode) throws Exception {
         try (LiveProcess p = Fixture.start("sparse", sparseMib, bigMib, mode)) {
             int pid = (int) p.pid();
-            long[] sparse = field(p.stdout(), "SPARSE");
-            long[] big = field(p.stdout(), "BIG");
-            long[] mixed = field(p.stdout(), "MIXED");
-            long[] ro = field(p.stdout(), "RO");
+            long[] sparse = SparseFixture.area(p.stdout(), "SPARSE");
+            long[] big = SparseFixture.area(p.stdout(), "BIG");
+            long[] mixed = SparseFixture.area(p.stdout(), "MIXED");
+            long[] ro = SparseFixture.area(p.stdout(), "RO");
             String fds = list(Path.of("/proc/" + pid + "/fd"));
             String maps = Files.readString(Path.of("/proc/" + pid + "/maps"));
             Path dir = tmp.resolve("img");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jcr.sys.Linux;
 import dev.jcr.testing.Fixture;
 import dev.jcr.testing.LiveProcess;
+import dev.jcr.testing.SparseFixture;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.ByteBuffer;
@@ -29,27 +30,12 @@ class PipeDrainTest {
     @TempDir
     Path dir;
 
-    private static long[] field(String out, String key) {
-        for (String line : out.split("\n")) {
-            if (line.startsWith(key + " ")) {
-                String[] f = line.split(" ");
-                return new long[] {Long.parseUnsignedLong(f[1], 16), Long.parseUnsignedLong(f[2], 16)};
-            }
-        }
-        throw new AssertionError("no " + key + " in " + out);
-    }
-
-    /** The sparse fixture's word I of the page at PAGE_ADDR. */
-    private static long word(long pageAddr, long i) {
-        return pageAddr ^ ((i + 1) * 0x9e3779b97f4a7c15L);
-    }
-
     private static void assertPage(ByteBuffer file, long fileOffset, long pageAddr) {
         for (int i = 0; i < PAGE / 8; i += 97) {
-            assertEquals(word(pageAddr, i), file.getLong((int) fileOffset + i * 8),
+            assertEquals(SparseFixture.word(pageAddr, i), file.getLong((int) fileOffset + i * 8),
                     "word " + i + " of page 0x" + Long.toHexString(pageAddr) + " at file offset " + fileOffset);
         }
-        assertEquals(word(pageAddr, PAGE / 8 - 1), file.getLong((int) fileOffset + PAGE - 8));
+        assertEquals(SparseFixture.word(pageAddr, PAGE / 8 - 1), file.getLong((int) fileOffset + PAGE - 8));
     }
 
     private static long fdCount(long pid) throws Exception {
@@ -66,8 +52,8 @@ class PipeDrainTest {
     void moreRunsThanOneVmspliceTakesAndRunsLongerThanThePipeArriveAtTheirOffsets() throws Exception {
         try (LiveProcess p = Fixture.start("sparse", "9", "3")) {
             int pid = (int) p.pid();
-            long[] sparse = field(p.stdout(), "SPARSE");
-            long[] big = field(p.stdout(), "BIG");
+            long[] sparse = SparseFixture.area(p.stdout(), "SPARSE");
+            long[] big = SparseFixture.area(p.stdout(), "BIG");
             long fds = fdCount(pid);
             String maps = ProcView.maps(pid);
             Path file = dir.resolve("pages.img");
@@ -121,9 +107,9 @@ class PipeDrainTest {
     void aPageThatCannotBePinnedEndsTheDrainThereAndEverythingBeforeItIsCopied() throws Exception {
         try (LiveProcess p = Fixture.start("sparse", "1", "1")) {
             int pid = (int) p.pid();
-            long[] big = field(p.stdout(), "BIG");
-            long[] mixed = field(p.stdout(), "MIXED");
-            long[] ro = field(p.stdout(), "RO");
+            long[] big = SparseFixture.area(p.stdout(), "BIG");
+            long[] mixed = SparseFixture.area(p.stdout(), "MIXED");
+            long[] ro = SparseFixture.area(p.stdout(), "RO");
             long fds = fdCount(pid);
             String maps = ProcView.maps(pid);
             Path file = dir.resolve("pages.img");
@@ -198,7 +184,7 @@ class PipeDrainTest {
     void jcrKilledWhileTheHelperWaitsOnAFullPipeLeavesTheProcessRunningWithoutHelperOrPipe() throws Exception {
         try (LiveProcess p = Fixture.start("sparse", "1", "16")) {
             int pid = (int) p.pid();
-            long[] big = field(p.stdout(), "BIG");
+            long[] big = SparseFixture.area(p.stdout(), "BIG");
             long fds = fdCount(pid);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
             Process jcr = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
