@@ -61,17 +61,7 @@ class EndToEndRestoreTest {
         String prog = "import time\nprint('READY', flush=True)\nn = 0\nwhile True:\n"
                 + "    n += 1\n    print(n, flush=True)\n    time.sleep(0.005)\n";
         try (LiveProcess p = LiveProcess.startCommand(List.of(python.toString(), "-c", prog), WAIT, "READY")) {
-            p.awaitOutput("\n50\n", WAIT);
-            Path dir = tmp.resolve("img");
-            new DumpEngine().dump((int) p.pid(), new DumpOptions(dir, true, false), DumpListener.NONE);
-            LiveProcess.awaitGone(p.pid(), WAIT);
-            int before = last(numbers(p.stdout()));
-            new RestoreEngine(null).restore(RestoreOptions.of(dir).detached());
-            p.awaitOutput("\n" + (before + 100) + "\n", WAIT);
-            List<Integer> seen = numbers(p.stdout());
-            for (int i = 0; i < seen.size(); i++) {
-                assertEquals(i + 1, seen.get(i), "line " + (i + 2) + " after a dump at " + before);
-            }
+            CounterRestore.dumpKillRestoreAndCountOn(p, tmp.resolve("img"), WAIT);
         }
     }
 
@@ -105,22 +95,6 @@ class EndToEndRestoreTest {
             }
         }
         throw new AssertionError("no PIDS line in\n" + out);
-    }
-
-    /** The complete lines of OUT that are numbers (a last line still being written is left out). */
-    private static List<Integer> numbers(String out) {
-        List<Integer> n = new ArrayList<>();
-        String complete = out.substring(0, out.lastIndexOf('\n') + 1);
-        for (String line : complete.split("\n")) {
-            if (line.matches("\\d+")) {
-                n.add(Integer.parseInt(line));
-            }
-        }
-        return n;
-    }
-
-    private static int last(List<Integer> n) {
-        return n.isEmpty() ? 0 : n.get(n.size() - 1);
     }
 
     private static int ppid(int pid) throws IOException {

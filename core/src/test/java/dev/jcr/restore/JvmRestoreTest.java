@@ -2,14 +2,10 @@ package dev.jcr.restore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.jcr.dump.DumpEngine;
-import dev.jcr.dump.DumpListener;
-import dev.jcr.dump.DumpOptions;
 import dev.jcr.testing.LiveProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -55,31 +51,7 @@ class JvmRestoreTest {
         List<String> cmd = List.of(home.resolve("bin/java").toString(), "-Xmx64m", "-XX:+UseSerialGC",
                 "-XX:-UsePerfData", "-cp", tmp.toString(), "Count");
         try (LiveProcess p = LiveProcess.startCommand(cmd, WAIT, "READY")) {
-            p.awaitOutput("\n50\n", WAIT);
-            Path dir = tmp.resolve("img");
-            new DumpEngine().dump((int) p.pid(), new DumpOptions(dir, true, false), DumpListener.NONE);
-            LiveProcess.awaitGone(p.pid(), WAIT);
-            int before = last(numbers(p.stdout()));
-            new RestoreEngine(null).restore(RestoreOptions.of(dir).detached());
-            p.awaitOutput("\n" + (before + 100) + "\n", WAIT);
-            List<Long> seen = numbers(p.stdout());
-            for (int i = 0; i < seen.size(); i++) {
-                assertEquals(i + 1L, seen.get(i), "line " + (i + 2) + " after a dump at " + before);
-            }
+            CounterRestore.dumpKillRestoreAndCountOn(p, tmp.resolve("img"), WAIT);
         }
-    }
-
-    private static List<Long> numbers(String out) {
-        List<Long> n = new ArrayList<>();
-        for (String line : out.substring(0, out.lastIndexOf('\n') + 1).split("\n")) {
-            if (line.matches("\\d+")) {
-                n.add(Long.parseLong(line));
-            }
-        }
-        return n;
-    }
-
-    private static int last(List<Long> n) {
-        return n.isEmpty() ? 0 : n.get(n.size() - 1).intValue();
     }
 }
