@@ -38,9 +38,9 @@ public record GpRegs(long r15, long r14, long r13, long r12, long bp, long bx, l
     }
 
     // Kernel-internal "restart me" codes a syscall interrupted by our stop may leave in ax.
-    static final long ERESTARTSYS = -512;
+    public static final long ERESTARTSYS = -512;
     static final long ERESTARTNOINTR = -513;
-    static final long ERESTARTNOHAND = -514;
+    public static final long ERESTARTNOHAND = -514;
     static final long ERESTART_RESTARTBLOCK = -516;
     static final long EINTR = -4;
 
@@ -65,7 +65,8 @@ public record GpRegs(long r15, long r14, long r13, long r12, long bp, long bx, l
         return this;
     }
 
-    private GpRegs withAxIp(long newAx, long newIp) {
+    /** These registers with ax and ip replaced. */
+    public GpRegs withAxIp(long newAx, long newIp) {
         return new GpRegs(r15, r14, r13, r12, bp, bx, r11, r10, r9, r8, newAx, cx, dx, si, di, origAx, newIp, cs,
                 flags, sp, ss, fsBase, gsBase, ds, es, fs, gs);
     }

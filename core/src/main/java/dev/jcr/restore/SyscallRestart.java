@@ -15,8 +15,6 @@ import java.util.Set;
  */
 final class SyscallRestart {
 
-    private static final long ERESTARTSYS = -512;
-    private static final long ERESTARTNOHAND = -514;
     private static final long SYSCALL_INSN = 0x050f; // 0f 05, little-endian
 
     /**
@@ -44,10 +42,7 @@ final class SyscallRestart {
         if (!atSyscall || afterSyscall) {
             return regs;
         }
-        long restart = NO_RESTART_AFTER_HANDLER.contains(regs.origAx()) ? ERESTARTNOHAND : ERESTARTSYS;
-        return new GpRegs(regs.r15(), regs.r14(), regs.r13(), regs.r12(), regs.bp(), regs.bx(), regs.r11(),
-                regs.r10(), regs.r9(), regs.r8(), restart, regs.cx(), regs.dx(), regs.si(), regs.di(), regs.origAx(),
-                regs.ip() + 2, regs.cs(), regs.flags(), regs.sp(), regs.ss(), regs.fsBase(), regs.gsBase(), regs.ds(),
-                regs.es(), regs.fs(), regs.gs());
+        long restart = NO_RESTART_AFTER_HANDLER.contains(regs.origAx()) ? GpRegs.ERESTARTNOHAND : GpRegs.ERESTARTSYS;
+        return regs.withAxIp(restart, regs.ip() + 2);
     }
 }

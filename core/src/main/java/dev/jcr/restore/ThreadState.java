@@ -15,31 +15,14 @@ final class ThreadState {
     private ThreadState() {
     }
 
-    static final int SYS_PAUSE = 34;
-    static final int SYS_RT_SIGSUSPEND = 130;
-    static final long ERESTARTNOHAND = -514;
-
     /**
-     * The registers to set. One change to the image's: a thread dumped inside pause() or
-     * rt_sigsuspend() has them rewound in the image (ax = the syscall number, ip back on the
-     * {@code syscall} instruction), which run as a fresh call once resumed; a signal arriving in
-     * between would run its handler and then block in a pause() the original would have left with
-     * EINTR (the classic {@code while (!flag) pause();} hangs). Both calls always return
-     * -ERESTARTNOHAND when interrupted, so the interrupted state is put back: ax = -ERESTARTNOHAND,
-     * ip after the instruction. The thread resumes inside the kernel's signal path (from its ptrace
-     * stop), which restarts the call when no handler runs and returns EINTR when one does: exactly
-     * what the original would have done.
+     * The image's registers as they are: a thread dumped inside a syscall has them rewound (CRIU's
+     * convention); {@link SyscallRestart} turns that back into an interrupted call before resume.
      */
     static GpRegs gpRegs(UserX86RegsEntry r) {
-        long ax = r.getAx();
-        long ip = r.getIp();
-        if (ax == r.getOrigAx() && (ax == SYS_PAUSE || ax == SYS_RT_SIGSUSPEND)) {
-            ax = ERESTARTNOHAND;
-            ip += 2;
-        }
         return new GpRegs(r.getR15(), r.getR14(), r.getR13(), r.getR12(), r.getBp(), r.getBx(), r.getR11(),
-                r.getR10(), r.getR9(), r.getR8(), ax, r.getCx(), r.getDx(), r.getSi(), r.getDi(),
-                r.getOrigAx(), ip, r.getCs(), r.getFlags(), r.getSp(), r.getSs(), r.getFsBase(),
+                r.getR10(), r.getR9(), r.getR8(), r.getAx(), r.getCx(), r.getDx(), r.getSi(), r.getDi(),
+                r.getOrigAx(), r.getIp(), r.getCs(), r.getFlags(), r.getSp(), r.getSs(), r.getFsBase(),
                 r.getGsBase(), r.getDs(), r.getEs(), r.getFs(), r.getGs());
     }
 
