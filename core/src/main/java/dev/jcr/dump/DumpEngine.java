@@ -35,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -57,6 +58,7 @@ public final class DumpEngine {
     private final ProcFs fs;
     private final DriverTable drivers;
     private final TreeCheck treeCheck;
+    private final TrackingRecords records;
 
     public DumpEngine() {
         this(ProcFs.system(), DriverTable.standard());
@@ -66,31 +68,53 @@ public final class DumpEngine {
         this.fs = fs;
         this.drivers = drivers;
         this.treeCheck = new TreeCheck(fs, new Analyzer(fs, drivers, Self.of(fs)));
+        this.records = TrackingRecords.standard(fs);
     }
 
     /** Dumps the tree rooted at PID. Never leaves the tree stopped or a partial directory behind. */
     public DumpResult dump(int pid, DumpOptions options, DumpListener listener) {
         long t0 = System.nanoTime();
         listener.phase(DumpPhase.CHECKING);
-        check(pid, options);
+        TreeReport report = check(pid, options);
+        ParentImages parent = options.parent() == null ? null : ParentImages.open(options.directory(), options.parent());
+        if (parent != null) {
+            // read before the freeze: the pages each process has in the parent chain
+            report.processes().forEach(p -> parent.pages((int) p.pid()));
+        }
         ImageDirWriter dir = ImageDirWriter.create(options.directory());
+        String runId = UUID.randomUUID().toString();
+        Tracking tracking = new Tracking(fs, records, runId, parent, options.armsTracking(),
+                !options.armsTracking() && !options.kill());
         warmUp();
         try (Tracer tracer = Tracer.start()) {
+            if (parent != null) {
+                dir.linkParent(parent.link());
+            }
             listener.phase(DumpPhase.FREEZING);
             long tFreeze = System.nanoTime();
             FrozenTree tree = tracer.seizeTree(pid);
             long tFrozen = System.nanoTime();
-            Run run = new Run(tree, tracer, dir, options, listener);
+            Run run = new Run(tree, tracer, dir, options, listener, tracking, runId);
             long tReleased;
             try {
-                run.dumpAll();
-                run.writeStats(tFrozen - tFreeze, tFrozen, t0);
-                if (!options.kill()) {
+                if (options.preDump()) {
+                    run.preDump();
+                    listener.phase(DumpPhase.RESUMING);
+                    tracer.close(); // the copy goes on with the tree running
+                    tReleased = System.nanoTime();
+                    run.copyMemoryRunning();
+                    run.writeStats(tFrozen - tFreeze, tReleased - tFrozen);
+                } else {
+                    run.dumpAll();
+                    run.writeStats(tFrozen - tFreeze, System.nanoTime() - tFrozen);
+                    tReleased = 0;
+                }
+                if (!options.kill() && !options.preDump()) {
                     // every byte is in the page cache: the tree may run on while the images are synced
                     listener.phase(DumpPhase.RESUMING);
                     tracer.close();
+                    tReleased = System.nanoTime();
                 }
-                tReleased = System.nanoTime();
                 listener.phase(DumpPhase.COMMITTING);
                 run.writeDeferred();
                 dir.commit();
@@ -114,7 +138,8 @@ public final class DumpEngine {
             DumpStats s = run.stats(tFrozen - tFreeze, tReleased - tFrozen, tEnd - t0, imageBytes(dir.target()));
             listener.phase(DumpPhase.DONE);
             List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
-            return new DumpResult(dir.target(), pid, pids, tree.allThreads().size(), options.kill(), s);
+            return new DumpResult(dir.target(), pid, pids, tree.allThreads().size(), options.kill(), s,
+                    options.preDump(), tracking.notes());
         } finally {
             dir.abort(); // no-op once committed
         }
@@ -124,11 +149,12 @@ public final class DumpEngine {
      * Refuses, before anything is touched, a tree with resources the drivers do not support, a process
      * traced by another, or one jcr may not read (the exception's kind says which came first).
      */
-    private void check(int pid, DumpOptions options) {
+    private TreeReport check(int pid, DumpOptions options) {
         TreeReport r = check(pid, options.shellJob() ? Set.of(Options.SHELL_JOB) : Set.of());
         if (!r.checkpointable()) {
             throw new UnsupportedTreeException(r);
         }
+        return r;
     }
 
     /**
@@ -182,13 +208,17 @@ public final class DumpEngine {
         private final ImageSet images;
         private final DeferredImages later = new DeferredImages();
         private final KobjIds ids;
+        private final Tracking tracking;
+        private final String runId;
         private final List<MemoryDump> memory = new ArrayList<>();
         private long memdumpNanos;
         private long memwriteNanos;
         private long pagesScanned;
         private long pagesWritten;
+        private long pagesInParent;
 
-        Run(FrozenTree tree, Tracer tracer, ImageDirWriter dir, DumpOptions options, DumpListener listener) {
+        Run(FrozenTree tree, Tracer tracer, ImageDirWriter dir, DumpOptions options, DumpListener listener,
+                Tracking tracking, String runId) {
             this.tree = tree;
             this.tracer = tracer;
             this.dir = dir;
@@ -196,6 +226,54 @@ public final class DumpEngine {
             this.listener = listener;
             this.images = new ImageSet(dir, later);
             this.ids = new KobjIds(fs.namespaces(fs.selfPid()));
+            this.tracking = tracking;
+            this.runId = runId;
+        }
+
+        /**
+         * A pre-dump's frozen part: per process, the memory map (through the memory driver alone) and
+         * the write tracker (armed, or reset with the written pages found); no other state is read.
+         */
+        void preDump() {
+            listener.phase(DumpPhase.STATE);
+            int pagesId = 1;
+            for (FrozenProcess fp : tree.processes()) {
+                if (fp.zombie()) {
+                    continue;
+                }
+                ProcessDump p = new ProcessDump(fp, fs, tracer, images, drivers, options.shellJob(), true);
+                ProcessTracking[] t = new ProcessTracking[1];
+                tracer.run(() -> {
+                    try (p) {
+                        p.collectMemory();
+                        t[0] = tracking.prepare(fp.pid(), () -> p.remote(fp.pid()));
+                    }
+                });
+                memory.add(scan(fp.pid(), pagesId++, p, t[0]));
+            }
+            writeGlobal();
+        }
+
+        /** A pre-dump's copy, with the tree running again. */
+        void copyMemoryRunning() {
+            listener.phase(DumpPhase.MEMORY);
+            long total = 0;
+            for (MemoryDump m : memory) {
+                total += m.pages();
+            }
+            long t = System.nanoTime();
+            long[] done = {0};
+            long totalPages = total;
+            listener.pages(0, totalPages);
+            for (MemoryDump m : memory) {
+                m.copyRunning(dir, bytes -> {
+                    done[0] += bytes / 4096;
+                    listener.pages(done[0], totalPages);
+                });
+                m.pagemap(later);
+            }
+            pagesWritten = done[0];
+            memwriteNanos = System.nanoTime() - t;
         }
 
         void dumpAll() {
@@ -211,12 +289,13 @@ public final class DumpEngine {
                 }
                 pstree.add(PstreeEntry.newBuilder().setPid(fp.pid()).setPpid(fp.pid() == tree.root() ? 0 : fp.ppid())
                         .setPgid(fp.pgid()).setSid(fp.sid()).addAllThreads(fp.threads()).build());
-                ProcessDump p = new ProcessDump(fp, fs, tracer, images, drivers, options.shellJob());
+                ProcessDump p = new ProcessDump(fp, fs, tracer, images, drivers, options.shellJob(), false);
+                ProcessTracking[] t = new ProcessTracking[1];
                 // on the tracer's thread: every ptrace request and remote syscall then runs inline, without
                 // a hop between threads (a process's state takes a few hundred of them)
-                tracer.run(() -> collect(fp, p, sockets, fdinfos));
+                tracer.run(() -> t[0] = collect(fp, p, sockets, fdinfos));
                 // after the sessions are closed: their scratch pages are gone again
-                memory.add(scan(fp.pid(), pagesId++, p));
+                memory.add(scan(fp.pid(), pagesId++, p, t[0]));
             }
             later.all(ImageKind.PSTREE, null, pstree);
             for (Map.Entry<Integer, List<dev.jcr.image.proto.FdinfoEntry>> e : fdinfos.entrySet()) {
@@ -227,7 +306,7 @@ public final class DumpEngine {
             writeGlobal();
         }
 
-        private void collect(FrozenProcess fp, ProcessDump p, Map<Long, SocketTable> sockets,
+        private ProcessTracking collect(FrozenProcess fp, ProcessDump p, Map<Long, SocketTable> sockets,
                 Map<Integer, List<dev.jcr.image.proto.FdinfoEntry>> fdinfos) {
             try (p) {
                 long netNs = fs.namespaces(fp.pid()).inode(NamespaceType.NET);
@@ -248,15 +327,19 @@ public final class DumpEngine {
                     later.single(ImageKind.CORE, c.getKey(), core.build());
                 }
                 fdinfos.computeIfAbsent(kids.getFilesId(), k -> new ArrayList<>(p.fdinfos));
+                return tracking.prepare(fp.pid(), () -> p.remote(fp.pid()));
             }
         }
 
-        MemoryDump scan(int pid, int pagesId, ProcessDump p) {
-            long t = System.nanoTime();
+        MemoryDump scan(int pid, int pagesId, ProcessDump p, ProcessTracking t) {
+            long t0 = System.nanoTime();
             MemoryDump m = new MemoryDump(tracer, pid, pagesId);
-            m.scan(later, p.vmas, p.selections);
-            memdumpNanos += System.nanoTime() - t;
+            try (t) {
+                m.scan(p.vmas, p.selections, t);
+            }
+            memdumpNanos += System.nanoTime() - t0;
             pagesScanned += m.pagesScanned();
+            pagesInParent += m.pagesInParent();
             return m;
         }
 
@@ -275,15 +358,22 @@ public final class DumpEngine {
                     done[0] += bytes / 4096;
                     listener.pages(done[0], totalPages);
                 });
+                m.pagemap(later);
             }
             pagesWritten = done[0];
             memwriteNanos = System.nanoTime() - t;
         }
 
         private void writeGlobal() {
-            later.single(ImageKind.INVENTORY, null, InventoryEntry.newBuilder().setImgVersion(2)
+            InventoryEntry.Builder inv = InventoryEntry.newBuilder().setImgVersion(2)
                     .setFdinfoPerId(true).setRootIds(ids.root()).setNsPerId(true).setLsmtype(Lsmtype.NO_LSM)
-                    .setDumpUptime(uptimeMicros()).setNetworkLockMethod(0).build());
+                    .setDumpUptime(uptimeMicros()).setNetworkLockMethod(0).setDumpCriuRunId(runId);
+            if (options.preDump()) {
+                // CRIU's PRE_DUMP_READ: memory read from outside while the tree runs
+                later.single(ImageKind.INVENTORY, null, inv.setPreDumpMode(2).build());
+                return;
+            }
+            later.single(ImageKind.INVENTORY, null, inv.build());
             later.single(ImageKind.SECCOMP, null, SeccompEntry.getDefaultInstance());
             long mono = System.nanoTime();
             long boot = uptimeMicros() * 1000;
@@ -297,18 +387,17 @@ public final class DumpEngine {
             later.writeTo(dir);
         }
 
-        void writeStats(long freezeNanos, long frozenAt, long t0) {
-            long now = System.nanoTime();
+        void writeStats(long freezeNanos, long frozenNanos) {
             later.single(ImageKind.STATS, "dump", StatsEntry.newBuilder().setDump(DumpStatsEntry.newBuilder()
-                    .setFreezingTime((int) (freezeNanos / 1000)).setFrozenTime((int) ((now - frozenAt) / 1000))
+                    .setFreezingTime((int) (freezeNanos / 1000)).setFrozenTime((int) (frozenNanos / 1000))
                     .setMemdumpTime((int) (memdumpNanos / 1000)).setMemwriteTime((int) (memwriteNanos / 1000))
-                    .setPagesScanned(pagesScanned).setPagesSkippedParent(0).setPagesWritten(pagesWritten)
+                    .setPagesScanned(pagesScanned).setPagesSkippedParent(pagesInParent).setPagesWritten(pagesWritten)
                     .setPagesLazy(0)).build());
         }
 
         DumpStats stats(long freezeNanos, long frozenNanos, long totalNanos, long imageBytes) {
             return new DumpStats(freezeNanos / 1000, frozenNanos / 1000, memdumpNanos / 1000, memwriteNanos / 1000,
-                    totalNanos / 1000, pagesScanned, pagesWritten, imageBytes);
+                    totalNanos / 1000, pagesScanned, pagesWritten, imageBytes, pagesInParent);
         }
     }
 

@@ -9,11 +9,25 @@ import java.util.Objects;
  * @param directory the image directory to create; it must not exist, its parent must
  * @param kill      kill the tree once the images are safely written (default: leave it running)
  * @param shellJob  allow a tree attached to a terminal/session outside it (--shell-job)
+ * @param preDump   copy only memory, with the tree running (frozen only to arm write tracking and read
+ *                  the memory map); the tree always runs on (CRIU's {@code pre-dump})
+ * @param parent    the previous dump of an incremental one ({@code --prev-images-dir}), as the text of
+ *                  the {@code parent} link: relative to DIRECTORY unless absolute; null for a full dump
+ * @param trackMem  leave write tracking armed for a later incremental dump ({@code --track-mem};
+ *                  implied by a pre-dump)
  */
-public record DumpOptions(Path directory, boolean kill, boolean shellJob) {
+public record DumpOptions(Path directory, boolean kill, boolean shellJob, boolean preDump, String parent,
+        boolean trackMem) {
 
     public DumpOptions {
         Objects.requireNonNull(directory, "directory");
+        if (preDump && kill) {
+            throw new IllegalArgumentException("a pre-dump leaves the tree running: it cannot kill it");
+        }
+    }
+
+    public DumpOptions(Path directory, boolean kill, boolean shellJob) {
+        this(directory, kill, shellJob, false, null, false);
     }
 
     /** Dump into DIRECTORY and leave the tree running. */
@@ -22,10 +36,28 @@ public record DumpOptions(Path directory, boolean kill, boolean shellJob) {
     }
 
     public DumpOptions withKill(boolean k) {
-        return new DumpOptions(directory, k, shellJob);
+        return new DumpOptions(directory, k, shellJob, preDump, parent, trackMem);
     }
 
     public DumpOptions withShellJob(boolean s) {
-        return new DumpOptions(directory, kill, s);
+        return new DumpOptions(directory, kill, s, preDump, parent, trackMem);
+    }
+
+    public DumpOptions withPreDump(boolean p) {
+        return new DumpOptions(directory, kill, shellJob, p, parent, trackMem);
+    }
+
+    /** The previous dump (the {@code parent} link's text, relative to DIRECTORY), or null for none. */
+    public DumpOptions withParent(String p) {
+        return new DumpOptions(directory, kill, shellJob, preDump, p, trackMem);
+    }
+
+    public DumpOptions withTrackMem(boolean t) {
+        return new DumpOptions(directory, kill, shellJob, preDump, parent, t);
+    }
+
+    /** Whether write tracking stays armed after this dump (a pre-dump, or --track-mem on a tree left running). */
+    public boolean armsTracking() {
+        return preDump || (trackMem && !kill);
     }
 }

@@ -12,18 +12,27 @@ import java.util.List;
  * @param threads   number of threads dumped
  * @param killed    true if the tree was killed afterwards (--kill), false if it runs on
  * @param stats     times and page counts
+ * @param preDump   a pre-dump (memory only, not restorable by itself)
+ * @param notes     what the dump could not do as asked, in words (write tracking lost or unavailable …)
  */
-public record DumpResult(Path directory, int root, List<Integer> pids, int threads, boolean killed, DumpStats stats) {
+public record DumpResult(Path directory, int root, List<Integer> pids, int threads, boolean killed, DumpStats stats,
+        boolean preDump, List<String> notes) {
 
     public DumpResult {
         pids = List.copyOf(pids);
+        notes = List.copyOf(notes);
     }
 
-    /** One line for a person: "dumped 2 processes (3 threads) of 1234 to DIR: 12.0 MiB in 0.31 s, frozen 0.25 s; left running". */
+    /**
+     * One line for a person: "dumped 2 processes (3 threads) of 1234 to DIR: 12.0 MiB in 0.31 s, frozen 0.25 s;
+     * left running", with the pages left to the parent images when there are.
+     */
     public String summary() {
-        return String.format("dumped %d process%s (%d thread%s) of %d to %s: %s in %.2f s, frozen %.2f s; %s",
-                pids.size(), pids.size() == 1 ? "" : "es", threads, threads == 1 ? "" : "s", root, directory,
-                dev.jcr.resource.FdDescriber.size(stats.imageBytes()), stats.totalMicros() / 1e6,
-                stats.frozenMicros() / 1e6, killed ? "killed" : "left running");
+        String parent = stats.pagesInParent() == 0 ? "" : " (+ " + dev.jcr.resource.FdDescriber.size(
+                stats.pagesInParent() * 4096) + " in parent images)";
+        return String.format("%s %d process%s (%d thread%s) of %d to %s: %s%s in %.2f s, frozen %.2f s; %s",
+                preDump ? "pre-dumped memory of" : "dumped", pids.size(), pids.size() == 1 ? "" : "es", threads,
+                threads == 1 ? "" : "s", root, directory, dev.jcr.resource.FdDescriber.size(stats.imageBytes()), parent,
+                stats.totalMicros() / 1e6, stats.frozenMicros() / 1e6, killed ? "killed" : "left running");
     }
 }

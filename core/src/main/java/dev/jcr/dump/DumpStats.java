@@ -5,13 +5,14 @@ package dev.jcr.dump;
  *
  * @param freezingMicros time to seize the whole tree
  * @param frozenMicros   time the tree was stopped (seized until released)
- * @param memdumpMicros  time to find the pages to copy (pagemap scans)
+ * @param memdumpMicros  time to find the pages to copy (pagemap scans, write tracking)
  * @param memwriteMicros time to copy the pages into the pages images
  * @param totalMicros    the whole dump, checks and commit included
  * @param pagesScanned   pages of the dumped memory areas looked at
  * @param pagesWritten   pages copied
  * @param imageBytes     bytes of all image files
+ * @param pagesInParent  pages left to the parent images (incremental dumps; CRIU's pages_skipped_parent)
  */
 public record DumpStats(long freezingMicros, long frozenMicros, long memdumpMicros, long memwriteMicros,
-        long totalMicros, long pagesScanned, long pagesWritten, long imageBytes) {
+        long totalMicros, long pagesScanned, long pagesWritten, long imageBytes, long pagesInParent) {
 }

@@ -4,6 +4,7 @@ import dev.jcr.JcrException;
 import dev.jcr.image.ImageDirWriter;
 import dev.jcr.image.ImageIoException;
 import dev.jcr.image.ImageKind;
+import dev.jcr.image.PageRanges;
 import dev.jcr.image.PagesWriter;
 import dev.jcr.image.proto.PagemapEntry;
 import dev.jcr.image.proto.PagemapHead;
@@ -51,6 +52,12 @@ final class MemoryDump {
     /** The runs of areas that are not readable (PROT_NONE …): read through /proc/PID/mem. */
     private final Placed unreadable = new Placed();
     private long pagesScanned;
+    /** The areas with pages to dump, in order: pagemap entries never cross their bounds. */
+    private final List<long[]> areas = new java.util.ArrayList<>();
+    /** Pages chosen to be copied, pages left to the parent, and pages really copied (fewer in a pre-dump). */
+    private PageRanges planned = PageRanges.EMPTY;
+    private PageRanges parent = PageRanges.EMPTY;
+    private PageRanges copied = PageRanges.EMPTY;
 
     MemoryDump(Tracer tracer, int pid, int pagesId) {
         this.tracer = tracer;
@@ -66,11 +73,14 @@ final class MemoryDump {
         return runs.pages();
     }
 
-    /** Scans the pagemap and writes pagemap-PID.img (one entry per run, never across two areas). */
-    void scan(DeferredImages later, List<VmaEntry> vmas, List<PageSelection> selections) {
-        List<com.google.protobuf.Message> w = new java.util.ArrayList<>();
+    /**
+     * Scans the pagemap for the pages to dump; TRACKING (incremental dumps) decides which of them are
+     * copied and which are left to the parent images. The pagemap image is written by {@link #pagemap}
+     * once the pages are copied.
+     */
+    void scan(List<VmaEntry> vmas, List<PageSelection> selections, ProcessTracking tracking) {
+        tracking.begin(vmas, selections);
         try (Pagemap pm = Pagemap.open(pid)) {
-            w.add(PagemapHead.newBuilder().setPagesId(pagesId).build());
             for (int i = 0; i < vmas.size(); i++) {
                 VmaEntry v = vmas.get(i);
                 PageSelection sel = selections.get(i);
@@ -84,18 +94,64 @@ final class MemoryDump {
                 } else {
                     privateCopies(pm, v.getStart(), v.getEnd(), area);
                 }
+                PageRanges existing = ranges(area);
+                PageRanges copy = tracking.toCopy(v, existing);
+                PageRanges inParent = existing.subtract(copy);
+                areas.add(new long[] {v.getStart(), v.getEnd()});
+                planned = planned.union(copy);
+                parent = parent.union(inParent);
                 Placed into = (v.getProt() & Linux.PROT_READ) != 0 ? pinnable : unreadable;
-                for (int r = 0; r < area.count(); r++) {
-                    long n = area.len(r) / PagesWriter.PAGE_SIZE;
-                    w.add(PagemapEntry.newBuilder().setVaddr(area.addr(r))
-                            .setCompatNrPages(n <= 0xffffffffL ? (int) n : 0).setFlags(PagesWriter.PE_PRESENT)
-                            .setNrPages(n).build());
-                    into.add(area.addr(r), area.len(r), runs.bytes());
-                    runs.add(area.addr(r), area.len(r));
+                for (int r = 0; r < copy.count(); r++) {
+                    long len = copy.end(r) - copy.start(r);
+                    into.add(copy.start(r), len, runs.bytes());
+                    runs.add(copy.start(r), len);
+                }
+            }
+        }
+        tracking.finish(vmas, selections);
+        copied = planned;
+    }
+
+    /** Pages left to the parent images (PE_PARENT). */
+    long pagesInParent() {
+        return parent.bytes() / PagesWriter.PAGE_SIZE;
+    }
+
+    /**
+     * Writes pagemap-PID.img: one entry per run of copied pages (PE_PRESENT, in the pages file's
+     * order) or of pages in the parent (PE_PARENT), in address order, never across two areas.
+     */
+    void pagemap(DeferredImages later) {
+        List<com.google.protobuf.Message> w = new java.util.ArrayList<>();
+        w.add(PagemapHead.newBuilder().setPagesId(pagesId).build());
+        for (long[] a : areas) {
+            PageRanges area = PageRanges.of(a[0], a[1]);
+            PageRanges here = copied.intersect(area);
+            PageRanges up = parent.intersect(area);
+            int i = 0;
+            int j = 0;
+            while (i < here.count() || j < up.count()) {
+                boolean present = j >= up.count() || (i < here.count() && Long.compareUnsigned(here.start(i), up.start(j)) < 0);
+                long st = present ? here.start(i) : up.start(j);
+                long n = ((present ? here.end(i) : up.end(j)) - st) / PagesWriter.PAGE_SIZE;
+                w.add(PagemapEntry.newBuilder().setVaddr(st).setCompatNrPages(n <= 0xffffffffL ? (int) n : 0)
+                        .setFlags(present ? PagesWriter.PE_PRESENT : PagesWriter.PE_PARENT).setNrPages(n).build());
+                if (present) {
+                    i++;
+                } else {
+                    j++;
                 }
             }
         }
         later.all(ImageKind.PAGEMAP, pid, w);
+    }
+
+    private static PageRanges ranges(PageRuns runs) {
+        PageRanges.Builder b = new PageRanges.Builder();
+        for (int i = 0; i < runs.count(); i++) {
+            b.add(runs.addr(i), runs.addr(i) + runs.len(i));
+        }
+        return b.build();
     }
 
     /** Pages that exist and are no longer the file's (pagemap bit 61 clear): written after mapping. */
@@ -137,6 +193,42 @@ final class MemoryDump {
             if (e.errno() == Errno.ESRCH) {
                 throw new NoSuchProcessException(pid);
             }
+            throw new ImageIoException("cannot write " + file.getFileName() + " of " + dir.target() + ": "
+                    + (e.errno() == Errno.ENOSPC ? "no space left on device" : e.getMessage()), e);
+        } finally {
+            Linux.close(fd);
+            steps.flush();
+        }
+    }
+
+    /**
+     * Copies the pages of a process that runs again (a pre-dump): read with process_vm_readv (and
+     * /proc/PID/mem) into the pages file in order; a page that vanished meanwhile is left out of the
+     * image (see {@link RemoteMemory#copyReadable}). Returns bytes copied.
+     */
+    long copyRunning(ImageDirWriter dir, LongConsumer progress) {
+        String name = ImageKind.PAGES.fileName(pagesId);
+        try (OutputStream created = dir.newFile(name)) {
+            // created (and registered for the commit's sync) by the directory writer; filled below
+        } catch (IOException e) {
+            throw ImageIoException.of(dir.target().resolve(name), "create", e);
+        }
+        Path file = dir.tempDir().resolve(name);
+        if (runs.bytes() == 0) {
+            copied = PageRanges.EMPTY;
+            return 0;
+        }
+        Progress steps = new Progress(progress);
+        int fd = Linux.open(file.toString(), Linux.O_WRONLY, 0);
+        try {
+            reserve(fd, file, runs.bytes());
+            PageRuns got = new RemoteMemory(pid).copyReadable(runs, fd, 0, steps);
+            if (got.bytes() < runs.bytes()) {
+                Linux.ftruncate(fd, got.bytes());
+            }
+            copied = ranges(got);
+            return got.bytes();
+        } catch (SyscallException e) {
             throw new ImageIoException("cannot write " + file.getFileName() + " of " + dir.target() + ": "
                     + (e.errno() == Errno.ENOSPC ? "no space left on device" : e.getMessage()), e);
         } finally {

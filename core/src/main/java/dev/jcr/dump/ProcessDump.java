@@ -46,6 +46,8 @@ final class ProcessDump implements DumpContext, AutoCloseable {
     private final ImageSet images;
     private final DriverTable drivers;
     private final boolean shellJob;
+    /** A pre-dump: only memory areas are read; shared memory objects are left to the final dump. */
+    private final boolean memoryOnly;
     private final Map<Integer, RemoteSyscalls> sessions = new LinkedHashMap<>();
     private final Map<Integer, CoreEntry.Builder> cores = new LinkedHashMap<>();
     private final TaskCoreEntry.Builder task = TaskCoreEntry.newBuilder();
@@ -54,8 +56,10 @@ final class ProcessDump implements DumpContext, AutoCloseable {
     final List<PageSelection> selections = new ArrayList<>();
     ProcessInfo info;
 
-    ProcessDump(FrozenProcess frozen, ProcFs fs, Tracer tracer, ImageSet images, DriverTable drivers, boolean shellJob) {
+    ProcessDump(FrozenProcess frozen, ProcFs fs, Tracer tracer, ImageSet images, DriverTable drivers, boolean shellJob,
+            boolean memoryOnly) {
         this.frozen = frozen;
+        this.memoryOnly = memoryOnly;
         this.fs = fs;
         this.tracer = tracer;
         this.images = images;
@@ -92,6 +96,14 @@ final class ProcessDump implements DumpContext, AutoCloseable {
             dump(ResourceKind.of(fd.kind()), OpenFd.class, fd);
         }
         dump(ResourceKind.SIGNAL_STATE, ProcessInfo.class, info);
+    }
+
+    /** A pre-dump's share: the memory areas alone (what the memory driver records), nothing else. */
+    void collectMemory() {
+        info = fs.process(frozen.pid());
+        for (Vma v : fs.maps(frozen.pid())) {
+            dump(ResourceKind.MEMORY_MAPPING, Vma.class, v);
+        }
     }
 
     private <R> void dump(ResourceKind kind, Class<R> type, R resource) {
@@ -170,6 +182,9 @@ final class ProcessDump implements DumpContext, AutoCloseable {
 
     @Override
     public void addSharedMemory(long shmid, Path object) {
+        if (memoryOnly) {
+            return; // copied whole by the final dump: its pages are shared with processes a tracker cannot follow
+        }
         images.addSharedMemory(frozen.pid(), shmid, object);
     }
 

@@ -115,12 +115,19 @@ public final class ImageDirWriter implements AutoCloseable {
      * pair of directories movable together.
      */
     public void linkParent(Path parentDir) {
-        Path link = temp.resolve("parent");
         Path abs = parentDir.toAbsolutePath().normalize();
         // relative to the link's own directory; the temp dir sits beside the target, so it resolves the same
-        Path rel = target.relativize(abs);
+        linkParent(target.relativize(abs).toString());
+    }
+
+    /**
+     * Links this directory to its parent with a {@code parent} symlink holding TEXT as given, which is
+     * what CRIU does with {@code --prev-images-dir}: a relative TEXT is relative to this directory.
+     */
+    public void linkParent(String text) {
+        Path link = temp.resolve("parent");
         try {
-            Files.createSymbolicLink(link, rel);
+            Files.createSymbolicLink(link, Path.of(text));
         } catch (IOException e) {
             throw ImageIoException.of(link, "create symlink", e);
         }

@@ -8,7 +8,7 @@ import java.util.List;
  */
 public sealed interface FdDetail {
 
-    /** Nothing more is known (io_uring, perf_event, userfaultfd, bpf …). */
+    /** Nothing more is known (io_uring, perf_event, bpf …). */
     record None() implements FdDetail {
     }
 
@@ -84,6 +84,10 @@ public sealed interface FdDetail {
 
     /** A timerfd: clock, expirations not yet read, remaining time and period. */
     record Timerfd(int clockId, long ticks, long valueNanos, long intervalNanos) implements FdDetail {
+    }
+
+    /** A userfaultfd and the features its creator asked for (0 before its UFFDIO_API handshake). */
+    record Userfaultfd(long features) implements FdDetail {
     }
 
     /** A pidfd and the process it refers to (-1 when that process is gone). */

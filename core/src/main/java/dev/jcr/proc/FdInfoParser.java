@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Parses /proc/PID/fdinfo/N: the common lines (pos, flags, mnt_id, ino) and the kind-specific ones
- * (eventfd-count, tfd, inotify, fanotify, sigmask, timerfd fields, Pid).
+ * (eventfd-count, tfd, inotify, fanotify, sigmask, timerfd fields, Pid, userfaultfd API).
  */
 public final class FdInfoParser {
 
@@ -74,6 +74,12 @@ public final class FdInfoParser {
                     parseLong(path, 0, "ticks", require(path, lines, "ticks:"), 10),
                     timespec(path, require(path, lines, "it_value:")),
                     timespec(path, require(path, lines, "it_interval:")));
+            case USERFAULTFD -> {
+                // "API:\taa:8000a000:80000000000001ff": API version, features, ioctls (hex)
+                String api = value(lines, "API:");
+                String[] f = api == null ? new String[0] : api.split(":");
+                yield new FdDetail.Userfaultfd(f.length > 1 ? parseUnsignedHex(path, "API features", f[1]) : 0);
+            }
             case PIDFD -> {
                 String pid = value(lines, "Pid:");
                 yield new FdDetail.Pidfd(pid == null ? -1 : parseLong(path, 0, "Pid", pid, 10));

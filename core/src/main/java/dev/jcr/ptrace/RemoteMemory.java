@@ -118,6 +118,70 @@ public final class RemoteMemory {
         return out - offset;
     }
 
+    /**
+     * Copies what can still be read of RUNS from a process that may be running, back to back into FD
+     * from OFFSET, and returns the runs it copied: a page that can no longer be read (its area was
+     * unmapped meanwhile) is left out rather than failing the copy or being written as something it
+     * never held. A pre-dump copies this way; what it leaves out, the next dump copies if it exists.
+     */
+    public PageRuns copyReadable(PageRuns runs, int fd, long offset, java.util.function.LongConsumer progress) {
+        ByteBuffer buf = window();
+        long base = Linux.addressOf(buf);
+        int cap = buf.capacity();
+        PageRuns copied = new PageRuns();
+        long out = offset;
+        for (PageRuns part : runs.split(cap)) {
+            long filled;
+            try {
+                filled = read(part, 0, part.count(), base, cap);
+                for (int i = 0; i < part.count(); i++) {
+                    copied.add(part.addr(i), part.len(i));
+                }
+            } catch (SyscallException e) {
+                if (e.errno() == Errno.ESRCH) {
+                    throw new NoSuchProcessException(pid);
+                }
+                filled = readPageByPage(part, base, copied);
+            }
+            writeFully(fd, base, filled, out);
+            out += filled;
+            progress.accept(filled);
+        }
+        return copied;
+    }
+
+    /** Reads the pages of PART that can be read into LOCAL, back to back, adding them to COPIED; returns bytes. */
+    private long readPageByPage(PageRuns part, long local, PageRuns copied) {
+        long filled = 0;
+        for (int i = 0; i < part.count(); i++) {
+            for (long a = part.addr(i); a < part.addr(i) + part.len(i); a += RemoteSyscalls.PAGE) {
+                PageRuns one = new PageRuns();
+                one.add(a, RemoteSyscalls.PAGE);
+                try {
+                    read(one, 0, 1, local + filled, RemoteSyscalls.PAGE);
+                } catch (SyscallException e) {
+                    if (e.errno() == Errno.ESRCH) {
+                        throw new NoSuchProcessException(pid);
+                    }
+                    continue; // gone: left out
+                }
+                copied.add(a, RemoteSyscalls.PAGE);
+                filled += RemoteSyscalls.PAGE;
+            }
+        }
+        return filled;
+    }
+
+    private static void writeFully(int fd, long addr, long len, long at) {
+        for (long done = 0; done < len; ) {
+            long n = Linux.pwrite(fd, addr + done, len - done, at + done);
+            if (n <= 0) {
+                throw new SyscallException("pwrite (wrote nothing)", 0, Errno.EIO);
+            }
+            done += n;
+        }
+    }
+
     private static final ThreadLocal<ByteBuffer> WINDOW = ThreadLocal.withInitial(
             () -> ByteBuffer.allocateDirect(1 << 20));
 

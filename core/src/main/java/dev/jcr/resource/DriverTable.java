@@ -7,6 +7,7 @@ import dev.jcr.resource.file.DeletedFileDriver;
 import dev.jcr.resource.file.DirectoryDriver;
 import dev.jcr.resource.file.RegularFileDriver;
 import dev.jcr.resource.memory.MemoryMappingDriver;
+import dev.jcr.resource.memory.WriteTrackerDriver;
 import dev.jcr.resource.pipe.FifoDriver;
 import dev.jcr.resource.pipe.PipeDriver;
 import dev.jcr.resource.signal.SignalStateDriver;
@@ -53,7 +54,8 @@ public final class DriverTable {
                 new FifoDriver(),
                 new EventfdDriver(),
                 new CharDeviceDriver(),
-                new TerminalDriver()));
+                new TerminalDriver(),
+                new WriteTrackerDriver()));
     }
 
     /** The driver of KIND, typed by the record it assesses (TYPE must be the kind's resource type). */

@@ -1,6 +1,7 @@
 package dev.jcr.restore;
 
 import dev.jcr.JcrException.Kind;
+import dev.jcr.image.PageChain;
 import dev.jcr.image.ProcessMemory;
 import dev.jcr.image.proto.MmEntry;
 import dev.jcr.image.proto.VmaEntry;
@@ -227,47 +228,70 @@ final class AddressSpace {
         }
     }
 
-    /** The target reads its own pages: preadv from the pages file straight into the new mappings. */
+    /**
+     * The target reads its own pages: preadv from the pages files straight into the new mappings.
+     * An incremental dump's pages come from several files (its own and its parents'): each batch is
+     * one file, contiguous in it.
+     */
     private long readPages(RestoreListener listener, long[] progress, long total) {
         if (p.pages() == 0) {
             return 0;
         }
-        int jfd = files.pagesFd(p.pagesId());
-        int fd = t.take(jfd, "pages-" + p.pagesId() + ".img");
+        PageChain chain = p.memory();
+        int[] fds = new int[chain.depth()];
+        java.util.Arrays.fill(fds, -1);
         long iov = t.remote().scratch(IOV_MAX * 16);
         ByteBuffer b = Target.le(IOV_MAX * 16);
         long written = 0;
-        List<ProcessMemory.Run> batch = new ArrayList<>();
+        List<PageChain.Source> batch = new ArrayList<>();
         long nextOff = -1;
-        for (ProcessMemory.Run run : p.runs()) {
-            if (!run.present() || inSpecial(run)) {
-                continue;
+        int level = -1;
+        try {
+            for (PageChain.Source run : chain.sources()) {
+                if (inSpecial(run.vaddr())) {
+                    continue;
+                }
+                if (batch.size() == IOV_MAX || (!batch.isEmpty() && (run.pagesOffset() != nextOff || run.level() != level))) {
+                    written += preadv(fd(fds, chain, level), iov, b, batch, chain.pagesFile(level));
+                    progress(listener, progress, total, written);
+                    batch.clear();
+                }
+                batch.add(run);
+                level = run.level();
+                nextOff = run.pagesOffset() + run.nrPages() * ProcessMemory.PAGE_SIZE;
             }
-            if (batch.size() == IOV_MAX || (!batch.isEmpty() && run.pagesOffset() != nextOff)) {
-                written += preadv(fd, iov, b, batch);
+            if (!batch.isEmpty()) {
+                written += preadv(fd(fds, chain, level), iov, b, batch, chain.pagesFile(level));
                 progress(listener, progress, total, written);
-                batch.clear();
             }
-            batch.add(run);
-            nextOff = run.pagesOffset() + run.nrPages() * ProcessMemory.PAGE_SIZE;
+        } finally {
+            for (int fd : fds) {
+                if (fd >= 0) {
+                    t.close(fd);
+                }
+            }
         }
-        if (!batch.isEmpty()) {
-            written += preadv(fd, iov, b, batch);
-            progress(listener, progress, total, written);
-        }
-        t.close(fd);
         return written;
+    }
+
+    /** The target's fd of the pages file of chain level LEVEL, passed to it on first use. */
+    private int fd(int[] fds, PageChain chain, int level) {
+        if (fds[level] < 0) {
+            Path file = chain.pagesFile(level);
+            fds[level] = t.take(files.pagesFd(file), file.getFileName().toString());
+        }
+        return fds[level];
     }
 
     private static void progress(RestoreListener l, long[] progress, long total, long written) {
         l.pages(progress[0] + written, total);
     }
 
-    private long preadv(int fd, long iov, ByteBuffer b, List<ProcessMemory.Run> batch) {
+    private long preadv(int fd, long iov, ByteBuffer b, List<PageChain.Source> batch, Path file) {
         populate(batch);
         b.clear();
         long bytes = 0;
-        for (ProcessMemory.Run r : batch) {
+        for (PageChain.Source r : batch) {
             b.putLong(r.vaddr()).putLong(r.nrPages() * ProcessMemory.PAGE_SIZE);
             bytes += r.nrPages() * ProcessMemory.PAGE_SIZE;
         }
@@ -275,11 +299,11 @@ final class AddressSpace {
         System.arraycopy(b.array(), 0, arr, 0, arr.length);
         t.remote().write(iov, arr);
         long off = batch.get(0).pagesOffset();
-        long got = t.call(String.format("preadv of %d bytes at 0x%x from pages-%d.img", bytes, batch.get(0).vaddr(),
-                p.pagesId()), SYS_PREADV, fd, iov, batch.size(), off, 0);
+        long got = t.call(String.format("preadv of %d bytes at 0x%x from %s", bytes, batch.get(0).vaddr(),
+                file), SYS_PREADV, fd, iov, batch.size(), off, 0);
         if (got != bytes) {
-            throw new RestoreException(Kind.BAD_IMAGE, String.format("pages-%d.img: short read of %d/%d bytes at offset %d",
-                    p.pagesId(), got, bytes, off));
+            throw new RestoreException(Kind.BAD_IMAGE, String.format("%s: short read of %d/%d bytes at offset %d",
+                    file, got, bytes, off));
         }
         return bytes / ProcessMemory.PAGE_SIZE;
     }
@@ -296,11 +320,11 @@ final class AddressSpace {
      * quarter less time for large memory. Only pages the read overwrites anyway are allocated. A
      * kernel without it (before 5.14) says EINVAL and the read faults them in as before.
      */
-    private void populate(List<ProcessMemory.Run> batch) {
+    private void populate(List<PageChain.Source> batch) {
         if (!populateWorks) {
             return;
         }
-        for (ProcessMemory.Run r : batch) {
+        for (PageChain.Source r : batch) {
             if (r.nrPages() >= POPULATE_MIN_PAGES) {
                 long rc = t.remote().syscall(SYS_MADVISE, r.vaddr(), r.nrPages() * ProcessMemory.PAGE_SIZE,
                         MADV_POPULATE_WRITE);
@@ -314,10 +338,10 @@ final class AddressSpace {
 
     private boolean populateWorks = true;
 
-    private boolean inSpecial(ProcessMemory.Run run) {
+    private boolean inSpecial(long vaddr) {
         for (VmaEntry v : p.mm().getVmasList()) {
-            if (Vmas.special(v) && Long.compareUnsigned(run.vaddr(), v.getStart()) >= 0
-                    && Long.compareUnsigned(run.vaddr(), v.getEnd()) < 0) {
+            if (Vmas.special(v) && Long.compareUnsigned(vaddr, v.getStart()) >= 0
+                    && Long.compareUnsigned(vaddr, v.getEnd()) < 0) {
                 return true;
             }
         }

@@ -26,6 +26,7 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
     private final Map<Integer, Integer> byId = new HashMap<>();
     private final Map<Long, Integer> mappings = new HashMap<>();
     private final Map<Integer, Integer> pages = new HashMap<>();
+    private final Map<java.nio.file.Path, Integer> pagesFiles = new HashMap<>();
     private final Map<Integer, int[]> pipes = new HashMap<>();
     private final Map<Long, Integer> shmem = new HashMap<>();
     private final List<Integer> opened = new ArrayList<>();
@@ -104,6 +105,16 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
         if (fd == null) {
             fd = keep(Linux.open(plan.dir().resolve(ImageKind.PAGES.fileName(pagesId)).toString(), Linux.O_RDONLY, 0));
             pages.put(pagesId, fd);
+        }
+        return fd;
+    }
+
+    /** jcr's read-only fd of a pages file (this directory's or a parent image's), opened once. */
+    int pagesFd(java.nio.file.Path file) {
+        Integer fd = pagesFiles.get(file);
+        if (fd == null) {
+            fd = keep(Linux.open(file.toString(), Linux.O_RDONLY, 0));
+            pagesFiles.put(file, fd);
         }
         return fd;
     }

@@ -5,6 +5,7 @@ import dev.jcr.image.BadImageException;
 import dev.jcr.image.ImageDir;
 import dev.jcr.image.ImageEntry;
 import dev.jcr.image.ImageKind;
+import dev.jcr.image.PageChain;
 import dev.jcr.image.ProcessMemory;
 import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.FdTypes;
@@ -282,25 +283,13 @@ public final class PlanBuilder {
         checkFds(pid, fds);
         checkCreds(pid, threads);
         checkSignalsAndTimers(pid, threads);
-        List<ProcessMemory.Run> runs;
-        int pagesId;
-        long pages = 0;
-        try (ProcessMemory mem = dir.memory(pid)) {
-            runs = mem.runs();
-            pagesId = mem.pagesId();
-        }
-        for (ProcessMemory.Run r : runs) {
-            if (r.inParent()) {
-                throw unsupported(pid, String.format("pages at 0x%x live in a parent image (incremental dumps are not supported)", r.vaddr()));
-            }
-            if (!r.present()) {
-                continue;
-            }
-            checkCovered(pid, mm, r);
-            pages += r.nrPages();
+        // the pages through the chain of parent images (incremental dumps), every link checked here
+        PageChain memory = PageChain.open(dir.path(), pid);
+        for (PageChain.Source r : memory.sources()) {
+            checkCovered(pid, mm, r.vaddr(), r.end());
         }
         return new ProcessPlan(pid, e.getPpid(), e.getPgid(), e.getSid(), List.copyOf(threads), mm, fds, fs,
-                runs, pagesId, pages);
+                memory, memory.pages());
     }
 
     private TaskKobjIdsEntry ids(int pid, CoreEntry core) {
@@ -398,9 +387,7 @@ public final class PlanBuilder {
         }
     }
 
-    private void checkCovered(int pid, MmEntry mm, ProcessMemory.Run run) {
-        long addr = run.vaddr();
-        long end = run.end();
+    private void checkCovered(int pid, MmEntry mm, long addr, long end) {
         for (VmaEntry v : mm.getVmasList()) {
             if (Long.compareUnsigned(v.getEnd(), addr) <= 0) {
                 continue;

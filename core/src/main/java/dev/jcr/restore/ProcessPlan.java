@@ -1,6 +1,6 @@
 package dev.jcr.restore;
 
-import dev.jcr.image.ProcessMemory;
+import dev.jcr.image.PageChain;
 import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.FdinfoEntry;
 import dev.jcr.image.proto.FsEntry;
@@ -11,12 +11,11 @@ import java.util.List;
  * One process to recreate, read and checked from its images.
  *
  * @param threads the main thread first
- * @param runs    its pagemap (which pages the pages file holds for which address)
- * @param pagesId which pages-N.img holds its pages
+ * @param memory  its pages, resolved through the chain of parent images (incremental dumps)
  * @param pages   how many pages will be written
  */
 public record ProcessPlan(int pid, int ppid, int pgid, int sid, List<ThreadPlan> threads, MmEntry mm,
-        List<FdinfoEntry> fds, FsEntry fs, List<ProcessMemory.Run> runs, int pagesId, long pages) {
+        List<FdinfoEntry> fds, FsEntry fs, PageChain memory, long pages) {
 
     public CoreEntry core() {
         return threads.get(0).core();

@@ -78,6 +78,7 @@ public final class Linux {
     public static final int SYS_GETTID = 186;
     public static final int SYS_PIDFD_OPEN = 434;
     public static final int SYS_PIDFD_GETFD = 438;
+    public static final int SYS_IOCTL = 16;
 
     private static final ThreadLocal<Memory> IOV_SCRATCH = ThreadLocal.withInitial(
             () -> new Memory((long) (IOV_MAX + 1) * Iovec.SIZE));

@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "dump", mixinStandardHelpOptions = true,
         description = {"Checkpoint the process tree rooted at PID into CRIU-format images in DIR.",
                 "The tree keeps running unless --kill is given. DIR must not exist; it appears only when complete.",
+                "Iterative dumps (CRIU's model): --pre-dump copies memory with the tree running, --prev-images-dir",
+                "makes a dump that holds only the pages written since that one (the rest marked in_parent).",
                 "Exit status: 0 dumped, 2 usage, 3 no such process, 4 permission, 5 traced by another process,",
                 "6 unsupported resources (listed), 8 I/O error (bad directory, disk full)."})
 public final class DumpCommand implements Callable<Integer> {
@@ -45,6 +47,18 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--shell-job", description = "allow a tree attached to a terminal or session outside it")
     boolean shellJob;
 
+    @Option(names = "--pre-dump", description = "copy memory only, with the tree running (frozen only to arm write"
+            + " tracking and read the memory map); restore the final dump of the chain, not this")
+    boolean preDump;
+
+    @Option(names = "--prev-images-dir", paramLabel = "PARENT", description = "the previous (pre-)dump: pages not"
+            + " written since are left there (a 'parent' link; relative to DIR, e.g. ../ck1, as in CRIU)")
+    String prevImagesDir;
+
+    @Option(names = "--track-mem", description = "leave write tracking armed, so that a later dump with"
+            + " --prev-images-dir DIR copies only what changes (implied by --pre-dump)")
+    boolean trackMem;
+
     @Option(names = "--progress", negatable = true, description = "progress bar on stderr (default: when stderr is a terminal)")
     Boolean progress;
 
@@ -56,10 +70,19 @@ public final class DumpCommand implements Callable<Integer> {
         if (kill && leaveRunning) {
             throw new ParameterException(spec.commandLine(), "--kill and --leave-running exclude each other");
         }
+        if (kill && preDump) {
+            throw new ParameterException(spec.commandLine(), "--pre-dump leaves the tree running: it cannot be combined with --kill");
+        }
         boolean bar = progress != null ? progress : System.console() != null;
         PrintWriter err = spec.commandLine().getErr();
         DumpListener listener = bar ? new ProgressBar(err) : DumpListener.NONE;
-        DumpResult r = new DumpEngine().dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob), listener);
+        DumpOptions options = DumpOptions.to(dir).withKill(kill).withShellJob(shellJob).withPreDump(preDump)
+                .withParent(prevImagesDir).withTrackMem(trackMem);
+        DumpResult r = new DumpEngine().dump((int) pid, options, listener);
+        for (String note : r.notes()) {
+            err.println("dump: " + note);
+        }
+        err.flush();
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());
         out.flush();
