@@ -104,8 +104,12 @@ public final class PageChain {
         }
     }
 
-    /** Opens and resolves the memory of PID in image directory DIR through its parents. */
+    /**
+     * Opens and resolves the memory of PID in image directory DIR through its parents. The whole chain
+     * of links is checked (as CRIU opens it whole), even beyond the parents this process needs.
+     */
     public static PageChain open(Path dir, int pid) {
+        lineage(dir);
         List<Path> dirs = new ArrayList<>();
         List<Path> pagesFiles = new ArrayList<>();
         List<Source> out = new ArrayList<>();
