@@ -689,6 +689,11 @@ public final class Linux {
         }
     }
 
+    /** Stores byte B at ADDR of jcr's own memory (a real CPU write, e.g. to probe write tracking). */
+    public static void poke(long addr, byte b) {
+        new Pointer(addr).setByte(0, b);
+    }
+
     public static void munmap(long addr, long length) {
         try {
             MmanLib.munmap(addr, length);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcr.app.ExitCode;
+import dev.jcr.kernel.KernelFeatures;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.Options;
 import dev.jcr.resource.ProcessReport;
@@ -33,14 +34,18 @@ import picocli.CommandLine.Spec;
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Tell whether the tree rooted at each PID (the process and its descendants, what jcr dump takes)",
                 "can be checkpointed, and every resource in the way with its reason.",
+                "--kernel: what this kernel supports for checkpoint/restore (each feature tried, not guessed).",
                 "Exit status: 0 all checkpointable, 1 some not, 2 usage, 3 no such process, 4 permission."})
 public final class Check implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "PID", description = "process ids")
+    @Parameters(arity = "0..*", paramLabel = "PID", description = "process ids")
     List<Long> pids = new ArrayList<>();
+
+    @Option(names = "--kernel", description = "what this kernel supports for checkpoint/restore (write tracking, clone3 set_tid …)")
+    boolean kernel;
 
     @Option(names = "--json", description = "machine-readable output (see docs)")
     boolean json;
@@ -63,6 +68,15 @@ public final class Check implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
+        if (pids.isEmpty() && !kernel) {
+            throw new ParameterException(spec.commandLine(), "Missing required parameter: 'PID' (or --kernel)");
+        }
+        if (kernel) {
+            printKernel(spec.commandLine().getOut());
+            if (pids.isEmpty()) {
+                return ExitCode.OK.code;
+            }
+        }
         for (long pid : pids) {
             if (pid <= 0) {
                 throw new ParameterException(spec.commandLine(), "PID must be a positive number, not " + pid);
@@ -87,6 +101,26 @@ public final class Check implements Callable<Integer> {
         }
         out.flush();
         return allOk ? ExitCode.OK.code : ExitCode.NEGATIVE.code;
+    }
+
+    private void printKernel(PrintWriter out) throws JsonProcessingException {
+        List<KernelFeatures.Feature> features = KernelFeatures.probe();
+        if (json) {
+            ObjectNode root = CheckJson.MAPPER.createObjectNode();
+            root.put("kernel", KernelFeatures.kernel());
+            ArrayNode list = root.putArray("features");
+            for (KernelFeatures.Feature f : features) {
+                list.addObject().put("name", f.name()).put("supported", f.ok()).put("detail", f.detail()).put("use", f.use());
+            }
+            out.println(CheckJson.MAPPER.writeValueAsString(root));
+        } else {
+            out.println("kernel " + KernelFeatures.kernel());
+            for (KernelFeatures.Feature f : features) {
+                out.println((f.ok() ? "  yes  " : "  no   ") + f.name() + ": " + f.detail());
+                out.println("         " + f.use());
+            }
+        }
+        out.flush();
     }
 
     private void printText(PrintWriter out, TreeReport t) {

@@ -169,4 +169,23 @@ class CheckCommandTest {
     void missingPidExitsTwo() {
         assertEquals(2, run("check").code());
     }
+
+    @Test
+    void kernelFeaturesAreProbedAndListed() throws Exception {
+        Run r = run("check", "--kernel");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().startsWith("kernel " + System.getProperty("os.version")), r.out());
+        // this machine: async write-protect tracking works, soft-dirty is compiled out
+        assertTrue(r.out().contains("  yes  write tracking: userfaultfd async write-protect + PAGEMAP_SCAN"), r.out());
+        assertTrue(r.out().contains("  no   soft-dirty page bits"), r.out());
+        JsonNode json = new ObjectMapper().readTree(run("check", "--kernel", "--json").out());
+        List<String> supported = new ArrayList<>();
+        for (JsonNode f : json.get("features")) {
+            assertTrue(f.has("detail") && f.has("use"), f.toString());
+            if (f.get("supported").asBoolean()) {
+                supported.add(f.get("name").asText());
+            }
+        }
+        assertTrue(supported.stream().anyMatch(n -> n.startsWith("clone3 with set_tid")), supported.toString());
+    }
 }

@@ -134,4 +134,41 @@ class DumpCommandTest {
             assertEquals(5, tree.code(), "the tracee is in the tree: " + tree.err());
         }
     }
+
+    @Test
+    void preDumpThenIncrementalDumpFromTheCommandLine() throws Exception {
+        try (LiveProcess p = Fixture.start("loop")) {
+            String pid = Long.toString(p.pid());
+            Run pre = run("dump", pid, "--pre-dump", "-D", tmp.resolve("pre").toString());
+            assertEquals(0, pre.code(), pre.err());
+            assertOneLine(pre.out());
+            assertTrue(pre.out().startsWith("pre-dumped memory of 1 process (1 thread) of " + p.pid()), pre.out());
+            Run fin = run("dump", pid, "--prev-images-dir", "../pre", "-D", tmp.resolve("fin").toString());
+            assertEquals(0, fin.code(), fin.err());
+            assertTrue(fin.out().contains("in parent images)"), fin.out());
+            assertEquals(Path.of("../pre"), Files.readSymbolicLink(tmp.resolve("fin/parent")));
+            p.signal("USR1");
+            p.awaitOutput("PASS", Duration.ofSeconds(10));
+        }
+    }
+
+    @Test
+    void badIterativeOptionsAreRefusedWithTheirExitCodes() throws Exception {
+        try (LiveProcess p = Fixture.start("loop")) {
+            String pid = Long.toString(p.pid());
+            Run both = run("dump", pid, "--pre-dump", "--kill", "-D", tmp.resolve("x").toString());
+            assertEquals(2, both.code(), both.err());
+            Run missing = run("dump", pid, "--prev-images-dir", "../nope", "-D", tmp.resolve("y").toString());
+            assertEquals(8, missing.code(), missing.err());
+            assertOneLine(missing.err());
+            Path notImages = Files.createDirectory(tmp.resolve("plain"));
+            Run bad = run("dump", pid, "--prev-images-dir", "../plain", "-D", tmp.resolve("z").toString());
+            assertEquals(7, bad.code(), bad.err());
+            assertOneLine(bad.err());
+            assertFalse(Files.exists(tmp.resolve("x")) || Files.exists(tmp.resolve("y")) || Files.exists(tmp.resolve("z")));
+            assertTrue(notImages.toFile().isDirectory());
+            p.signal("USR1");
+            p.awaitOutput("PASS", Duration.ofSeconds(10));
+        }
+    }
 }
