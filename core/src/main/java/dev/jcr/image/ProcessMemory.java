@@ -54,6 +54,7 @@ public final class ProcessMemory implements AutoCloseable {
     private final long[] starts;
     private final Path pagesFile;
     private final FileChannel pages;
+    private ProcessMemory parentMemory;
 
     private ProcessMemory(Path dir, int pid, int pagesId, List<Run> runs, Path pagesFile, FileChannel pages) {
         this.dir = dir;
@@ -196,6 +197,14 @@ public final class ProcessMemory implements AutoCloseable {
      * Empty when the image holds no contents for it (not dumped, or lazy).
      */
     public Optional<ByteBuffer> page(long vaddr) {
+        return page(vaddr, 0);
+    }
+
+    private Optional<ByteBuffer> page(long vaddr, int depth) {
+        if (depth > PageChain.MAX_DEPTH) {
+            throw new BadImageException(dir.resolve(PageChain.PARENT_LINK).toString(), -1,
+                    "the chain of parent images is longer than " + PageChain.MAX_DEPTH + " (a loop?)");
+        }
         long pageAddr = vaddr & ~((long) PAGE_SIZE - 1);
         Optional<Run> run = runAt(pageAddr);
         if (run.isEmpty()) {
@@ -209,12 +218,15 @@ public final class ProcessMemory implements AutoCloseable {
             return Optional.of(buf.flip());
         }
         if (r.inParent()) {
-            Path parent = dir.resolve("parent");
-            if (Files.isDirectory(parent)) {
-                try (ProcessMemory pm = ProcessMemory.open(parent, pid)) {
-                    return pm.page(pageAddr);
+            if (parentMemory == null) {
+                Path parent = dir.resolve(PageChain.PARENT_LINK);
+                if (!Files.isDirectory(parent) || !Files.exists(parent.resolve(ImageKind.PAGEMAP.fileName(pid)))) {
+                    return Optional.empty();
                 }
+                // kept open: a diff asks for every parent page in turn
+                parentMemory = ProcessMemory.open(parent, pid);
             }
+            return parentMemory.page(pageAddr, depth + 1);
         }
         return Optional.empty();
     }
@@ -261,6 +273,9 @@ public final class ProcessMemory implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(pages);
+        if (parentMemory != null) {
+            parentMemory.close();
+        }
     }
 
     private static void closeQuietly(FileChannel ch) {

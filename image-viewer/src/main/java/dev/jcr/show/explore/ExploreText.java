@@ -71,7 +71,8 @@ public final class ExploreText {
             Table t = Table.of("ADDR", ">PAGES", "FLAGS", "VMA", ">VMA PAGES", "NAME").indent("  ");
             for (RssView.Run r : proc.runs()) {
                 if (r.vmas().isEmpty()) {
-                    t.row(String.format("%012x", r.vaddr()), r.pages(), r.flags(), Table.cell("(no mapping)", Role.WARN));
+                    t.row(String.format("%012x", r.vaddr()), r.pages(), r.flags(),
+                            proc.mapped() ? Table.cell("(no mapping)", Role.WARN) : Table.cell("(pre-dump: no mappings)", Role.DIM));
                 }
                 boolean first = true;
                 for (RssView.VmaRef ref : r.vmas()) {
@@ -89,7 +90,9 @@ public final class ExploreText {
             out.addAll(t.lines(p));
             out.add("  " + Human.pages(proc.presentPages()) + " in this dump"
                     + (proc.lazyPages() > 0 ? ", " + proc.lazyPages() + " lazy" : "")
-                    + (proc.parentPages() > 0 ? ", " + proc.parentPages() + " in the parent dump" : ""));
+                    + (proc.parentPages() > 0 ? ", " + proc.parentPages() + " in parent images" : "")
+                    + proc.parents().stream().map(x -> "; " + Human.pages(x.pages()) + " from " + x.dir())
+                    .collect(java.util.stream.Collectors.joining()));
         }
         return out;
     }

@@ -6,6 +6,7 @@ import dev.jcr.image.BadImageException;
 import dev.jcr.image.ImageDir;
 import dev.jcr.image.ImageEntry;
 import dev.jcr.image.ImageKind;
+import dev.jcr.image.PageChain;
 import dev.jcr.image.ProcessMemory;
 import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.FdTypes;
@@ -40,6 +41,8 @@ public final class Dump {
     private final ImageDir dir;
     private final InventoryEntry inventory;
     private final List<PstreeEntry> pstree;
+    /** A pre-dump (CRIU's pre_dump_mode set, no pstree): memory only, its processes known by their pagemaps. */
+    private final boolean preDump;
     private final Map<Integer, CoreEntry> cores = new HashMap<>();
     private final Map<Integer, MmEntry> mms = new HashMap<>();
     private final Map<Integer, TaskKobjIdsEntry> ids = new HashMap<>();
@@ -50,6 +53,11 @@ public final class Dump {
         this.dir = dir;
         this.inventory = guard(() -> dir.readSingle(ImageKind.INVENTORY, null, InventoryEntry.class), ImageKind.INVENTORY, null);
         List<PstreeEntry> tree = guard(() -> dir.readAll(ImageKind.PSTREE, null, PstreeEntry.class), ImageKind.PSTREE, null);
+        this.preDump = tree.isEmpty() && inventory.hasPreDumpMode();
+        if (preDump) {
+            tree = pagemapPids(dir).stream().map(p -> PstreeEntry.newBuilder().setPid(p).setPpid(0).setPgid(p).setSid(p)
+                    .addThreads(p).build()).toList();
+        }
         if (tree.isEmpty()) {
             throw new BadImageException(dir.file(ImageKind.PSTREE, null).toString(), -1, "missing or empty: no process in this dump");
         }
@@ -63,6 +71,36 @@ public final class Dump {
 
     public Path path() {
         return dir.path();
+    }
+
+    /** A pre-dump: memory only (pagemaps and pages), the first links of an incremental chain. */
+    public boolean preDump() {
+        return preDump;
+    }
+
+    /**
+     * The chain of parent images, nearest first (empty for a dump without a {@code parent} link); a
+     * broken chain (a dangling link, a loop) is a {@link BadImageException}.
+     */
+    public List<Path> parents() {
+        List<Path> all = PageChain.lineage(dir.path());
+        return all.subList(1, all.size());
+    }
+
+    /** The pids that have a pagemap image in DIR (a pre-dump's processes). */
+    private static List<Integer> pagemapPids(ImageDir dir) {
+        List<Integer> out = new ArrayList<>();
+        for (Path f : dir.files()) {
+            String n = f.getFileName().toString();
+            if (n.startsWith("pagemap-") && n.endsWith(".img") && !n.startsWith("pagemap-shmem-")) {
+                try {
+                    out.add(Integer.parseInt(n.substring(8, n.length() - 4)));
+                } catch (NumberFormatException ignored) {
+                    // not a process's pagemap
+                }
+            }
+        }
+        return out;
     }
 
     public ImageDir images() {
@@ -93,6 +131,10 @@ public final class Dump {
 
     /** The core image of thread {@code tid} (required). */
     public CoreEntry core(int tid) {
+        if (preDump) {
+            throw new BadImageException(dir.path().toString(), -1,
+                    "is a pre-dump (memory only): it holds no process state, see the dump made with it as parent");
+        }
         return cores.computeIfAbsent(tid, t -> guard(() -> dir.readSingle(ImageKind.CORE, t, CoreEntry.class), ImageKind.CORE, t));
     }
 
@@ -115,7 +157,7 @@ public final class Dump {
     }
 
     public boolean hasMm(int pid) {
-        return dir.has(ImageKind.MM, pid);
+        return !preDump && dir.has(ImageKind.MM, pid);
     }
 
     /** The fs image of a process (cwd, root, umask); none for a zombie. */
@@ -128,6 +170,9 @@ public final class Dump {
 
     /** Open fds of a process, sorted by fd number; a zombie (or dead task) has none and no ids image. */
     public List<FdinfoEntry> fds(int pid) {
+        if (preDump) {
+            return List.of();
+        }
         if (!dir.has(ImageKind.IDS, pid) && !core(pid).hasIds() && core(pid).hasTc()
                 && (core(pid).getTc().getTaskState() == 6 || core(pid).getTc().getTaskState() == 2)) {
             return List.of();

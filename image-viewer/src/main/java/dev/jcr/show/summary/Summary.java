@@ -2,6 +2,7 @@ package dev.jcr.show.summary;
 
 import dev.jcr.image.ImageIoException;
 import dev.jcr.image.ImageKind;
+import dev.jcr.image.PageChain;
 import dev.jcr.image.ProcessMemory;
 import dev.jcr.image.proto.DumpStatsEntry;
 import dev.jcr.image.proto.FdinfoEntry;
@@ -32,7 +33,14 @@ import java.util.TreeMap;
  */
 public record Summary(String dir, int imageVersion, int processCount, int threadCount, List<Proc> processes,
                       Memory memory, Files files, int sockets, Images images, Stats stats,
-                      List<Restorability.Blocker> blockers) {
+                      List<Restorability.Blocker> blockers, boolean preDump, List<Link> chain, String chainProblem) {
+
+    /**
+     * One directory of an incremental chain, this one first: how many of this dump's pages it holds
+     * (through the parent links, each page from the newest dump that has it) and whether it is a pre-dump.
+     */
+    public record Link(String dir, boolean preDump, long pages) {
+    }
 
     /** One process: ids, threads, state, command, and what it holds. */
     public record Proc(int pid, int ppid, int threads, String state, String comm, int vmas, long mappedBytes,
@@ -106,13 +114,69 @@ public record Summary(String dir, int imageVersion, int processCount, int thread
             vmas += pv;
             mapped += pm;
             dumped += pd;
-            procs.add(new Proc(pid, p.getPpid(), Dump.threads(p).size(), Tasks.state(dump.core(pid)), Tasks.comm(dump.core(pid)),
+            procs.add(dump.preDump() ? new Proc(pid, 0, 0, "pre-dump", "", 0, 0, pd, 0)
+                    : new Proc(pid, p.getPpid(), Dump.threads(p).size(), Tasks.state(dump.core(pid)), Tasks.comm(dump.core(pid)),
                     pv, pm, pd, fds.size()));
         }
-        return new Summary(dump.path().toString(), dump.inventory().getImgVersion(), procs.size(), dump.threadCount(),
-                List.copyOf(procs), new Memory(vmas, mapped, dumped, lazy, parent),
-                new Files(fdCount, objects.size(), byType), SkView.of(dump).sockets().size(), images(dump),
-                dump.stats().filter(s -> s.hasDump()).map(s -> stats(s.getDump())).orElse(null), Restorability.of(dump));
+        List<Link> chain = new ArrayList<>();
+        String problem = chain(dump, chain);
+        List<Restorability.Blocker> blockers = new ArrayList<>(dump.preDump() ? List.of() : Restorability.of(dump));
+        if (dump.preDump()) {
+            blockers.add(new Restorability.Blocker(0, "this directory", "a pre-dump", "UNSUPPORTED",
+                    "memory only: restore the dump made with --prev-images-dir pointing here"));
+        }
+        if (problem != null) {
+            blockers.add(new Restorability.Blocker(0, "parent images", "the chain of parents", "UNSUPPORTED", problem));
+        }
+        return new Summary(dump.path().toString(), dump.inventory().getImgVersion(), procs.size(),
+                dump.preDump() ? 0 : dump.threadCount(), List.copyOf(procs), new Memory(vmas, mapped, dumped, lazy, parent),
+                new Files(fdCount, objects.size(), byType), dump.preDump() ? 0 : SkView.of(dump).sockets().size(), images(dump),
+                dump.stats().filter(s -> s.hasDump()).map(s -> stats(s.getDump())).orElse(null), List.copyOf(blockers),
+                dump.preDump(), List.copyOf(chain), problem);
+    }
+
+    /**
+     * Fills OUT with the chain of DUMP (itself first) and how many pages each link supplies; returns
+     * what is wrong with the chain, or null. A dump without parent link is a chain of one.
+     */
+    static String chain(Dump dump, List<Link> out) {
+        List<Path> dirs = new ArrayList<>(List.of(dump.path()));
+        String problem = null;
+        try {
+            dirs.addAll(dump.parents());
+        } catch (dev.jcr.JcrException e) {
+            problem = e.getMessage();
+        }
+        long[] pages = new long[dirs.size()];
+        if (problem == null) {
+            for (PstreeEntry p : dump.processes()) {
+                if (!dump.hasMemory(p.getPid())) {
+                    continue;
+                }
+                try {
+                    PageChain c = PageChain.open(dump.path(), p.getPid());
+                    for (int level = 0; level < pages.length; level++) {
+                        pages[level] += c.pagesAt(level);
+                    }
+                } catch (dev.jcr.JcrException e) {
+                    problem = e.getMessage();
+                    break;
+                }
+            }
+        }
+        for (int level = 0; level < dirs.size(); level++) {
+            out.add(new Link(level == 0 ? dirs.get(0).toString() : dump.path().relativize(dirs.get(level)).toString(),
+                    level == 0 ? dump.preDump() : isPreDump(dirs.get(level)), pages[level]));
+        }
+        return problem;
+    }
+
+    private static boolean isPreDump(Path dir) {
+        try {
+            return Dump.open(dir).preDump();
+        } catch (dev.jcr.JcrException e) {
+            return false;
+        }
     }
 
     static Stats stats(DumpStatsEntry d) {

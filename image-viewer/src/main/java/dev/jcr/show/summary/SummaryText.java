@@ -24,8 +24,8 @@ public final class SummaryText {
         Summary.Images im = s.images();
         line(out, "Checkpoint", s.dir() + "  (" + Human.plural(im.files(), "image file", "image files") + ", "
                 + Human.bytes(im.bytes()) + ", format v" + (s.imageVersion() == 2 ? "1.1" : Integer.toString(s.imageVersion())) + ")");
-        line(out, "Processes", Human.plural(s.processCount(), "process", "processes") + ", "
-                + Human.plural(s.threadCount(), "thread", "threads"));
+        line(out, "Processes", Human.plural(s.processCount(), "process", "processes")
+                + (s.preDump() ? p.paint(Role.DIM, " (a pre-dump: memory only)") : ", " + Human.plural(s.threadCount(), "thread", "threads")));
         Table t = Table.of(">PID", ">PPID", ">THR", "STATE", "COMM", ">VMAS", ">MAPPED", ">DUMPED", ">FDS").indent("  ");
         for (Summary.Proc pr : s.processes()) {
             t.row(pr.pid(), pr.ppid(), pr.threads(), Table.cell(pr.state(), "alive".equals(pr.state()) ? Role.PLAIN : Role.WARN),
@@ -37,7 +37,12 @@ public final class SummaryText {
                 + "; " + Human.pages(m.dumpedPages()) + " dumped"
                 + (m.mappedBytes() > 0 ? String.format(java.util.Locale.ROOT, " (%.1f%% of mapped)", 100.0 * m.dumpedBytes() / m.mappedBytes()) : "")
                 + (m.lazyPages() > 0 ? ", " + m.lazyPages() + " lazy" : "")
-                + (m.parentPages() > 0 ? ", " + m.parentPages() + " in the parent dump" : ""));
+                + (m.parentPages() > 0 ? ", " + Human.pages(m.parentPages()) + " in parent images" : ""));
+        if (s.chain().size() > 1 || s.chainProblem() != null) {
+            line(out, "Chain", s.chainProblem() != null ? p.paint(Role.WARN, "broken: " + s.chainProblem())
+                    : s.chain().stream().map(l -> (l == s.chain().get(0) ? "this dump" : l.dir()) + (l.preDump() ? " (pre-dump)" : "")
+                    + " " + Human.pages(l.pages())).collect(Collectors.joining(" <- ")));
+        }
         Summary.Files f = s.files();
         line(out, "Files", Human.plural(f.fds(), "fd", "fds") + " on " + Human.plural(f.objects(), "file object", "file objects")
                 + (f.byType().isEmpty() ? "" : ": " + f.byType().entrySet().stream()
