@@ -11,7 +11,9 @@ import com.googlecode.lanterna.TerminalSize;
 import com.googlecode.lanterna.gui2.TextBox;
 import com.googlecode.lanterna.input.KeyType;
 import dev.jcr.app.top.model.DumpAction;
+import dev.jcr.dump.DumpEngine;
 import dev.jcr.dump.DumpListener;
+import dev.jcr.dump.DumpOptions;
 import dev.jcr.app.top.model.ImageStore;
 import dev.jcr.app.top.ui.ImageList;
 import dev.jcr.app.top.ui.JsonTreeView;
@@ -457,6 +459,31 @@ class TopScreenTest {
             assertTrue(t.statusLine().contains("mark exactly two images"), t.statusLine());
             t.press(key(KeyType.Escape));
             assertEquals("jcr-top", t.active().getTitle());
+        }
+    }
+
+    @Test
+    void imagesBrowserShowsTheChainOfAnIncrementalDump() throws Exception {
+        Path pre = images.resolve("hog-pre");
+        Path fin = images.resolve("hog-final");
+        try (LiveProcess p = Fixture.start("memhog", "8", "10")) {
+            DumpEngine jcr = new DumpEngine();
+            jcr.dump((int) p.pid(), DumpOptions.to(pre).withPreDump(true), DumpListener.NONE);
+            jcr.dump((int) p.pid(), DumpOptions.to(fin).withParent("../hog-pre").withKill(true), DumpListener.NONE);
+        }
+        try (VirtualTop t = top(200, 40)) {
+            t.press(ch('i'));
+            String preLine = t.lines().stream().filter(l -> l.contains(pre + " (pre-dump)")).findFirst().orElseThrow();
+            assertTrue(preLine.matches(".*\\s-\\s+" + java.util.regex.Pattern.quote(pre.toString()) + ".*"), preLine);
+            assertTrue(t.text().contains(fin + " <- ../hog-pre (pre-dump)"), t.text());
+            ImageList list = t.find(ImageList.class);
+            while (!list.selected().orElseThrow().dir().equals(fin)) {
+                t.press(key(KeyType.ArrowDown));
+            }
+            t.press(key(KeyType.Enter));
+            assertTrue(t.text().contains("Chain of parent images"), t.text());
+            assertTrue(t.text().contains("<- ../hog-pre (pre-dump)"), t.text());
+            assertTrue(t.text().contains("parent"), t.text());
         }
     }
 

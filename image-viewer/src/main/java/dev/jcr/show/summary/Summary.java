@@ -139,7 +139,7 @@ public record Summary(String dir, int imageVersion, int processCount, int thread
      * Fills OUT with the chain of DUMP (itself first) and how many pages each link supplies; returns
      * what is wrong with the chain, or null. A dump without parent link is a chain of one.
      */
-    static String chain(Dump dump, List<Link> out) {
+    public static String chain(Dump dump, List<Link> out) {
         List<Path> dirs = new ArrayList<>(List.of(dump.path()));
         String problem = null;
         try {

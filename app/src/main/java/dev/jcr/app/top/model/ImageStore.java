@@ -12,13 +12,15 @@ import java.util.OptionalInt;
 import dev.jcr.JcrException;
 import dev.jcr.image.ImageDir;
 import dev.jcr.image.ImageKind;
+import dev.jcr.image.PageChain;
 import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.PstreeEntry;
 import java.util.stream.Stream;
 
 /**
  * The image directories jcr-top knows: every directory directly under the images roots that holds a
- * {@code pstree.img} (what makes a directory a dump). The default root is
+ * {@code pstree.img} (what makes a directory a dump), or an inventory and pagemaps but no pstree (a
+ * pre-dump, the first links of an incremental chain). The default root is
  * {@code $XDG_DATA_HOME/jcr/images} (~/.local/share/jcr/images); {@code --images DIR} adds one.
  */
 public final class ImageStore {
@@ -75,7 +77,28 @@ public final class ImageStore {
     }
 
     static boolean isImageDir(Path p) {
-        return Files.isDirectory(p) && Files.isRegularFile(p.resolve("pstree.img"));
+        return Files.isDirectory(p) && (Files.isRegularFile(p.resolve("pstree.img")) || isPreDump(p));
+    }
+
+    /** Inventory and pagemaps without pstree: what CRIU's and jcr's pre-dumps write. */
+    static boolean isPreDump(Path p) {
+        if (!Files.isRegularFile(p.resolve("inventory.img")) || Files.exists(p.resolve("pstree.img"))) {
+            return false;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(p, "pagemap-*.img")) {
+            return ds.iterator().hasNext();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** The parent links of DIR as a person reads them ("../ck1 (pre-dump)"), nearest first. */
+    static List<String> parents(Path dir) {
+        List<String> out = new ArrayList<>();
+        for (Path p : PageChain.lineage(dir).stream().skip(1).toList()) {
+            out.add(dir.relativize(p) + (isPreDump(p) ? " (pre-dump)" : ""));
+        }
+        return out;
     }
 
     public static StoredImage describe(Path dir) throws IOException {
@@ -89,9 +112,14 @@ public final class ImageStore {
                 }
             }
         }
-        Instant modified = Files.getLastModifiedTime(dir.resolve("pstree.img")).toInstant();
+        boolean pre = isPreDump(dir);
+        Instant modified = Files.getLastModifiedTime(dir.resolve(pre ? "inventory.img" : "pstree.img")).toInstant();
         try {
             ImageDir images = ImageDir.open(dir);
+            List<String> parents = parents(dir);
+            if (pre) {
+                return new StoredImage(dir, bytes, modified, files, OptionalInt.empty(), List.of(), "", true, parents);
+            }
             List<StoredImage.ImagedProcess> tree = new ArrayList<>();
             for (PstreeEntry e : images.readAll(ImageKind.PSTREE, null, PstreeEntry.class)) {
                 String comm = "?";
@@ -101,7 +129,7 @@ public final class ImageStore {
                 }
                 tree.add(new StoredImage.ImagedProcess(e.getPid(), e.getPpid(), Math.max(1, e.getThreadsCount()), comm));
             }
-            return new StoredImage(dir, bytes, modified, files, OptionalInt.of(tree.size()), tree, "");
+            return new StoredImage(dir, bytes, modified, files, OptionalInt.of(tree.size()), tree, "", false, parents);
         } catch (JcrException e) {
             return new StoredImage(dir, bytes, modified, files, OptionalInt.empty(), List.of(), e.getMessage());
         }

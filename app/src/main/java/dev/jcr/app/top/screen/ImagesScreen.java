@@ -17,6 +17,8 @@ import dev.jcr.show.ImageJson;
 import dev.jcr.show.diff.DiffReport;
 import dev.jcr.show.diff.DiffText;
 import dev.jcr.show.diff.ImageDiff;
+import dev.jcr.show.model.Dump;
+import dev.jcr.show.summary.Summary;
 import dev.jcr.show.text.Palette;
 import dev.jcr.restore.RestoreEngine;
 import dev.jcr.restore.RestoreOptions;
@@ -79,6 +81,7 @@ public final class ImagesScreen {
         if (!e.problem().isEmpty()) {
             lines.add(Line.of("cannot read the images: " + e.problem(), TopStyles.UNSUPPORTED));
         }
+        chain(e, lines);
         if (!e.tree().isEmpty()) {
             lines.add(Line.of("", TopStyles.PANE));
             lines.add(Line.of("Processes (" + e.tree().size() + ")", TopStyles.PANE_TITLE));
@@ -101,6 +104,36 @@ public final class ImagesScreen {
         lines.add(Line.of("", TopStyles.PANE));
         lines.add(Line.of("Enter on a file: the image decoded as a collapsible tree (what jcr-show decode prints)", TopStyles.DIM));
         return Panels.expanded(e.name(), new TextView(lines));
+    }
+
+    /**
+     * An incremental dump's chain: this directory and its parents, with the pages each supplies (each
+     * page from the newest dump that holds it); a pre-dump says it holds memory only.
+     */
+    static void chain(StoredImage e, List<Line> lines) {
+        if (e.preDump()) {
+            lines.add(Line.of("a pre-dump: memory only; restore the dump made with --prev-images-dir pointing here",
+                    TopStyles.NEEDS_OPTION));
+        }
+        if (e.parents().isEmpty()) {
+            return;
+        }
+        lines.add(Line.of("", TopStyles.PANE));
+        lines.add(Line.of("Chain of parent images", TopStyles.PANE_TITLE));
+        try {
+            List<Summary.Link> links = new ArrayList<>();
+            String problem = Summary.chain(Dump.open(e.dir()), links);
+            for (int i = 0; i < links.size(); i++) {
+                Summary.Link l = links.get(i);
+                lines.add(Line.of("  " + (i == 0 ? "this dump" : "<- " + l.dir()) + (l.preDump() ? " (pre-dump)" : "")
+                        + "  " + l.pages() + " pages (" + Cells.bytes(l.pages() * 4096) + ")", TopStyles.PANE));
+            }
+            if (problem != null) {
+                lines.add(Line.of("  broken: " + problem, TopStyles.UNSUPPORTED));
+            }
+        } catch (RuntimeException ex) {
+            lines.add(Line.of("  cannot follow the chain: " + ex.getMessage(), TopStyles.UNSUPPORTED));
+        }
     }
 
     /** Diffs A (before) and B (after) with jcr-show's diff (in the background) and shows DiffText's lines. */

@@ -92,7 +92,8 @@ public final class ImageList extends AbstractInteractableComponent<ImageList> {
                     String line = mark + " " + Cells.left(TIME.format(e.modified()), 20) + Cells.right(Cells.bytes(e.bytes()), 8)
                             + Cells.right(Integer.toString(e.files()), 7)
                             + Cells.right(e.processes().isPresent() ? Integer.toString(e.processes().getAsInt()) : "-", 7)
-                            + "  " + e.dir();
+                            + "  " + e.dir() + (e.preDump() ? " (pre-dump)" : "")
+                            + e.parents().stream().map(x -> " <- " + x).collect(java.util.stream.Collectors.joining());
                     look.put(g, 0, i + 1, Cells.left(line, w), style, w);
                 }
             }
