@@ -24,8 +24,11 @@ import picocli.CommandLine.Spec;
                 "Runs COMMAND every INTERVAL until --count runs are done, the target process exits, a run fails (unless --keep-going) or Ctrl-C; then reports what it did.",
                 "In COMMAND, {n} becomes the run's number (skipping numbers whose path exists) and {time} the local time (yyyyMMdd-HHmmss).",
                 "The target is the command's PID argument: when it exits, every stops.",
-                "Example: every 10m --keep 3 dump $pid -D /ckpt/job-{n}"},
-        footer = {"", "Only directories a run of this 'every' created (the words with {n} or {time}) are pruned, oldest first."})
+                "Example: every 10m --keep 3 dump $pid -D /ckpt/job-{n}",
+                "--incremental (COMMAND a dump): each run copies only the pages written since the previous run (its parent),",
+                "and is still a restorable checkpoint; a full dump starts a new chain every --chain runs."},
+        footer = {"", "Only directories a run of this 'every' created (the words with {n} or {time}) are pruned, oldest first;",
+                "with --incremental, never one a kept checkpoint still reads pages from."})
 public final class EveryCommand implements Callable<Integer> {
 
     private final Session session;
@@ -43,6 +46,14 @@ public final class EveryCommand implements Callable<Integer> {
 
     @Option(names = "--keep-going", description = "go on after a failed run (default: stop at the first failure)")
     boolean keepGoing;
+
+    @Option(names = "--incremental", description = "iterative checkpoints: each dump holds only the pages written since"
+            + " the previous run's (--track-mem, --prev-images-dir added to COMMAND, which must be a dump)")
+    boolean incremental;
+
+    @Option(names = "--chain", paramLabel = "L", description = "with --incremental: a full dump every L runs (default "
+            + IncrementalChain.DEFAULT_LINKS + ")")
+    Integer chainLength;
 
     @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND", preprocessor = RestOfLine.class,
             description = "the command to run, with its arguments")
@@ -78,9 +89,31 @@ public final class EveryCommand implements Callable<Integer> {
             throw new ReplUsageException("--keep needs {n} or {time} in the command, so that each run writes its own directory"
                     + " (e.g. dump $pid -D /ckpt/job-{n})");
         }
+        IncrementalChain chain = null;
+        if (incremental) {
+            chain = new IncrementalChain(chainLength == null ? IncrementalChain.DEFAULT_LINKS : chainLength);
+            String first = command.get(0).equals("jcr") && command.size() > 1 ? command.get(1) : command.get(0);
+            if (!first.equals("dump")) {
+                throw new ReplUsageException("--incremental repeats a dump (e.g. dump $pid -D /ckpt/job-{n}), not " + first);
+            }
+            for (String w : command) {
+                if (w.equals("--kill") || w.equals("--pre-dump") || w.startsWith("--prev-images-dir")) {
+                    throw new ReplUsageException("--incremental chains dumps that leave the process running: " + w
+                            + " does not belong in COMMAND");
+                }
+            }
+            if (!placeholders.any()) {
+                throw new ReplUsageException("--incremental needs {n} or {time} in the dump's -D, so that each run writes its own directory");
+            }
+        } else if (chainLength != null) {
+            throw new ReplUsageException("--chain goes with --incremental");
+        }
+        if (chainLength != null && chainLength < 1) {
+            throw new ReplUsageException("--chain must be at least 1, not " + chainLength);
+        }
         List<Long> pids = session.pidsOf(placeholders.expand(1, java.time.LocalDateTime.now()));
         PeriodicRun run = new PeriodicRun(session, spec.commandLine().getOut(), spec.commandLine().getErr(),
-                interval, count, keep, keepGoing, placeholders, new ProcessWatch(Path.of("/proc"), pids));
+                interval, count, keep, keepGoing, placeholders, new ProcessWatch(Path.of("/proc"), pids), chain);
         return run.run().status();
     }
 
@@ -95,6 +128,12 @@ public final class EveryCommand implements Callable<Integer> {
         }
         if (keepGoing) {
             line.add("--keep-going");
+        }
+        if (incremental) {
+            line.add("--incremental");
+        }
+        if (chainLength != null) {
+            line.addAll(List.of("--chain", chainLength.toString()));
         }
         line.add("--");
         line.addAll(command);

@@ -41,9 +41,17 @@ final class PeriodicRun {
     private final boolean keepGoing;
     private final Placeholders placeholders;
     private final ProcessWatch watch;
+    /** Incremental dumps (every --incremental): the chain of parents; null for independent runs. */
+    private final IncrementalChain chain;
 
     PeriodicRun(Session session, PrintWriter out, PrintWriter err, Interval interval, Integer count, Integer keep,
                 boolean keepGoing, Placeholders placeholders, ProcessWatch watch) {
+        this(session, out, err, interval, count, keep, keepGoing, placeholders, watch, null);
+    }
+
+    PeriodicRun(Session session, PrintWriter out, PrintWriter err, Interval interval, Integer count, Integer keep,
+                boolean keepGoing, Placeholders placeholders, ProcessWatch watch, IncrementalChain chain) {
+        this.chain = chain;
         this.session = session;
         this.out = out;
         this.err = err;
@@ -81,8 +89,11 @@ final class PeriodicRun {
             }
             LocalDateTime now = LocalDateTime.now();
             n = nextFreeNumber(n + 1, now);
-            List<String> words = placeholders.expand(n, now);
+            List<String> words = new ArrayList<>(placeholders.expand(n, now));
             List<Path> before = placeholders.paths(n, now).stream().filter(p -> !Files.exists(p)).collect(Collectors.toList());
+            if (chain != null && !before.isEmpty()) {
+                words.addAll(chain.words(before.get(0)));
+            }
             runs++;
             out.println("every: #" + runs + " " + CLOCK.format(now) + " " + String.join(" ", words));
             out.flush();
@@ -102,7 +113,19 @@ final class PeriodicRun {
             if (s == 0) {
                 ok++;
                 kept.addAll(produced);
-                while (keep != null && kept.size() > keep) {
+                if (chain != null && !produced.isEmpty()) {
+                    chain.succeeded(produced.get(0));
+                    if (keep != null) {
+                        for (Path old : chain.prunable(List.copyOf(kept), keep)) {
+                            kept.remove(old);
+                            if (delete(old)) {
+                                pruned.add(old);
+                                out.println("every: pruned " + old);
+                            }
+                        }
+                    }
+                }
+                while (chain == null && keep != null && kept.size() > keep) {
                     Path oldest = kept.removeFirst();
                     if (delete(oldest)) {
                         pruned.add(oldest);

@@ -85,6 +85,32 @@ class EngineScriptTest {
     }
 
     @Test
+    void incrementalPeriodicDumpsKeepTheParentsOfKeptPointsAndTheNewestRestores(@TempDir Path ckpt) throws Exception {
+        try (LiveProcess p = Fixture.start("memhog", "16", "10")) {
+            TestCommands.Captured c = new TestCommands.Captured();
+            int status = c.session.executeLine("every 100ms --count 4 --keep 1 --incremental --chain 2 dump " + p.pid()
+                    + " -D " + ckpt + "/ck-{n}");
+            assertEquals(0, status, c.err());
+            // ck-1 <- ck-2, then a new chain ck-3 <- ck-4: keeping the newest point keeps its parent ck-3
+            assertFalse(Files.exists(ckpt.resolve("ck-1")) || Files.exists(ckpt.resolve("ck-2")), c.out());
+            assertFalse(Files.exists(ckpt.resolve("ck-3/parent")), "ck-3 starts a new chain");
+            assertEquals(Path.of("../ck-3"), Files.readSymbolicLink(ckpt.resolve("ck-4/parent")));
+            assertTrue(c.out().contains(" --track-mem --prev-images-dir ../ck-3\n"), c.out());
+            assertTrue(c.out().contains("every: pruned " + ckpt.resolve("ck-2")), c.out());
+            assertTrue(c.out().contains("every: kept " + ckpt.resolve("ck-3") + " " + ckpt.resolve("ck-4") + "; pruned 2"), c.out());
+            assertTrue(c.out().contains("in parent images)"), "ck-4 holds only what changed: " + c.out());
+            assertEquals(ckpt.resolve("ck-4").toString(), c.session.variables().get("last_dump"));
+
+            p.signal("KILL");
+            LiveProcess.awaitGone(p.pid(), java.time.Duration.ofSeconds(10));
+            new dev.jcr.restore.RestoreEngine(null).restore(dev.jcr.restore.RestoreOptions.of(ckpt.resolve("ck-4")).detached());
+            p.signal("USR1");
+            String out = p.awaitOutput("PASS memhog", java.time.Duration.ofSeconds(30));
+            assertFalse(out.contains("FAIL"), out);
+        }
+    }
+
+    @Test
     void periodicDumpsKeepTheNewestImagesAndLastDumpNamesTheLatest(@TempDir Path ckpt) throws Exception {
         try (LiveProcess p = Fixture.start("loop")) {
             TestCommands.Captured c = new TestCommands.Captured();
