@@ -90,7 +90,7 @@ public final class FifoDriver implements FileDriver {
         });
         if (ctx.firstTime("fifo:" + inode)) {
             PipeContent c = PipeContent.peek(ctx.fdPath(fd.fd()));
-            ctx.addPipeData(true, c.entry((int) inode), c.data());
+            ctx.addEntry(ImageKind.FIFO_DATA, null, c.entry((int) inode), c.data());
         }
     }
 

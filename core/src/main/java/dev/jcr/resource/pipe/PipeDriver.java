@@ -67,7 +67,7 @@ public final class PipeDriver implements FileDriver {
                 .build());
         if (ctx.firstTime("pipe:" + inode)) {
             PipeContent c = PipeContent.peek(ctx.fdPath(fd.fd()));
-            ctx.addPipeData(false, c.entry((int) inode), c.data());
+            ctx.addEntry(ImageKind.PIPES_DATA, null, c.entry((int) inode), c.data());
         }
     }
 
