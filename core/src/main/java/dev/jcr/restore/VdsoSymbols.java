@@ -2,11 +2,12 @@ package dev.jcr.restore;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.LinkedHashMap;
+import java.util.Collections;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The functions a vDSO exports (name → offset and size), read from its ELF image: the dynamic
+ * The functions a vDSO exports (name → offset and size, sorted by name), read from its ELF image: the dynamic
  * symbol table (SHT_DYNSYM) and its string table, found through the section headers, which every
  * x86_64 vDSO has. Programs call the vDSO through addresses they looked up once (glibc caches
  * {@code __vdso_clock_gettime} and the others at start-up), so a restore on a kernel whose vDSO
@@ -54,7 +55,7 @@ record VdsoSymbols(Map<String, Symbol> functions) {
             if (strOff < 0 || strOff + strSize > elf.length) {
                 throw new IllegalArgumentException("bad string table");
             }
-            Map<String, Symbol> out = new LinkedHashMap<>();
+            Map<String, Symbol> out = new TreeMap<>();
             for (long s = symOff; s + entSize <= symOff + symSize; s += entSize) {
                 int name = b.getInt((int) s);
                 int type = elf[(int) s + 4] & 0xf;
@@ -65,7 +66,7 @@ record VdsoSymbols(Map<String, Symbol> functions) {
                 }
                 out.put(string(elf, (int) (strOff + name), (int) (strOff + strSize)), new Symbol(value, size));
             }
-            return new VdsoSymbols(Map.copyOf(out));
+            return new VdsoSymbols(Collections.unmodifiableMap(out));
         }
         throw new IllegalArgumentException("no dynamic symbol table");
     }
