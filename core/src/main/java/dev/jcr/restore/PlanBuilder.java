@@ -1,10 +1,12 @@
 package dev.jcr.restore;
 
 import dev.jcr.JcrException.Kind;
+import dev.jcr.Quote;
 import dev.jcr.image.BadImageException;
 import dev.jcr.image.ImageDir;
 import dev.jcr.image.ImageEntry;
 import dev.jcr.image.ImageKind;
+import dev.jcr.image.ImagePath;
 import dev.jcr.image.ProcessMemory;
 import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.FdTypes;
@@ -60,7 +62,12 @@ public final class PlanBuilder {
 
     /** Reads and validates the images in DIR; throws a {@link dev.jcr.JcrException} naming the first problem. */
     public static RestorePlan build(Path dir) {
-        return new PlanBuilder(ImageDir.open(dir), Path.of("/proc")).build();
+        return build(dir, Path.of("/proc"));
+    }
+
+    /** Same, with the pids looked up in PROCROOT (a test's empty directory: every pid free). */
+    static RestorePlan build(Path dir, Path procRoot) {
+        return new PlanBuilder(ImageDir.open(dir), procRoot).build();
     }
 
     private RestorePlan build() {
@@ -122,12 +129,12 @@ public final class PlanBuilder {
             List<ImageEntry> es = dir.read(ImageKind.GHOST_FILE, ghostId);
             if (es.isEmpty()) {
                 throw bad(ImageKind.GHOST_FILE, ghostId, "is missing (content of deleted file "
-                        + files.get(r.getOrigId()).getReg().getName() + ")");
+                        + Quote.of(files.get(r.getOrigId()).getReg().getName()) + ")");
             }
             GhostFileEntry g = es.get(0).as(GhostFileEntry.class);
             long size = g.hasSize() ? g.getSize() : files.get(r.getOrigId()).getReg().getSize();
             if (size < 0 || size > MAX_GHOST_BYTES) {
-                throw new RestoreException(Kind.UNSUPPORTED, "deleted file " + files.get(r.getOrigId()).getReg().getName()
+                throw new RestoreException(Kind.UNSUPPORTED, "deleted file " + Quote.of(files.get(r.getOrigId()).getReg().getName())
                         + " holds " + size + " bytes; a restore recreates at most " + MAX_GHOST_BYTES);
             }
             byte[] content = new byte[(int) size];
@@ -279,7 +286,7 @@ public final class PlanBuilder {
         checkFs(pid, fs);
         checkVmas(pid, mm);
         checkExe(pid, mm);
-        checkFds(pid, fds);
+        checkFds(pid, ids.getFilesId(), fds);
         checkCreds(pid, threads);
         checkSignalsAndTimers(pid, threads);
         List<ProcessMemory.Run> runs;
@@ -339,6 +346,7 @@ public final class PlanBuilder {
         if (!cwd.hasReg()) {
             throw bad(ImageKind.FS, pid, "cwd_id " + fs.getCwdId() + " is not a path");
         }
+        path(cwd, "working directory of process " + pid);
     }
 
     private void checkExe(int pid, MmEntry mm) {
@@ -420,11 +428,11 @@ public final class PlanBuilder {
                 addr, end, pid));
     }
 
-    private void checkFds(int pid, List<FdinfoEntry> fds) {
+    private void checkFds(int pid, int filesId, List<FdinfoEntry> fds) {
         Set<Integer> seen = new HashSet<>();
         for (FdinfoEntry fd : fds) {
             if (!seen.add(fd.getFd())) {
-                throw bad(ImageKind.FDINFO, null, "fd " + fd.getFd() + " of process " + pid + " appears twice");
+                throw bad(ImageKind.FDINFO, filesId, "fd " + fd.getFd() + " of process " + pid + " appears twice");
             }
             FileEntry f = file(pid, fd.getId(), "fd " + fd.getFd());
             if (f.getType() != fd.getType()) {
@@ -432,10 +440,10 @@ public final class PlanBuilder {
                         + fd.getFd() + " of process " + pid + " says " + fd.getType());
             }
             if (fd.getType() == FdTypes.REG && f.hasReg() && ghosts.containsKey(f.getId())) {
-                Path parent = Path.of(f.getReg().getName()).getParent();
+                Path parent = path(f, "deleted file of fd " + fd.getFd()).getParent();
                 if (parent == null || !Files.isDirectory(parent)) {
                     throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": deleted file "
-                            + f.getReg().getName() + " is recreated in its directory, which no longer exists");
+                            + Quote.of(f.getReg().getName()) + " is recreated in its directory, which no longer exists");
                 }
                 continue;
             }
@@ -443,9 +451,9 @@ public final class PlanBuilder {
                 continue; // becomes jcr's terminal (--shell-job), whatever became of the old one
             }
             if (fd.getType() == FdTypes.REG && f.hasReg()) {
-                if (!Files.exists(Path.of(f.getReg().getName()))) {
+                if (!Files.exists(path(f, "file of fd " + fd.getFd()))) {
                     throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": "
-                            + f.getReg().getName() + " no longer exists");
+                            + Quote.of(f.getReg().getName()) + " no longer exists");
                 }
                 continue;
             }
@@ -457,9 +465,9 @@ public final class PlanBuilder {
                 if (!regf.hasReg()) {
                     throw bad(ImageKind.FILES, null, "FIFO " + f.getId() + ": regf_id " + regf.getId() + " is not a path");
                 }
-                if (!Files.exists(Path.of(regf.getReg().getName()))) {
+                if (!Files.exists(path(regf, "path of FIFO fd " + fd.getFd()))) {
                     throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": FIFO "
-                            + regf.getReg().getName() + " no longer exists");
+                            + Quote.of(regf.getReg().getName()) + " no longer exists");
                 }
                 continue;
             }
@@ -510,21 +518,27 @@ public final class PlanBuilder {
     }
 
     private void requireSameFile(int pid, FileEntry f, String what) {
-        Path p = Path.of(f.getReg().getName());
+        Path p = path(f, what);
+        String name = Quote.of(f.getReg().getName());
         if (!Files.exists(p)) {
-            throw new RestoreException(Kind.CONFLICT, "process " + pid + ": " + what + " " + p + " no longer exists");
+            throw new RestoreException(Kind.CONFLICT, "process " + pid + ": " + what + " " + name + " no longer exists");
         }
         if (f.getReg().hasSize()) {
             try {
                 long size = Files.size(p);
                 if (size != f.getReg().getSize()) {
-                    throw new RestoreException(Kind.CONFLICT, "process " + pid + ": " + what + " " + p
+                    throw new RestoreException(Kind.CONFLICT, "process " + pid + ": " + what + " " + name
                             + " changed size since the dump (" + f.getReg().getSize() + " bytes then, " + size + " now)");
                 }
             } catch (IOException e) {
-                throw new RestoreException(Kind.IO, "process " + pid + ": cannot stat " + p + ": " + e.getMessage());
+                throw new RestoreException(Kind.IO, "process " + pid + ": cannot stat " + name + ": " + e.getMessage());
             }
         }
+    }
+
+    /** The name of regular file F as a path; a NUL byte or a relative name is a bad files.img. */
+    private Path path(FileEntry f, String what) {
+        return ImagePath.of(f.getReg().getName(), dir.file(ImageKind.FILES, null), "reg.name of file " + f.getId() + " (" + what + ")");
     }
 
     private FileEntry file(int pid, int id, String what) {
@@ -542,8 +556,8 @@ public final class PlanBuilder {
                 if (Files.exists(proc)) {
                     String who = comm(proc);
                     throw new RestoreException(Kind.CONFLICT, "PID " + t.tid() + " (" + (t.tid() == p.pid()
-                            ? "process " + p.comm() : "a thread of " + p.pid()) + ") is in use"
-                            + (who.isEmpty() ? "" : " by " + who) + "; a restore needs every original pid free");
+                            ? "process " + Quote.of(p.comm()) : "a thread of " + p.pid()) + ") is in use"
+                            + (who.isEmpty() ? "" : " by " + Quote.of(who)) + "; a restore needs every original pid free");
                 }
             }
         }

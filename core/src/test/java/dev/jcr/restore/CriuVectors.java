@@ -22,6 +22,27 @@ public final class CriuVectors {
 
     /** The image directory of vector NAME, ready to restore; OUTPUT (in /tmp/jcr-vectors) is emptied. */
     public static Path prepare(String name, String output) throws IOException {
+        Path dir = install(name);
+        Files.write(RUN_DIR.resolve(output), new byte[0]);
+        return dir;
+    }
+
+    /**
+     * The image directory of vector NAME with what its plan checks in place (the executables at their
+     * recorded paths, OUTPUT present) but nothing emptied: for tests that only plan, without
+     * {@link VectorLock}, beside another JVM restoring the same vector.
+     */
+    public static Path planReady(String name, String output) throws IOException {
+        Path dir = install(name);
+        try {
+            Files.createFile(RUN_DIR.resolve(output));
+        } catch (java.nio.file.FileAlreadyExistsException present) {
+            // kept as it is
+        }
+        return dir;
+    }
+
+    private static Path install(String name) throws IOException {
         Path root = Vectors.root();
         Path dir = root.resolve(name);
         Files.createDirectories(RUN_DIR);
@@ -34,7 +55,6 @@ public final class CriuVectors {
                 }
             }
         }
-        Files.write(RUN_DIR.resolve(output), new byte[0]);
         return dir;
     }
 

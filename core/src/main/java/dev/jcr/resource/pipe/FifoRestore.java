@@ -1,5 +1,6 @@
 package dev.jcr.resource.pipe;
 
+import dev.jcr.Quote;
 import dev.jcr.JcrException.Kind;
 import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.FifoEntry;
@@ -55,10 +56,10 @@ public final class FifoRestore implements FileRestorer {
     private static int anchor(String path, byte[] data, int size, Context ctx) {
         long[] ms = FileEntries.modeAndSize(java.nio.file.Path.of(path));
         if (ms == null) {
-            throw new RestoreException(Kind.CONFLICT, "FIFO " + path + " no longer exists");
+            throw new RestoreException(Kind.CONFLICT, "FIFO " + Quote.of(path) + " no longer exists");
         }
         if ((ms[0] & S_IFMT) != S_IFIFO) {
-            throw new RestoreException(Kind.CONFLICT, path + " is no longer a FIFO");
+            throw new RestoreException(Kind.CONFLICT, Quote.of(path) + " is no longer a FIFO");
         }
         int fd = ctx.keep(Linux.open(path, Linux.O_RDWR | Linux.O_NONBLOCK, 0));
         if (size > 0) {
@@ -70,7 +71,7 @@ public final class FifoRestore implements FileRestorer {
             try {
                 Linux.write(fd, data);
             } catch (SyscallException e) {
-                throw new RestoreException(Kind.CONFLICT, "FIFO " + path + " cannot take its " + data.length
+                throw new RestoreException(Kind.CONFLICT, "FIFO " + Quote.of(path) + " cannot take its " + data.length
                         + " buffered bytes back (" + e.getMessage() + "): someone else filled it since the dump");
             }
         }
