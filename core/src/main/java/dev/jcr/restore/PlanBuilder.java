@@ -133,8 +133,11 @@ public final class PlanBuilder {
                         throw unsupported(procs.get(0).pid(), "shared memory " + e.getKey()
                                 + " has pages in a parent image (incremental dumps are not supported)");
                     }
-                    if (m.getVaddr() % ProcessMemory.PAGE_SIZE != 0 || n <= 0
-                            || m.getVaddr() + n * ProcessMemory.PAGE_SIZE > e.getValue()) {
+                    // vaddr is an offset into the object here; jcr reads the pages into its own mapping of
+                    // it, so a run must lie inside it however large or negative the numbers are
+                    if (m.getVaddr() < 0 || m.getVaddr() % ProcessMemory.PAGE_SIZE != 0 || n <= 0
+                            || n > e.getValue() / ProcessMemory.PAGE_SIZE
+                            || m.getVaddr() > e.getValue() - n * ProcessMemory.PAGE_SIZE) {
                         throw new BadImageException(dir.file(ImageKind.PAGEMAP, id).toString(), pe.offset(), String.format(
                                 "entry %d: %d pages at offset 0x%x lie outside the %d-byte object", pe.index(), n,
                                 m.getVaddr(), e.getValue()));
@@ -143,9 +146,31 @@ public final class PlanBuilder {
                     pagesOffset += n * ProcessMemory.PAGE_SIZE;
                 }
             }
+            checkPagesFile(id, pagesId, runs.isEmpty() ? 0 : runs.get(runs.size() - 1).pagesOffset()
+                    + runs.get(runs.size() - 1).nrPages() * ProcessMemory.PAGE_SIZE);
             out.put(e.getKey(), new SharedMemoryPlan(e.getKey(), e.getValue(), pagesId, List.copyOf(runs)));
         }
         return out;
+    }
+
+    /** pages-PAGESID.img, named by pagemap-ID.img, holds at least NEEDED bytes (none needed: may be absent). */
+    private void checkPagesFile(String id, int pagesId, long needed) {
+        if (needed == 0) {
+            return;
+        }
+        Path pages = dir.file(ImageKind.PAGES, Integer.toUnsignedString(pagesId));
+        long size;
+        try {
+            size = Files.size(pages);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw bad(ImageKind.PAGEMAP, id, "pages_id " + Integer.toUnsignedString(pagesId) + " names " + pages.getFileName()
+                    + ", which does not exist (" + needed + " bytes are needed from it)");
+        } catch (IOException e) {
+            throw dev.jcr.image.ImageIoException.of(pages, "read", e);
+        }
+        if (size < needed) {
+            throw bad(ImageKind.PAGEMAP, id, "needs " + needed + " bytes of " + pages.getFileName() + ", which holds " + size);
+        }
     }
 
     /** Parents before children; the first entry is the root. */

@@ -32,8 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  * ({@link ImageMutator}: framing intact, meaning not). Every mutated directory must give either a plan
  * (a harmless change) or a clean typed error — bad image, unsupported, conflict — on one line, naming the
  * image when the image is at fault, with nothing from the images printed raw; never an internal error,
- * and the directory is left as it was. The byte-level side is {@code BadImageTest}; a sample of these
- * mutations goes through the real {@code jcr restore} in app's {@code RestoreMutationTest}.
+ * and the directory is left as it was. What a plan accepts must be sound: the pages it will read lie
+ * in their pages files, shared memory runs inside their objects. The byte-level side is
+ * {@code BadImageTest}; a sample of these mutations goes through the real {@code jcr restore} in
+ * app's {@code RestoreMutationTest}.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)   // a hang guard, not a speed check
 class PlanMutationTest {
@@ -99,8 +101,12 @@ class PlanMutationTest {
                 Files.write(file, m.bytes());
                 String outcome;
                 try {
-                    PlanBuilder.build(work, noProc);
+                    RestorePlan plan = PlanBuilder.build(work, noProc);
                     outcome = "plan";
+                    String problem = unsound(plan, work);
+                    if (problem != null) {
+                        failures.add(src.getKey() + " #" + i + " (" + m.what() + "): accepted, but " + problem);
+                    }
                 } catch (JcrException e) {
                     outcome = e.kind().name();
                     String problem = judge(e);
@@ -147,6 +153,43 @@ class PlanMutationTest {
             return "a bad image that names no image: " + msg;
         }
         return null;
+    }
+
+    /**
+     * What an accepted plan promises the restore and does not hold, or null: every page it will read
+     * lies inside its pages file, and every shared memory run inside its object (jcr reads those
+     * into its own mapping of the object: a run outside it would write into jcr's memory).
+     */
+    static String unsound(RestorePlan plan, Path dir) throws IOException {
+        long page = dev.jcr.image.ProcessMemory.PAGE_SIZE;
+        for (ProcessPlan p : plan.processes()) {
+            for (dev.jcr.image.ProcessMemory.Run r : p.runs()) {
+                if (r.present() && !r.inParent() && !within(r.pagesOffset(), r.nrPages() * page,
+                        pagesSize(dir, p.pagesId()))) {
+                    return "process " + p.pid() + " reads " + r.nrPages() + " pages at " + r.pagesOffset()
+                            + " of pages-" + Integer.toUnsignedString(p.pagesId()) + ".img";
+                }
+            }
+        }
+        for (SharedMemoryPlan m : plan.shmem().values()) {
+            for (SharedMemoryPlan.Run r : m.runs()) {
+                if (r.nrPages() <= 0 || r.nrPages() > m.size() / page || !within(r.offset(), r.nrPages() * page, m.size())
+                        || !within(r.pagesOffset(), r.nrPages() * page, pagesSize(dir, m.pagesId()))) {
+                    return "shared memory " + m.shmid() + " (" + m.size() + " bytes) gets " + r.nrPages() + " pages at "
+                            + r.offset() + " from offset " + r.pagesOffset() + " of pages-" + Integer.toUnsignedString(m.pagesId()) + ".img";
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean within(long offset, long length, long size) {
+        return offset >= 0 && length >= 0 && length <= size && offset <= size - length;
+    }
+
+    private static long pagesSize(Path dir, int pagesId) throws IOException {
+        Path f = dir.resolve("pages-" + Integer.toUnsignedString(pagesId) + ".img");
+        return Files.exists(f) ? Files.size(f) : 0;
     }
 
     /** A copy of DIR's images (pages files linked, they are never changed) in TO. */
