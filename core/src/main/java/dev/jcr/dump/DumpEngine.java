@@ -375,8 +375,10 @@ public final class DumpEngine {
             }
             later.single(ImageKind.INVENTORY, null, inv.build());
             later.single(ImageKind.SECCOMP, null, SeccompEntry.getDefaultInstance());
-            long mono = System.nanoTime();
-            long boot = uptimeMicros() * 1000;
+            // the clocks as the tree sees them: this machine's plus its time namespace's offsets
+            long[] offsets = TimeOffsets.of(fs, tree.root());
+            long mono = Linux.clockNanos(Linux.CLOCK_MONOTONIC) + offsets[0];
+            long boot = Linux.clockNanos(Linux.CLOCK_BOOTTIME) + offsets[1];
             later.single(ImageKind.TIMENS, 0, TimensEntry.newBuilder()
                     .setMonotonic(Timespec.newBuilder().setTvSec(mono / 1_000_000_000L).setTvNsec(mono % 1_000_000_000L))
                     .setBoottime(Timespec.newBuilder().setTvSec(boot / 1_000_000_000L).setTvNsec(boot % 1_000_000_000L))

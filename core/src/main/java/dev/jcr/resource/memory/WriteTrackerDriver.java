@@ -4,8 +4,7 @@ import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.ptrace.WriteTracker;
 import dev.jcr.resource.Assessment;
-import dev.jcr.resource.DumpContext;
-import dev.jcr.resource.ResourceDriver;
+import dev.jcr.resource.OmittedFd;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
@@ -16,7 +15,7 @@ import dev.jcr.resource.Verdict;
  * leaves it out of the images (a restored process never had it) and a restore has nothing to do. A
  * program's own userfaultfd (registered ranges, a fault handler somewhere) is not supported.
  */
-public final class WriteTrackerDriver implements ResourceDriver<OpenFd> {
+public final class WriteTrackerDriver implements OmittedFd {
 
     @Override
     public ResourceKind kind() {
@@ -34,11 +33,6 @@ public final class WriteTrackerDriver implements ResourceDriver<OpenFd> {
             return Assessment.supported(fd.label(), kind(), "jcr's write tracker (incremental dumps): not part of the image");
         }
         return Assessment.unsupported(fd.label(), kind(), "userfaultfd: not supported yet");
-    }
-
-    /** Nothing is written: the tracker is jcr's, not the process's. */
-    @Override
-    public void dump(OpenFd fd, DumpContext ctx) {
     }
 
     public static boolean isTracker(OpenFd fd) {
