@@ -163,11 +163,11 @@ class PlanMutationTest {
     static String unsound(RestorePlan plan, Path dir) throws IOException {
         long page = dev.jcr.image.ProcessMemory.PAGE_SIZE;
         for (ProcessPlan p : plan.processes()) {
-            for (dev.jcr.image.ProcessMemory.Run r : p.runs()) {
-                if (r.present() && !r.inParent() && !within(r.pagesOffset(), r.nrPages() * page,
-                        pagesSize(dir, p.pagesId()))) {
+            for (dev.jcr.image.PageChain.Source r : p.memory().sources()) {
+                Path file = p.memory().pagesFile(r.level());
+                if (!within(r.pagesOffset(), r.nrPages() * page, Files.exists(file) ? Files.size(file) : 0)) {
                     return "process " + p.pid() + " reads " + r.nrPages() + " pages at " + r.pagesOffset()
-                            + " of pages-" + Integer.toUnsignedString(p.pagesId()) + ".img";
+                            + " of " + file.getFileName();
                 }
             }
         }
