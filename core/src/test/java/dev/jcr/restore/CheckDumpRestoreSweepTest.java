@@ -78,6 +78,7 @@ class CheckDumpRestoreSweepTest {
             Map.entry("spawner", Setup.plain().flags("-pthread")),
             Map.entry("pattern", Setup.plain().args(w -> List.of("8"))), // 8 MiB, not the default
             Map.entry("sparse", Setup.plain().args(w -> List.of("2", "1"))), // small sizes in MiB
+            Map.entry("memhog", Setup.plain().args(w -> List.of("8", "10", "churn"))), // 8 MiB, mappings changing
             Map.entry("unix", Setup.plain().args(w -> List.of(w.resolve("sock").toString()))),
             Map.entry("viewer_mutate", Setup.plain().args(w -> List.of(w.resolve("log").toString())).proof("CHANGED")),
             // no SIGUSR1 handler: SIGUSR1 would kill it; proof of life is ticking on after restore
