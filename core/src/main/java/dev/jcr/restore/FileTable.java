@@ -154,14 +154,8 @@ final class FileTable implements AutoCloseable, RestoreContext {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T state(Object key, Supplier<T> make) {
-        Object v = state.get(key);
-        if (v == null) {
-            v = make.get();
-            state.put(key, v);
-        }
-        return (T) v;
+        return PlanImages.memo(state, key, make);
     }
 
     // ---------------------------------------------------------------- FileImages, from the plan
