@@ -321,6 +321,6 @@ public final class DumpEngine {
     /** Seconds since boot (CLOCK_BOOTTIME, from /proc/uptime) in microseconds. */
     /** CLOCK_BOOTTIME (the clock of /proc/uptime) in microseconds. */
     private static long uptimeMicros() {
-        return Linux.clockGettime(7 /* CLOCK_BOOTTIME */) / 1000;
+        return Linux.clockNanos(Linux.CLOCK_BOOTTIME) / 1000;
     }
 }

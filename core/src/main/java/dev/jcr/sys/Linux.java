@@ -516,7 +516,6 @@ public final class Linux {
     // ---------------------------------------------------------------- event-loop files
 
     private static final int SYS_IOCTL = 16;
-    private static final int SYS_CLOCK_GETTIME = 228;
     private static final int SYS_EPOLL_CREATE1 = 291;
     private static final int SYS_SIGNALFD4 = 289;
     private static final int SYS_TIMERFD_CREATE = 283;
@@ -558,13 +557,6 @@ public final class Linux {
         Memory m = new Memory(8);
         m.setLong(0, ticks);
         syscall("ioctl(TFD_IOC_SET_TICKS)", 0, SYS_IOCTL, fd, TFD_IOC_SET_TICKS, Pointer.nativeValue(m), 0, 0, 0);
-    }
-
-    /** clock_gettime(CLOCK) in nanoseconds. */
-    public static long clockGettime(int clock) {
-        Memory m = new Memory(16);
-        syscall("clock_gettime(" + clock + ")", 0, SYS_CLOCK_GETTIME, clock, Pointer.nativeValue(m), 0, 0, 0, 0);
-        return m.getLong(0) * 1_000_000_000L + m.getLong(8);
     }
 
     /**

@@ -125,7 +125,7 @@ public final class TimerfdDriver implements FileDriver {
         long interval = t.getIsec() * NANOS + t.getInsec();
         if (value != 0) {
             if ((t.getSettimeFlags() & TFD_TIMER_ABSTIME) != 0) {
-                long deadline = Linux.clockGettime(t.getClockid()) + value - sinceDump(ctx);
+                long deadline = Linux.clockNanos(t.getClockid()) + value - sinceDump(ctx);
                 Linux.timerfdSettime(fd, t.getSettimeFlags(), interval, Math.max(deadline, 1));
             } else {
                 Linux.timerfdSettime(fd, 0, interval, value);
@@ -148,7 +148,7 @@ public final class TimerfdDriver implements FileDriver {
             if (inv.isEmpty() || !inv.get(0).as(InventoryEntry.class).hasDumpUptime()) {
                 return 0L;
             }
-            long since = Linux.clockGettime(CLOCK_BOOTTIME) - inv.get(0).as(InventoryEntry.class).getDumpUptime() * 1000;
+            long since = Linux.clockNanos(CLOCK_BOOTTIME) - inv.get(0).as(InventoryEntry.class).getDumpUptime() * 1000;
             return Math.max(0L, since);
         });
     }
