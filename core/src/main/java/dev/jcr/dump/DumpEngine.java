@@ -200,6 +200,8 @@ public final class DumpEngine {
 
     /** One dump of one frozen tree. */
     private final class Run {
+        /** CLOCK_BOOTTIME (µs) when the frozen state was read. */
+        private long stateUptimeMicros;
         private final FrozenTree tree;
         private final Tracer tracer;
         private final ImageDirWriter dir;
@@ -236,6 +238,7 @@ public final class DumpEngine {
          */
         void preDump() {
             listener.phase(DumpPhase.STATE);
+            stateUptimeMicros = uptimeMicros();
             int pagesId = 1;
             for (FrozenProcess fp : tree.processes()) {
                 if (fp.zombie()) {
@@ -282,6 +285,8 @@ public final class DumpEngine {
             Map<Long, SocketTable> sockets = new HashMap<>();
             Map<Integer, List<dev.jcr.image.proto.FdinfoEntry>> fdinfos = new java.util.LinkedHashMap<>();
             int pagesId = 1;
+            // the instant the state is read (timers' remaining times are relative to it): dump_uptime
+            stateUptimeMicros = uptimeMicros();
             for (FrozenProcess fp : tree.processes()) {
                 if (fp.zombie()) {
                     throw new dev.jcr.resource.NotDumpableException(fp.pid(), "process",
@@ -367,7 +372,7 @@ public final class DumpEngine {
         private void writeGlobal() {
             InventoryEntry.Builder inv = InventoryEntry.newBuilder().setImgVersion(2)
                     .setFdinfoPerId(true).setRootIds(ids.root()).setNsPerId(true).setLsmtype(Lsmtype.NO_LSM)
-                    .setDumpUptime(uptimeMicros()).setNetworkLockMethod(0).setDumpCriuRunId(runId);
+                    .setDumpUptime(stateUptimeMicros).setNetworkLockMethod(0).setDumpCriuRunId(runId);
             if (options.preDump()) {
                 // CRIU's PRE_DUMP_READ: memory read from outside while the tree runs
                 later.single(ImageKind.INVENTORY, null, inv.setPreDumpMode(2).build());
@@ -404,12 +409,8 @@ public final class DumpEngine {
     }
 
     /** Seconds since boot (CLOCK_BOOTTIME, from /proc/uptime) in microseconds. */
-    private long uptimeMicros() {
-        try {
-            String s = Files.readString(fs.root().resolve("uptime")).trim().split("\\s+")[0];
-            return (long) (Double.parseDouble(s) * 1_000_000);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+    /** CLOCK_BOOTTIME (the clock of /proc/uptime) in microseconds. */
+    private static long uptimeMicros() {
+        return Linux.clockNanos(Linux.CLOCK_BOOTTIME) / 1000;
     }
 }
