@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
                 dev.jcr.app.cli.ShowCommand.class,
                 dev.jcr.app.repl.EveryCommand.class,
                 dev.jcr.app.cli.RestoreCommand.class,
+                dev.jcr.app.cli.PageServerCommand.class,
+                dev.jcr.app.cli.MigrateCommand.class,
         })
 public final class Main implements Runnable {
 

@@ -76,15 +76,17 @@ public final class DumpEngine {
         long t0 = System.nanoTime();
         listener.phase(DumpPhase.CHECKING);
         TreeReport report = check(pid, options);
-        ParentImages parent = options.parent() == null ? null : ParentImages.open(options.directory(), options.parent());
+        ParentImages parent = parent(options);
         if (parent != null) {
             // read before the freeze: the pages each process has in the parent chain
             report.processes().forEach(p -> parent.pages((int) p.pid()));
         }
-        ImageDirWriter dir = ImageDirWriter.create(options.directory());
+        ImageDirWriter dir = options.sink() != null ? ImageDirWriter.create(options.sink(), options.directory().toString())
+                : ImageDirWriter.create(options.directory());
         String runId = UUID.randomUUID().toString();
+        boolean letsRun = !options.kill() && options.handoff() == null;
         Tracking tracking = new Tracking(fs, records, runId, parent, options.armsTracking(),
-                !options.armsTracking() && !options.kill());
+                !options.armsTracking() && letsRun);
         warmUp();
         try (Tracer tracer = Tracer.start()) {
             if (parent != null) {
@@ -109,7 +111,7 @@ public final class DumpEngine {
                     run.writeStats(tFrozen - tFreeze, System.nanoTime() - tFrozen);
                     tReleased = 0;
                 }
-                if (!options.kill() && !options.preDump()) {
+                if (letsRun && !options.preDump()) {
                     // every byte is in the page cache: the tree may run on while the images are synced
                     listener.phase(DumpPhase.RESUMING);
                     tracer.close();
@@ -122,7 +124,21 @@ public final class DumpEngine {
                 dir.abort();
                 throw e;
             }
-            if (options.kill()) {
+            List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
+            boolean kill = options.kill();
+            if (options.handoff() != null) {
+                // committed, still frozen: the handoff decides (an exception lets the tree run on, via the tracer's close)
+                DumpStats sofar = run.stats(tFrozen - tFreeze, System.nanoTime() - tFrozen, System.nanoTime() - t0,
+                        imageBytes(dir, run));
+                kill = options.handoff().committed(new DumpResult(dir.target(), pid, pids, tree.allThreads().size(),
+                        false, sofar, false, tracking.notes(), run.link()), tFreeze);
+                if (!kill) {
+                    listener.phase(DumpPhase.RESUMING);
+                    tracer.close();
+                    tReleased = System.nanoTime();
+                }
+            }
+            if (kill) {
                 listener.phase(DumpPhase.RESUMING);
                 for (FrozenProcess p : tree.processes()) {
                     try {
@@ -135,14 +151,33 @@ public final class DumpEngine {
                 tReleased = System.nanoTime();
             }
             long tEnd = System.nanoTime();
-            DumpStats s = run.stats(tFrozen - tFreeze, tReleased - tFrozen, tEnd - t0, imageBytes(dir.target()));
+            DumpStats s = run.stats(tFrozen - tFreeze, tReleased - tFrozen, tEnd - t0, imageBytes(dir, run));
             listener.phase(DumpPhase.DONE);
-            List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
-            return new DumpResult(dir.target(), pid, pids, tree.allThreads().size(), options.kill(), s,
-                    options.preDump(), tracking.notes());
+            return new DumpResult(dir.target(), pid, pids, tree.allThreads().size(), kill, s,
+                    options.preDump(), tracking.notes(), run.link());
         } finally {
             dir.abort(); // no-op once committed
         }
+    }
+
+    /** The parent of an incremental dump: read from its directory, or known from the previous round. */
+    private static ParentImages parent(DumpOptions options) {
+        if (options.parent() == null) {
+            return null;
+        }
+        if (options.knownParent() != null) {
+            return ParentImages.of(options.knownParent(), options.parent());
+        }
+        if (options.sink() != null) {
+            throw new dev.jcr.pageserver.PageServerException(JcrException.Kind.USAGE, "a dump to "
+                    + options.sink().describe() + " continues from a parent of the same session only (jcr migrate)");
+        }
+        return ParentImages.open(options.directory(), options.parent());
+    }
+
+    private static long imageBytes(ImageDirWriter dir, Run run) {
+        // a directory sent away is not here to measure: its pages are most of it
+        return dir.sink() != null ? run.pagesWritten * 4096 : imageBytes(dir.target());
     }
 
     /**
@@ -400,6 +435,15 @@ public final class DumpEngine {
                     .setMemdumpTime((int) (memdumpNanos / 1000)).setMemwriteTime((int) (memwriteNanos / 1000))
                     .setPagesScanned(pagesScanned).setPagesSkippedParent(pagesInParent).setPagesWritten(pagesWritten)
                     .setPagesLazy(0)).build());
+        }
+
+        /** What this dump holds per process, for a next dump of the chain that cannot read it back. */
+        ChainLink link() {
+            java.util.Map<Integer, dev.jcr.image.PageRanges> pages = new HashMap<>();
+            for (MemoryDump m : memory) {
+                pages.put(m.pid(), m.holds());
+            }
+            return new ChainLink(runId, pages);
         }
 
         DumpStats stats(long freezeNanos, long frozenNanos, long totalNanos, long imageBytes) {

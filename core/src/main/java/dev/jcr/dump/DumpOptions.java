@@ -1,12 +1,14 @@
 package dev.jcr.dump;
 
+import dev.jcr.image.ImageSink;
 import java.nio.file.Path;
 import java.util.Objects;
 
 /**
  * How to dump.
  *
- * @param directory the image directory to create; it must not exist, its parent must
+ * @param directory the image directory to create; it must not exist, its parent must (with a SINK: the
+ *                  directory's plain name on the other side)
  * @param kill      kill the tree once the images are safely written (default: leave it running)
  * @param shellJob  allow a tree attached to a terminal/session outside it (--shell-job)
  * @param preDump   copy only memory, with the tree running (frozen only to arm write tracking and read
@@ -15,15 +17,34 @@ import java.util.Objects;
  *                  the {@code parent} link: relative to DIRECTORY unless absolute; null for a full dump
  * @param trackMem  leave write tracking armed for a later incremental dump ({@code --track-mem};
  *                  implied by a pre-dump)
+ * @param sink      where the directory goes instead of the local disk (a page server); null: in place
+ * @param knownParent what the parent holds, when it cannot be read here (it is on the sink's side: a
+ *                  migration passes each round's {@link DumpResult#link()} to the next); null: read PARENT
+ * @param handoff   called with the images committed and the tree still frozen, to decide between
+ *                  killing it and letting it run on (a migration: the receiver restores meanwhile); null:
+ *                  KILL decides
  */
 public record DumpOptions(Path directory, boolean kill, boolean shellJob, boolean preDump, String parent,
-        boolean trackMem) {
+        boolean trackMem, ImageSink sink, ChainLink knownParent, Handoff handoff) {
+
+    /**
+     * The last step of a dump that hands the tree over: the images are committed, the tree still frozen.
+     * Returns true to kill the tree, false to let it run on; an exception lets it run on and fails the dump.
+     */
+    @FunctionalInterface
+    public interface Handoff {
+        boolean committed(DumpResult result, long frozenSinceNanos);
+    }
 
     public DumpOptions {
         Objects.requireNonNull(directory, "directory");
-        if (preDump && kill) {
-            throw new IllegalArgumentException("a pre-dump leaves the tree running: it cannot kill it");
+        if (preDump && (kill || handoff != null)) {
+            throw new IllegalArgumentException("a pre-dump leaves the tree running: it cannot kill or hand it over");
         }
+    }
+
+    public DumpOptions(Path directory, boolean kill, boolean shellJob, boolean preDump, String parent, boolean trackMem) {
+        this(directory, kill, shellJob, preDump, parent, trackMem, null, null, null);
     }
 
     public DumpOptions(Path directory, boolean kill, boolean shellJob) {
@@ -36,28 +57,42 @@ public record DumpOptions(Path directory, boolean kill, boolean shellJob, boolea
     }
 
     public DumpOptions withKill(boolean k) {
-        return new DumpOptions(directory, k, shellJob, preDump, parent, trackMem);
+        return new DumpOptions(directory, k, shellJob, preDump, parent, trackMem, sink, knownParent, handoff);
     }
 
     public DumpOptions withShellJob(boolean s) {
-        return new DumpOptions(directory, kill, s, preDump, parent, trackMem);
+        return new DumpOptions(directory, kill, s, preDump, parent, trackMem, sink, knownParent, handoff);
     }
 
     public DumpOptions withPreDump(boolean p) {
-        return new DumpOptions(directory, kill, shellJob, p, parent, trackMem);
+        return new DumpOptions(directory, kill, shellJob, p, parent, trackMem, sink, knownParent, handoff);
     }
 
     /** The previous dump (the {@code parent} link's text, relative to DIRECTORY), or null for none. */
     public DumpOptions withParent(String p) {
-        return new DumpOptions(directory, kill, shellJob, preDump, p, trackMem);
+        return new DumpOptions(directory, kill, shellJob, preDump, p, trackMem, sink, knownParent, handoff);
     }
 
     public DumpOptions withTrackMem(boolean t) {
-        return new DumpOptions(directory, kill, shellJob, preDump, parent, t);
+        return new DumpOptions(directory, kill, shellJob, preDump, parent, t, sink, knownParent, handoff);
+    }
+
+    /** Writes the directory (named DIRECTORY there) to SINK instead of the local disk. */
+    public DumpOptions withSink(ImageSink s) {
+        return new DumpOptions(directory, kill, shellJob, preDump, parent, trackMem, s, knownParent, handoff);
+    }
+
+    /** The parent is LINK's dump (read nowhere: its run id and pages are known), reached as PARENT_TEXT. */
+    public DumpOptions withParent(String parentText, ChainLink link) {
+        return new DumpOptions(directory, kill, shellJob, preDump, parentText, trackMem, sink, link, handoff);
+    }
+
+    public DumpOptions withHandoff(Handoff h) {
+        return new DumpOptions(directory, kill, shellJob, preDump, parent, trackMem, sink, knownParent, h);
     }
 
     /** Whether write tracking stays armed after this dump (a pre-dump, or --track-mem on a tree left running). */
     public boolean armsTracking() {
-        return preDump || (trackMem && !kill);
+        return preDump || (trackMem && !kill && handoff == null);
     }
 }

@@ -14,13 +14,19 @@ import java.util.List;
  * @param stats     times and page counts
  * @param preDump   a pre-dump (memory only, not restorable by itself)
  * @param notes     what the dump could not do as asked, in words (write tracking lost or unavailable …)
+ * @param link      what this dump holds, for a next dump that cannot read it back (see {@link ChainLink})
  */
 public record DumpResult(Path directory, int root, List<Integer> pids, int threads, boolean killed, DumpStats stats,
-        boolean preDump, List<String> notes) {
+        boolean preDump, List<String> notes, ChainLink link) {
 
     public DumpResult {
         pids = List.copyOf(pids);
         notes = List.copyOf(notes);
+    }
+
+    /** The same result, the tree killed (or not) after all. */
+    public DumpResult withKilled(boolean k) {
+        return new DumpResult(directory, root, pids, threads, k, stats, preDump, notes, link);
     }
 
     /**

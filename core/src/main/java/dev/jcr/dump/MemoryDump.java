@@ -5,6 +5,7 @@ import dev.jcr.image.ImageDirWriter;
 import dev.jcr.image.ImageIoException;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.PageRanges;
+import dev.jcr.image.PagesOutput;
 import dev.jcr.image.PagesWriter;
 import dev.jcr.image.proto.PagemapEntry;
 import dev.jcr.image.proto.PagemapHead;
@@ -112,6 +113,15 @@ final class MemoryDump {
         copied = planned;
     }
 
+    /** The pages this dump holds for the process: copied, or left to its parents. */
+    PageRanges holds() {
+        return copied.union(parent);
+    }
+
+    int pid() {
+        return pid;
+    }
+
     /** Pages left to the parent images (PE_PARENT). */
     long pagesInParent() {
         return parent.bytes() / PagesWriter.PAGE_SIZE;
@@ -172,33 +182,30 @@ final class MemoryDump {
     /** Copies the pages into pages-ID.img; PROGRESS gets bytes copied, about every {@link #STEP}. */
     void copy(ImageDirWriter dir, LongConsumer progress) {
         String name = ImageKind.PAGES.fileName(pagesId);
-        try (OutputStream created = dir.newFile(name)) {
-            // created (and registered for the commit's sync) by the directory writer; filled below
-        } catch (IOException e) {
-            throw ImageIoException.of(dir.target().resolve(name), "create", e);
-        }
-        Path file = dir.tempDir().resolve(name);
-        if (runs.bytes() == 0) {
-            return;
-        }
         Progress steps = new Progress(progress);
-        int fd = Linux.open(file.toString(), Linux.O_WRONLY, 0);
-        try {
-            reserve(fd, file, runs.bytes());
+        try (PagesOutput out = dir.pagesOutput(name)) {
+            if (runs.bytes() == 0) {
+                return;
+            }
+            out.reserve(runs.bytes());
             RemoteMemory mem = new RemoteMemory(pid);
-            long drained = drain(fd, steps);
-            pinnable.readFrom(mem, fd, drained, steps);
-            unreadable.readFrom(mem, fd, 0, steps);
+            long drained = drain(out, steps);
+            pinnable.readFrom(mem, out, drained, steps);
+            unreadable.readFrom(mem, out, 0, steps);
         } catch (SyscallException e) {
             if (e.errno() == Errno.ESRCH) {
                 throw new NoSuchProcessException(pid);
             }
-            throw new ImageIoException("cannot write " + file.getFileName() + " of " + dir.target() + ": "
-                    + (e.errno() == Errno.ENOSPC ? "no space left on device" : e.getMessage()), e);
+            throw writeFailed(dir, name, e);
         } finally {
-            Linux.close(fd);
             steps.flush();
         }
+    }
+
+    private static ImageIoException writeFailed(ImageDirWriter dir, String name, SyscallException e) {
+        String where = dir.sink() != null ? " to " + dir.sink().describe() : "";
+        return new ImageIoException("cannot write " + name + " of " + dir.target() + where + ": "
+                + (e.errno() == Errno.ENOSPC ? "no space left on device" : e.getMessage()), e);
     }
 
     /**
@@ -208,31 +215,22 @@ final class MemoryDump {
      */
     long copyRunning(ImageDirWriter dir, LongConsumer progress) {
         String name = ImageKind.PAGES.fileName(pagesId);
-        try (OutputStream created = dir.newFile(name)) {
-            // created (and registered for the commit's sync) by the directory writer; filled below
-        } catch (IOException e) {
-            throw ImageIoException.of(dir.target().resolve(name), "create", e);
-        }
-        Path file = dir.tempDir().resolve(name);
-        if (runs.bytes() == 0) {
-            copied = PageRanges.EMPTY;
-            return 0;
-        }
         Progress steps = new Progress(progress);
-        int fd = Linux.open(file.toString(), Linux.O_WRONLY, 0);
-        try {
-            reserve(fd, file, runs.bytes());
-            PageRuns got = new RemoteMemory(pid).copyReadable(runs, fd, 0, steps);
+        try (PagesOutput out = dir.pagesOutput(name)) {
+            if (runs.bytes() == 0) {
+                copied = PageRanges.EMPTY;
+                return 0;
+            }
+            out.reserve(runs.bytes());
+            PageRuns got = new RemoteMemory(pid).copyReadable(runs, 0, out::write, steps);
             if (got.bytes() < runs.bytes()) {
-                Linux.ftruncate(fd, got.bytes());
+                out.truncate(got.bytes());
             }
             copied = ranges(got);
             return got.bytes();
         } catch (SyscallException e) {
-            throw new ImageIoException("cannot write " + file.getFileName() + " of " + dir.target() + ": "
-                    + (e.errno() == Errno.ENOSPC ? "no space left on device" : e.getMessage()), e);
+            throw writeFailed(dir, name, e);
         } finally {
-            Linux.close(fd);
             steps.flush();
         }
     }
@@ -242,7 +240,7 @@ final class MemoryDump {
      * moved: all, or fewer when it stopped at a page it could not pin, or 0 when no helper could be
      * set up in the process.
      */
-    private long drain(int fd, Progress steps) {
+    private long drain(PagesOutput out, Progress steps) {
         if (pinnable.runs.count() == 0 || tracer == null || underSeccomp(pid)) {
             return 0;
         }
@@ -255,7 +253,7 @@ final class MemoryDump {
             return 0; // the slower way below copies all
         }
         try (d) {
-            return d.copy(pinnable.runs, pinnable.at(), fd, steps);
+            return d.copy(pinnable.runs, pinnable.at(), out::fromPipe, steps);
         }
     }
 
@@ -274,17 +272,6 @@ final class MemoryDump {
             return false; // a kernel without seccomp
         } catch (IOException e) {
             return true;
-        }
-    }
-
-    private static void reserve(int fd, Path file, long bytes) {
-        try {
-            Linux.fallocate(fd, 0, bytes);
-        } catch (SyscallException e) {
-            if (e.errno() != 95 /* EOPNOTSUPP: the copy finds out the hard way */) {
-                throw new ImageIoException("cannot write " + file.getFileName() + ": "
-                        + (e.errno() == Errno.ENOSPC ? "no space left on device" : e.getMessage()), e);
-            }
         }
     }
 
@@ -310,7 +297,7 @@ final class MemoryDump {
         }
 
         /** Reads the runs' bytes after the first SKIP ones with MEM and pwrites them to their places in FD. */
-        void readFrom(RemoteMemory mem, int fd, long skip, Progress steps) {
+        void readFrom(RemoteMemory mem, PagesOutput out, long skip, Progress steps) {
             long left = skip;
             for (int i = 0; i < runs.count(); i++) {
                 long len = runs.len(i);
@@ -320,7 +307,7 @@ final class MemoryDump {
                 }
                 PageRuns one = new PageRuns();
                 one.add(runs.addr(i) + left, len - left);
-                steps.accept(mem.streamTo(one, fd, at[i] + left));
+                steps.accept(mem.streamTo(one, at[i] + left, out::write));
                 left = 0;
             }
         }

@@ -52,6 +52,13 @@ final class ParentImages {
         return new ParentImages(dir, link, inv.getDumpCriuRunId());
     }
 
+    /** The parent LINK describes, reached as LINK_TEXT (it lives where this dump cannot read it). */
+    static ParentImages of(ChainLink link, String linkText) {
+        ParentImages p = new ParentImages(null, linkText, link.runId());
+        p.pages.putAll(link.pages());
+        return p;
+    }
+
     Path dir() {
         return dir;
     }
@@ -67,6 +74,6 @@ final class ParentImages {
 
     /** The pages PID has in the parent (through its chain); none when the parent did not dump it. */
     PageRanges pages(int pid) {
-        return pages.computeIfAbsent(pid, p -> PageChain.pagesIn(dir, p));
+        return pages.computeIfAbsent(pid, p -> dir == null ? PageRanges.EMPTY : PageChain.pagesIn(dir, p));
     }
 }

@@ -28,11 +28,57 @@ public final class ImageDirWriter implements AutoCloseable {
     private final Path temp;
     private final List<AutoCloseable> open = new ArrayList<>();
     private final List<FileChannel> toSync = new ArrayList<>();
+    /** Not null: the directory goes to this sink (a page server); TEMP is only a local staging area. */
+    private final ImageSink sink;
+    private final java.util.Set<String> streamed = new java.util.HashSet<>();
+    private String parentLink;
     private boolean finished;
 
-    private ImageDirWriter(Path target, Path temp) {
+    private ImageDirWriter(Path target, Path temp, ImageSink sink) {
         this.target = target;
         this.temp = temp;
+        this.sink = sink;
+    }
+
+    /**
+     * Starts writing image directory NAME on SINK (a page server): pages files stream there while they
+     * are copied, the small images are staged in a private local directory and follow at
+     * {@link #commit()}, which returns once the sink holds the whole directory. NAME is a plain name.
+     */
+    public static ImageDirWriter create(ImageSink sink, String name) {
+        if (name.isEmpty() || name.contains("/") || name.equals(".") || name.equals("..")) {
+            throw new IllegalArgumentException("an image directory on " + sink.describe() + " is a plain name, not " + name);
+        }
+        Path temp;
+        try {
+            temp = Files.createTempDirectory("jcr-send-");
+        } catch (IOException e) {
+            throw ImageIoException.of(Path.of(System.getProperty("java.io.tmpdir")), "create a staging directory", e);
+        }
+        sink.begin(name);
+        return new ImageDirWriter(Path.of(name), temp, sink);
+    }
+
+    /** Where the directory goes when not to the local disk (null: it is written in place). */
+    public ImageSink sink() {
+        return sink;
+    }
+
+    /**
+     * The pages file NAME: created here and written in place, or streamed to the sink. Close it when
+     * the pages are copied.
+     */
+    public PagesOutput pagesOutput(String name) {
+        if (sink != null) {
+            streamed.add(name);
+            return sink.pages(name);
+        }
+        try (OutputStream created = newFile(name)) {
+            // created (and registered for the commit's sync) here; filled by the caller
+        } catch (IOException e) {
+            throw ImageIoException.of(target.resolve(name), "create", e);
+        }
+        return PagesOutput.file(temp.resolve(name));
     }
 
     /**
@@ -54,7 +100,7 @@ public final class ImageDirWriter implements AutoCloseable {
         } catch (IOException e) {
             throw ImageIoException.of(temp, "create directory", e);
         }
-        return new ImageDirWriter(abs, temp);
+        return new ImageDirWriter(abs, temp, null);
     }
 
     /** The directory the files go to until {@link #commit()}. */
@@ -125,6 +171,10 @@ public final class ImageDirWriter implements AutoCloseable {
      * what CRIU does with {@code --prev-images-dir}: a relative TEXT is relative to this directory.
      */
     public void linkParent(String text) {
+        parentLink = text;
+        if (sink != null) {
+            return; // the link is made on the sink's side, where its target is
+        }
         Path link = temp.resolve("parent");
         try {
             Files.createSymbolicLink(link, Path.of(text));
@@ -166,11 +216,19 @@ public final class ImageDirWriter implements AutoCloseable {
             }
             for (FileChannel ch : toSync) {
                 if (ch.isOpen()) {
-                    ch.force(true);
+                    if (sink == null) {
+                        ch.force(true); // staging files of a sink are read once and thrown away
+                    }
                     ch.close();
                 } else {
                     // closed by its writer: sync through a fresh handle below
                 }
+            }
+            if (sink != null) {
+                sink.publish(temp, streamed, parentLink);
+                finished = true;
+                deleteTree(temp);
+                return target;
             }
             syncFilesAndDir(temp);
             Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
@@ -191,6 +249,9 @@ public final class ImageDirWriter implements AutoCloseable {
             return;
         }
         finished = true;
+        if (sink != null) {
+            sink.abort();
+        }
         for (AutoCloseable c : open) {
             try {
                 c.close();

@@ -273,6 +273,21 @@ public final class PipeDrain implements AutoCloseable {
      * copies the rest another way. One copy per drain: the helper ends with it.
      */
     public long copy(PageRuns runs, long[] at, int fd, LongConsumer progress) {
+        return copy(runs, at, (pipe, offset, max) -> Linux.spliceToFile(pipe, fd, offset, max, Linux.SPLICE_F_NONBLOCK),
+                progress);
+    }
+
+    /**
+     * Where the drain's bytes go: moves up to MAX bytes waiting in PIPE to OFFSET of the pages file
+     * and returns how many it moved (0 only at the end of the pipe); may throw EAGAIN when none wait.
+     */
+    @FunctionalInterface
+    public interface Sink {
+        long splice(int pipe, long offset, long max);
+    }
+
+    /** {@link #copy(PageRuns, long[], int, LongConsumer)} into any {@link Sink} (a file, a page server). */
+    public long copy(PageRuns runs, long[] at, Sink out, LongConsumer progress) {
         if (used || closed) {
             throw new IllegalStateException("the drain of " + tid + " was used already");
         }
@@ -295,7 +310,7 @@ public final class PipeDrain implements AutoCloseable {
                 }
                 long s;
                 try {
-                    s = Linux.spliceToFile(readFd, fd, at[r] + inRun, runs.len(r) - inRun, Linux.SPLICE_F_NONBLOCK);
+                    s = out.splice(readFd, at[r] + inRun, runs.len(r) - inRun);
                 } catch (SyscallException e) {
                     if (e.errno() != Errno.EAGAIN) {
                         throw e;

@@ -97,25 +97,30 @@ public final class RemoteMemory {
         }
     }
 
+    /** Where copied bytes go: LEN bytes of jcr's memory at ADDR to OFFSET (a file, a page server). */
+    @FunctionalInterface
+    public interface Writer {
+        void write(long addr, long len, long offset);
+    }
+
     /** Same as {@link #streamToFile} into an open file descriptor FD. */
     public long streamTo(PageRuns runs, int fd, long offset) {
+        return streamTo(runs, offset, (addr, len, at) -> writeFully(fd, addr, len, at));
+    }
+
+    /** Same as {@link #streamToFile} into OUT. */
+    public long streamTo(PageRuns runs, long offset, Writer out) {
         ByteBuffer buf = window();
         long base = Linux.addressOf(buf);
         int cap = buf.capacity();
-        long out = offset;
+        long at = offset;
         for (PageRuns part : runs.split(cap)) {
             long filled = part.bytes();
             read(part, 0, part.count(), base, cap);
-            for (long done = 0; done < filled; ) {
-                long n = Linux.pwrite(fd, base + done, filled - done, out + done);
-                if (n <= 0) {
-                    throw new SyscallException("pwrite (wrote nothing)", 0, Errno.EIO);
-                }
-                done += n;
-            }
-            out += filled;
+            out.write(base, filled, at);
+            at += filled;
         }
-        return out - offset;
+        return at - offset;
     }
 
     /**
@@ -125,11 +130,16 @@ public final class RemoteMemory {
      * never held. A pre-dump copies this way; what it leaves out, the next dump copies if it exists.
      */
     public PageRuns copyReadable(PageRuns runs, int fd, long offset, java.util.function.LongConsumer progress) {
+        return copyReadable(runs, offset, (addr, len, at) -> writeFully(fd, addr, len, at), progress);
+    }
+
+    /** {@link #copyReadable(PageRuns, int, long, java.util.function.LongConsumer)} into OUT. */
+    public PageRuns copyReadable(PageRuns runs, long offset, Writer out, java.util.function.LongConsumer progress) {
         ByteBuffer buf = window();
         long base = Linux.addressOf(buf);
         int cap = buf.capacity();
         PageRuns copied = new PageRuns();
-        long out = offset;
+        long at = offset;
         for (PageRuns part : runs.split(cap)) {
             long filled;
             try {
@@ -143,8 +153,8 @@ public final class RemoteMemory {
                 }
                 filled = readPageByPage(part, base, copied);
             }
-            writeFully(fd, base, filled, out);
-            out += filled;
+            out.write(base, filled, at);
+            at += filled;
             progress.accept(filled);
         }
         return copied;

@@ -58,7 +58,7 @@ final class AddressSpace {
     List<Mapping> currentMappings() {
         List<Mapping> out = new ArrayList<>();
         try {
-            for (String line : Files.readAllLines(procRoot.resolve(p.pid() + "/maps"))) {
+            for (String line : Files.readAllLines(procRoot.resolve(t.pid() + "/maps"))) {
                 String[] f = line.trim().split("\\s+", 6);
                 String[] range = f[0].split("-");
                 out.add(new Mapping(Long.parseUnsignedLong(range[0], 16), Long.parseUnsignedLong(range[1], 16),

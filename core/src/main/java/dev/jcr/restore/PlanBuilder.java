@@ -59,7 +59,15 @@ public final class PlanBuilder {
         return build(dir, Path.of("/proc"));
     }
 
-    /** Same, with the pids looked up in PROCROOT (a test's empty directory: every pid free). */
+    /**
+     * Same, for a restore into a new PID namespace (IN_NEW_PID_NAMESPACE): the dumped pids are then free
+     * by construction, whatever this host's processes use.
+     */
+    public static RestorePlan build(Path dir, boolean inNewPidNamespace) {
+        return inNewPidNamespace ? build(dir, (Path) null) : build(dir);
+    }
+
+    /** Same, with the pids looked up in PROCROOT (a test's empty directory: every pid free; null: not looked up). */
     static RestorePlan build(Path dir, Path procRoot) {
         return new PlanBuilder(ImageDir.open(dir), procRoot, DriverTable.standard()).build();
     }
@@ -456,6 +464,9 @@ public final class PlanBuilder {
     }
 
     private void checkIdsFree(List<ProcessPlan> procs) {
+        if (procRoot == null) {
+            return; // a new PID namespace: every pid is free there
+        }
         for (ProcessPlan p : procs) {
             for (ThreadPlan t : p.threads()) {
                 Path proc = procRoot.resolve(Integer.toString(t.tid()));

@@ -43,6 +43,32 @@ public final class RestoreEngine {
     private static final long THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
     private static final int SIGCHLD = 17;
     private static final int SIGKILL = 9;
+    private static final long CLONE_NEWPID = 0x20000000;
+
+    /**
+     * The code of a new PID namespace's init (x86-64): {@code loop: wait4(-1, 0, 0, 0); if (rax ==
+     * -ECHILD) pause(); jmp loop} — it reaps whatever the namespace's processes leave to it.
+     */
+    private static final byte[] REAPER = bytes(
+            0xb8, 0x3d, 0x00, 0x00, 0x00,        // 00 loop: mov $61 (wait4), %eax
+            0x48, 0xc7, 0xc7, 0xff, 0xff, 0xff, 0xff, // 05 mov $-1, %rdi
+            0x31, 0xf6,                          // 0c xor %esi, %esi
+            0x31, 0xd2,                          // 0e xor %edx, %edx
+            0x45, 0x31, 0xd2,                    // 10 xor %r10d, %r10d
+            0x0f, 0x05,                          // 13 syscall
+            0x48, 0x83, 0xf8, 0xf6,              // 15 cmp $-10 (ECHILD), %rax
+            0x75, 0xe5,                          // 19 jne loop
+            0xb8, 0x22, 0x00, 0x00, 0x00,        // 1b mov $34 (pause), %eax
+            0x0f, 0x05,                          // 20 syscall
+            0xeb, 0xdc);                         // 22 jmp loop
+
+    private static byte[] bytes(int... v) {
+        byte[] b = new byte[v.length];
+        for (int i = 0; i < v.length; i++) {
+            b[i] = (byte) v[i];
+        }
+        return b;
+    }
 
     private final RestoreListener listener;
     private final Path procRoot = Path.of("/proc");
@@ -55,8 +81,20 @@ public final class RestoreEngine {
     public RestoreResult restore(RestoreOptions options) {
         PhaseClock clock = new PhaseClock(listener);
         clock.phase(RestoreListener.Phase.PLAN, 0);
-        RestorePlan plan = PlanBuilder.build(options.dir());
+        if (options.pidNamespace() && !options.detach()) {
+            throw new RestoreException(Kind.USAGE, "a restore into a new PID namespace is detached: its root is the"
+                    + " child of the namespace's init, not of jcr");
+        }
+        if (options.pidNamespace() && options.shellJob()) {
+            throw new RestoreException(Kind.USAGE, "--shell-job keeps the tree in jcr's session, which a new PID"
+                    + " namespace cannot");
+        }
+        RestorePlan plan = PlanBuilder.build(options.dir(), options.pidNamespace());
         ProcessPlan root = plan.root();
+        if (options.pidNamespace() && plan.processes().stream().anyMatch(p -> p.pid() == 1)) {
+            throw new RestoreException(Kind.UNSUPPORTED, "the dumped tree has a pid 1 of its own: restoring it into a"
+                    + " new PID namespace, where jcr's init is pid 1, is not supported");
+        }
         if (root.sid() != root.pid() && !options.shellJob()) {
             throw new RestoreException(Kind.UNSUPPORTED, "process " + root.pid() + " was in session " + root.sid()
                     + ", whose leader was not dumped: restore it into jcr's session with --shell-job");
@@ -72,14 +110,16 @@ public final class RestoreEngine {
         run.execute();
         RestoreStats stats = clock.stop();
         int status = -1;
+        int hostRoot = run.host(root.pid());
         if (options.pidfile() != null) {
-            writePidfile(options.pidfile(), root.pid());
+            writePidfile(options.pidfile(), hostRoot);
         }
         if (!options.detach()) {
-            status = Linux.waitpid(root.pid(), 0).raw();
+            status = Linux.waitpid(hostRoot, 0).raw();
         }
         listener.phase(RestoreListener.Phase.DONE, root.pid());
-        return new RestoreResult(root.pid(), plan.processes().stream().map(ProcessPlan::pid).toList(), status, stats);
+        return new RestoreResult(root.pid(), plan.processes().stream().map(ProcessPlan::pid).toList(), status, stats,
+                hostRoot);
     }
 
     /** Reads and validates the images only (what `jcr restore` checks before it creates anything). */
@@ -105,7 +145,14 @@ public final class RestoreEngine {
         private final Optional<TimeNamespace> timens;
         private final RestoreListener listener;
         private final List<Integer> created = new ArrayList<>();
+        /** Dumped pid or tid -> the same task's pid on this host (they differ inside a new PID namespace). */
+        private final java.util.Map<Integer, Integer> hostIds = new java.util.HashMap<>();
         private int seed = -1;
+        /** The init of the new PID namespace (host pid), or -1; it stays as the namespace's reaper. */
+        private int init = -1;
+        private long initLoop;
+        /** A pidfd of jcr that every process of a new PID namespace inherits (jcr's pid is not visible there). */
+        private int inheritedJcrPidfd = -1;
         private Tracer tracer;
 
         Run(RestorePlan plan, RestoreOptions options, Optional<TimeNamespace> timens, RestoreListener listener) {
@@ -113,6 +160,11 @@ public final class RestoreEngine {
             this.options = options;
             this.timens = timens;
             this.listener = listener;
+        }
+
+        /** The host pid of dumped pid or tid ID. */
+        int host(int id) {
+            return hostIds.getOrDefault(id, id);
         }
 
         void execute() {
@@ -141,6 +193,9 @@ public final class RestoreEngine {
                     threads(p);
                 }
                 files.close();
+                if (init > 0) {
+                    startReaper();
+                }
                 listener.phase(RestoreListener.Phase.RESUME, plan.root().pid());
                 resumed = true; // from here on a task may run: the point of no return
                 tracer.detachAll();
@@ -161,25 +216,32 @@ public final class RestoreEngine {
             tracer.seizeTask(seed);
             tracer.run(() -> Linux.ptraceSetOptions(seed, TRACE_OPTIONS));
             timens.ifPresent(this::enterTimeNamespace);
+            if (options.pidNamespace()) {
+                enterPidNamespace();
+            }
             listener.phase(RestoreListener.Phase.CREATE_TREE, 0);
             for (ProcessPlan p : plan.processes()) {
-                int parent = p == plan.root() ? seed : p.ppid();
+                int parent = p == plan.root() ? (init > 0 ? init : seed) : host(p.ppid());
                 int pid;
+                int hostPid;
                 try (RemoteSyscalls r = tracer.remote(parent)) {
                     // waiting for the root needs it as jcr's child (CLONE_PARENT: a sibling of the seed);
                     // a detached root is the seed's child and goes to init when the seed is killed
                     pid = p == plan.root() && !options.detach() ? r.clone3(CLONE_PARENT, 0, p.pid())
                             : r.clone3(0, SIGCHLD, p.pid());
-                    r.newChildren();
+                    // clone3 answers in the parent's PID namespace; ptrace tells jcr the pid on this host
+                    List<Integer> born = r.newChildren();
+                    hostPid = born.isEmpty() ? pid : born.get(0);
                 } catch (SyscallException | dev.jcr.ptrace.RemoteSyscallException e) {
                     throw failed(p.pid(), "clone3 with pid " + p.pid(), e);
                 }
-                created.add(pid);
+                created.add(hostPid);
+                hostIds.put(p.pid(), hostPid);
                 if (pid != p.pid()) {
                     throw new RestoreException(Kind.INTERNAL, "clone3 gave pid " + pid + " instead of " + p.pid());
                 }
-                try (RemoteSyscalls r = tracer.remote(pid)) {
-                    Target t = new Target(r, pid);
+                try (RemoteSyscalls r = tracer.remote(hostPid)) {
+                    Target t = new Target(r, hostPid);
                     if (p.sid() == p.pid()) {
                         t.call("setsid", Target.SYS_SETSID);
                     } else if (p.pgid() == p.pid() && !(p == plan.root() && options.shellJob())) {
@@ -189,6 +251,12 @@ public final class RestoreEngine {
                     } else if (p != plan.root() && p.pgid() != parentPgid(p)) {
                         t.call("setpgid(0, " + p.pgid() + ")", Target.SYS_SETPGID, 0, p.pgid());
                     }
+                }
+            }
+            if (init > 0) {
+                // the namespace's init keeps nothing of the seed's: its children have their own copies
+                try (RemoteSyscalls r = tracer.remote(init)) {
+                    new Target(r, init).closeAll();
                 }
             }
             // the tree no longer needs its seed
@@ -217,6 +285,43 @@ public final class RestoreEngine {
             }
         }
 
+        /**
+         * Gives the seed a new PID namespace for its children: the first child becomes the namespace's
+         * pid 1, jcr's init (it stays, reaping orphans, when the restore ends); the tree is then cloned
+         * from it with the dumped pids, which are free there by construction. jcr's pid is not visible
+         * inside, so the seed first opens a pidfd of jcr, which every process inherits to take jcr's
+         * descriptors with.
+         */
+        private void enterPidNamespace() {
+            try (RemoteSyscalls r = tracer.remote(seed)) {
+                inheritedJcrPidfd = (int) r.check("pidfd_open(jcr)", Target.SYS_PIDFD_OPEN, Linux.getpid(), 0);
+                r.check("unshare(CLONE_NEWPID)", TimeNamespace.SYS_UNSHARE, CLONE_NEWPID);
+                r.clone3(0, SIGCHLD);
+                List<Integer> born = r.newChildren();
+                if (born.size() != 1) {
+                    throw new RestoreException(Kind.INTERNAL, "the namespace's init was not born: " + born);
+                }
+                init = born.get(0);
+                created.add(init);
+            } catch (SyscallException | dev.jcr.ptrace.RemoteSyscallException e) {
+                throw new RestoreException(e.kind(), "cannot make a new PID namespace: " + e.getMessage(), e);
+            }
+            try (RemoteSyscalls r = tracer.remote(init)) {
+                long page = r.mmap(0, RemoteSyscalls.PAGE, Linux.PROT_READ | Linux.PROT_WRITE,
+                        Linux.MAP_PRIVATE | Linux.MAP_ANONYMOUS, -1, 0);
+                r.write(page, REAPER);
+                r.mprotect(page, RemoteSyscalls.PAGE, Linux.PROT_READ | Linux.PROT_EXEC);
+                initLoop = page;
+            }
+        }
+
+        /** Points the namespace's init at its loop: wait4(-1) for any child, pause when it has none. */
+        private void startReaper() {
+            // it sits in its first stop, just out of clone3 with ax = 0: no syscall is restarted
+            dev.jcr.ptrace.GpRegs regs = tracer.gpRegs(init);
+            tracer.setGpRegs(init, regs.withAxIp(regs.ax(), initLoop));
+        }
+
         private int parentPgid(ProcessPlan p) {
             return plan.processes().stream().filter(q -> q.pid() == p.ppid()).findFirst().map(ProcessPlan::pgid)
                     .orElse(-1);
@@ -226,17 +331,22 @@ public final class RestoreEngine {
 
         private long rebuild(ProcessPlan p, FileTable files, long[] progress) {
             long pages;
-            try (RemoteSyscalls r = tracer.remote(p.pid())) {
-                Target t = new Target(r, p.pid());
-                RseqConfiguration rseq = tracer.rseq(p.pid());
+            int hostPid = host(p.pid());
+            try (RemoteSyscalls r = tracer.remote(hostPid)) {
+                Target t = new Target(r, hostPid);
+                RseqConfiguration rseq = tracer.rseq(hostPid);
                 if (rseq.rseqAbiPointer() != 0) {
                     // the seed's registration points into memory about to go away
                     t.call("rseq unregister", Target.SYS_RSEQ, rseq.rseqAbiPointer(), rseq.rseqAbiSize(), 1,
                             rseq.signature());
                 }
-                t.closeAll();
                 int maxFd = p.fds().stream().mapToInt(FdinfoEntry::getFd).max().orElse(2);
-                t.connect(Linux.getpid(), Math.max(maxFd + 1, 3));
+                if (inheritedJcrPidfd >= 0) {
+                    t.connectInherited(inheritedJcrPidfd, Math.max(maxFd + 1, 3));
+                } else {
+                    t.closeAll();
+                    t.connect(Linux.getpid(), Math.max(maxFd + 1, 3));
+                }
                 pages = new AddressSpace(t, p, files, procRoot, plan.dir()).rebuild(listener, progress, plan.totalPages());
                 listener.phase(RestoreListener.Phase.FILES, p.pid());
                 for (FdinfoEntry fd : p.fds()) {
@@ -309,10 +419,12 @@ public final class RestoreEngine {
                 if (th.tid() == p.pid()) {
                     continue;
                 }
-                try (RemoteSyscalls r = tracer.remote(p.pid())) {
+                try (RemoteSyscalls r = tracer.remote(host(p.pid()))) {
                     int tid = r.clone3(THREAD_FLAGS, 0, th.tid());
-                    r.newChildren();
-                    created.add(tid);
+                    List<Integer> born = r.newChildren();
+                    int hostTid = born.isEmpty() ? tid : born.get(0);
+                    created.add(hostTid);
+                    hostIds.put(th.tid(), hostTid);
                     if (tid != th.tid()) {
                         throw new RestoreException(Kind.INTERNAL, "clone3 gave tid " + tid + " instead of " + th.tid());
                     }
@@ -331,12 +443,13 @@ public final class RestoreEngine {
             CoreEntry core = th.core();
             ThreadCoreEntry tcore = core.getThreadCore();
             int tid = th.tid();
+            int hostTid = host(tid);
             boolean main = tid == p.pid();
             // the mask first: signals queued below must stay pending where they were blocked
             long mask = tcore.hasBlkSigset() ? tcore.getBlkSigset() : core.getTc().getBlkSigset();
-            tracer.setSigmask(tid, mask & ~((1L << 8) | (1L << 18)));
-            try (RemoteSyscalls r = tracer.remote(tid)) {
-                Target t = new Target(r, tid);
+            tracer.setSigmask(hostTid, mask & ~((1L << 8) | (1L << 18)));
+            try (RemoteSyscalls r = tracer.remote(hostTid)) {
+                Target t = new Target(r, hostTid);
                 t.call("set_tid_address", Target.SYS_SET_TID_ADDRESS, core.getThreadInfo().getClearTidAddr());
                 if (tcore.getFutexRla() != 0) {
                     t.call("set_robust_list", Target.SYS_SET_ROBUST_LIST, tcore.getFutexRla(), tcore.getFutexRlaLen());
@@ -374,12 +487,12 @@ public final class RestoreEngine {
                     TaskFlags.restore(t, tc, procRoot);
                 }
                 if (tcore.hasCreds()) {
-                    Credentials.restore(t, tid, tcore.getCreds(), procRoot); // last: it may drop what the above needed
+                    Credentials.restore(t, hostTid, tcore.getCreds(), procRoot); // last: it may drop what the above needed
                 }
             }
             dev.jcr.ptrace.GpRegs regs = ThreadState.gpRegs(core.getThreadInfo().getGpregs());
-            tracer.setGpRegs(tid, SyscallRestart.interrupted(regs, codeAround(tid, regs.ip())));
-            tracer.setFpuState(tid, ThreadState.fpu(tid, core.getThreadInfo().getFpregs(), tracer.fpuState(tid)));
+            tracer.setGpRegs(hostTid, SyscallRestart.interrupted(regs, codeAround(hostTid, regs.ip())));
+            tracer.setFpuState(hostTid, ThreadState.fpu(tid, core.getThreadInfo().getFpregs(), tracer.fpuState(hostTid)));
         }
 
         /** The 4 bytes at IP - 2 of thread TID (little-endian), or 0 when they cannot be read. */
@@ -405,6 +518,7 @@ public final class RestoreEngine {
             if (seed > 0) {
                 all.add(seed);
             }
+            // init last (first killed below): its death takes the whole namespace with it
             for (int i = all.size() - 1; i >= 0; i--) {
                 try {
                     Linux.kill(all.get(i), SIGKILL);

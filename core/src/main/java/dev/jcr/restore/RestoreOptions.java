@@ -11,8 +11,15 @@ import java.nio.file.Path;
  *                 jcr's session instead of recreating its own
  * @param pidfile  where to write the root's pid once it runs, or null
  * @param timens   when the tree gets a time namespace that continues the dump's clocks
+ * @param pidNamespace restore into a new PID namespace (with an init of jcr's as its PID 1), where every
+ *                 process gets its dumped pid whatever this host's processes use (a migration's receiver)
  */
-public record RestoreOptions(Path dir, boolean detach, boolean shellJob, Path pidfile, TimeNamespace.Mode timens) {
+public record RestoreOptions(Path dir, boolean detach, boolean shellJob, Path pidfile, TimeNamespace.Mode timens,
+        boolean pidNamespace) {
+
+    public RestoreOptions(Path dir, boolean detach, boolean shellJob, Path pidfile, TimeNamespace.Mode timens) {
+        this(dir, detach, shellJob, pidfile, timens, false);
+    }
 
     public RestoreOptions(Path dir, boolean detach, boolean shellJob, Path pidfile) {
         this(dir, detach, shellJob, pidfile, TimeNamespace.Mode.AUTO);
@@ -23,10 +30,14 @@ public record RestoreOptions(Path dir, boolean detach, boolean shellJob, Path pi
     }
 
     public RestoreOptions detached() {
-        return new RestoreOptions(dir, true, shellJob, pidfile, timens);
+        return new RestoreOptions(dir, true, shellJob, pidfile, timens, pidNamespace);
     }
 
     public RestoreOptions withTimens(TimeNamespace.Mode mode) {
-        return new RestoreOptions(dir, detach, shellJob, pidfile, mode);
+        return new RestoreOptions(dir, detach, shellJob, pidfile, mode, pidNamespace);
+    }
+
+    public RestoreOptions withPidNamespace(boolean p) {
+        return new RestoreOptions(dir, detach, shellJob, pidfile, timens, p);
     }
 }

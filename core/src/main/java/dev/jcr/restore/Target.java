@@ -71,6 +71,18 @@ final class Target {
         pidfd = high;
     }
 
+    /**
+     * Takes a pidfd of jcr the target inherited as INHERITED (placed above every fd the target will get,
+     * LOWEST) and closes every other inherited fd: how a process in a new PID namespace, which cannot
+     * see jcr's pid, reaches jcr.
+     */
+    void connectInherited(int inherited, int lowest) {
+        int high = (int) call("fcntl(F_DUPFD_CLOEXEC) of the inherited pidfd", SYS_FCNTL, inherited, F_DUPFD_CLOEXEC, lowest);
+        call("close_range", SYS_CLOSE_RANGE, 0, high - 1, 0);
+        call("close_range", SYS_CLOSE_RANGE, high + 1, 0xffffffffL, 0);
+        pidfd = high;
+    }
+
     /** Duplicates jcr's fd JCR_FD into the target; returns the target's new (close-on-exec) fd. */
     int take(int jcrFd, String what) {
         if (pidfd < 0) {

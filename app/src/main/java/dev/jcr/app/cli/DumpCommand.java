@@ -59,6 +59,13 @@ public final class DumpCommand implements Callable<Integer> {
             + " --prev-images-dir DIR copies only what changes (implied by --pre-dump)")
     boolean trackMem;
 
+    @Option(names = "--page-server", paramLabel = "HOST:PORT", description = "send the images to a jcr page-server"
+            + " instead of the local disk (DIR is then the directory's name there)")
+    String pageServer;
+
+    @Option(names = "--token", paramLabel = "TOKEN", description = "the page server's secret (default: $JCR_PAGE_TOKEN)")
+    String token;
+
     @Option(names = "--progress", negatable = true, description = "progress bar on stderr (default: when stderr is a terminal)")
     Boolean progress;
 
@@ -78,7 +85,15 @@ public final class DumpCommand implements Callable<Integer> {
         DumpListener listener = bar ? new ProgressBar(err) : DumpListener.NONE;
         DumpOptions options = DumpOptions.to(dir).withKill(kill).withShellJob(shellJob).withPreDump(preDump)
                 .withParent(prevImagesDir).withTrackMem(trackMem);
-        DumpResult r = new DumpEngine().dump((int) pid, options, listener);
+        DumpResult r;
+        if (pageServer != null) {
+            try (dev.jcr.pageserver.PageServerClient server = dev.jcr.pageserver.PageServerClient.connect(pageServer,
+                    token != null ? token : System.getenv("JCR_PAGE_TOKEN"))) {
+                r = new DumpEngine().dump((int) pid, options.withSink(server), listener);
+            }
+        } else {
+            r = new DumpEngine().dump((int) pid, options, listener);
+        }
         for (String note : r.notes()) {
             err.println("dump: " + note);
         }

@@ -45,16 +45,24 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--stats", description = "print where the time went, phase by phase, on stderr")
     boolean stats;
 
+    @Option(names = "--pid-ns", description = "restore into a new PID namespace (jcr's init is its pid 1; every"
+            + " process keeps its dumped pid there, whatever this host uses); implies --detach")
+    boolean pidNamespace;
+
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        RestoreResult r = new RestoreEngine(null).restore(new RestoreOptions(dir, detach, shellJob, pidfile, timens));
+        boolean detached = detach || pidNamespace;
+        RestoreResult r = new RestoreEngine(null).restore(new RestoreOptions(dir, detached, shellJob, pidfile, timens,
+                pidNamespace));
         if (stats) {
             printStats(r.stats());
         }
-        if (detach) {
-            spec.commandLine().getOut().printf("restored %d process%s, root %d, in %d ms%n", r.pids().size(),
-                    r.pids().size() == 1 ? "" : "es", r.rootPid(), (System.nanoTime() - t0) / 1_000_000);
+        if (detached) {
+            spec.commandLine().getOut().printf("restored %d process%s, root %d%s, in %d ms%n", r.pids().size(),
+                    r.pids().size() == 1 ? "" : "es", r.rootPid(),
+                    r.hostRootPid() != r.rootPid() ? " (pid " + r.hostRootPid() + " on this host, in a new PID namespace)" : "",
+                    (System.nanoTime() - t0) / 1_000_000);
             spec.commandLine().getOut().flush();
             return 0;
         }
