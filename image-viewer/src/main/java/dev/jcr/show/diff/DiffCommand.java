@@ -14,8 +14,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code diff DIR_A DIR_B}: what changed between two checkpoints. Exit 0 when the same, 1 when they differ. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"What changed between two checkpoints: processes, threads, registers, memory map, page contents,",
-                "fds, cwd, credentials, resource limits, signal state. Exit status 0: same, 1: different."})
+        description = {"Show what changed between two checkpoints.",
+                "%nProcesses, threads, registers, memory map, page contents, fds, cwd, credentials, resource limits,"
+                        + " signal state."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:the same", "1:different", "2:usage error", "7:bad image", "8:I/O error"})
 public final class DiffCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR_A", description = "The earlier image directory.")
