@@ -34,6 +34,10 @@ public final class DiffCommand implements Callable<Integer> {
             description = "Changed page ranges shown per process in text output (0: all). Default: ${DEFAULT-VALUE}.")
     int ranges;
 
+    @Option(names = "--regs", description = "Every changed word of every vector register (xmm/ymm/zmm, k) on a line of its own;"
+            + " by default they are one line, how many of them changed.")
+    boolean regs;
+
     @Mixin
     ColorOption color;
 
@@ -47,7 +51,7 @@ public final class DiffCommand implements Callable<Integer> {
         if (json) {
             out.println(DiffJson.render(r));
         } else {
-            new DiffText(Palette.of(color.colors()), Math.max(0, ranges)).render(r).forEach(out::println);
+            new DiffText(Palette.of(color.colors()), Math.max(0, ranges), regs).render(r).forEach(out::println);
         }
         out.flush();
         return r.same() ? 0 : 1;
