@@ -1,7 +1,7 @@
 package dev.jcr.resource.file;
 
 import dev.jcr.JcrException.Kind;
-import dev.jcr.resource.FileRestorer;
+import dev.jcr.resource.RestoreContext;
 import dev.jcr.restore.RestoreException;
 import dev.jcr.sys.Errno;
 import dev.jcr.sys.Linux;
@@ -27,10 +27,16 @@ final class GhostFiles {
     private static final int SYS_FCHOWN = 93;
     private static final int TRIES = 100;
 
-    private final Map<Long, Integer> anchors = new HashMap<>();
+    /** jcr's anchor fds of one restore, by dumped inode. */
+    private record Anchors(Map<Long, Integer> byInode) {
+    }
+
+    private GhostFiles() {
+    }
 
     /** jcr's read-write anchor fd of the recreated inode GHOST (made on first use), for a file named PATH. */
-    int anchor(String path, FileRestorer.Ghost ghost, FileRestorer.Context ctx) {
+    static int anchor(String path, Ghost ghost, RestoreContext ctx) {
+        Map<Long, Integer> anchors = ctx.state(Anchors.class, () -> new Anchors(new HashMap<>())).byInode();
         Integer fd = anchors.get(ghost.ino());
         if (fd == null) {
             fd = recreate(path, ghost, ctx);
@@ -40,7 +46,7 @@ final class GhostFiles {
     }
 
     /** Gives the file its dumped owner when that is not jcr (needs CAP_CHOWN; refused otherwise, naming it). */
-    private static void chown(int fd, String name, FileRestorer.Ghost ghost) {
+    private static void chown(int fd, String name, Ghost ghost) {
         java.util.Map<String, Object> a;
         try {
             a = java.nio.file.Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:uid,gid");
@@ -58,7 +64,7 @@ final class GhostFiles {
         }
     }
 
-    private static int recreate(String path, FileRestorer.Ghost ghost, FileRestorer.Context ctx) {
+    private static int recreate(String path, Ghost ghost, RestoreContext ctx) {
         for (int i = 0; i < TRIES; i++) {
             String name = i == 0 ? path : path + ".jcr-ghost." + Linux.getpid() + "." + i;
             int fd;
