@@ -122,7 +122,7 @@ public final class TopMain implements java.util.concurrent.Callable<Integer> {
         Thread restore = new Thread(() -> stopQuietly(screen));
         Runtime.getRuntime().addShutdownHook(restore);
         try {
-            MultiWindowTextGUI gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
+            MultiWindowTextGUI gui = dev.jcr.app.top.screen.TopWindowManager.gui(screen);
             TopServices services = new TopServices(liveSource(store), store,
                     DumpAction.engine(), new SignalSender(), new CommandRunner(), catalog, background);
             TopApp app = new TopApp(gui, services, chosen);
