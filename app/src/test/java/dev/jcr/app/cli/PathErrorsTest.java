@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jcr.app.Main;
+import dev.jcr.app.cli.DumpCommandTest.Run;
 import dev.jcr.testing.Fixture;
 import dev.jcr.testing.LiveProcess;
 import java.io.File;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,14 +46,8 @@ class PathErrorsTest {
         loop.close();
     }
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out), new PrintWriter(err));
-        return new Run(code, out.toString(), err.toString());
+    private static Run run(String... args) {
+        return DumpCommandTest.run(args);
     }
 
     /** One line, naming PATH exactly once, with no trace of jcr's temporary name. */
