@@ -1,5 +1,6 @@
 package dev.jcr.app;
 
+import dev.jcr.Quote;
 import dev.jcr.JcrException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -104,8 +105,10 @@ public final class Main implements Runnable {
      */
     public static java.util.List<String> report(String command, Throwable ex) {
         if (ex instanceof dev.jcr.dump.UnsupportedTreeException u) {
-            java.util.List<String> lines = new java.util.ArrayList<>(dev.jcr.app.cli.BlockerText.refusal(u.report()));
-            lines.set(0, command + ": " + lines.get(0));
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            for (String l : dev.jcr.app.cli.BlockerText.refusal(u.report())) {
+                lines.add((lines.isEmpty() ? command + ": " : "") + Quote.controls(l)); // the last guard, as oneLine
+            }
             return lines;
         }
         return java.util.List.of(oneLine(command, ex));
@@ -113,9 +116,10 @@ public final class Main implements Runnable {
 
     /** One line for a person: the typed message, or the class and message of an unexpected error. */
     public static String oneLine(String command, Throwable ex) {
+        // the last guard: whatever a message quotes, it reaches the terminal as one escaped line
         if (ex instanceof JcrException) {
-            return command + ": " + ex.getMessage();
+            return command + ": " + Quote.controls(ex.getMessage());
         }
-        return command + ": internal error: " + ex + " (please report)";
+        return command + ": internal error: " + Quote.controls(String.valueOf(ex)) + " (please report)";
     }
 }
