@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.jcr.app.cli.DumpCommandTest.Run;
 import dev.jcr.testing.Fixture;
 import dev.jcr.testing.LiveProcess;
+import dev.jcr.testing.Need;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +20,6 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -147,8 +147,8 @@ class PathErrorsTest {
      */
     @Test
     void aDirectoryJcrMayNotWriteIsPermissionDenied() throws Exception {
-        Assumptions.assumeTrue(new File("/usr/bin/setpriv").canExecute(), "setpriv (util-linux) not installed");
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        Need.tool(Path.of("/usr/bin/setpriv"), "setpriv (util-linux)");
+        Need.environment("root".equals(System.getProperty("user.name")), "needs root");
         Path closed = Files.createDirectories(tmp.resolve("closed"));
         Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("r-xr-xr-x"));
         Path dir = closed.resolve("img");
@@ -168,7 +168,7 @@ class PathErrorsTest {
         Process p = new ProcessBuilder("mount", "-t", "tmpfs", "-o", options, "jcr-test", at.toString())
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        Assumptions.assumeTrue(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "cannot mount a tmpfs: " + out);
+        Need.environment(p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0, "this machine forbids mounting a tmpfs: " + out);
     }
 
     private static void umount(Path at) throws Exception {
