@@ -204,7 +204,7 @@ final class MemoryDump {
 
     private static ImageIoException writeFailed(ImageDirWriter dir, String name, SyscallException e) {
         String where = dir.sink() != null ? " to " + dir.sink().describe() : "";
-        return new ImageIoException("cannot write " + name + " of " + dir.target() + where + ": "
+        return new ImageIoException("cannot write " + dir.shown(name) + where + ": "
                 + (e.errno() == Errno.ENOSPC ? "no space left on device" : e.getMessage()), e);
     }
 

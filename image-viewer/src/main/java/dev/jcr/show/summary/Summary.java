@@ -123,10 +123,10 @@ public record Summary(String dir, int imageVersion, int processCount, int thread
         List<Restorability.Blocker> blockers = new ArrayList<>(dump.preDump() ? List.of() : Restorability.of(dump));
         if (dump.preDump()) {
             blockers.add(new Restorability.Blocker(0, "this directory", "a pre-dump", "UNSUPPORTED",
-                    "memory only: restore the dump made with --prev-images-dir pointing here"));
+                    "memory only: restore the dump made with --prev-images-dir pointing here", null));
         }
         if (problem != null) {
-            blockers.add(new Restorability.Blocker(0, "parent images", "the chain of parents", "UNSUPPORTED", problem));
+            blockers.add(new Restorability.Blocker(0, "parent images", "the chain of parents", "UNSUPPORTED", problem, null));
         }
         return new Summary(dump.path().toString(), dump.inventory().getImgVersion(), procs.size(),
                 dump.preDump() ? 0 : dump.threadCount(), List.copyOf(procs), new Memory(vmas, mapped, dumped, lazy, parent),
