@@ -43,9 +43,10 @@ public final class Check implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..*", paramLabel = "PID", converter = PidConverter.class,
-            description = "the root of a tree to check (several may be given)")
-    List<Long> pids = new ArrayList<>();
+    // read as text and converted in call(): an optional positional list (PIDs may be absent with --kernel)
+    // would make picocli call a bad PID an unmatched argument instead of saying it is not a PID
+    @Parameters(arity = "0..*", paramLabel = "PID", description = "the root of a tree to check (several may be given)")
+    List<String> pidArgs = new ArrayList<>();
 
     @Option(names = "--kernel", description = "what this kernel supports for checkpoint/restore (write tracking, clone3 set_tid …)")
     boolean kernel;
@@ -71,6 +72,14 @@ public final class Check implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
+        List<Long> pids = new ArrayList<>();
+        for (String a : pidArgs) {
+            try {
+                pids.add(new PidConverter().convert(a));
+            } catch (PidConverter.NotAPid e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         if (pids.isEmpty() && !kernel) {
             throw new ParameterException(spec.commandLine(), "Missing required parameter: 'PID' (or --kernel)");
         }
