@@ -11,6 +11,7 @@ import dev.jcr.resource.FileDriver;
 import dev.jcr.resource.FileImages;
 import dev.jcr.resource.InProcess;
 import dev.jcr.resource.RestoreContext;
+import dev.jcr.sys.FileCalls;
 import dev.jcr.sys.Linux;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,13 +94,14 @@ final class FileTable implements AutoCloseable, RestoreContext {
                 "no driver restores " + f.getType() + " files (file " + f.getId() + ")"));
     }
 
-    /** jcr's fd for mapping the regular file ID, read-only or read-write. */
+    /** jcr's fd for mapping the regular file ID, read-only or read-write, without touching its access time. */
     int mappingFd(int id, boolean writable) {
         long key = id * 2L + (writable ? 1 : 0);
         Integer fd = mappings.get(key);
         if (fd == null) {
             String path = plan.files().get(id).getReg().getName();
-            fd = keep(Linux.open(path, writable ? Linux.O_RDWR : Linux.O_RDONLY, 0));
+            // O_NOATIME: mapping a file counts as an access (mmap touches its atime); the restore is none
+            fd = keep(FileCalls.openNoatime(path, writable ? Linux.O_RDWR : Linux.O_RDONLY));
             mappings.put(key, fd);
         }
         return fd;

@@ -17,7 +17,10 @@ import dev.jcr.resource.FileDriver;
 import dev.jcr.resource.FileImages;
 import dev.jcr.resource.RestoreContext;
 import dev.jcr.restore.RestoreException;
+import dev.jcr.sys.FileCalls;
 import dev.jcr.sys.Linux;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.TimeUnit;
 import dev.jcr.sys.SyscallException;
 import java.nio.file.Files;
 import java.util.HashMap;
@@ -121,6 +124,17 @@ public final class FifoDriver implements FileDriver {
         return ctx.keep(Linux.open("/proc/self/fd/" + anchor, reg.getFlags() & KEPT, 0));
     }
 
+    /** Access and modification time of PATH in nanoseconds, or null when they cannot be read. */
+    private static long[] times(String path) {
+        try {
+            Map<String, Object> a = Files.readAttributes(java.nio.file.Path.of(path), "unix:lastAccessTime,lastModifiedTime");
+            return new long[] {((FileTime) a.get("lastAccessTime")).to(TimeUnit.NANOSECONDS),
+                    ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS)};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The path entry a FIFO entry points at (regf_id). */
     private static RegFileEntry path(FileEntry file, FileImages images) {
         FileEntry regf = images.file(file.getFifo().getRegfId());
@@ -143,11 +157,20 @@ public final class FifoDriver implements FileDriver {
             throw new RestoreException(Kind.CONFLICT, path + " is no longer a FIFO");
         }
         int fd = ctx.keep(Linux.open(path, Linux.O_RDWR | Linux.O_NONBLOCK, 0));
+        // writing into a FIFO moves its modification time: the bytes were written before the dump
+        long[] times = times(path);
         try {
             PipeBuffers.refill(fd, data, size);
         } catch (SyscallException e) {
             throw new RestoreException(Kind.CONFLICT, "FIFO " + path + " cannot take its " + data.length
                     + " buffered bytes back (" + e.getMessage() + "): someone else filled it since the dump");
+        }
+        if (data.length > 0 && times != null) {
+            try {
+                FileCalls.futimens(fd, times[0], times[1]);
+            } catch (SyscallException e) {
+                // not its owner and no CAP_FOWNER: the FIFO keeps the time of the refill
+            }
         }
         return fd;
     }

@@ -1,0 +1,111 @@
+package dev.jcr.restore;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.jcr.dump.Crit;
+import dev.jcr.dump.DumpEngine;
+import dev.jcr.dump.DumpListener;
+import dev.jcr.dump.DumpOptions;
+import dev.jcr.dump.UnsupportedTreeException;
+import dev.jcr.image.ImageDir;
+import dev.jcr.image.ImageEntry;
+import dev.jcr.image.ImageKind;
+import dev.jcr.image.proto.GhostChunkEntry;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.resource.Analyzer;
+import dev.jcr.resource.DriverTable;
+import dev.jcr.resource.Options;
+import dev.jcr.resource.Self;
+import dev.jcr.resource.TreeCheck;
+import dev.jcr.resource.TreeReport;
+import dev.jcr.resource.Verdict;
+import dev.jcr.testing.Fixture;
+import dev.jcr.testing.LiveProcess;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * State of open files that a restore must bring back exactly, or the check and the dump must refuse
+ * with a reason (issue 14): sparse deleted files and the ghost-file limit, file owners (F_SETOWN),
+ * locks and leases, timestamps, /proc and /sys files, the access mode behind shared mappings. Each
+ * fixture sets the state, is dumped with --kill and restored, and checks itself on SIGUSR1.
+ */
+@Timeout(120)
+class FileStateRestoreTest {
+
+    @TempDir
+    Path tmp;
+
+    private static TreeCheck check(long ghostLimit) {
+        ProcFs fs = ProcFs.system();
+        return new TreeCheck(fs, new Analyzer(fs, DriverTable.standard(ghostLimit), Self.of(fs)));
+    }
+
+    private static void dumpAndKill(DumpEngine engine, LiveProcess p, Path dir) {
+        engine.dump((int) p.pid(), new DumpOptions(dir, true, false), DumpListener.NONE);
+        LiveProcess.awaitGone(p.pid(), Duration.ofSeconds(20));
+    }
+
+    private static void restoreAndPass(LiveProcess p, Path dir, String pass) {
+        RestoreResult r = new RestoreEngine(null).restore(RestoreOptions.of(dir).detached());
+        assertEquals((int) p.pid(), r.rootPid());
+        p.signal("USR1");
+        String out = p.awaitOutput(pass, Duration.ofSeconds(20));
+        assertFalse(out.contains("FAIL"), out);
+    }
+
+    @Test
+    void sparseDeletedFileIsSavedInChunksAndRecreatedSparseWithItsTimes() throws Exception {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        try (LiveProcess p = Fixture.start("ghostholes", work.toString())) {
+            Path dir = tmp.resolve("img");
+            dumpAndKill(new DumpEngine(), p, dir);
+
+            List<ImageEntry> ghost = ImageDir.open(dir).read(ImageKind.GHOST_FILE, "1");
+            long saved = ghost.subList(1, ghost.size()).stream().mapToLong(e -> e.as(GhostChunkEntry.class).getLen()).sum();
+            assertTrue(ghost.size() - 1 >= 3 && saved < 100_000, "only the data stretches of the 1000 KiB file are"
+                    + " saved: " + (ghost.size() - 1) + " chunks, " + saved + " bytes");
+            Crit.assumeAvailable();
+            String decoded = Crit.decode(dir.resolve("ghost-file-1.img"));
+            assertTrue(decoded.contains("\"atim\"") && decoded.contains("\"tv_sec\": 1000000500"), decoded);
+
+            restoreAndPass(p, dir, "PASS ghostholes");
+        }
+    }
+
+    @Test
+    void ghostLimitGivenToCheckAndDumpLetsALargerDeletedFileThrough() throws Exception {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        try (LiveProcess p = Fixture.start("ghostholes", work.toString(), "3000")) {
+            TreeReport byDefault = TreeCheck.system().check(p.pid(), Set.of());
+            assertFalse(byDefault.checkpointable());
+            TreeReport.Blocker b = byDefault.blockers().get(0);
+            assertEquals(Verdict.NEEDS_OPTION, b.assessment().verdict());
+            assertEquals(Options.GHOST_LIMIT, b.assessment().option());
+            assertTrue(b.assessment().reason().contains("larger than the ghost-file limit of 1 MiB: dump with --ghost-limit 3M"),
+                    b.assessment().reason());
+            Path refused = tmp.resolve("refused");
+            UnsupportedTreeException e = assertThrows(UnsupportedTreeException.class, () -> new DumpEngine()
+                    .dump((int) p.pid(), new DumpOptions(refused, true, false), DumpListener.NONE));
+            assertEquals(byDefault.messages(), e.blockers());
+            assertFalse(Files.exists(refused));
+            assertTrue(p.isAlive());
+
+            long limit = 4L << 20;
+            assertTrue(check(limit).check(p.pid(), Set.of()).checkpointable(), "checkpointable with --ghost-limit 4M");
+            Path dir = tmp.resolve("img");
+            dumpAndKill(new DumpEngine(ProcFs.system(), DriverTable.standard(limit)), p, dir);
+            assertTrue(Files.size(dir.resolve("ghost-file-1.img")) < 100_000, "3000 KiB of mostly holes, saved small");
+            restoreAndPass(p, dir, "PASS ghostholes");
+        }
+    }
+}
