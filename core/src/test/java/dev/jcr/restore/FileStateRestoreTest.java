@@ -13,7 +13,10 @@ import dev.jcr.dump.UnsupportedTreeException;
 import dev.jcr.image.ImageDir;
 import dev.jcr.image.ImageEntry;
 import dev.jcr.image.ImageKind;
+import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.GhostChunkEntry;
+import dev.jcr.image.proto.MmEntry;
+import dev.jcr.image.proto.VmaEntry;
 import dev.jcr.proc.ProcFs;
 import dev.jcr.resource.Analyzer;
 import dev.jcr.resource.DriverTable;
@@ -106,6 +109,36 @@ class FileStateRestoreTest {
             dumpAndKill(new DumpEngine(ProcFs.system(), DriverTable.standard(limit)), p, dir);
             assertTrue(Files.size(dir.resolve("ghost-file-1.img")) < 100_000, "3000 KiB of mostly holes, saved small");
             restoreAndPass(p, dir, "PASS ghostholes");
+        }
+    }
+
+    @Test
+    void sharedMappingOfAReadOnlyFileStillRefusesWriteAndOfAReadWriteOneStillAllowsIt() throws Exception {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        try (LiveProcess p = Fixture.start("mapaccess", work.toString())) {
+            Path dir = tmp.resolve("img");
+            dumpAndKill(new DumpEngine(), p, dir);
+            List<VmaEntry> vmas = ImageDir.open(dir).readSingle(ImageKind.MM, (int) p.pid(), MmEntry.class).getVmasList();
+            List<FileEntry> files = ImageDir.open(dir).readAll(ImageKind.FILES, null, FileEntry.class);
+            for (String name : List.of("ro", "rw", "priv")) {
+                String path = work.resolve(name).toString();
+                int id = files.stream().filter(f -> f.hasReg() && f.getReg().getName().equals(path)).findFirst()
+                        .orElseThrow(() -> new AssertionError("no file entry for " + path)).getId();
+                VmaEntry v = vmas.stream().filter(e -> e.getShmid() == id).findFirst().orElseThrow();
+                assertEquals(1, v.getProt(), name + " is mapped PROT_READ");
+                assertEquals(name.equals("rw") ? 2 : 0, v.getFdflags() & 3, name + ": the access mode of the mapped file");
+            }
+            restoreAndPass(p, dir, "PASS mapaccess");
+        }
+    }
+
+    @Test
+    void reopenedMappedFileAndRefilledFifoKeepTheirTimes() throws Exception {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        try (LiveProcess p = Fixture.start("ftimes", work.toString())) {
+            Path dir = tmp.resolve("img");
+            dumpAndKill(new DumpEngine(), p, dir);
+            restoreAndPass(p, dir, "PASS ftimes");
         }
     }
 }
