@@ -204,6 +204,9 @@ public final class DumpEngine {
             Map<Long, SocketTable> sockets = new HashMap<>();
             Map<Integer, List<dev.jcr.image.proto.FdinfoEntry>> fdinfos = new java.util.LinkedHashMap<>();
             int pagesId = 1;
+            java.util.Set<Long> pids = new java.util.HashSet<>();
+            tree.processes().forEach(fp -> pids.add((long) fp.pid()));
+            java.util.function.LongPredicate dumped = pids::contains;
             for (FrozenProcess fp : tree.processes()) {
                 if (fp.zombie()) {
                     throw new dev.jcr.resource.NotDumpableException(fp.pid(), "process",
@@ -211,7 +214,7 @@ public final class DumpEngine {
                 }
                 pstree.add(PstreeEntry.newBuilder().setPid(fp.pid()).setPpid(fp.pid() == tree.root() ? 0 : fp.ppid())
                         .setPgid(fp.pgid()).setSid(fp.sid()).addAllThreads(fp.threads()).build());
-                ProcessDump p = new ProcessDump(fp, fs, tracer, images, drivers, options.shellJob());
+                ProcessDump p = new ProcessDump(fp, fs, tracer, images, drivers, options.shellJob(), dumped);
                 // on the tracer's thread: every ptrace request and remote syscall then runs inline, without
                 // a hop between threads (a process's state takes a few hundred of them)
                 tracer.run(() -> collect(fp, p, sockets, fdinfos));

@@ -8,6 +8,7 @@ import dev.jcr.image.proto.GhostFileEntry;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.TaskCoreEntry;
 import dev.jcr.image.proto.VmaEntry;
+import dev.jcr.proc.FileLock;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.proc.ProcFs;
 import dev.jcr.proc.ProcessInfo;
@@ -20,6 +21,8 @@ import dev.jcr.ptrace.Tracer;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.DriverTable;
 import dev.jcr.resource.DumpContext;
+import dev.jcr.resource.FileOwners;
+import dev.jcr.sys.FileCalls;
 import dev.jcr.resource.NotDumpableException;
 import dev.jcr.resource.PageSelection;
 import dev.jcr.resource.ResourceDriver;
@@ -31,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
+import java.util.function.LongPredicate;
 
 /**
  * The state of one frozen process, gathered by asking each resource's driver to dump it (after
@@ -46,6 +50,8 @@ final class ProcessDump implements DumpContext, AutoCloseable {
     private final ImageSet images;
     private final DriverTable drivers;
     private final boolean shellJob;
+    /** Which processes this dump takes: a resource referring to another process needs it among them. */
+    private final LongPredicate dumped;
     private final Map<Integer, RemoteSyscalls> sessions = new LinkedHashMap<>();
     private final Map<Integer, CoreEntry.Builder> cores = new LinkedHashMap<>();
     private final TaskCoreEntry.Builder task = TaskCoreEntry.newBuilder();
@@ -54,13 +60,15 @@ final class ProcessDump implements DumpContext, AutoCloseable {
     final List<PageSelection> selections = new ArrayList<>();
     ProcessInfo info;
 
-    ProcessDump(FrozenProcess frozen, ProcFs fs, Tracer tracer, ImageSet images, DriverTable drivers, boolean shellJob) {
+    ProcessDump(FrozenProcess frozen, ProcFs fs, Tracer tracer, ImageSet images, DriverTable drivers, boolean shellJob,
+            LongPredicate dumped) {
         this.frozen = frozen;
         this.fs = fs;
         this.tracer = tracer;
         this.images = images;
         this.drivers = drivers;
         this.shellJob = shellJob;
+        this.dumped = dumped;
         for (int tid : frozen.threads()) {
             cores.put(tid, CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64));
         }
@@ -88,8 +96,15 @@ final class ProcessDump implements DumpContext, AutoCloseable {
             }
             dump(ResourceKind.THREAD, ThreadInfo.class, t);
         }
-        for (OpenFd fd : fs.fds(pid, sockets)) {
+        List<OpenFd> fds = fs.fds(pid, sockets);
+        for (OpenFd fd : fds) {
             dump(ResourceKind.of(fd.kind()), OpenFd.class, fd);
+        }
+        // after every fd: a lock is recorded with its holder's fd, and its description's id
+        for (OpenFd fd : fds) {
+            for (FileLock l : fd.locks()) {
+                dump(ResourceKind.FILE_LOCK, FileLock.class, l);
+            }
         }
         dump(ResourceKind.SIGNAL_STATE, ProcessInfo.class, info);
     }
@@ -98,6 +113,10 @@ final class ProcessDump implements DumpContext, AutoCloseable {
         ResourceDriver<R> d = drivers.get(kind, type).orElseThrow(() -> new NotDumpableException(frozen.pid(),
                 kind.words(), kind.words() + ": not supported yet"));
         Assessment a = d.assess(resource);
+        if (resource instanceof OpenFd fd) {
+            a = FileOwners.assess(a, fd, fs);
+        }
+        a = a.within(dumped);
         if (a.verdict() == Verdict.UNSUPPORTED
                 || (a.verdict() == Verdict.NEEDS_OPTION && !(shellJob && a.option().equals(dev.jcr.resource.Options.SHELL_JOB)))) {
             throw new NotDumpableException(frozen.pid(), a.resource(), a.reason()
@@ -138,9 +157,39 @@ final class ProcessDump implements DumpContext, AutoCloseable {
 
     @Override
     public void addFd(OpenFd fd, FdTypes type, IntFunction<FileEntry> entry) {
-        int id = images.descriptionId(frozen.pid(), fd, entry);
+        int id = images.descriptionId(frozen.pid(), fd, fid -> withOwner(entry.apply(fid), fd));
         fdinfos.add(FdinfoEntry.newBuilder().setId(id).setFlags((fd.flags() & OpenFd.O_CLOEXEC) != 0 ? 1 : 0)
                 .setType(type).setFd(fd.fd()).build());
+    }
+
+    /** FILE with the F_SETOWN owner of FD's description in its fown field, when it has one. */
+    private FileEntry withOwner(FileEntry file, OpenFd fd) {
+        FileCalls.Owner o = owner(fd);
+        return o == null ? file : FileOwners.withOwner(file, o);
+    }
+
+    /**
+     * An owner outside the dumped tree can only get here where it does nothing (no O_ASYNC, no lease:
+     * the check refuses those), and it would be some other process after the restore: it is left out,
+     * its signal number kept.
+     */
+    @Override
+    public FileCalls.Owner owner(OpenFd fd) {
+        FileCalls.Owner o = fd.owner() != null ? fd.owner() : fs.owner(frozen.pid(), fd.fd());
+        if (o != null && o.pid() != 0 && !dumped.test(FileOwners.process(o, fs))) {
+            o = new FileCalls.Owner(0, 0, 0, 0, o.signum());
+        }
+        return o == null || o.none() ? null : o;
+    }
+
+    @Override
+    public int fileIdOf(int fd) {
+        for (FdinfoEntry e : fdinfos) {
+            if (e.getFd() == fd) {
+                return e.getId();
+            }
+        }
+        throw new IllegalStateException("fd " + fd + " of process " + frozen.pid() + " was not dumped");
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.jcr.resource;
 
+import dev.jcr.proc.FileLock;
 import dev.jcr.proc.NamespaceType;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.proc.ProcAccessException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
 import java.util.stream.IntStream;
 
 /**
@@ -49,8 +51,17 @@ public final class Analyzer {
      * {@link ProcAccessException} if jcr may not read its fds or memory map.
      */
     public ProcessReport analyze(long pid) {
+        return analyze(pid, null);
+    }
+
+    /**
+     * Analyzes PID as part of a dump that takes the processes DUMPED says yes to (null: PID and its
+     * descendants, the tree a dump of PID takes): a resource that refers to another process (a
+     * /proc/PID file, a SIGIO owner) is unsupported when that process is left out.
+     */
+    public ProcessReport analyze(long pid, LongPredicate dumped) {
         ProcessInfo p = fs.process(pid);
-        return analyze(p, null, new HashMap<>());
+        return analyze(p, null, new HashMap<>(), dumped);
     }
 
     /**
@@ -58,6 +69,14 @@ public final class Analyzer {
      * not read gets a report whose only assessment says so.
      */
     public Map<Long, ProcessReport> analyzeAll(ProcessTree tree) {
+        return analyzeAll(tree, null);
+    }
+
+    /**
+     * Analyzes every process of TREE as part of a dump that takes the processes DUMPED says yes to
+     * (null: each process as the root of its own dump, with its descendants).
+     */
+    public Map<Long, ProcessReport> analyzeAll(ProcessTree tree, LongPredicate dumped) {
         Map<Long, SocketTable> socketCache = new ConcurrentHashMap<>();
         List<ProcessInfo> all = tree.all();
         ProcessReport[] reports = new ProcessReport[all.size()];
@@ -65,7 +84,7 @@ public final class Analyzer {
         IntStream.range(0, reports.length).parallel().forEach(i -> {
             ProcessInfo p = all.get(i);
             try {
-                reports[i] = analyze(p, tree, socketCache);
+                reports[i] = analyze(p, tree, socketCache, dumped);
             } catch (ProcessGoneException e) {
                 // exited during the scan: no longer part of the machine
             } catch (ProcAccessException e) {
@@ -82,7 +101,35 @@ public final class Analyzer {
         return out;
     }
 
-    private ProcessReport analyze(ProcessInfo p, ProcessTree tree, Map<Long, SocketTable> socketCache) {
+    private ProcessReport analyze(ProcessInfo p, ProcessTree tree, Map<Long, SocketTable> socketCache,
+            LongPredicate dumped) {
+        ProcessReport r = analyzeAlone(p, tree, socketCache);
+        if (r.assessments().stream().allMatch(a -> a.dumpedWith().isEmpty())) {
+            return r;
+        }
+        LongPredicate in = dumped != null ? dumped : q -> selfOrDescendant(p.pid(), q, tree);
+        return ProcessReport.of(r.pid(), r.comm(), r.assessments().stream().map(a -> a.within(in)).toList());
+    }
+
+    /** Whether Q is P or below P: Q's parents followed up (through TREE where it knows them, else /proc). */
+    private boolean selfOrDescendant(long p, long q, ProcessTree tree) {
+        long at = q;
+        for (int depth = 0; at > 0 && depth < 4096; depth++) {
+            if (at == p) {
+                return true;
+            }
+            long cur = at;
+            Optional<ProcessInfo> known = tree == null ? Optional.empty() : tree.get(cur);
+            try {
+                at = known.isPresent() ? known.get().ppid() : fs.process(cur).ppid();
+            } catch (RuntimeException e) {
+                return false; // gone or unreadable: not a process the dump takes
+            }
+        }
+        return false;
+    }
+
+    private ProcessReport analyzeAlone(ProcessInfo p, ProcessTree tree, Map<Long, SocketTable> socketCache) {
         long pid = p.pid();
         List<Assessment> out = new ArrayList<>(processChecks.assess(p, fs.cwd(pid), fs.rootDir(pid),
                 other -> commOf(tree, other)));
@@ -92,8 +139,13 @@ public final class Analyzer {
         long netNs = p.namespaces().inode(NamespaceType.NET);
         // one socket table per network namespace (unknown namespace: read for this process only)
         SocketTable sockets = netNs < 0 ? fs.sockets(pid) : socketCache.computeIfAbsent(netNs, k -> fs.sockets(pid));
+        ResourceDriver<FileLock> locks = drivers.get(ResourceKind.FILE_LOCK, FileLock.class).orElse(null);
         for (OpenFd fd : fs.fds(pid, sockets)) {
             out.add(assessFd(fd));
+            for (FileLock l : fd.locks()) {
+                out.add(locks != null ? locks.assess(l) : Assessment.unsupported(fd.label() + " lock",
+                        ResourceKind.FILE_LOCK, l.describe() + ": not supported yet"));
+            }
         }
         ResourceDriver<Vma> mem = drivers.get(ResourceKind.MEMORY_MAPPING, Vma.class).orElse(null);
         for (Vma v : fs.maps(pid)) {
@@ -119,7 +171,7 @@ public final class Analyzer {
     public Assessment assessFd(OpenFd fd) {
         ResourceKind kind = ResourceKind.of(fd.kind());
         return drivers.get(kind, OpenFd.class)
-                .map(d -> d.assess(fd))
+                .map(d -> FileOwners.assess(d.assess(fd), fd, fs))
                 .orElseGet(() -> Assessment.unsupported(fd.label(), kind,
                         FdDescriber.describe(fd) + ": not supported yet"));
     }

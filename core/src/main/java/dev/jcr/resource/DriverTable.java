@@ -6,6 +6,7 @@ import dev.jcr.resource.eventfd.EventfdDriver;
 import dev.jcr.resource.file.DeletedFileDriver;
 import dev.jcr.resource.file.DirectoryDriver;
 import dev.jcr.resource.file.RegularFileDriver;
+import dev.jcr.resource.lock.FileLockDriver;
 import dev.jcr.resource.memory.MemoryMappingDriver;
 import dev.jcr.resource.pipe.FifoDriver;
 import dev.jcr.resource.pipe.PipeDriver;
@@ -85,6 +86,7 @@ public final class DriverTable {
                 new MemoryMappingDriver(),
                 new ThreadDriver(),
                 new SignalStateDriver(),
+                new FileLockDriver(),
                 new TerminalDriver(),
                 new DeletedFileDriver(ghostLimit),
                 new DirectoryDriver(),

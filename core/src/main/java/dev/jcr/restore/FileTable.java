@@ -9,6 +9,8 @@ import dev.jcr.resource.DriverTable;
 import dev.jcr.resource.FdUse;
 import dev.jcr.resource.FileDriver;
 import dev.jcr.resource.FileImages;
+import dev.jcr.resource.FileOwners;
+import dev.jcr.resource.lock.FileLocks;
 import dev.jcr.resource.InProcess;
 import dev.jcr.resource.RestoreContext;
 import dev.jcr.sys.FileCalls;
@@ -85,6 +87,44 @@ final class FileTable implements AutoCloseable, RestoreContext {
             if (settled.add(fd.getId())) {
                 FileEntry f = plan.files().get(fd.getId());
                 driver(f).settle(f, process);
+                if ((FileOwners.flagsOf(f, images) & FileCalls.O_ASYNC) != 0) {
+                    enableAsync(process, fd.getFd());
+                }
+            }
+        }
+        // the locks the process held, taken again by the process itself on its own fds
+        FileLocks.restore(process, images);
+    }
+
+    /**
+     * Makes O_ASYNC of fd FD take effect, inside the process: open(2) records the flag without
+     * registering the file for SIGIO (only F_SETFL does, and only when the flag changes), and the
+     * registration remembers the fd number the process gets in si_fd, so it is made with that number.
+     */
+    private static void enableAsync(InProcess p, int fd) {
+        long flags = p.call("fcntl(" + fd + ", F_GETFL)", SYS_FCNTL, fd, FileCalls.F_GETFL);
+        p.call("fcntl(" + fd + ", F_SETFL)", SYS_FCNTL, fd, FileCalls.F_SETFL, flags & ~FileCalls.O_ASYNC);
+        p.call("fcntl(" + fd + ", F_SETFL, O_ASYNC)", SYS_FCNTL, fd, FileCalls.F_SETFL, flags | FileCalls.O_ASYNC);
+    }
+
+    private static final int SYS_FCNTL = 72;
+
+    /**
+     * Last, once every process and thread of the tree exists (an owner may be any of them): each
+     * description's F_SETOWN owner and signal, set on jcr's own fds (they are the descriptions).
+     */
+    void finish() {
+        for (Map.Entry<Integer, Integer> e : byId.entrySet()) {
+            FileEntry f = plan.files().get(e.getKey());
+            try {
+                FileCalls.Owner o = FileOwners.ownerOf(f, images);
+                if (o != null && !o.none()) {
+                    FileCalls.setOwner(e.getValue(), o);
+                }
+            } catch (dev.jcr.sys.SyscallException x) {
+                throw new RestoreException(x.errno() == dev.jcr.sys.Errno.ESRCH ? Kind.CONFLICT : x.kind(), "file "
+                        + f.getId() + " (" + f.getType() + "): cannot give it its owner " + FileOwners.ownerOf(f, images)
+                        + ": " + x.getMessage(), x);
             }
         }
     }

@@ -134,17 +134,6 @@ public final class FileCalls {
         }
     }
 
-    /**
-     * Makes O_ASYNC of description FD take effect: open(2) records the flag but does not register the
-     * file for SIGIO (only fcntl F_SETFL does, and only when the flag changes), so it is cleared and
-     * set again.
-     */
-    public static void enableAsync(int fd) {
-        long flags = fcntl(fd, F_GETFL, 0, "F_GETFL");
-        fcntl(fd, F_SETFL, flags & ~O_ASYNC, "F_SETFL");
-        fcntl(fd, F_SETFL, flags | O_ASYNC, "F_SETFL");
-    }
-
     private static long fcntl(int fd, int cmd, long arg, String what) {
         return Linux.syscall("fcntl(fd " + fd + ", " + what + ")", 0, SYS_FCNTL, fd, cmd, arg, 0, 0, 0);
     }

@@ -14,6 +14,7 @@ import dev.jcr.image.ImageDir;
 import dev.jcr.image.ImageEntry;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.FileEntry;
+import dev.jcr.image.proto.FileLockEntry;
 import dev.jcr.image.proto.GhostChunkEntry;
 import dev.jcr.image.proto.MmEntry;
 import dev.jcr.image.proto.VmaEntry;
@@ -25,6 +26,8 @@ import dev.jcr.resource.Self;
 import dev.jcr.resource.TreeCheck;
 import dev.jcr.resource.TreeReport;
 import dev.jcr.resource.Verdict;
+import dev.jcr.sys.Linux;
+import dev.jcr.sys.SyscallException;
 import dev.jcr.testing.Fixture;
 import dev.jcr.testing.LiveProcess;
 import java.nio.file.Files;
@@ -140,5 +143,92 @@ class FileStateRestoreTest {
             dumpAndKill(new DumpEngine(), p, dir);
             restoreAndPass(p, dir, "PASS ftimes");
         }
+    }
+
+    @Test
+    void ownerSignalAndAsyncModeOfFilesComeBackAndSignalsReachTheirTargets() throws Exception {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        try (LiveProcess p = Fixture.startWithFlags("fown", List.of("-pthread"), work.toString())) {
+            Path dir = tmp.resolve("img");
+            dumpAndKill(new DumpEngine(), p, dir);
+            List<FileEntry> pipes = ImageDir.open(dir).readAll(ImageKind.FILES, null, FileEntry.class).stream()
+                    .filter(FileEntry::hasPipe).filter(f -> f.getPipe().getFown().getPid() != 0).toList();
+            assertEquals(3, pipes.size(), "three owned pipe ends: " + pipes);
+            assertTrue(pipes.stream().anyMatch(f -> f.getPipe().getFown().getSignum() == 36
+                    && f.getPipe().getFown().getPidType() == 1 && f.getPipe().getFown().getPid() == p.pid()), pipes.toString());
+            assertTrue(pipes.stream().anyMatch(f -> f.getPipe().getFown().getPidType() == 2), "a process-group owner");
+            assertTrue(pipes.stream().anyMatch(f -> f.getPipe().getFown().getPidType() == 0
+                    && f.getPipe().getFown().getSignum() == 12), "a thread owner with SIGUSR2");
+            Crit.assumeAvailable();
+            assertTrue(Crit.decode(dir.resolve("files.img")).contains("\"signum\": 36"));
+            restoreAndPass(p, dir, "PASS fown");
+        }
+    }
+
+    @Test
+    void flockPosixAndOfdLocksAndLeasesAreTakenAgainByTheirHolders() throws Exception {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        try (LiveProcess p = Fixture.start("locks", work.toString())) {
+            long child = child(p);
+            Path dir = tmp.resolve("img");
+            try {
+                dumpAndKill(new DumpEngine(), p, dir);
+                LiveProcess.awaitGone(child, Duration.ofSeconds(20));
+                List<FileLockEntry> locks = ImageDir.open(dir).readAll(ImageKind.FILE_LOCKS, null, FileLockEntry.class);
+                // parent: 2 POSIX, 2 OFD, 2 flock, 2 leases; child: its POSIX lock. The flock, OFD locks and
+                // leases the child shares with its parent are its description's: recorded once
+                assertEquals(9, locks.size(), locks.toString());
+                assertEquals(1, locks.stream().filter(l -> l.getPid() == child).count(), "the child's own POSIX lock");
+                assertTrue(locks.stream().anyMatch(l -> l.getFlag() == 4 && l.getType() == 1 && l.getStart() == 20
+                        && l.getLen() == 10), "OFD write lock on 20-29: " + locks);
+                Crit.assumeAvailable();
+                assertTrue(Crit.decode(dir.resolve("filelocks.img")).contains("\"flag\": 8"), "a lease, CRIU's FL_LEASE");
+                restoreAndPass(p, dir, "PASS locks");
+            } finally {
+                kill(child);
+            }
+        }
+    }
+
+    @Test
+    void leaseBeingBrokenIsRefusedByCheckAndDump() throws Exception {
+        Path work = Files.createDirectory(tmp.resolve("work"));
+        try (LiveProcess p = Fixture.start("locks", work.toString())) {
+            long child = child(p);
+            try {
+                // a writer knocks: the read lease starts breaking (the open fails, non-blocking)
+                assertThrows(SyscallException.class, () -> Linux.open(work.resolve("rlease").toString(),
+                        Linux.O_WRONLY | Linux.O_NONBLOCK, 0));
+                TreeReport r = TreeCheck.system().check(p.pid(), Set.of());
+                assertFalse(r.checkpointable());
+                assertTrue(r.messages().stream().anyMatch(m -> m.contains("lease") && m.contains("being broken")),
+                        r.messages().toString());
+                Path refused = tmp.resolve("refused");
+                UnsupportedTreeException e = assertThrows(UnsupportedTreeException.class, () -> new DumpEngine()
+                        .dump((int) p.pid(), new DumpOptions(refused, true, false), DumpListener.NONE));
+                assertEquals(r.messages(), e.blockers());
+                assertTrue(p.isAlive());
+            } finally {
+                kill(child);
+            }
+        }
+    }
+
+    private static long child(LiveProcess p) {
+        for (String line : p.stdout().split("\n")) {
+            if (line.startsWith("CHILD ")) {
+                return Long.parseLong(line.substring(6).trim());
+            }
+        }
+        throw new AssertionError("fixture printed no CHILD line: " + p.stdout());
+    }
+
+    private static void kill(long pid) {
+        try {
+            Linux.kill((int) pid, 9);
+        } catch (RuntimeException ignored) {
+            // already gone
+        }
+        LiveProcess.awaitGone(pid, Duration.ofSeconds(20));
     }
 }

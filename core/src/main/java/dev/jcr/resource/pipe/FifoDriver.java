@@ -5,6 +5,7 @@ import dev.jcr.image.proto.FifoEntry;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.resource.DumpContext;
 import dev.jcr.resource.FileEntries;
+import dev.jcr.resource.FileOwners;
 import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
@@ -87,7 +88,10 @@ public final class FifoDriver implements FileDriver {
         long inode = fd.inode();
         int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
         ctx.addFd(fd, FdTypes.FIFO, id -> {
-            int reg = ctx.addFile(r -> FileEntries.reg(r, path, FileEntries.fileFlags(fd), 0, mode, -1));
+            // a FIFO entry has no fown of its own: its owner goes into its path entry, as in CRIU
+            var owner = ctx.owner(fd);
+            int reg = ctx.addFile(r -> owner == null ? FileEntries.reg(r, path, FileEntries.fileFlags(fd), 0, mode, -1)
+                    : FileOwners.withOwner(FileEntries.reg(r, path, FileEntries.fileFlags(fd), 0, mode, -1), owner));
             return FileEntry.newBuilder().setType(FdTypes.FIFO).setId(id)
                     .setFifo(FifoEntry.newBuilder().setId(id).setPipeId((int) inode).setRegfId(reg)).build();
         });
