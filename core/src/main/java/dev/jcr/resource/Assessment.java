@@ -49,8 +49,8 @@ public record Assessment(String resource, ResourceKind kind, Verdict verdict, St
     public Assessment within(LongPredicate dumped) {
         for (long pid : new java.util.TreeSet<>(dumpedWith)) {
             if (!dumped.test(pid)) {
-                return new Assessment(resource, kind, Verdict.UNSUPPORTED, reason + ": refers to process " + pid
-                        + ", which is not part of the dumped tree: not supported", null, dumpedWith);
+                return new Assessment(resource, kind, Verdict.UNSUPPORTED, reason + ": process " + pid
+                        + " is not part of the dumped tree: not supported", null, dumpedWith);
             }
         }
         return this;

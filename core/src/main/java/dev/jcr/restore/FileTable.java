@@ -229,6 +229,11 @@ final class FileTable implements AutoCloseable, RestoreContext {
     }
 
     @Override
+    public Set<Integer> pids() {
+        return images.pids();
+    }
+
+    @Override
     public Map<Integer, Integer> fdTable(int pid) {
         return images.fdTable(pid);
     }

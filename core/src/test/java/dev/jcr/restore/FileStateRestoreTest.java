@@ -214,6 +214,41 @@ class FileStateRestoreTest {
         }
     }
 
+    @Test
+    void procAndSysFilesAreReopenedInTheRestoredProcessesOwnProc() throws Exception {
+        try (LiveProcess p = Fixture.start("procfiles", tmp.toString())) {
+            long child = child(p);
+            try {
+                Path dir = tmp.resolve("img");
+                dumpAndKill(new DumpEngine(), p, dir);
+                LiveProcess.awaitGone(child, Duration.ofSeconds(20));
+                restoreAndPass(p, dir, "PASS procfiles");
+            } finally {
+                kill(child);
+            }
+        }
+    }
+
+    @Test
+    void procFileOfAProcessOutsideTheTreeIsRefusedByCheckAndDump() throws Exception {
+        try (LiveProcess p = Fixture.start("procfiles", tmp.toString(), "outside")) {
+            long child = child(p);
+            try {
+                TreeReport r = TreeCheck.system().check(p.pid(), Set.of());
+                assertEquals(List.of("fd 11: /proc/1/stat (r), a file of process 1: process 1 is not part of the"
+                        + " dumped tree: not supported"),
+                        r.blockers().stream().map(b -> b.assessment().message()).toList());
+                Path refused = tmp.resolve("refused");
+                UnsupportedTreeException e = assertThrows(UnsupportedTreeException.class, () -> new DumpEngine()
+                        .dump((int) p.pid(), new DumpOptions(refused, true, false), DumpListener.NONE));
+                assertEquals(r.messages(), e.blockers());
+                assertFalse(Files.exists(refused));
+            } finally {
+                kill(child);
+            }
+        }
+    }
+
     private static long child(LiveProcess p) {
         for (String line : p.stdout().split("\n")) {
             if (line.startsWith("CHILD ")) {

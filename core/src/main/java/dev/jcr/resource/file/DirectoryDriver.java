@@ -37,7 +37,8 @@ public final class DirectoryDriver implements FileDriver {
 
     @Override
     public Support support() {
-        return new Support(Verdict.SUPPORTED, "reopened by path while the directory exists (not on /proc or /sys)");
+        return new Support(Verdict.SUPPORTED, "reopened by path while the directory exists; /proc/PID ones of a"
+                + " process of the dumped tree");
     }
 
     @Override
@@ -48,8 +49,7 @@ public final class DirectoryDriver implements FileDriver {
                     + ": not supported yet");
         }
         if (VirtualFs.isVirtual(f.path().path())) {
-            return Assessment.unsupported(fd.label(), kind(), "directory " + f.path().path()
-                    + ": directories of /proc and /sys cannot be reopened by path: not supported yet");
+            return VirtualFs.assess(fd.label(), kind(), "directory " + f.path().path(), f.path().path());
         }
         return Assessment.supported(fd.label(), kind(), "directory " + f.path().path());
     }
@@ -64,7 +64,9 @@ public final class DirectoryDriver implements FileDriver {
 
     @Override
     public void check(FileEntry file, FdUse use, FileImages images) {
-        Reopen.checkExists(file, use, images);
+        if (!VirtualFs.check(file, use, images)) {
+            Reopen.checkExists(file, use, images);
+        }
     }
 
     @Override

@@ -18,8 +18,9 @@ import dev.jcr.resource.Verdict;
 
 /**
  * Regular files that still have a name: the dump records path, flags and position; restore reopens
- * the path and seeks. Files on /proc and /sys are refused: reopening them by path would reach a
- * different object (another process's /proc/PID, a re-created sysfs node).
+ * the path and seeks. Files on /proc and /sys too: a /proc/PID file only when PID is dumped with it
+ * (restored with its pid, /proc/PID is that process again; one outside the tree would be another
+ * process by then), not a thread's own /proc directory (threads come after the files).
  */
 public final class RegularFileDriver implements FileDriver {
 
@@ -35,15 +36,15 @@ public final class RegularFileDriver implements FileDriver {
 
     @Override
     public Support support() {
-        return new Support(Verdict.SUPPORTED, "reopened by path (not on /proc or /sys)");
+        return new Support(Verdict.SUPPORTED, "reopened by path; /proc/PID files of a process of the dumped tree in"
+                + " the restored process's /proc, other /proc and /sys files by path");
     }
 
     @Override
     public Assessment assess(OpenFd fd) {
         String path = ((FdDetail.File) fd.detail()).path().path();
         if (VirtualFs.isVirtual(path)) {
-            return Assessment.unsupported(fd.label(), kind(), FdDescriber.describe(fd)
-                    + ": files of /proc and /sys cannot be reopened by path: not supported yet");
+            return VirtualFs.assess(fd.label(), kind(), path + " (" + fd.accessMode() + ")", path);
         }
         return Assessment.supported(fd.label(), kind(), FdDescriber.describe(fd) + ", " + fd.accessMode()
                 + " at offset " + fd.position());
@@ -59,7 +60,9 @@ public final class RegularFileDriver implements FileDriver {
 
     @Override
     public void check(FileEntry file, FdUse use, FileImages images) {
-        Reopen.checkExists(file, use, images);
+        if (!VirtualFs.check(file, use, images)) {
+            Reopen.checkExists(file, use, images);
+        }
     }
 
     @Override

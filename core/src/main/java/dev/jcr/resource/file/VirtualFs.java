@@ -1,6 +1,19 @@
 package dev.jcr.resource.file;
 
-/** Paths of kernel-made file systems whose files cannot be reopened by name after a restore. */
+import dev.jcr.JcrException.Kind;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.resource.Assessment;
+import dev.jcr.resource.FdUse;
+import dev.jcr.resource.FileImages;
+import dev.jcr.resource.ResourceKind;
+import dev.jcr.restore.RestoreException;
+import java.util.List;
+
+/**
+ * Paths of kernel-made file systems (/proc, /sys). Their files are reopened by path; a /proc/PID path
+ * names a process, which must be restored with it (it keeps its pid, so the path reaches the restored
+ * process's own /proc entry; the fd link never says "self": the kernel resolved it to the pid at open).
+ */
 final class VirtualFs {
 
     private VirtualFs() {
@@ -8,5 +21,74 @@ final class VirtualFs {
 
     static boolean isVirtual(String path) {
         return path.equals("/proc") || path.startsWith("/proc/") || path.equals("/sys") || path.startsWith("/sys/");
+    }
+
+    /** The N of /proc/N or /proc/N/..., or -1 when the path names no process. */
+    static long pidOf(String path) {
+        return number(path, "/proc/");
+    }
+
+    /**
+     * The T of /proc/N/task/T/... when T is another thread than N's main one, else -1: restore opens
+     * files before it recreates threads, so such a path does not exist yet when it is reopened.
+     */
+    static long otherThreadOf(String path) {
+        long pid = pidOf(path);
+        if (pid < 0) {
+            return -1;
+        }
+        long tid = number(path, "/proc/" + pid + "/task/");
+        return tid > 0 && tid != pid ? tid : -1;
+    }
+
+    private static long number(String path, String prefix) {
+        if (!path.startsWith(prefix)) {
+            return -1;
+        }
+        int end = path.indexOf('/', prefix.length());
+        String n = end < 0 ? path.substring(prefix.length()) : path.substring(prefix.length(), end);
+        if (n.isEmpty() || n.length() > 10 || !n.chars().allMatch(Character::isDigit)) {
+            return -1;
+        }
+        return Long.parseLong(n);
+    }
+
+    /**
+     * The answer for a file or directory WHAT at a /proc or /sys PATH, opened as LABEL: reopened by path,
+     * a /proc/PID one on condition that PID is dumped too; a thread's own /proc directory is refused.
+     */
+    static Assessment assess(String label, ResourceKind kind, String what, String path) {
+        long thread = otherThreadOf(path);
+        if (thread > 0) {
+            return Assessment.unsupported(label, kind, what + ": a file of thread " + thread + "'s /proc directory,"
+                    + " which restore recreates only after the files: not supported yet");
+        }
+        long pid = pidOf(path);
+        if (pid < 0) {
+            return Assessment.supported(label, kind, what + ", reopened by path");
+        }
+        return Assessment.supported(label, kind, what + ", a file of process " + pid).ifDumpedWith(List.of(pid));
+    }
+
+    /**
+     * Plan-time check of a REG entry at a /proc or /sys path (true), or false for any other path: a
+     * /proc/PID path must name a process of the restore (it does not exist yet, but will with that
+     * pid); any other kernel path must exist.
+     */
+    static boolean check(FileEntry file, FdUse use, FileImages images) {
+        String name = Reopen.reg(file, use, images).getName();
+        if (!isVirtual(name)) {
+            return false;
+        }
+        long pid = pidOf(name);
+        if (otherThreadOf(name) > 0 || (pid > 0 && !images.pids().contains((int) pid))) {
+            throw new RestoreException(Kind.UNSUPPORTED, use + ": " + name + " belongs to "
+                    + (pid > 0 && !images.pids().contains((int) pid) ? "process " + pid + ", which is not restored"
+                    : "a thread, which restore recreates only after the files"));
+        }
+        if (pid < 0) {
+            Reopen.checkExists(file, use, images);
+        }
+        return true;
     }
 }
