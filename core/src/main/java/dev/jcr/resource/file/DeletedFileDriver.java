@@ -77,7 +77,7 @@ public final class DeletedFileDriver implements FileDriver {
     @Override
     public Support support() {
         return new Support(Verdict.SUPPORTED, "content saved (holes kept) and recreated unlinked with its owner, mode"
-                + " and times, up to the ghost-file limit (" + Options.GHOST_LIMIT + ", now " + FdDescriber.size(limitBytes) + ")");
+                + " and times, up to the ghost-file limit (" + FdDescriber.size(limitBytes) + ", " + Options.GHOST_LIMIT + ")");
     }
 
     /** Over the limit: the dump needs a larger --ghost-limit (CRIU's option, also 1 MiB by default). */

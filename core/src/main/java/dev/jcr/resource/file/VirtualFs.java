@@ -14,12 +14,12 @@ import java.util.List;
  * names a process, which must be restored with it (it keeps its pid, so the path reaches the restored
  * process's own /proc entry; the fd link never says "self": the kernel resolved it to the pid at open).
  */
-final class VirtualFs {
+public final class VirtualFs {
 
     private VirtualFs() {
     }
 
-    static boolean isVirtual(String path) {
+    public static boolean isVirtual(String path) {
         return path.equals("/proc") || path.startsWith("/proc/") || path.equals("/sys") || path.startsWith("/sys/");
     }
 
@@ -80,15 +80,29 @@ final class VirtualFs {
         if (!isVirtual(name)) {
             return false;
         }
-        long pid = pidOf(name);
-        if (otherThreadOf(name) > 0 || (pid > 0 && !images.pids().contains((int) pid))) {
-            throw new RestoreException(Kind.UNSUPPORTED, use + ": " + name + " belongs to "
-                    + (pid > 0 && !images.pids().contains((int) pid) ? "process " + pid + ", which is not restored"
-                    : "a thread, which restore recreates only after the files"));
+        String refusal = refusal(name, images.pids());
+        if (refusal != null) {
+            throw new RestoreException(Kind.UNSUPPORTED, use + ": " + refusal);
         }
-        if (pid < 0) {
+        if (pidOf(name) < 0) {
             Reopen.checkExists(file, use, images);
         }
         return true;
+    }
+
+    /**
+     * Why a file at PATH cannot be reopened by a restore of the processes PIDS, or null when it can (or is
+     * no /proc path): the restore's own rule, which {@code jcr-show summary} reports too.
+     */
+    public static String refusal(String path, java.util.Set<Integer> pids) {
+        long pid = pidOf(path);
+        if (pid > 0 && !pids.contains((int) pid)) {
+            return path + " belongs to process " + pid + ", which is not restored";
+        }
+        long thread = otherThreadOf(path);
+        if (thread > 0) {
+            return path + " belongs to thread " + thread + ", which restore recreates only after the files";
+        }
+        return null;
     }
 }

@@ -67,9 +67,9 @@ public final class FileLocks {
                 if (flag != FL_POSIX && flag != FL_FLOCK && flag != FL_OFD && flag != FL_LEASE) {
                     throw images.bad(ImageKind.FILE_LOCKS, null, which + ": flag " + flag + " is no lock kind");
                 }
-                if (flag == FL_LEASE && (e.getType() & LEASE_BREAKING) != 0) {
-                    throw new RestoreException(Kind.UNSUPPORTED, "process " + e.getPid() + " fd " + e.getFd()
-                            + ": a lease being broken cannot be restored");
+                String refusal = refusal(e);
+                if (refusal != null) {
+                    throw new RestoreException(Kind.UNSUPPORTED, "process " + e.getPid() + " fd " + e.getFd() + ": " + refusal);
                 }
                 if (e.getType() != 0 && e.getType() != 1) {
                     throw images.bad(ImageKind.FILE_LOCKS, null, which + ": type " + e.getType() + " is neither read (0) nor write (1)");
@@ -84,6 +84,17 @@ public final class FileLocks {
             }
             return List.copyOf(out);
         });
+    }
+
+    /**
+     * Why a restore refuses lock E (a well-formed entry), or null when it takes it again: the restore's
+     * own rule, which {@code jcr-show summary} reports too.
+     */
+    public static String refusal(FileLockEntry e) {
+        if (e.getFlag() == FL_LEASE && (e.getType() & LEASE_BREAKING) != 0) {
+            return "a lease being broken cannot be restored";
+        }
+        return null;
     }
 
     /** Takes the locks process P held, inside P, on its own fds (all in place with their dumped numbers). */
