@@ -1,6 +1,7 @@
 package dev.jcr.resource.file;
 
 import dev.jcr.JcrException.Kind;
+import dev.jcr.Quote;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdUse;
@@ -76,7 +77,7 @@ public final class VirtualFs {
      * pid); any other kernel path must exist.
      */
     static boolean check(FileEntry file, FdUse use, FileImages images) {
-        String name = Reopen.reg(file, use, images).getName();
+        String name = Reopen.path(file, use, images).toString();
         if (!isVirtual(name)) {
             return false;
         }
@@ -97,11 +98,11 @@ public final class VirtualFs {
     public static String refusal(String path, java.util.Set<Integer> pids) {
         long pid = pidOf(path);
         if (pid > 0 && !pids.contains((int) pid)) {
-            return path + " belongs to process " + pid + ", which is not restored";
+            return Quote.of(path) + " belongs to process " + pid + ", which is not restored";
         }
         long thread = otherThreadOf(path);
         if (thread > 0) {
-            return path + " belongs to thread " + thread + ", which restore recreates only after the files";
+            return Quote.of(path) + " belongs to thread " + thread + ", which restore recreates only after the files";
         }
         return null;
     }

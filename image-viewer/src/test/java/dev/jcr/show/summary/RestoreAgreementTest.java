@@ -67,7 +67,7 @@ class RestoreAgreementTest {
 
     @Test
     void aProcFileOfAProcessThatIsNotRestoredIsRefusedByBoth() {
-        agree(withFd("proc", "/proc/1/stat"), "/proc/1/stat belongs to process 1, which is not restored");
+        agree(withFd("proc", "/proc/1/stat"), "\"/proc/1/stat\" belongs to process 1, which is not restored");
     }
 
     @Test
