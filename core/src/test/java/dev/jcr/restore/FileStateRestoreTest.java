@@ -61,6 +61,26 @@ class FileStateRestoreTest {
         LiveProcess.awaitGone(p.pid(), Duration.ofSeconds(20));
     }
 
+    /** P dumped with --kill by the standard engine into tmp/img; returns the image directory. */
+    private Path dumped(LiveProcess p) {
+        Path dir = tmp.resolve("img");
+        dumpAndKill(new DumpEngine(), p, dir);
+        return dir;
+    }
+
+    /** Check says no and the dump refuses for exactly its reasons, writes nothing, and P runs on. */
+    private TreeReport refusedByCheckAndDump(LiveProcess p) {
+        TreeReport r = TreeCheck.system().check(p.pid(), Set.of());
+        assertFalse(r.checkpointable());
+        Path refused = tmp.resolve("refused");
+        UnsupportedTreeException e = assertThrows(UnsupportedTreeException.class, () -> new DumpEngine()
+                .dump((int) p.pid(), new DumpOptions(refused, true, false), DumpListener.NONE));
+        assertEquals(r.messages(), e.blockers());
+        assertFalse(Files.exists(refused), "a refused dump writes nothing");
+        assertTrue(p.isAlive());
+        return r;
+    }
+
     private static void restoreAndPass(LiveProcess p, Path dir, String pass) {
         RestoreResult r = new RestoreEngine(null).restore(RestoreOptions.of(dir).detached());
         assertEquals((int) p.pid(), r.rootPid());
@@ -73,8 +93,7 @@ class FileStateRestoreTest {
     void sparseDeletedFileIsSavedInChunksAndRecreatedSparseWithItsTimes() throws Exception {
         Path work = Files.createDirectory(tmp.resolve("work"));
         try (LiveProcess p = Fixture.start("ghostholes", work.toString())) {
-            Path dir = tmp.resolve("img");
-            dumpAndKill(new DumpEngine(), p, dir);
+            Path dir = dumped(p);
 
             List<ImageEntry> ghost = ImageDir.open(dir).read(ImageKind.GHOST_FILE, "1");
             long saved = ghost.subList(1, ghost.size()).stream().mapToLong(e -> e.as(GhostChunkEntry.class).getLen()).sum();
@@ -92,20 +111,11 @@ class FileStateRestoreTest {
     void ghostLimitGivenToCheckAndDumpLetsALargerDeletedFileThrough() throws Exception {
         Path work = Files.createDirectory(tmp.resolve("work"));
         try (LiveProcess p = Fixture.start("ghostholes", work.toString(), "3000")) {
-            TreeReport byDefault = TreeCheck.system().check(p.pid(), Set.of());
-            assertFalse(byDefault.checkpointable());
-            TreeReport.Blocker b = byDefault.blockers().get(0);
+            TreeReport.Blocker b = refusedByCheckAndDump(p).blockers().get(0);
             assertEquals(Verdict.NEEDS_OPTION, b.assessment().verdict());
             assertEquals(Options.GHOST_LIMIT, b.assessment().option());
             assertTrue(b.assessment().reason().contains("larger than the ghost-file limit of 1 MiB: dump with --ghost-limit 3M"),
                     b.assessment().reason());
-            Path refused = tmp.resolve("refused");
-            UnsupportedTreeException e = assertThrows(UnsupportedTreeException.class, () -> new DumpEngine()
-                    .dump((int) p.pid(), new DumpOptions(refused, true, false), DumpListener.NONE));
-            assertEquals(byDefault.messages(), e.blockers());
-            assertFalse(Files.exists(refused));
-            assertTrue(p.isAlive());
-
             long limit = 4L << 20;
             assertTrue(check(limit).check(p.pid(), Set.of()).checkpointable(), "checkpointable with --ghost-limit 4M");
             Path dir = tmp.resolve("img");
@@ -119,8 +129,7 @@ class FileStateRestoreTest {
     void sharedMappingOfAReadOnlyFileStillRefusesWriteAndOfAReadWriteOneStillAllowsIt() throws Exception {
         Path work = Files.createDirectory(tmp.resolve("work"));
         try (LiveProcess p = Fixture.start("mapaccess", work.toString())) {
-            Path dir = tmp.resolve("img");
-            dumpAndKill(new DumpEngine(), p, dir);
+            Path dir = dumped(p);
             List<VmaEntry> vmas = ImageDir.open(dir).readSingle(ImageKind.MM, (int) p.pid(), MmEntry.class).getVmasList();
             List<FileEntry> files = ImageDir.open(dir).readAll(ImageKind.FILES, null, FileEntry.class);
             for (String name : List.of("ro", "rw", "priv")) {
@@ -139,8 +148,7 @@ class FileStateRestoreTest {
     void reopenedMappedFileAndRefilledFifoKeepTheirTimes() throws Exception {
         Path work = Files.createDirectory(tmp.resolve("work"));
         try (LiveProcess p = Fixture.start("ftimes", work.toString())) {
-            Path dir = tmp.resolve("img");
-            dumpAndKill(new DumpEngine(), p, dir);
+            Path dir = dumped(p);
             restoreAndPass(p, dir, "PASS ftimes");
         }
     }
@@ -149,8 +157,7 @@ class FileStateRestoreTest {
     void ownerSignalAndAsyncModeOfFilesComeBackAndSignalsReachTheirTargets() throws Exception {
         Path work = Files.createDirectory(tmp.resolve("work"));
         try (LiveProcess p = Fixture.startWithFlags("fown", List.of("-pthread"), work.toString())) {
-            Path dir = tmp.resolve("img");
-            dumpAndKill(new DumpEngine(), p, dir);
+            Path dir = dumped(p);
             List<FileEntry> pipes = ImageDir.open(dir).readAll(ImageKind.FILES, null, FileEntry.class).stream()
                     .filter(FileEntry::hasPipe).filter(f -> f.getPipe().getFown().getPid() != 0).toList();
             assertEquals(3, pipes.size(), "three owned pipe ends: " + pipes);
@@ -170,9 +177,8 @@ class FileStateRestoreTest {
         Path work = Files.createDirectory(tmp.resolve("work"));
         try (LiveProcess p = Fixture.start("locks", work.toString())) {
             long child = child(p);
-            Path dir = tmp.resolve("img");
             try {
-                dumpAndKill(new DumpEngine(), p, dir);
+                Path dir = dumped(p);
                 LiveProcess.awaitGone(child, Duration.ofSeconds(20));
                 List<FileLockEntry> locks = ImageDir.open(dir).readAll(ImageKind.FILE_LOCKS, null, FileLockEntry.class);
                 // parent: 2 POSIX, 2 OFD, 2 flock, 2 leases; child: its POSIX lock. The flock, OFD locks and
@@ -199,15 +205,9 @@ class FileStateRestoreTest {
                 // a writer knocks: the read lease starts breaking (the open fails, non-blocking)
                 assertThrows(SyscallException.class, () -> Linux.open(work.resolve("rlease").toString(),
                         Linux.O_WRONLY | Linux.O_NONBLOCK, 0));
-                TreeReport r = TreeCheck.system().check(p.pid(), Set.of());
-                assertFalse(r.checkpointable());
+                TreeReport r = refusedByCheckAndDump(p);
                 assertTrue(r.messages().stream().anyMatch(m -> m.contains("lease") && m.contains("being broken")),
                         r.messages().toString());
-                Path refused = tmp.resolve("refused");
-                UnsupportedTreeException e = assertThrows(UnsupportedTreeException.class, () -> new DumpEngine()
-                        .dump((int) p.pid(), new DumpOptions(refused, true, false), DumpListener.NONE));
-                assertEquals(r.messages(), e.blockers());
-                assertTrue(p.isAlive());
             } finally {
                 kill(child);
             }
@@ -219,8 +219,7 @@ class FileStateRestoreTest {
         try (LiveProcess p = Fixture.start("procfiles", tmp.toString())) {
             long child = child(p);
             try {
-                Path dir = tmp.resolve("img");
-                dumpAndKill(new DumpEngine(), p, dir);
+                Path dir = dumped(p);
                 LiveProcess.awaitGone(child, Duration.ofSeconds(20));
                 restoreAndPass(p, dir, "PASS procfiles");
             } finally {
@@ -234,15 +233,10 @@ class FileStateRestoreTest {
         try (LiveProcess p = Fixture.start("procfiles", tmp.toString(), "outside")) {
             long child = child(p);
             try {
-                TreeReport r = TreeCheck.system().check(p.pid(), Set.of());
+                TreeReport r = refusedByCheckAndDump(p);
                 assertEquals(List.of("fd 11: /proc/1/stat (r), a file of process 1: process 1 is not part of the"
                         + " dumped tree: not supported"),
                         r.blockers().stream().map(b -> b.assessment().message()).toList());
-                Path refused = tmp.resolve("refused");
-                UnsupportedTreeException e = assertThrows(UnsupportedTreeException.class, () -> new DumpEngine()
-                        .dump((int) p.pid(), new DumpOptions(refused, true, false), DumpListener.NONE));
-                assertEquals(r.messages(), e.blockers());
-                assertFalse(Files.exists(refused));
             } finally {
                 kill(child);
             }
