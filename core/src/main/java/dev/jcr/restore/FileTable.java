@@ -38,7 +38,8 @@ final class FileTable implements AutoCloseable, RestoreContext {
     private final DriverTable drivers;
     private final Map<Integer, Integer> byId = new HashMap<>();
     private final Set<Integer> opening = new HashSet<>();
-    private final Set<Integer> settled = new HashSet<>();
+    /** Descriptions whose O_ASYNC is registered (once, in the first process holding them). */
+    private final Set<Integer> asyncDone = new HashSet<>();
     private final Map<Long, Integer> mappings = new HashMap<>();
     private final Map<Integer, Integer> pages = new HashMap<>();
     private final Map<Long, Integer> shmem = new HashMap<>();
@@ -80,14 +81,15 @@ final class FileTable implements AutoCloseable, RestoreContext {
 
     /**
      * The drivers' last step inside process P (its fds all in place, with their dumped numbers): once
-     * per description, in the first process that holds it.
+     * per description P holds, with the first fd it holds it as.
      */
     void settle(ProcessPlan p, InProcess process) {
+        Set<Integer> seen = new HashSet<>();
         for (var fd : p.fds()) {
-            if (settled.add(fd.getId())) {
+            if (seen.add(fd.getId())) {
                 FileEntry f = plan.files().get(fd.getId());
-                driver(f).settle(f, process);
-                if ((FileOwners.flagsOf(f, images) & FileCalls.O_ASYNC) != 0) {
+                driver(f).settle(f, new FdUse(p.pid(), fd.getFd()), process, images);
+                if (asyncDone.add(fd.getId()) && (FileOwners.flagsOf(f, images) & FileCalls.O_ASYNC) != 0) {
                     enableAsync(process, fd.getFd());
                 }
             }
@@ -97,9 +99,10 @@ final class FileTable implements AutoCloseable, RestoreContext {
     }
 
     /**
-     * Makes O_ASYNC of fd FD take effect, inside the process: open(2) records the flag without
-     * registering the file for SIGIO (only F_SETFL does, and only when the flag changes), and the
-     * registration remembers the fd number the process gets in si_fd, so it is made with that number.
+     * Makes O_ASYNC of fd FD take effect, inside the process (the first that holds the description):
+     * open(2) records the flag without registering the file for SIGIO (only F_SETFL does, and only when
+     * the flag changes), and the registration remembers the fd number the process gets in si_fd, so it
+     * is made with that number.
      */
     private static void enableAsync(InProcess p, int fd) {
         long flags = p.call("fcntl(" + fd + ", F_GETFL)", SYS_FCNTL, fd, FileCalls.F_GETFL);
@@ -196,14 +199,8 @@ final class FileTable implements AutoCloseable, RestoreContext {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T state(Object key, Supplier<T> make) {
-        Object v = state.get(key);
-        if (v == null) {
-            v = make.get();
-            state.put(key, v);
-        }
-        return (T) v;
+        return PlanImages.memo(state, key, make);
     }
 
     // ---------------------------------------------------------------- FileImages, from the plan

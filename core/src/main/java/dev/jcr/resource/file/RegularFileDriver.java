@@ -8,10 +8,7 @@ import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdDescriber;
 import dev.jcr.image.proto.FileEntry;
-import dev.jcr.resource.FdUse;
-import dev.jcr.resource.FileDriver;
 import dev.jcr.resource.FileImages;
-import dev.jcr.resource.RestoreContext;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
@@ -22,16 +19,11 @@ import dev.jcr.resource.Verdict;
  * (restored with its pid, /proc/PID is that process again; one outside the tree would be another
  * process by then), not a thread's own /proc directory (threads come after the files).
  */
-public final class RegularFileDriver implements FileDriver {
+public final class RegularFileDriver implements ReopenedByPath {
 
     @Override
     public ResourceKind kind() {
         return ResourceKind.REGULAR_FILE;
-    }
-
-    @Override
-    public FdTypes fileType() {
-        return FdTypes.REG;
     }
 
     @Override
@@ -56,17 +48,5 @@ public final class RegularFileDriver implements FileDriver {
         String path = ((FdDetail.File) fd.detail()).path().path();
         int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
         ctx.addFd(fd, FdTypes.REG, id -> FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), mode, -1));
-    }
-
-    @Override
-    public void check(FileEntry file, FdUse use, FileImages images) {
-        if (!VirtualFs.check(file, use, images)) {
-            Reopen.checkExists(file, use, images);
-        }
-    }
-
-    @Override
-    public int restore(FileEntry file, RestoreContext ctx) {
-        return Reopen.open(file, ctx);
     }
 }
