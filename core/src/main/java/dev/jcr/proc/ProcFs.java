@@ -77,6 +77,33 @@ public final class ProcFs {
         }
     }
 
+    /**
+     * A process holding an fd whose link reads LINK ("socket:[1234]"), other than those in EXCEPT, or -1:
+     * who outside a tree holds the other end of something. Reads every process's fd links (a scan of the
+     * machine), so it is for naming a blocker, not for every fd.
+     */
+    public long holderOf(String link, java.util.Set<Long> except) {
+        for (long pid : pids()) {
+            if (except.contains(pid)) {
+                continue;
+            }
+            try (java.util.stream.Stream<Path> fds = Files.list(dir(pid).resolve("fd"))) {
+                for (Path fd : (Iterable<Path>) fds::iterator) {
+                    try {
+                        if (Files.readSymbolicLink(fd).toString().equals(link)) {
+                            return pid;
+                        }
+                    } catch (IOException e) {
+                        // closed meanwhile
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // gone, or not ours to read
+            }
+        }
+        return -1;
+    }
+
     /** All process ids (numeric entries of the root), ascending. */
     public List<Long> pids() {
         long[] buf = new long[256];

@@ -196,7 +196,10 @@ public final class Analyzer {
 
     private String commOf(ProcessTree tree, long pid) {
         if (tree != null) {
-            return tree.get(pid).map(ProcessInfo::comm).orElse(null);
+            Optional<ProcessInfo> in = tree.get(pid);
+            if (in.isPresent()) {
+                return in.get().comm();
+            }
         }
         try {
             return fs.process(pid).comm();
