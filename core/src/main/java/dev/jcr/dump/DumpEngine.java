@@ -322,8 +322,10 @@ public final class DumpEngine {
                     .setFdinfoPerId(true).setRootIds(ids.root()).setNsPerId(true).setLsmtype(Lsmtype.NO_LSM)
                     .setDumpUptime(uptimeMicros()).setNetworkLockMethod(0).build());
             later.single(ImageKind.SECCOMP, null, SeccompEntry.getDefaultInstance());
-            long mono = Linux.clockNanos(Linux.CLOCK_MONOTONIC);
-            long boot = Linux.clockNanos(Linux.CLOCK_BOOTTIME);
+            // the clocks as the tree sees them: this machine's plus its time namespace's offsets
+            long[] offsets = TimeOffsets.of(fs, tree.root());
+            long mono = Linux.clockNanos(Linux.CLOCK_MONOTONIC) + offsets[0];
+            long boot = Linux.clockNanos(Linux.CLOCK_BOOTTIME) + offsets[1];
             later.single(ImageKind.TIMENS, 0, TimensEntry.newBuilder()
                     .setMonotonic(Timespec.newBuilder().setTvSec(mono / 1_000_000_000L).setTvNsec(mono % 1_000_000_000L))
                     .setBoottime(Timespec.newBuilder().setTvSec(boot / 1_000_000_000L).setTvNsec(boot % 1_000_000_000L))

@@ -497,7 +497,7 @@ public final class Linux {
         try {
             return FdLib.open(path, flags | O_CLOEXEC, mode);
         } catch (LastErrorException e) {
-            throw new SyscallException("open(" + path + ")", 0, e.getErrorCode());
+            throw new SyscallException("open(" + dev.jcr.Quote.of(path) + ")", 0, e.getErrorCode());
         }
     }
 
