@@ -53,7 +53,7 @@ class CheckCommandTest {
             assertEquals(1, r.code(), r.err());
             assertTrue(r.out().contains("not checkpointable ("), r.out());
             assertTrue(r.out().contains("inotify watching /") && r.out().contains("(2 watches)"), r.out());
-            assertTrue(r.out().contains("signalfd for SIGHUP, SIGUSR2: not supported yet"), r.out());
+            assertTrue(r.out().contains("pidfd of process " + zoo.pid() + ": not supported yet"), r.out());
             assertTrue(r.out().contains("[--shell-job]"), r.out());
         }
     }
