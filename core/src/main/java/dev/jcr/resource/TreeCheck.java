@@ -44,6 +44,10 @@ public final class TreeCheck {
      * @throws dev.jcr.proc.NotAProcessException if PID is a thread id
      */
     public TreeReport check(long pid, Set<String> options) {
+        java.util.Optional<TreeReport> init = InitProcess.refusal(fs, pid);
+        if (init.isPresent()) {
+            return init.get();
+        }
         // the root alone first: a root that is missing, unreadable or a thread fails the check as such
         ProcessReport root = analyzer.analyze(pid);
         List<ProcessInfo> sub = ProcessTree.scan(fs).subtree(pid);
