@@ -17,8 +17,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongPredicate;
 import java.util.stream.IntStream;
 
 /**
@@ -51,17 +51,8 @@ public final class Analyzer {
      * {@link ProcAccessException} if jcr may not read its fds or memory map.
      */
     public ProcessReport analyze(long pid) {
-        return analyze(pid, null);
-    }
-
-    /**
-     * Analyzes PID as part of a dump that takes the processes DUMPED says yes to (null: PID and its
-     * descendants, the tree a dump of PID takes): a resource that refers to another process (a
-     * /proc/PID file, a SIGIO owner) is unsupported when that process is left out.
-     */
-    public ProcessReport analyze(long pid, LongPredicate dumped) {
         ProcessInfo p = fs.process(pid);
-        return analyze(p, null, new HashMap<>(), dumped);
+        return analyze(p, null, new HashMap<>());
     }
 
     /**
@@ -69,14 +60,6 @@ public final class Analyzer {
      * not read gets a report whose only assessment says so.
      */
     public Map<Long, ProcessReport> analyzeAll(ProcessTree tree) {
-        return analyzeAll(tree, null);
-    }
-
-    /**
-     * Analyzes every process of TREE as part of a dump that takes the processes DUMPED says yes to
-     * (null: each process as the root of its own dump, with its descendants).
-     */
-    public Map<Long, ProcessReport> analyzeAll(ProcessTree tree, LongPredicate dumped) {
         Map<Long, SocketTable> socketCache = new ConcurrentHashMap<>();
         List<ProcessInfo> all = tree.all();
         ProcessReport[] reports = new ProcessReport[all.size()];
@@ -84,7 +67,7 @@ public final class Analyzer {
         IntStream.range(0, reports.length).parallel().forEach(i -> {
             ProcessInfo p = all.get(i);
             try {
-                reports[i] = analyze(p, tree, socketCache, dumped);
+                reports[i] = analyze(p, tree, socketCache);
             } catch (ProcessGoneException e) {
                 // exited during the scan: no longer part of the machine
             } catch (ProcAccessException e) {
@@ -101,47 +84,93 @@ public final class Analyzer {
         return out;
     }
 
-    private ProcessReport analyze(ProcessInfo p, ProcessTree tree, Map<Long, SocketTable> socketCache,
-            LongPredicate dumped) {
-        ProcessReport r = analyzeAlone(p, tree, socketCache);
-        if (r.assessments().stream().allMatch(a -> a.dumpedWith().isEmpty())) {
-            return r;
-        }
-        LongPredicate in = dumped != null ? dumped : q -> selfOrDescendant(p.pid(), q, tree);
-        return ProcessReport.of(r.pid(), r.comm(), r.assessments().stream().map(a -> a.within(in)).toList());
-    }
-
-    /** Whether Q is P or below P: Q's parents followed up (through TREE where it knows them, else /proc). */
-    private boolean selfOrDescendant(long p, long q, ProcessTree tree) {
-        long at = q;
-        for (int depth = 0; at > 0 && depth < 4096; depth++) {
-            if (at == p) {
-                return true;
-            }
-            long cur = at;
-            Optional<ProcessInfo> known = tree == null ? Optional.empty() : tree.get(cur);
+    /**
+     * Analyzes every process of TREE as one dump takes them all: each fd is judged alone and then inside
+     * the tree ({@link FileDriver#assessInTree}: a socket's peer, a pty's master) with OPTIONS given.
+     * Processes that exited meanwhile are left out, as in {@link #analyzeAll}.
+     */
+    public Map<Long, ProcessReport> analyzeTree(ProcessTree tree, Set<String> options) {
+        Map<Long, SocketTable> socketCache = new ConcurrentHashMap<>();
+        List<ProcessInfo> all = tree.all();
+        Analysis[] done = new Analysis[all.size()];
+        IntStream.range(0, done.length).parallel().forEach(i -> {
+            ProcessInfo p = all.get(i);
             try {
-                at = known.isPresent() ? known.get().ppid() : fs.process(cur).ppid();
-            } catch (RuntimeException e) {
-                return false; // gone or unreadable: not a process the dump takes
+                done[i] = analyzeWithFds(p, tree, socketCache);
+            } catch (ProcessGoneException e) {
+                // exited during the scan
+            } catch (ProcAccessException e) {
+                done[i] = new Analysis(ProcessReport.of(p.pid(), p.comm(), List.of(Assessment.unsupported(
+                        ProcessChecks.ACCESS, ResourceKind.PROCESS, "cannot read " + e.path()
+                                + ": permission denied (" + e.why() + ")"))), List.of(), 0);
+            }
+        });
+        Map<Long, String> comms = new LinkedHashMap<>();
+        Map<Long, List<OpenFd>> fds = new HashMap<>();
+        for (Analysis a : done) {
+            if (a != null) {
+                comms.put(a.report().pid(), a.report().comm());
+                fds.put(a.report().pid(), a.fds());
             }
         }
-        return false;
+        TreeView view = new TreeView(fs, comms, fds, options);
+        Map<Long, ProcessReport> out = new LinkedHashMap<>();
+        for (Analysis a : done) {
+            if (a != null) {
+                out.put(a.report().pid(), a.inTree(this, view));
+            }
+        }
+        return out;
     }
 
-    private ProcessReport analyzeAlone(ProcessInfo p, ProcessTree tree, Map<Long, SocketTable> socketCache) {
+    /** A process's report and the fds it was made from (their assessments start at FD_START). */
+    private record Analysis(ProcessReport report, List<OpenFd> fds, int fdStart) {
+
+        /** The report with each fd's assessment replaced by its driver's answer inside VIEW. */
+        ProcessReport inTree(Analyzer analyzer, TreeView view) {
+            if (fds.isEmpty()) {
+                return report;
+            }
+            List<Assessment> as = new ArrayList<>(report.assessments());
+            for (int i = 0; i < fds.size(); i++) {
+                as.set(fdStart + i, analyzer.inTree(report.pid(), fds.get(i), as.get(fdStart + i), view));
+            }
+            return ProcessReport.of(report.pid(), report.comm(), as);
+        }
+    }
+
+    /** FD of PID judged inside VIEW, given ALONE (its driver's answer for the fd alone). */
+    public Assessment inTree(long pid, OpenFd fd, Assessment alone, TreeView view) {
+        Assessment a = drivers.get(ResourceKind.of(fd.kind()), OpenFd.class)
+                .filter(FileDriver.class::isInstance)
+                .map(d -> ((FileDriver) d).assessInTree(pid, fd, alone, view))
+                .orElse(alone);
+        // whatever the kind: the process its SIGIO goes to must be restored with it
+        return FileOwners.inTree(a, fd, view);
+    }
+
+    private ProcessReport analyze(ProcessInfo p, ProcessTree tree, Map<Long, SocketTable> socketCache) {
+        return analyzeWithFds(p, tree, socketCache).report();
+    }
+
+    private Analysis analyzeWithFds(ProcessInfo p, ProcessTree tree, Map<Long, SocketTable> socketCache) {
         long pid = p.pid();
         List<Assessment> out = new ArrayList<>(processChecks.assess(p, fs.cwd(pid), fs.rootDir(pid),
                 other -> commOf(tree, other)));
         if (p.kernelThread() || p.isZombie()) {
-            return ProcessReport.of(pid, p.comm(), out);
+            return new Analysis(ProcessReport.of(pid, p.comm(), out), List.of(), out.size());
         }
         long netNs = p.namespaces().inode(NamespaceType.NET);
         // one socket table per network namespace (unknown namespace: read for this process only)
         SocketTable sockets = netNs < 0 ? fs.sockets(pid) : socketCache.computeIfAbsent(netNs, k -> fs.sockets(pid));
-        ResourceDriver<FileLock> locks = drivers.get(ResourceKind.FILE_LOCK, FileLock.class).orElse(null);
-        for (OpenFd fd : fs.fds(pid, sockets)) {
+        int fdStart = out.size();
+        List<OpenFd> fds = fs.fds(pid, sockets);
+        for (OpenFd fd : fds) {
             out.add(assessFd(fd));
+        }
+        // after the fds (whose answers stay together, see Analysis): the locks held through them
+        ResourceDriver<FileLock> locks = drivers.get(ResourceKind.FILE_LOCK, FileLock.class).orElse(null);
+        for (OpenFd fd : fds) {
             for (FileLock l : fd.locks()) {
                 out.add(locks != null ? locks.assess(l) : Assessment.unsupported(fd.label() + " lock",
                         ResourceKind.FILE_LOCK, l.describe() + ": not supported yet"));
@@ -164,21 +193,24 @@ public final class Analyzer {
         Optional<ResourceDriver<ProcessInfo>> sig = drivers.get(ResourceKind.SIGNAL_STATE, ProcessInfo.class);
         out.add(sig.isPresent() ? sig.get().assess(p) : Assessment.unsupported("signals", ResourceKind.SIGNAL_STATE,
                 "signal state: not supported yet"));
-        return ProcessReport.of(pid, p.comm(), out);
+        return new Analysis(ProcessReport.of(pid, p.comm(), out), fds, fdStart);
     }
 
     /** The driver's answer for FD, or "not supported yet" with a description when its kind has none. */
     public Assessment assessFd(OpenFd fd) {
         ResourceKind kind = ResourceKind.of(fd.kind());
         return drivers.get(kind, OpenFd.class)
-                .map(d -> FileOwners.assess(d.assess(fd), fd, fs))
+                .map(d -> d.assess(fd))
                 .orElseGet(() -> Assessment.unsupported(fd.label(), kind,
                         FdDescriber.describe(fd) + ": not supported yet"));
     }
 
     private String commOf(ProcessTree tree, long pid) {
         if (tree != null) {
-            return tree.get(pid).map(ProcessInfo::comm).orElse(null);
+            Optional<ProcessInfo> in = tree.get(pid);
+            if (in.isPresent()) {
+                return in.get().comm();
+            }
         }
         try {
             return fs.process(pid).comm();

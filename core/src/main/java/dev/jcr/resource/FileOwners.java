@@ -5,7 +5,6 @@ import dev.jcr.image.proto.FownEntry;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.proc.ProcFs;
 import dev.jcr.sys.FileCalls;
-import java.util.List;
 
 /**
  * The F_SETOWN owner of an open file description (who gets its SIGIO, SIGURG and lease-break signals,
@@ -23,14 +22,23 @@ public final class FileOwners {
     private FileOwners() {
     }
 
-    /** A's answer for FD, on condition that the process its owner names is dumped too. */
-    public static Assessment assess(Assessment a, OpenFd fd, ProcFs fs) {
+    /**
+     * A, FD's answer inside the dumped TREE, unless FD's owner (read where it acts: O_ASYNC or a lease)
+     * is a process outside it: then UNSUPPORTED, since after the restore that pid would be another
+     * process, or none.
+     */
+    public static Assessment inTree(Assessment a, OpenFd fd, TreeView tree) {
         FileCalls.Owner o = fd.owner();
         if (o == null || o.pid() == 0 || a.verdict() != Verdict.SUPPORTED) {
             return a;
         }
-        return new Assessment(a.resource(), a.kind(), a.verdict(), a.reason() + ", its signals (F_SETOWN) go to "
-                + describe(o), a.option()).ifDumpedWith(List.of(process(o, fs)));
+        long process = process(o, tree.proc());
+        if (tree.contains(process)) {
+            return a;
+        }
+        return Assessment.unsupported(a.resource(), a.kind(), a.reason() + ": its signals (F_SETOWN) go to "
+                + describe(o) + (process != o.pid() ? " of " : ", ") + tree.describe(process)
+                + ", which is not part of the dumped tree: not supported");
     }
 
     /** "process 123", "thread 124", "process group 120". */

@@ -13,6 +13,12 @@ public final class Options {
      */
     public static final String GHOST_LIMIT = "--ghost-limit";
 
+    /**
+     * A unix socket may be connected to a peer outside the tree: at restore it is connected again to the
+     * peer's name (CRIU's option of the same name; datagram peers only, as CRIU).
+     */
+    public static final String EXT_UNIX_SK = "--ext-unix-sk";
+
     private Options() {
     }
 }

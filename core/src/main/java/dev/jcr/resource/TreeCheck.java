@@ -54,13 +54,12 @@ public final class TreeCheck {
         if (sub.isEmpty()) {
             throw new ProcessGoneException(pid, fs.root().resolve(Long.toString(pid)).toString());
         }
+        Map<Long, ProcessReport> reports = analyzer.analyzeTree(ProcessTree.of(sub), options);
+        reports.putIfAbsent(pid, root);
         Set<Long> inTree = new HashSet<>();
         for (ProcessInfo p : sub) {
             inTree.add(p.pid());
         }
-        // a descendant may refer to any process of the tree (a sibling's /proc files), not only its own subtree
-        Map<Long, ProcessReport> reports = analyzer.analyzeAll(ProcessTree.of(sub), inTree::contains);
-        reports.put(pid, root);
         List<ProcessReport> processes = new ArrayList<>();
         List<TreeReport.Blocker> blockers = new ArrayList<>();
         Set<String> needed = new java.util.LinkedHashSet<>();

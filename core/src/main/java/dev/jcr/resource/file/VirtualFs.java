@@ -7,8 +7,9 @@ import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdUse;
 import dev.jcr.resource.FileImages;
 import dev.jcr.resource.ResourceKind;
+import dev.jcr.resource.TreeView;
+import dev.jcr.resource.Verdict;
 import dev.jcr.restore.RestoreException;
-import java.util.List;
 
 /**
  * Paths of kernel-made file systems (/proc, /sys). Their files are reopened by path; a /proc/PID path
@@ -55,8 +56,8 @@ public final class VirtualFs {
     }
 
     /**
-     * The answer for a file or directory WHAT at a /proc or /sys PATH, opened as LABEL: reopened by path,
-     * a /proc/PID one on condition that PID is dumped too; a thread's own /proc directory is refused.
+     * The answer for a file or directory WHAT at a /proc or /sys PATH, opened as LABEL: reopened by path;
+     * a thread's own /proc directory is refused ({@link #inTree} decides a /proc/PID path).
      */
     static Assessment assess(String label, ResourceKind kind, String what, String path) {
         long thread = otherThreadOf(path);
@@ -65,10 +66,17 @@ public final class VirtualFs {
                     + " which restore recreates only after the files: not supported yet");
         }
         long pid = pidOf(path);
-        if (pid < 0) {
-            return Assessment.supported(label, kind, what + ", reopened by path");
+        return Assessment.supported(label, kind, what + (pid < 0 ? ", reopened by path" : ", a file of process " + pid));
+    }
+
+    /** ALONE inside TREE: a /proc/PID path is reopened only when PID is restored with it (it keeps its pid). */
+    static Assessment inTree(Assessment alone, String path, TreeView tree) {
+        long pid = pidOf(path);
+        if (alone.verdict() != Verdict.SUPPORTED || pid < 0 || tree.contains(pid)) {
+            return alone;
         }
-        return Assessment.supported(label, kind, what + ", a file of process " + pid).ifDumpedWith(List.of(pid));
+        return Assessment.unsupported(alone.resource(), alone.kind(), alone.reason() + ": " + tree.describe(pid)
+                + " is not part of the dumped tree: not supported");
     }
 
     /**
