@@ -1,8 +1,11 @@
 package dev.jcr.dump;
 
 import dev.jcr.image.ImageSink;
+import dev.jcr.resource.Options;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How to dump.
@@ -11,6 +14,8 @@ import java.util.Objects;
  *                  directory's plain name on the other side)
  * @param kill      kill the tree once the images are safely written (default: leave it running)
  * @param shellJob  allow a tree attached to a terminal/session outside it (--shell-job)
+ * @param allowed   further options the user gave that a NEEDS_OPTION answer may ask for
+ *                  ({@link Options#EXT_UNIX_SK} …)
  * @param preDump   copy only memory, with the tree running (frozen only to arm write tracking and read
  *                  the memory map); the tree always runs on (CRIU's {@code pre-dump})
  * @param parent    the previous dump of an incremental one ({@code --prev-images-dir}), as the text of
@@ -24,8 +29,8 @@ import java.util.Objects;
  *                  killing it and letting it run on (a migration: the receiver restores meanwhile); null:
  *                  KILL decides
  */
-public record DumpOptions(Path directory, boolean kill, boolean shellJob, boolean preDump, String parent,
-        boolean trackMem, ImageSink sink, ChainLink knownParent, Handoff handoff) {
+public record DumpOptions(Path directory, boolean kill, boolean shellJob, Set<String> allowed, boolean preDump,
+        String parent, boolean trackMem, ImageSink sink, ChainLink knownParent, Handoff handoff) {
 
     /**
      * The last step of a dump that hands the tree over: the images are committed, the tree still frozen.
@@ -38,17 +43,18 @@ public record DumpOptions(Path directory, boolean kill, boolean shellJob, boolea
 
     public DumpOptions {
         Objects.requireNonNull(directory, "directory");
+        allowed = Set.copyOf(allowed);
         if (preDump && (kill || handoff != null)) {
             throw new IllegalArgumentException("a pre-dump leaves the tree running: it cannot kill or hand it over");
         }
     }
 
-    public DumpOptions(Path directory, boolean kill, boolean shellJob, boolean preDump, String parent, boolean trackMem) {
-        this(directory, kill, shellJob, preDump, parent, trackMem, null, null, null);
+    public DumpOptions(Path directory, boolean kill, boolean shellJob, Set<String> allowed) {
+        this(directory, kill, shellJob, allowed, false, null, false, null, null, null);
     }
 
     public DumpOptions(Path directory, boolean kill, boolean shellJob) {
-        this(directory, kill, shellJob, false, null, false);
+        this(directory, kill, shellJob, Set.of());
     }
 
     /** Dump into DIRECTORY and leave the tree running. */
@@ -57,38 +63,57 @@ public record DumpOptions(Path directory, boolean kill, boolean shellJob, boolea
     }
 
     public DumpOptions withKill(boolean k) {
-        return new DumpOptions(directory, k, shellJob, preDump, parent, trackMem, sink, knownParent, handoff);
+        return new DumpOptions(directory, k, shellJob, allowed, preDump, parent, trackMem, sink, knownParent, handoff);
     }
 
     public DumpOptions withShellJob(boolean s) {
-        return new DumpOptions(directory, kill, s, preDump, parent, trackMem, sink, knownParent, handoff);
+        return new DumpOptions(directory, kill, s, allowed, preDump, parent, trackMem, sink, knownParent, handoff);
+    }
+
+    /** These options, plus OPTION (e.g. {@link Options#EXT_UNIX_SK}) when ON. */
+    public DumpOptions with(String option, boolean on) {
+        if (!on) {
+            return this;
+        }
+        Set<String> more = new LinkedHashSet<>(allowed);
+        more.add(option);
+        return new DumpOptions(directory, kill, shellJob, more, preDump, parent, trackMem, sink, knownParent, handoff);
+    }
+
+    /** Every option given, --shell-job included: what the check is asked with. */
+    public Set<String> given() {
+        Set<String> all = new LinkedHashSet<>(allowed);
+        if (shellJob) {
+            all.add(Options.SHELL_JOB);
+        }
+        return all;
     }
 
     public DumpOptions withPreDump(boolean p) {
-        return new DumpOptions(directory, kill, shellJob, p, parent, trackMem, sink, knownParent, handoff);
+        return new DumpOptions(directory, kill, shellJob, allowed, p, parent, trackMem, sink, knownParent, handoff);
     }
 
     /** The previous dump (the {@code parent} link's text, relative to DIRECTORY), or null for none. */
     public DumpOptions withParent(String p) {
-        return new DumpOptions(directory, kill, shellJob, preDump, p, trackMem, sink, knownParent, handoff);
+        return new DumpOptions(directory, kill, shellJob, allowed, preDump, p, trackMem, sink, knownParent, handoff);
     }
 
     public DumpOptions withTrackMem(boolean t) {
-        return new DumpOptions(directory, kill, shellJob, preDump, parent, t, sink, knownParent, handoff);
+        return new DumpOptions(directory, kill, shellJob, allowed, preDump, parent, t, sink, knownParent, handoff);
     }
 
     /** Writes the directory (named DIRECTORY there) to SINK instead of the local disk. */
     public DumpOptions withSink(ImageSink s) {
-        return new DumpOptions(directory, kill, shellJob, preDump, parent, trackMem, s, knownParent, handoff);
+        return new DumpOptions(directory, kill, shellJob, allowed, preDump, parent, trackMem, s, knownParent, handoff);
     }
 
     /** The parent is LINK's dump (read nowhere: its run id and pages are known), reached as PARENT_TEXT. */
     public DumpOptions withParent(String parentText, ChainLink link) {
-        return new DumpOptions(directory, kill, shellJob, preDump, parentText, trackMem, sink, link, handoff);
+        return new DumpOptions(directory, kill, shellJob, allowed, preDump, parentText, trackMem, sink, link, handoff);
     }
 
     public DumpOptions withHandoff(Handoff h) {
-        return new DumpOptions(directory, kill, shellJob, preDump, parent, trackMem, sink, knownParent, h);
+        return new DumpOptions(directory, kill, shellJob, allowed, preDump, parent, trackMem, sink, knownParent, h);
     }
 
     /** Whether write tracking stays armed after this dump (a pre-dump, or --track-mem on a tree left running). */

@@ -181,7 +181,8 @@ public final class RestoreEngine {
 
         private void restoreAll() {
             boolean resumed = false;
-            try (FileTable files = new FileTable(plan, DriverTable.standard())) {
+            FileTable files = new FileTable(plan, DriverTable.standard());
+            try {
                 createTree();
                 long[] progress = {0};
                 for (ProcessPlan p : plan.processes()) {
@@ -192,6 +193,7 @@ public final class RestoreEngine {
                     listener.phase(RestoreListener.Phase.THREADS, p.pid());
                     threads(p);
                 }
+                files.finish();
                 files.close();
                 if (init > 0) {
                     startReaper();
@@ -201,10 +203,15 @@ public final class RestoreEngine {
                 tracer.detachAll();
             } catch (RuntimeException e) {
                 killAll();
+                if (!resumed) {
+                    files.rollback();
+                }
                 if (e instanceof JcrException) {
                     throw e;
                 }
                 throw new RestoreException(Kind.INTERNAL, "restore failed" + (resumed ? " after resuming" : "") + ": " + e, e);
+            } finally {
+                files.close();
             }
         }
 

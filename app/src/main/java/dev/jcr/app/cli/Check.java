@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcr.app.ExitCode;
 import dev.jcr.kernel.KernelFeatures;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.resource.Analyzer;
+import dev.jcr.resource.DriverTable;
+import dev.jcr.resource.Self;
 import dev.jcr.resource.Options;
 import dev.jcr.resource.ProcessReport;
 import dev.jcr.resource.TreeCheck;
@@ -43,9 +47,10 @@ public final class Check implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "0..*", paramLabel = "PID", converter = PidConverter.class,
-            description = "the root of a tree to check (several may be given)")
-    List<Long> pids = new ArrayList<>();
+    // read as text and converted in call(): an optional positional list (PIDs may be absent with --kernel)
+    // would make picocli call a bad PID an unmatched argument instead of saying it is not a PID
+    @Parameters(arity = "0..*", paramLabel = "PID", description = "the root of a tree to check (several may be given)")
+    List<String> pidArgs = new ArrayList<>();
 
     @Option(names = "--kernel", description = "what this kernel supports for checkpoint/restore (write tracking, clone3 set_tid …)")
     boolean kernel;
@@ -59,18 +64,43 @@ public final class Check implements Callable<Integer> {
     @Option(names = "--shell-job", description = "count resources that need --shell-job as checkpointable")
     boolean shellJob;
 
+    @Option(names = "--ghost-limit", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "count deleted files up to SIZE as checkpointable (what jcr dump --ghost-limit saves)")
+    Long ghostLimit;
+
     private final TreeCheck trees;
 
     public Check() {
-        this(TreeCheck.system());
+        this(null);
     }
 
+    /** With TREES (tests); null: the system's processes, judged by the standard drivers with the --ghost-limit given. */
     Check(TreeCheck trees) {
         this.trees = trees;
     }
 
+    private TreeCheck trees() {
+        if (trees != null) {
+            return trees;
+        }
+        if (ghostLimit == null) {
+            return TreeCheck.system();
+        }
+        ProcFs fs = ProcFs.system();
+        DriverTable drivers = DriverTable.standard(ghostLimit);
+        return new TreeCheck(fs, new Analyzer(fs, drivers, Self.of(fs)));
+    }
+
     @Override
     public Integer call() throws JsonProcessingException {
+        List<Long> pids = new ArrayList<>();
+        for (String a : pidArgs) {
+            try {
+                pids.add(new PidConverter().convert(a));
+            } catch (PidConverter.NotAPid e) {
+                throw new ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
         if (pids.isEmpty() && !kernel) {
             throw new ParameterException(spec.commandLine(), "Missing required parameter: 'PID' (or --kernel)");
         }
@@ -82,6 +112,7 @@ public final class Check implements Callable<Integer> {
         }
         Set<String> options = shellJob ? Set.of(Options.SHELL_JOB) : Set.of();
         List<TreeReport> reports = new ArrayList<>();
+        TreeCheck trees = trees();
         // check all first: a missing pid fails the command before anything is printed
         for (long pid : new LinkedHashSet<>(pids)) {
             reports.add(trees.check(pid, options));

@@ -5,6 +5,8 @@ import dev.jcr.dump.DumpListener;
 import dev.jcr.dump.DumpOptions;
 import dev.jcr.dump.DumpPhase;
 import dev.jcr.dump.DumpResult;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.resource.DriverTable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -51,6 +53,10 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--shell-job", description = "allow a tree attached to a terminal or session outside it")
     boolean shellJob;
 
+    @Option(names = "--ghost-limit", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "save deleted files up to SIZE (default 1M, as CRIU; K, M, G suffixes)")
+    Long ghostLimit;
+
     @Option(names = "--pre-dump", description = "copy memory only, with the tree running (frozen only to arm write"
             + " tracking and read the memory map); restore the final dump of the chain, not this")
     boolean preDump;
@@ -84,16 +90,18 @@ public final class DumpCommand implements Callable<Integer> {
         boolean bar = progress != null ? progress : System.console() != null;
         PrintWriter err = spec.commandLine().getErr();
         DumpListener listener = bar ? new ProgressBar(err) : DumpListener.NONE;
+        DumpEngine engine = ghostLimit == null ? new DumpEngine()
+                : new DumpEngine(ProcFs.system(), DriverTable.standard(ghostLimit));
         DumpOptions options = DumpOptions.to(dir).withKill(kill).withShellJob(shellJob).withPreDump(preDump)
                 .withParent(prevImagesDir).withTrackMem(trackMem);
         DumpResult r;
         if (pageServer != null) {
             try (dev.jcr.pageserver.PageServerClient server = dev.jcr.pageserver.PageServerClient.connect(pageServer,
                     token != null ? token : System.getenv("JCR_PAGE_TOKEN"))) {
-                r = new DumpEngine().dump((int) pid, options.withSink(server), listener);
+                r = engine.dump((int) pid, options.withSink(server), listener);
             }
         } else {
-            r = new DumpEngine().dump((int) pid, options, listener);
+            r = engine.dump((int) pid, options, listener);
         }
         for (String note : r.notes()) {
             err.println("dump: " + note);
