@@ -300,24 +300,7 @@ public final class DumpEngine {
 
         /** A pre-dump's copy, with the tree running again. */
         void copyMemoryRunning() {
-            listener.phase(DumpPhase.MEMORY);
-            long total = 0;
-            for (MemoryDump m : memory) {
-                total += m.pages();
-            }
-            long t = System.nanoTime();
-            long[] done = {0};
-            long totalPages = total;
-            listener.pages(0, totalPages);
-            for (MemoryDump m : memory) {
-                m.copyRunning(dir, bytes -> {
-                    done[0] += bytes / 4096;
-                    listener.pages(done[0], totalPages);
-                });
-                m.pagemap(later);
-            }
-            pagesWritten = done[0];
-            memwriteNanos = System.nanoTime() - t;
+            copyEach(true);
         }
 
         void dumpAll() {
@@ -421,6 +404,11 @@ public final class DumpEngine {
         }
 
         private void copyMemory() {
+            copyEach(false);
+        }
+
+        /** Copies every process's pages (RUNNING: a pre-dump's tree runs again) and writes its pagemap. */
+        private void copyEach(boolean running) {
             listener.phase(DumpPhase.MEMORY);
             long total = 0;
             for (MemoryDump m : memory) {
@@ -431,10 +419,15 @@ public final class DumpEngine {
             long totalPages = total;
             listener.pages(0, totalPages);
             for (MemoryDump m : memory) {
-                m.copy(dir, bytes -> {
+                java.util.function.LongConsumer progress = bytes -> {
                     done[0] += bytes / 4096;
                     listener.pages(done[0], totalPages);
-                });
+                };
+                if (running) {
+                    m.copyRunning(dir, progress);
+                } else {
+                    m.copy(dir, progress);
+                }
                 m.pagemap(later);
             }
             pagesWritten = done[0];

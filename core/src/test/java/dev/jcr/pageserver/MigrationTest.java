@@ -36,10 +36,6 @@ class MigrationTest {
     @TempDir
     Path tmp;
 
-    private static String status(long pid, String key) throws Exception {
-        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith(key + ":"))
-                .findFirst().orElseThrow().substring(key.length() + 1).trim();
-    }
 
     @Test
     void aWritingProcessMovesToAnotherNetworkAndPidNamespaceWithEveryByteChecked() throws Exception {
@@ -67,9 +63,9 @@ class MigrationTest {
                 // the source is gone; the copy runs on the other host, with its dumped pid in its own namespace
                 LiveProcess.awaitGone(p.pid(), Duration.ofSeconds(10));
                 long copy = r.restored().hostRoot();
-                init = Long.parseLong(status(copy, "PPid"));
+                init = Long.parseLong(LiveProcess.status(copy, "PPid"));
                 assertEquals(p.pid(), r.restored().root());
-                assertEquals(copy + "\t" + p.pid(), status(copy, "NSpid"));
+                assertEquals(copy + "\t" + p.pid(), LiveProcess.status(copy, "NSpid"));
                 assertEquals("net:[" + Files.getAttribute(Path.of("/run/netns", host.ns), "unix:ino") + "]",
                         Files.readSymbolicLink(Path.of("/proc/" + copy + "/ns/net")).toString(),
                         "in the receiver's network namespace");
@@ -106,7 +102,7 @@ class MigrationTest {
                     "127.0.0.1:" + server.port(), null, Migration.Options.standard(), r -> { }));
             assertEquals(JcrException.Kind.CONFLICT, e.kind(), e.getMessage());
             assertTrue(e.getMessage().contains("the source runs on"), e.getMessage());
-            assertTrue(status(p.pid(), "TracerPid").equals("0") && p.isAlive());
+            assertTrue(LiveProcess.status(p.pid(), "TracerPid").equals("0") && p.isAlive());
             p.signal("USR1");
             assertFalse(p.awaitOutput("PASS memhog", Duration.ofSeconds(30)).contains("FAIL"));
             served.get(30, TimeUnit.SECONDS);

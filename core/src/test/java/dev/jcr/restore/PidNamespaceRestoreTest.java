@@ -31,10 +31,6 @@ class PidNamespaceRestoreTest {
     @TempDir
     Path tmp;
 
-    private static String status(long pid, String key) throws IOException {
-        return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith(key + ":"))
-                .findFirst().orElseThrow().substring(key.length() + 1).trim();
-    }
 
     /** Signals PID and returns what it then writes to its stdout (its verdict line). */
     private static String verdict(long pid) throws Exception {
@@ -69,13 +65,13 @@ class PidNamespaceRestoreTest {
 
             RestoreResult a = new RestoreEngine(null).restore(RestoreOptions.of(dir).withPidNamespace(true).detached());
             RestoreResult b = new RestoreEngine(null).restore(RestoreOptions.of(dir).withPidNamespace(true).detached());
-            long initA = Long.parseLong(status(a.hostRootPid(), "PPid"));
-            long initB = Long.parseLong(status(b.hostRootPid(), "PPid"));
+            long initA = Long.parseLong(LiveProcess.status(a.hostRootPid(), "PPid"));
+            long initB = Long.parseLong(LiveProcess.status(b.hostRootPid(), "PPid"));
             try {
                 assertEquals((int) p.pid(), a.rootPid());
                 assertNotEquals(a.hostRootPid(), b.hostRootPid());
-                assertEquals(a.hostRootPid() + "\t" + p.pid(), status(a.hostRootPid(), "NSpid"), "its dumped pid inside");
-                assertEquals(initA + "\t1", status(initA, "NSpid"), "jcr's init is pid 1 there");
+                assertEquals(a.hostRootPid() + "\t" + p.pid(), LiveProcess.status(a.hostRootPid(), "NSpid"), "its dumped pid inside");
+                assertEquals(initA + "\t1", LiveProcess.status(initA, "NSpid"), "jcr's init is pid 1 there");
                 assertNotEquals(Files.readSymbolicLink(Path.of("/proc/" + a.hostRootPid() + "/ns/pid")),
                         Files.readSymbolicLink(Path.of("/proc/" + b.hostRootPid() + "/ns/pid")));
                 // all three write to the same stdout file at the same (restored) position: one at a time

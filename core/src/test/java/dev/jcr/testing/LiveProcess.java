@@ -136,6 +136,17 @@ public final class LiveProcess implements AutoCloseable {
     /** The shortest bound any wait on a fixture gets (see {@link #awaitOutput}). */
     public static final Duration MIN_WAIT = Duration.ofSeconds(30);
 
+    /** The value of KEY in /proc/PID/status (e.g. "PPid", "NSpid", "TracerPid"), trimmed. */
+    public static String status(long pid, String key) {
+        try {
+            return Files.readAllLines(Path.of("/proc/" + pid + "/status")).stream().filter(l -> l.startsWith(key + ":"))
+                    .findFirst().orElseThrow(() -> new AssertionError("no " + key + " in /proc/" + pid + "/status"))
+                    .substring(key.length() + 1).trim();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Waits (bounded) until /proc/PID is gone, e.g. after the process exited or was killed. */
     public static void awaitGone(long pid, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -4,11 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.jcr.app.Main;
 import dev.jcr.testing.Fixture;
 import dev.jcr.testing.LiveProcess;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,14 +23,8 @@ class MigrateCommandTest {
     @TempDir
     Path tmp;
 
-    record Run(int code, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
-        return new Run(code, out.toString(), err.toString());
+    private static DumpCommandTest.Run run(String... args) {
+        return DumpCommandTest.run(args);
     }
 
     private static int freePort() throws Exception {
@@ -46,10 +37,10 @@ class MigrateCommandTest {
     void aMigrationThroughTheCommandLineEndsWithTheTreeRunningOnTheReceiver() throws Exception {
         Path recv = Files.createDirectory(tmp.resolve("recv"));
         int port = freePort();
-        CompletableFuture<Run> server = CompletableFuture.supplyAsync(() -> run("page-server", "--port",
+        CompletableFuture<DumpCommandTest.Run> server = CompletableFuture.supplyAsync(() -> run("page-server", "--port",
                 Integer.toString(port), "-D", recv.toString(), "--pid-ns", "--token", "t0k"));
         try (LiveProcess p = Fixture.start("memhog", "8", "10")) {
-            Run m = null;
+            DumpCommandTest.Run m = null;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             do {
                 m = run("migrate", Long.toString(p.pid()), "--to", "127.0.0.1:" + port, "--token", "t0k");
@@ -57,7 +48,7 @@ class MigrateCommandTest {
             assertEquals(0, m.code(), m.err());
             assertTrue(m.out().contains("migrate: pre-1: ") && m.out().contains("migrate: final: "), m.out());
             assertTrue(m.out().contains("migrated " + p.pid() + " after "), m.out());
-            Run s = server.get(30, TimeUnit.SECONDS);
+            DumpCommandTest.Run s = server.get(30, TimeUnit.SECONDS);
             assertEquals(0, s.code(), s.err());
             assertTrue(s.out().contains("page-server: restored final: root pid " + p.pid()), s.out());
             String host = s.out().replaceAll("(?s).*\\(host pid (\\d+)\\).*", "$1");
@@ -74,12 +65,12 @@ class MigrateCommandTest {
         try (LiveProcess p = Fixture.start("loop")) {
             String pid = Long.toString(p.pid());
             assertEquals(2, run("migrate", pid, "--to", "no-port-here").code());
-            Run refused = run("migrate", pid, "--to", "127.0.0.1:" + freePort());
+            DumpCommandTest.Run refused = run("migrate", pid, "--to", "127.0.0.1:" + freePort());
             assertEquals(8, refused.code(), refused.err());
             assertEquals(1, refused.err().lines().count(), refused.err());
             assertTrue(refused.err().contains("cannot reach page server"), refused.err());
             assertEquals(8, run("page-server", "--port", "0", "-D", tmp.resolve("missing").toString()).code());
-            Run chain = run("dump", pid, "--page-server", "127.0.0.1:" + freePort(), "--prev-images-dir", "../x", "-D", "y");
+            DumpCommandTest.Run chain = run("dump", pid, "--page-server", "127.0.0.1:" + freePort(), "--prev-images-dir", "../x", "-D", "y");
             assertTrue(chain.code() == 2 || chain.code() == 8, chain.err());
             p.signal("USR1");
             assertFalse(p.awaitOutput("PASS", Duration.ofSeconds(10)).contains("FAIL"));
