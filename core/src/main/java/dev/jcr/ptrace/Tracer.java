@@ -43,6 +43,7 @@ public final class Tracer implements AutoCloseable {
     private final ProcFiles proc;
     private final Map<Integer, TracedTask> tasks = new LinkedHashMap<>();
     private final Map<Integer, Long> syscallSites = new LinkedHashMap<>();
+    private final Map<Integer, Long> trampolines = new LinkedHashMap<>();
     private boolean closed;
 
     private Tracer(Path procRoot) {
@@ -162,6 +163,7 @@ public final class Tracer implements AutoCloseable {
             if (t == null || !awaitFreezeStop(t)) {
                 throw new NoSuchProcessException(tid);
             }
+            t.expendable((options & Linux.PTRACE_O_EXITKILL) != 0);
             return t;
         });
     }
@@ -204,6 +206,7 @@ public final class Tracer implements AutoCloseable {
             List<TracedTask> all = new ArrayList<>(tasks.values());
             tasks.clear();
             syscallSites.clear();
+            trampolines.clear();
             JcrException first = null;
             List<TracedTask> notStopped = new ArrayList<>();
             for (TracedTask t : all) {
@@ -226,7 +229,11 @@ public final class Tracer implements AutoCloseable {
 
     /** Changes the ptrace options of TID (e.g. drop PTRACE_O_EXITKILL before letting a restored task go). */
     public void setOptions(int tid, long options) {
-        run(() -> Linux.ptraceSetOptions(require(tid).tid(), options | BASE_OPTIONS));
+        run(() -> {
+            TracedTask t = require(tid);
+            Linux.ptraceSetOptions(t.tid(), options | BASE_OPTIONS);
+            t.expendable((options & Linux.PTRACE_O_EXITKILL) != 0);
+        });
     }
 
     /**
@@ -254,6 +261,7 @@ public final class Tracer implements AutoCloseable {
             // all threads at once: the leader is reported only after the other threads are reaped
             settle(mine, false);
             syscallSites.remove(tgid);
+            trampolines.remove(tgid);
         });
     }
 
@@ -273,12 +281,25 @@ public final class Tracer implements AutoCloseable {
 
     // ---------------------------------------------------------------- registers and signals
 
+    /** The thread's own registers (those it gets back when an open guarded session ends). */
     public GpRegs gpRegs(int tid) {
-        return call(() -> GpRegs.fromArray(Linux.ptraceGetRegs(require(tid).tid())));
+        return call(() -> {
+            TracedTask t = require(tid);
+            RemoteSyscalls s = t.session();
+            return s != null && s.guarded() ? s.savedRegs() : GpRegs.fromArray(Linux.ptraceGetRegs(t.tid()));
+        });
     }
 
     public void setGpRegs(int tid, GpRegs regs) {
-        run(() -> Linux.ptraceSetRegs(require(tid).tid(), regs.toArray()));
+        run(() -> Linux.ptraceSetRegs(noSession(tid).tid(), regs.toArray()));
+    }
+
+    private TracedTask noSession(int tid) {
+        TracedTask t = require(tid);
+        if (t.session() != null) {
+            throw new IllegalStateException("task " + tid + " is driven by a remote session: close it first");
+        }
+        return t;
     }
 
     /** The full FPU/SSE/AVX state (NT_X86_XSTATE, or the FXSAVE area where the CPU has no XSAVE). */
@@ -293,11 +314,14 @@ public final class Tracer implements AutoCloseable {
 
     /** The blocked-signal mask: bit N-1 set means signal N is blocked. */
     public long sigmask(int tid) {
-        return call(() -> Linux.ptraceGetSigmask(require(tid).tid()));
+        return call(() -> {
+            TracedTask t = require(tid);
+            return t.session() != null ? t.session().savedMask() : Linux.ptraceGetSigmask(t.tid());
+        });
     }
 
     public void setSigmask(int tid, long mask) {
-        run(() -> Linux.ptraceSetSigmask(require(tid).tid(), mask));
+        run(() -> Linux.ptraceSetSigmask(noSession(tid).tid(), mask));
     }
 
     /** Signals queued for this thread alone, not dequeued. */
@@ -320,7 +344,10 @@ public final class Tracer implements AutoCloseable {
      * is closed, which puts registers back (and any scratch memory away).
      */
     public RemoteSyscalls remote(int tid) {
-        return call(() -> new RemoteSyscalls(this, require(tid), syscallSite(require(tid).tgid())));
+        return call(() -> {
+            TracedTask t = require(tid);
+            return new RemoteSyscalls(this, t, t.expendable() ? syscallSite(t.tgid()) : 0);
+        });
     }
 
     // ---------------------------------------------------------------- internals (tracer thread only)
@@ -388,15 +415,18 @@ public final class Tracer implements AutoCloseable {
         return t;
     }
 
-    /** Registers a task the kernel attached for us (a traced clone/fork's child) and waits for its first stop. */
-    TracedTask adoptChild(int tid) {
+    /**
+     * Registers a task the kernel attached for us (a traced clone/fork's child) and waits for its first
+     * stop. EXPENDABLE: it inherited PTRACE_O_EXITKILL from its parent (dies with jcr).
+     */
+    TracedTask adoptChild(int tid, boolean expendable) {
         checkThread();
         TracedTask t = tasks.get(tid);
         if (t != null) {
             return t;
         }
         int tgid = proc.tgid(tid);
-        t = new TracedTask(tid, tgid < 0 ? tid : tgid, StopKind.NEW_CHILD);
+        t = new TracedTask(tid, tgid < 0 ? tid : tgid, StopKind.NEW_CHILD, expendable);
         tasks.put(tid, t);
         while (true) {
             WaitStatus st = Linux.waitpid(tid, Linux.WALL);
@@ -487,7 +517,16 @@ public final class Tracer implements AutoCloseable {
                 Linux.ptraceCont(tid, 0);
                 continue;
             }
-            t.deferSignal(Linux.ptraceGetSiginfo(tid));
+            // a signal-delivery stop: a stop signal is let through (the task joins the group stop,
+            // reported above); anything else (only possible in a plain session: guarded ones block
+            // every signal) is held back and queued again at detach
+            byte[] info = Linux.ptraceGetSiginfo(tid);
+            int sig = SigInfo.parse(info).signo();
+            if (sig == 19 || sig == 20 || sig == 21 || sig == 22) {
+                Linux.ptraceCont(tid, sig);
+                continue;
+            }
+            t.deferSignal(info);
             Linux.ptraceCont(tid, 0);
         }
     }
@@ -502,12 +541,23 @@ public final class Tracer implements AutoCloseable {
         return site;
     }
 
+    /** Address of an rt_sigreturn trampoline in TGID's code (see {@link RemoteSyscalls}), cached per process. */
+    long sigreturnTrampoline(int tgid) {
+        Long t = trampolines.get(tgid);
+        if (t == null) {
+            t = SyscallSite.findSigreturnTrampoline(proc, tgid);
+            trampolines.put(tgid, t);
+        }
+        return t;
+    }
+
     void syscallSiteMoved(int tgid, long site) {
         syscallSites.put(tgid, site);
     }
 
     void forgetProcess(int tgid) {
         syscallSites.remove(tgid);
+        trampolines.remove(tgid);
     }
 
     /**

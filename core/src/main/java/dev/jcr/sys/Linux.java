@@ -305,6 +305,14 @@ public final class Linux {
         return (int) syscall("pidfd_open", pid, SYS_PIDFD_OPEN, pid, 0, 0, 0, 0, 0);
     }
 
+    /** PIDFD_THREAD (= O_EXCL): pidfd_open of a thread id refers to that thread (Linux 6.9). */
+    public static final int PIDFD_THREAD = 0x80;
+
+    /** pidfd_open(TID, PIDFD_THREAD): a file descriptor referring to one thread (its own fd table for pidfd_getfd). */
+    public static int pidfdOpenThread(int tid) {
+        return (int) syscall("pidfd_open(PIDFD_THREAD)", tid, SYS_PIDFD_OPEN, tid, PIDFD_THREAD, 0, 0, 0, 0);
+    }
+
     /** pidfd_getfd: a duplicate, in jcr, of file descriptor TARGET_FD of the process PIDFD refers to. */
     public static int pidfdGetfd(int pidfd, int targetFd, int pid) {
         return (int) syscall("pidfd_getfd(" + targetFd + ")", pid, SYS_PIDFD_GETFD, pidfd, targetFd, 0, 0, 0, 0);
