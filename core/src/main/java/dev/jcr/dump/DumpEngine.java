@@ -1,6 +1,7 @@
 package dev.jcr.dump;
 
 import dev.jcr.JcrException;
+import dev.jcr.fault.Faults;
 import dev.jcr.image.ImageDirWriter;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.CoreEntry;
@@ -71,14 +72,16 @@ public final class DumpEngine {
     /** Dumps the tree rooted at PID. Never leaves the tree stopped or a partial directory behind. */
     public DumpResult dump(int pid, DumpOptions options, DumpListener listener) {
         long t0 = System.nanoTime();
+        Faults.armFromEnvironment();
         listener.phase(DumpPhase.CHECKING);
         check(pid, options);
+        Faults.hit(Faults.DUMP_CHECKED);
         ImageDirWriter dir = ImageDirWriter.create(options.directory());
         warmUp();
         try (Tracer tracer = Tracer.start()) {
             listener.phase(DumpPhase.FREEZING);
             long tFreeze = System.nanoTime();
-            FrozenTree tree = tracer.seizeTree(pid);
+            FrozenTree tree = seize(tracer, pid);
             long tFrozen = System.nanoTime();
             Run run = new Run(tree, tracer, dir, options, listener);
             long tReleased;
@@ -89,11 +92,14 @@ public final class DumpEngine {
                     // every byte is in the page cache: the tree may run on while the images are synced
                     listener.phase(DumpPhase.RESUMING);
                     tracer.close();
+                    Faults.hit(Faults.DUMP_RELEASED);
                 }
                 tReleased = System.nanoTime();
                 listener.phase(DumpPhase.COMMITTING);
                 run.writeDeferred();
+                Faults.hit(Faults.DUMP_WRITTEN);
                 dir.commit();
+                Faults.hit(Faults.DUMP_COMMITTED);
             } catch (RuntimeException | Error e) {
                 dir.abort();
                 throw e;
@@ -118,6 +124,14 @@ public final class DumpEngine {
         } finally {
             dir.abort(); // no-op once committed
         }
+    }
+
+    /** Freezes the tree; a fault point fires on each side (the directory exists, nothing frozen / all frozen). */
+    private static FrozenTree seize(Tracer tracer, int pid) {
+        Faults.hit(Faults.DUMP_DIR);
+        FrozenTree tree = tracer.seizeTree(pid);
+        Faults.hit(Faults.DUMP_FROZEN);
+        return tree;
     }
 
     /**
@@ -215,8 +229,10 @@ public final class DumpEngine {
                 // on the tracer's thread: every ptrace request and remote syscall then runs inline, without
                 // a hop between threads (a process's state takes a few hundred of them)
                 tracer.run(() -> collect(fp, p, sockets, fdinfos));
-                // after the sessions are closed: their scratch pages are gone again
+                Faults.hit(Faults.DUMP_STATE);
+                // after the sessions are closed: the process's own registers again
                 memory.add(scan(fp.pid(), pagesId++, p));
+                Faults.hit(Faults.DUMP_SCANNED);
             }
             later.all(ImageKind.PSTREE, null, pstree);
             for (Map.Entry<Integer, List<dev.jcr.image.proto.FdinfoEntry>> e : fdinfos.entrySet()) {
@@ -224,6 +240,7 @@ public final class DumpEngine {
             }
             images.writeShared();
             copyMemory();
+            Faults.hit(Faults.DUMP_MEMORY);
             writeGlobal();
         }
 

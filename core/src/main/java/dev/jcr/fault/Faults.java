@@ -51,14 +51,15 @@ public final class Faults {
     public static final Point REMOTE_CLOSE = add("remote.close", "ptrace",
             "closing: back in the interrupt stop with its own signal mask, registers still borrowed");
 
-    // one point per kind of remote syscall, at the entry stop once the number is in: if jcr dies
-    // there, the call runs unattended and the task must still come back to itself
+    // one point per kind of remote syscall a dump makes (state, timers, the page drain), at the entry
+    // stop once the number is in: if jcr dies there, the call runs unattended and the task must
+    // still come back to itself
     static {
         String[][] kinds = {
-            {"3", "close"}, {"9", "mmap"}, {"10", "mprotect"}, {"11", "munmap"}, {"13", "rt_sigaction"},
-            {"36", "getitimer"}, {"39", "getpid"}, {"72", "fcntl"}, {"131", "sigaltstack"},
+            {"3", "close"}, {"9", "mmap"}, {"10", "mprotect"}, {"11", "munmap"}, {"12", "brk"},
+            {"13", "rt_sigaction"}, {"36", "getitimer"}, {"72", "fcntl"}, {"131", "sigaltstack"},
             {"140", "getpriority"}, {"143", "sched_getparam"}, {"145", "sched_getscheduler"},
-            {"157", "prctl"}, {"186", "gettid"}, {"224", "timer_gettime"}, {"225", "timer_getoverrun"},
+            {"157", "prctl"}, {"224", "timer_gettime"}, {"225", "timer_getoverrun"},
             {"274", "get_robust_list"}, {"293", "pipe2"}, {"435", "clone3"}, {"436", "close_range"},
         };
         for (String[] k : kinds) {
@@ -119,11 +120,9 @@ public final class Faults {
     public static final Point RESTORE_THREADS = add("restore.threads", "restore",
             "a process's threads exist and have their registers");
     public static final Point RESTORE_RELEASE = add("restore.release", "restore",
-            "releasing: some tasks are detached, others still held");
-    public static final Point RESTORE_RELEASED = add("restore.released", "restore",
-            "every task is detached, the tree still dies with jcr (parent-death signal armed)");
+            "every other process runs (its parent-death signal armed), the root is still held");
     public static final Point RESTORE_COMMITTED = add("restore.committed", "restore",
-            "the root's parent-death signal is disarmed: the tree outlives jcr from here on");
+            "the root runs: the tree outlives jcr from here on (the others' parent-death signals still armed)");
 
     /** Every point, in registry order. */
     public static final List<Point> ALL = Collections.unmodifiableList(REGISTRY);

@@ -1,6 +1,7 @@
 package dev.jcr.ptrace;
 
 import dev.jcr.JcrException;
+import dev.jcr.fault.Faults;
 import dev.jcr.sys.Errno;
 import dev.jcr.sys.Linux;
 import dev.jcr.sys.RseqConfiguration;
@@ -141,7 +142,11 @@ public final class Tracer implements AutoCloseable {
      * @throws AlreadyTracedException if a task is traced by someone else
      */
     public FrozenTree seizeTree(int pid) {
-        return call(() -> new TreeSeizer(this, proc).seize(pid));
+        return call(() -> {
+            FrozenTree tree = new TreeSeizer(this, proc).seize(pid);
+            Faults.hit(Faults.FREEZE_FROZEN);
+            return tree;
+        });
     }
 
     /** Seizes and interrupts one thread (any thread id); returns it stopped. */
@@ -405,6 +410,7 @@ public final class Tracer implements AutoCloseable {
         }
         TracedTask t = new TracedTask(tid, tgid, StopKind.INTERRUPT);
         tasks.put(tid, t);
+        Faults.hit(Faults.FREEZE_SEIZED);
         try {
             Linux.ptraceInterrupt(tid);
         } catch (SyscallException e) {

@@ -2,6 +2,7 @@ package dev.jcr.restore;
 
 import dev.jcr.JcrException;
 import dev.jcr.JcrException.Kind;
+import dev.jcr.fault.Faults;
 import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.FdinfoEntry;
 import dev.jcr.image.proto.ItimerEntry;
@@ -27,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * own child, traced) from which the tree is cloned with the original pids (clone3 set_tid), then
  * each process rebuilt from inside by remote syscalls, then every thread's registers, then resume.
  *
- * <p>Until the first restored task runs (the point of no return) every created process is traced
- * and stopped; any failure kills them all and waits until they are gone. jcr dying meanwhile kills
+ * <p>Until the tree is released every created process is traced and stopped; any failure kills
+ * them all and waits until they are gone. The release is all or nothing (see release()): jcr dying
+ * before the root runs kills every process, after it none. jcr dying meanwhile kills
  * them too (PTRACE_O_EXITKILL).
  */
 public final class RestoreEngine {
@@ -40,6 +42,9 @@ public final class RestoreEngine {
     private static final long THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
     private static final int SIGCHLD = 17;
     private static final int SIGKILL = 9;
+    private static final int PR_SET_PDEATHSIG = 1;
+    /** util-linux's setpriv, which sets a parent-death signal before it execs the seed. */
+    private static final String[] SETPRIV = {"/usr/bin/setpriv", "/bin/setpriv"};
 
     private final RestoreListener listener;
     private final Path procRoot = Path.of("/proc");
@@ -50,9 +55,11 @@ public final class RestoreEngine {
 
     /** Plans, restores and (unless detached) waits for the root to end. */
     public RestoreResult restore(RestoreOptions options) {
+        Faults.armFromEnvironment();
         PhaseClock clock = new PhaseClock(listener);
         clock.phase(RestoreListener.Phase.PLAN, 0);
         RestorePlan plan = PlanBuilder.build(options.dir());
+        Faults.hit(Faults.RESTORE_PLANNED);
         ProcessPlan root = plan.root();
         if (root.sid() != root.pid() && !options.shellJob()) {
             throw new RestoreException(Kind.UNSUPPORTED, "process " + root.pid() + " was in session " + root.sid()
@@ -102,6 +109,8 @@ public final class RestoreEngine {
         private final List<Integer> created = new ArrayList<>();
         private int seed = -1;
         private Tracer tracer;
+        /** The root is released: from here on the tree outlives jcr and no failure may take it back. */
+        private boolean committed;
 
         Run(RestorePlan plan, RestoreOptions options, RestoreListener listener) {
             this.plan = plan;
@@ -123,6 +132,7 @@ public final class RestoreEngine {
 
         private void restoreAll() {
             boolean resumed = false;
+            committed = false;
             try (FileTable files = new FileTable(plan, RestoreTable.standard())) {
                 createTree();
                 long[] progress = {0};
@@ -136,9 +146,12 @@ public final class RestoreEngine {
                 }
                 files.close();
                 listener.phase(RestoreListener.Phase.RESUME, plan.root().pid());
-                resumed = true; // from here on a task may run: the point of no return
-                tracer.detachAll();
+                resumed = true; // from here on a task may run
+                release();
             } catch (RuntimeException e) {
+                if (committed) {
+                    throw e; // the tree is released as a whole and runs on: nothing to take back
+                }
                 killAll();
                 if (e instanceof JcrException) {
                     throw e;
@@ -151,9 +164,9 @@ public final class RestoreEngine {
 
         private void createTree() {
             listener.phase(RestoreListener.Phase.SEED, 0);
-            seed = Linux.spawn(SEED, new String[] {"sleep", "1000"}, !options.shellJob() || plan.root().sid() == plan.root().pid());
-            tracer.seizeTask(seed);
-            tracer.run(() -> Linux.ptraceSetOptions(seed, TRACE_OPTIONS));
+            seed = spawnSeed(!options.shellJob() || plan.root().sid() == plan.root().pid());
+            tracer.seizeTask(seed, TRACE_OPTIONS);
+            Faults.hit(Faults.RESTORE_SEED);
             listener.phase(RestoreListener.Phase.CREATE_TREE, 0);
             for (ProcessPlan p : plan.processes()) {
                 int parent = p == plan.root() ? seed : p.ppid();
@@ -173,6 +186,11 @@ public final class RestoreEngine {
                 }
                 try (RemoteSyscalls r = tracer.remote(pid)) {
                     Target t = new Target(r, pid);
+                    if (p != plan.root()) {
+                        // before it runs anything: it dies when its parent dies, until the tree is released
+                        // as a whole (the root is held by PTRACE_O_EXITKILL until then; see release())
+                        t.call("prctl(PR_SET_PDEATHSIG)", RemoteSyscalls.SYS_PRCTL, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+                    }
                     if (p.sid() == p.pid()) {
                         t.call("setsid", Target.SYS_SETSID);
                     } else if (p.pgid() == p.pid() && !(p == plan.root() && options.shellJob())) {
@@ -183,12 +201,88 @@ public final class RestoreEngine {
                         t.call("setpgid(0, " + p.pgid() + ")", Target.SYS_SETPGID, 0, p.pgid());
                     }
                 }
+                Faults.hit(Faults.RESTORE_CLONED);
             }
             // the tree no longer needs its seed
             Linux.kill(seed, SIGKILL);
             tracer.run(() -> Linux.waitpid(seed, Linux.WALL));
             tracer.detach(seed);
             seed = -1;
+            Faults.hit(Faults.RESTORE_TREE);
+        }
+
+        /**
+         * The seed: a small program started detached from the JVM's reaper, in the environment only
+         * JCR_SEED_OF=<jcr's pid> (so that a leftover could be told apart). It is seized at once with
+         * PTRACE_O_EXITKILL; for the instant before that, setpriv gives it a parent-death signal, and it
+         * would sleep only 30 s anyway (once seized it never runs its own code again).
+         */
+        private int spawnSeed(boolean setsid) {
+            String[] env = {"JCR_SEED_OF=" + Linux.getpid()};
+            for (String setpriv : SETPRIV) {
+                if (Files.isExecutable(Path.of(setpriv))) {
+                    return Linux.spawn(setpriv, new String[] {"setpriv", "--pdeathsig", "KILL", "--", SEED, "30"}, env,
+                            setsid);
+                }
+            }
+            return Linux.spawn(SEED, new String[] {"sleep", "30"}, env, setsid);
+        }
+
+        /**
+         * Lets the tree run, as a whole: if jcr dies at any instant before the root is let go, every
+         * restored process dies (the held ones by PTRACE_O_EXITKILL, the released ones by the
+         * parent-death signal armed when they were created: the root dies, then its children, and so
+         * on down); after that instant, none does. So: every other process first, then the root's
+         * threads, its main thread last (a thread still held takes its whole process with it). Then
+         * each other process gets its own parent-death signal back (a guarded remote prctl: jcr may
+         * die during that, too).
+         */
+        private void release() {
+            int root = plan.root().pid();
+            for (dev.jcr.ptrace.TracedTask t : tracer.tasks()) {
+                if (t.tgid() != root) {
+                    tracer.detach(t.tid());
+                }
+            }
+            Faults.hit(Faults.RESTORE_RELEASE);
+            List<dev.jcr.ptrace.TracedTask> rootTasks = new ArrayList<>(tracer.tasks());
+            rootTasks.sort((a, b) -> Boolean.compare(a.tid() == root, b.tid() == root));
+            for (dev.jcr.ptrace.TracedTask t : rootTasks) {
+                tracer.detach(t.tid());
+            }
+            committed = true;
+            try {
+                Faults.hit(Faults.RESTORE_COMMITTED);
+            } finally {
+                disarmParentDeath();
+            }
+        }
+
+        /** Gives every non-root process its parent-death signal from the images (0 when none) back. */
+        private void disarmParentDeath() {
+            List<String> failed = new ArrayList<>();
+            for (ProcessPlan p : plan.processes()) {
+                if (p == plan.root()) {
+                    continue;
+                }
+                int sig = p.core().getThreadCore().getPdeathSig();
+                try {
+                    tracer.seizeTask(p.pid());
+                    try (RemoteSyscalls r = tracer.remote(p.pid())) {
+                        r.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);
+                    } finally {
+                        tracer.detach(p.pid());
+                    }
+                } catch (dev.jcr.ptrace.NoSuchProcessException gone) {
+                    // it ended on its own meanwhile
+                } catch (JcrException e) {
+                    failed.add(p.pid() + " (" + e.getMessage() + ")");
+                }
+            }
+            if (!failed.isEmpty()) {
+                throw new RestoreException(Kind.INTERNAL, "the tree is restored and runs, but these processes still"
+                        + " die with their parent (parent-death signal SIGKILL): " + String.join(", ", failed));
+            }
         }
 
         private int parentPgid(ProcessPlan p) {
@@ -212,6 +306,7 @@ public final class RestoreEngine {
                 int maxFd = p.fds().stream().mapToInt(FdinfoEntry::getFd).max().orElse(2);
                 t.connect(Linux.getpid(), Math.max(maxFd + 1, 3));
                 pages = new AddressSpace(t, p, files, procRoot).rebuild(listener, progress, plan.totalPages());
+                Faults.hit(Faults.RESTORE_MEMORY);
                 listener.phase(RestoreListener.Phase.FILES, p.pid());
                 for (FdinfoEntry fd : p.fds()) {
                     t.install(files.fd(fd.getId()), fd.getFd(), (fd.getFlags() & 1) != 0, "fd " + fd.getFd());
@@ -220,11 +315,13 @@ public final class RestoreEngine {
                 t.call("fchdir", Target.SYS_FCHDIR, cwd);
                 t.close(cwd);
                 t.disconnect();
+                Faults.hit(Faults.RESTORE_FILES);
                 listener.phase(RestoreListener.Phase.PROCESS_STATE, p.pid());
                 if (p.fs().hasUmask()) {
                     t.call("umask", Target.SYS_UMASK, p.fs().getUmask());
                 }
                 processState(t, p.core());
+                Faults.hit(Faults.RESTORE_STATE);
             }
             return pages;
         }
@@ -278,6 +375,7 @@ public final class RestoreEngine {
                 ThreadPlan th = p.threads().get(i);
                 threadState(p, th);
             }
+            Faults.hit(Faults.RESTORE_THREADS);
         }
 
         private void threadState(ProcessPlan p, ThreadPlan th) {

@@ -348,6 +348,11 @@ public final class Linux {
      * ProcessBuilder, in a new session when SETSID. Returns its pid; the caller must reap it.
      */
     public static int spawn(String path, String[] argv, boolean setsid) {
+        return spawn(path, argv, new String[0], setsid);
+    }
+
+    /** Like {@link #spawn(String, String[], boolean)} with the environment ENVP ("NAME=value" each). */
+    public static int spawn(String path, String[] argv, String[] envp, boolean setsid) {
         Memory attr = new Memory(SpawnLib.ATTR_SIZE);
         attr.clear();
         try {
@@ -357,7 +362,7 @@ public final class Linux {
             }
             int[] pid = new int[1];
             int err = SpawnLib.posix_spawn(pid, path, null, attr, new com.sun.jna.StringArray(argv),
-                    new com.sun.jna.StringArray(new String[0]));
+                    new com.sun.jna.StringArray(envp));
             if (err != 0) {
                 throw new SyscallException("posix_spawn(" + path + ")", 0, err);
             }
