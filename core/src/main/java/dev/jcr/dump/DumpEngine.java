@@ -1,6 +1,8 @@
 package dev.jcr.dump;
 
 import dev.jcr.JcrException;
+import dev.jcr.fault.Cancellation;
+import dev.jcr.fault.Cancelled;
 import dev.jcr.fault.Faults;
 import dev.jcr.image.ImageDirWriter;
 import dev.jcr.image.ImageKind;
@@ -71,6 +73,17 @@ public final class DumpEngine {
 
     /** Dumps the tree rooted at PID. Never leaves the tree stopped or a partial directory behind. */
     public DumpResult dump(int pid, DumpOptions options, DumpListener listener) {
+        Cancellation.enter();
+        try {
+            return dumpNow(pid, options, listener);
+        } catch (Cancelled c) {
+            throw c.withOutcome("the tree runs on unharmed, no image directory was written");
+        } finally {
+            Cancellation.leave();
+        }
+    }
+
+    private DumpResult dumpNow(int pid, DumpOptions options, DumpListener listener) {
         long t0 = System.nanoTime();
         Faults.armFromEnvironment();
         listener.phase(DumpPhase.CHECKING);

@@ -13,9 +13,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Fault injection, as CRIU has it: {@code JCR_FAULT=<point>[:kill|:throw][:<n>]} makes jcr SIGKILL
- * itself (the default) or throw {@link InjectedFault} the n-th time (default: the first) it passes
- * the named point. The points are the moments where jcr dying must not harm the target: each phase of
+ * Fault injection, as CRIU has it: {@code JCR_FAULT=<point>[:kill|:throw|:pause][:<n>]} makes jcr
+ * SIGKILL itself (the default), throw {@link InjectedFault}, or wait there until cancelled, the n-th
+ * time (default: the first) it passes the named point. The points are the moments where jcr dying must not harm the target: each phase of
  * freezing, of a remote-syscall session and of the page drain, each kind of remote syscall, each phase
  * of a dump and each step of a restore. {@link #ALL} lists every point ({@code jcr debug fault-points}
  * prints them); tests loop over them.
@@ -29,8 +29,12 @@ public final class Faults {
     public record Point(String name, String area, String description) {
     }
 
-    /** What a fault does. */
-    public enum Action { KILL, THROW }
+    /**
+     * What a fault does: KILL (SIGKILL itself), THROW ({@link InjectedFault}), or PAUSE: wait at the
+     * point until the operation is cancelled (at most two minutes), so that a test can interrupt jcr
+     * at a known moment (SIGTERM to a dump sitting in the middle of its page copy).
+     */
+    public enum Action { KILL, THROW, PAUSE }
 
     private static final List<Point> REGISTRY = new ArrayList<>();
     private static final Map<Integer, Point> BY_SYSCALL = new LinkedHashMap<>();
@@ -157,7 +161,7 @@ public final class Faults {
     }
 
     /**
-     * Arms the point named in SPEC ({@code point[:kill|:throw][:n]}); null or blank disarms.
+     * Arms the point named in SPEC ({@code point[:kill|:throw|:pause][:n]}); null or blank disarms.
      *
      * @throws IllegalArgumentException naming what is wrong with SPEC
      */
@@ -175,6 +179,7 @@ public final class Faults {
             switch (parts[i]) {
                 case "kill" -> action = Action.KILL;
                 case "throw" -> action = Action.THROW;
+                case "pause" -> action = Action.PAUSE;
                 default -> {
                     try {
                         nth = Integer.parseInt(parts[i]);
@@ -183,7 +188,7 @@ public final class Faults {
                     }
                     if (nth < 1) {
                         throw new IllegalArgumentException("JCR_FAULT: '" + parts[i]
-                                + "' is neither kill, throw nor a hit count >= 1");
+                                + "' is neither kill, throw, pause nor a hit count >= 1");
                     }
                 }
             }
@@ -209,10 +214,14 @@ public final class Faults {
 
     /**
      * Passes point P: when it is the armed one (and this is the n-th pass), jcr kills itself with
-     * SIGKILL or throws {@link InjectedFault}. A line on stderr says which point fired first, so that a
+     * SIGKILL or throws {@link InjectedFault}. Before that, a pending {@link Cancellation} ends the
+     * operation here ({@link Cancelled}), unless P is past a commit. A line on stderr says which point fired first, so that a
      * test knows the point was reached rather than skipped.
      */
     public static void hit(Point p) {
+        if (p != DUMP_COMMITTED && p != RESTORE_COMMITTED) {
+            Cancellation.check(); // every point before a commit is also where a cancelled operation ends
+        }
         Armed a = armed;
         if (a == null || a.point() != p || a.hits().incrementAndGet() != a.nth()) {
             return;
@@ -220,6 +229,14 @@ public final class Faults {
         say("jcr: fault point " + p.name() + " reached (" + a.action().name().toLowerCase() + ")\n");
         if (a.action() == Action.THROW) {
             throw new InjectedFault(p);
+        }
+        if (a.action() == Action.PAUSE) {
+            long until = System.nanoTime() + 120_000_000_000L;
+            while (System.nanoTime() < until) {
+                Cancellation.check();
+                java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+            }
+            return;
         }
         dev.jcr.sys.Linux.kill(dev.jcr.sys.Linux.getpid(), 9);
         while (true) {
@@ -236,6 +253,16 @@ public final class Faults {
             err.write(line.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             // stderr closed: the fault still fires
+        }
+        // and where a program with a full-screen UI on stderr (jcr-top) can be watched: JCR_FAULT_LOG
+        String log = System.getenv("JCR_FAULT_LOG");
+        if (log != null && !log.isBlank()) {
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(log), line, java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.APPEND);
+            } catch (IOException e) {
+                // the fault still fires
+            }
         }
     }
 }

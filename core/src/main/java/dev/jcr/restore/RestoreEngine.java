@@ -2,6 +2,8 @@ package dev.jcr.restore;
 
 import dev.jcr.JcrException;
 import dev.jcr.JcrException.Kind;
+import dev.jcr.fault.Cancellation;
+import dev.jcr.fault.Cancelled;
 import dev.jcr.fault.Faults;
 import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.FdinfoEntry;
@@ -55,6 +57,15 @@ public final class RestoreEngine {
 
     /** Plans, restores and (unless detached) waits for the root to end. */
     public RestoreResult restore(RestoreOptions options) {
+        Cancellation.enter();
+        try {
+            return restoreNow(options);
+        } finally {
+            Cancellation.leave();
+        }
+    }
+
+    private RestoreResult restoreNow(RestoreOptions options) {
         Faults.armFromEnvironment();
         PhaseClock clock = new PhaseClock(listener);
         clock.phase(RestoreListener.Phase.PLAN, 0);
@@ -79,10 +90,32 @@ public final class RestoreEngine {
             writePidfile(options.pidfile(), root.pid());
         }
         if (!options.detach()) {
-            status = Linux.waitpid(root.pid(), 0).raw();
+            status = awaitRoot(root.pid());
         }
         listener.phase(RestoreListener.Phase.DONE, root.pid());
         return new RestoreResult(root.pid(), plan.processes().stream().map(ProcessPlan::pid).toList(), status, stats);
+    }
+
+    /**
+     * Waits for the restored root to end and returns its wait status; a {@link Cancellation} (jcr got
+     * SIGINT/SIGTERM/SIGHUP) ends the wait, not the tree, which is released and runs on.
+     */
+    private static int awaitRoot(int pid) {
+        int spins = 0;
+        while (true) {
+            WaitStatus st = Linux.waitpid(pid, Linux.WNOHANG);
+            if (st.pid() != 0) {
+                return st.raw();
+            }
+            if (Cancellation.requested()) {
+                try {
+                    Cancellation.check();
+                } catch (Cancelled c) {
+                    throw c.withOutcome("no longer waiting for " + pid + ": the restored tree runs on");
+                }
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(++spins < 50 ? 1_000_000 : 50_000_000);
+        }
     }
 
     /** Reads and validates the images only (what `jcr restore` checks before it creates anything). */
@@ -153,6 +186,9 @@ public final class RestoreEngine {
                     throw e; // the tree is released as a whole and runs on: nothing to take back
                 }
                 killAll();
+                if (e instanceof Cancelled c) {
+                    throw c.withOutcome("every process the restore had made is gone again");
+                }
                 if (e instanceof JcrException) {
                     throw e;
                 }

@@ -3,6 +3,7 @@ package dev.jcr.fault;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.jcr.testing.CrashTarget;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

@@ -9,6 +9,7 @@ import dev.jcr.dump.DumpOptions;
 import dev.jcr.restore.RestoreEngine;
 import dev.jcr.restore.RestoreMain;
 import dev.jcr.restore.RestoreOptions;
+import dev.jcr.testing.CrashTarget;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         description = {"Checkpoint the process tree rooted at PID into CRIU-format images in DIR.",
                 "The tree keeps running unless --kill is given. DIR must not exist; it appears only when complete.",
                 "Exit status: 0 dumped, 2 usage, 3 no such process, 4 permission, 5 traced by another process,",
-                "6 unsupported resources (listed), 8 I/O error (bad directory, disk full)."})
+                "6 unsupported resources (listed), 8 I/O error (bad directory, disk full),",
+                "130 cancelled (SIGINT/SIGTERM/SIGHUP: the tree runs on unharmed, nothing is written)."})
 public final class DumpCommand implements Callable<Integer> {
 
     @Spec
@@ -49,7 +50,11 @@ public final class DumpCommand implements Callable<Integer> {
     Boolean progress;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        return SignalsCancel.during(this::dump);
+    }
+
+    private Integer dump() {
         if (pid <= 0 || pid > Integer.MAX_VALUE) {
             throw new ParameterException(spec.commandLine(), "PID must be a positive number, not " + pid);
         }

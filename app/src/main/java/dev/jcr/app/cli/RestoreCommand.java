@@ -39,7 +39,11 @@ public final class RestoreCommand implements Callable<Integer> {
     boolean stats;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        return SignalsCancel.during(this::restore);
+    }
+
+    private Integer restore() {
         long t0 = System.nanoTime();
         RestoreResult r = new RestoreEngine(null).restore(new RestoreOptions(dir, detach, shellJob, pidfile));
         if (stats) {

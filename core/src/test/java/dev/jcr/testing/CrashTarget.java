@@ -1,7 +1,5 @@
-package dev.jcr.fault;
+package dev.jcr.testing;
 
-import dev.jcr.testing.Fixture;
-import dev.jcr.testing.LiveProcess;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,15 +17,15 @@ import java.util.stream.Stream;
  * (not stopped, not traced), with exactly its threads, children, descriptors and mappings, and a check
  * round in which every thread finds its registers and every process its memory intact.
  */
-final class CrashTarget implements AutoCloseable {
+public final class CrashTarget implements AutoCloseable {
 
     /** The three shapes the fault loops run on. */
-    enum Shape {
+    public enum Shape {
         PLAIN(0, 0, 4), THREADED(3, 0, 4), TREE(1, 2, 2);
 
-        final int threads;
-        final int children;
-        final int mib;
+        public final int threads;
+        public final int children;
+        public final int mib;
 
         Shape(int threads, int children, int mib) {
             this.threads = threads;
@@ -40,13 +38,13 @@ final class CrashTarget implements AutoCloseable {
     private record Snapshot(List<Integer> tasks, List<Integer> children, long fds, String maps) {
     }
 
-    final Shape shape;
+    public final Shape shape;
     private final LiveProcess root;
     private final List<Integer> pids = new ArrayList<>();
     private final Map<Integer, Integer> rounds = new LinkedHashMap<>();
     private Map<Integer, Snapshot> before;
 
-    CrashTarget(Shape shape) {
+    public CrashTarget(Shape shape) {
         this.shape = shape;
         this.root = Fixture.startWithFlags("crashcheck", List.of("-pthread"), Integer.toString(shape.threads),
                 Integer.toString(shape.children), Integer.toString(shape.mib));
@@ -76,16 +74,16 @@ final class CrashTarget implements AutoCloseable {
         return true;
     }
 
-    int pid() {
+    public int pid() {
         return pids.get(0);
     }
 
-    List<Integer> pids() {
+    public List<Integer> pids() {
         return List.copyOf(pids);
     }
 
     /** Remembers threads, children, descriptors and mappings of every process, before a run. */
-    void snapshot() {
+    public void snapshot() {
         before = new LinkedHashMap<>();
         for (int pid : pids) {
             before.put(pid, new Snapshot(tasks(pid), children(pid), fdCount(pid), read(pid, "maps")));
@@ -99,7 +97,7 @@ final class CrashTarget implements AutoCloseable {
      * drain's small area, which can remain when jcr dies while it exists) are allowed; any other
      * change of the mappings fails.
      */
-    void assertUnharmed(String what, boolean mayKeepArea) {
+    public void assertUnharmed(String what, boolean mayKeepArea) {
         long deadline = System.nanoTime() + 30_000_000_000L;
         String why;
         while ((why = notSettled()) != null && System.nanoTime() < deadline) {
@@ -150,7 +148,7 @@ final class CrashTarget implements AutoCloseable {
      * For a restored tree (whose mappings and descriptors are new objects): every process alive,
      * running and untraced with its threads, and a check round passes.
      */
-    void assertRestoredAndIntact(String what) {
+    public void assertRestoredAndIntact(String what) {
         before = null;
         long deadline = System.nanoTime() + 30_000_000_000L;
         String why;
@@ -196,7 +194,7 @@ final class CrashTarget implements AutoCloseable {
     }
 
     /** SIGUSR2 to every process; every thread must report its registers (and main its memory) intact. */
-    void checkRound(String what) {
+    public void checkRound(String what) {
         for (int pid : pids) {
             rounds.merge(pid, 1, Integer::sum);
             signal(pid, "USR2");
@@ -215,11 +213,11 @@ final class CrashTarget implements AutoCloseable {
     }
 
     /** The check rounds each process has done (restored processes continue from their image's count). */
-    Map<Integer, Integer> rounds() {
+    public Map<Integer, Integer> rounds() {
         return new LinkedHashMap<>(rounds);
     }
 
-    void rounds(Map<Integer, Integer> r) {
+    public void rounds(Map<Integer, Integer> r) {
         rounds.clear();
         rounds.putAll(r);
     }
@@ -229,7 +227,7 @@ final class CrashTarget implements AutoCloseable {
      * its image recorded, so lines a previous restore of the same image wrote there must go, or a
      * check round could read them as its own.
      */
-    void truncateOutput(long size) {
+    public void truncateOutput(long size) {
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(root.dir().resolve("out"),
                 java.nio.file.StandardOpenOption.WRITE)) {
             ch.truncate(size);
@@ -238,7 +236,7 @@ final class CrashTarget implements AutoCloseable {
         }
     }
 
-    long outputSize() {
+    public long outputSize() {
         try {
             return Files.size(root.dir().resolve("out"));
         } catch (IOException e) {
@@ -247,7 +245,7 @@ final class CrashTarget implements AutoCloseable {
     }
 
     /** Null when no process of the tree exists any more (waits, bounded: init reaps orphans slowly); else who lives. */
-    String awaitAllGone() {
+    public String awaitAllGone() {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             List<Integer> alive = new ArrayList<>();
@@ -271,7 +269,7 @@ final class CrashTarget implements AutoCloseable {
     }
 
     /** Kills every process of the tree (e.g. a restored one) and waits until all are gone. */
-    void killAll() {
+    public void killAll() {
         for (int pid : pids) {
             signal(pid, "KILL");
         }
@@ -282,7 +280,7 @@ final class CrashTarget implements AutoCloseable {
     }
 
     /** The last round: every process verifies once more and exits with PASS. */
-    void finish() {
+    public void finish() {
         for (int pid : pids) {
             signal(pid, "USR1");
         }
@@ -306,7 +304,7 @@ final class CrashTarget implements AutoCloseable {
         throw new AssertionError(what + ": no '" + text.trim() + "' within " + LiveProcess.MIN_WAIT + "\n" + root.stdout());
     }
 
-    String stdout() {
+    public String stdout() {
         return root.stdout();
     }
 
