@@ -415,6 +415,7 @@ public final class TopApp implements Host {
         });
     }
 
+    @Override
     public void quit() {
         running = false;
         for (Window w : gui.getWindows()) {

@@ -35,8 +35,19 @@ class CancelSignalsTest {
     @TempDir
     Path tmp;
 
+    /** A jcr process and a reader of its merged output. */
+    private record Jcr(Process process, BufferedReader out) {
+        long pid() {
+            return process.pid();
+        }
+
+        int exitValue() {
+            return process.exitValue();
+        }
+    }
+
     /** jcr (Main) in a JVM of its own with JCR_FAULT=FAULT (null: none); stdout and stderr merged. */
-    private static Process jcr(String fault, String... args) throws Exception {
+    private static Jcr jcr(String fault, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
                 "dev.jcr.app.Main"));
@@ -45,12 +56,13 @@ class CancelSignalsTest {
         if (fault != null) {
             pb.environment().put("JCR_FAULT", fault);
         }
-        return pb.start();
+        Process p = pb.start();
+        return new Jcr(p, new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8)));
     }
 
     /** Reads P's output until a line contains TEXT (bounded by the process ending); returns all read. */
-    private static String awaitLine(Process p, String text) throws Exception {
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+    private static String awaitLine(Jcr p, String text) throws Exception {
+        BufferedReader r = p.out();
         StringBuilder all = new StringBuilder();
         String line;
         while ((line = r.readLine()) != null) {
@@ -62,9 +74,15 @@ class CancelSignalsTest {
         throw new AssertionError("jcr ended without printing '" + text + "':\n" + all);
     }
 
-    private static String finish(Process p) throws Exception {
-        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "jcr ends");
-        return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    /** The rest of P's output once it has ended (bounded). */
+    private static String finish(Jcr p) throws Exception {
+        assertTrue(p.process().waitFor(120, TimeUnit.SECONDS), "jcr ends");
+        StringBuilder all = new StringBuilder();
+        String line;
+        while ((line = p.out().readLine()) != null) {
+            all.append(line).append('\n');
+        }
+        return all.toString();
     }
 
     @Test
@@ -75,13 +93,13 @@ class CancelSignalsTest {
             for (int i = 0; i < signals.length; i++) {
                 Path parent = Files.createDirectories(tmp.resolve("d" + i));
                 target.snapshot();
-                Process p = jcr("drain.spliced:pause", "dump", Integer.toString(target.pid()), "-D",
+                Jcr p = jcr("drain.spliced:pause", "dump", Integer.toString(target.pid()), "-D",
                         parent.resolve("img").toString());
                 awaitLine(p, "fault point drain.spliced reached (pause)");
                 Linux.kill((int) p.pid(), signals[i]);
                 String rest = finish(p);
                 assertEquals(130, p.exitValue(), names[i] + ": " + rest);
-                assertTrue(rest.contains("jcr dump: cancelled (" + names[i] + "): the tree runs on unharmed"), rest);
+                assertTrue(rest.contains("dump: cancelled (" + names[i] + "): the tree runs on unharmed"), rest);
                 try (Stream<Path> s = Files.list(parent)) {
                     assertEquals(List.of(), s.toList(), names[i] + ": not even a hidden temporary remains");
                 }
@@ -97,9 +115,9 @@ class CancelSignalsTest {
         try (CrashTarget target = new CrashTarget(CrashTarget.Shape.TREE)) {
             new DumpEngine().dump(target.pid(), DumpOptions.to(images).withKill(true), DumpListener.NONE);
             assertNull(target.awaitAllGone());
-            Process p = jcr("restore.memory:pause", "restore", "-D", images.toString());
+            Jcr p = jcr("restore.memory:pause", "restore", "-D", images.toString());
             awaitLine(p, "fault point restore.memory reached (pause)");
-            p.destroy(); // SIGTERM
+            Linux.kill((int) p.pid(), 15);
             String rest = finish(p);
             assertEquals(130, p.exitValue(), rest);
             assertTrue(rest.contains("every process the restore had made is gone again"), rest);
@@ -116,9 +134,9 @@ class CancelSignalsTest {
             new DumpEngine().dump(target.pid(), DumpOptions.to(images).withKill(true), DumpListener.NONE);
             assertNull(target.awaitAllGone());
             target.rounds(rounds);
-            Process p = jcr(null, "restore", "-D", images.toString());
+            Jcr p = jcr(null, "restore", "-D", images.toString());
             target.assertRestoredAndIntact("restored, jcr waiting for the root");
-            p.destroy(); // SIGTERM
+            Linux.kill((int) p.pid(), 15);
             String rest = finish(p);
             assertEquals(130, p.exitValue(), rest);
             assertTrue(rest.contains("the restored tree runs on"), rest);
