@@ -14,6 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Cancellation {
 
     private static volatile String requested;
+    /** The request was thrown once: the operation is unwinding, and its cleanup must not be cut short. */
+    private static volatile boolean delivered;
     private static final AtomicInteger RUNNING = new AtomicInteger();
 
     private Cancellation() {
@@ -27,10 +29,16 @@ public final class Cancellation {
     /** Forgets a request (a front end does this before it starts an operation). */
     public static void reset() {
         requested = null;
+        delivered = false;
     }
 
     public static boolean requested() {
         return requested != null;
+    }
+
+    /** What asked for the cancellation (null when nothing did). */
+    public static String reason() {
+        return requested;
     }
 
     /** How many dumps or restores are running in this process. */
@@ -47,10 +55,15 @@ public final class Cancellation {
         RUNNING.decrementAndGet();
     }
 
-    /** Throws {@link Cancelled} when a request is pending. */
-    public static void check() {
+    /**
+     * Throws {@link Cancelled} when a request is pending, once: the cleanup that follows (remote
+     * sessions put back, the drain's helper ended and its area unmapped, the tree detached, a
+     * half-made restore killed) passes fault points too and must run to its end.
+     */
+    public static synchronized void check() {
         String why = requested;
-        if (why != null) {
+        if (why != null && !delivered) {
+            delivered = true;
             throw new Cancelled(why);
         }
     }

@@ -232,10 +232,10 @@ public final class Faults {
         }
         if (a.action() == Action.PAUSE) {
             long until = System.nanoTime() + 120_000_000_000L;
-            while (System.nanoTime() < until) {
-                Cancellation.check();
+            while (System.nanoTime() < until && !Cancellation.requested()) {
                 java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
             }
+            Cancellation.check();
             return;
         }
         dev.jcr.sys.Linux.kill(dev.jcr.sys.Linux.getpid(), 9);

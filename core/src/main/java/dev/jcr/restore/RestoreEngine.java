@@ -108,11 +108,8 @@ public final class RestoreEngine {
                 return st.raw();
             }
             if (Cancellation.requested()) {
-                try {
-                    Cancellation.check();
-                } catch (Cancelled c) {
-                    throw c.withOutcome("no longer waiting for " + pid + ": the restored tree runs on");
-                }
+                throw new Cancelled(Cancellation.reason()).withOutcome("no longer waiting for " + pid
+                        + ": the restored tree runs on");
             }
             java.util.concurrent.locks.LockSupport.parkNanos(++spins < 50 ? 1_000_000 : 50_000_000);
         }

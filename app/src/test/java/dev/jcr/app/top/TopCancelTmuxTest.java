@@ -67,11 +67,13 @@ class TopCancelTmuxTest {
             target.snapshot();
             String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            // jcr-top runs in the background of a shell that ignores SIGHUP (so that it can still write
-            // jcr-top's exit status when the terminal goes), with the terminal as its stdin
+            // jcr-top runs in the background of a shell that, as an interactive shell does, passes a
+            // SIGHUP (its terminal closing) on to its job, and then survives to write jcr-top's exit
+            // status; the terminal is jcr-top's stdin
             String cmd = "exec 3<&0; JCR_FAULT=drain.spliced:pause JCR_FAULT_LOG='" + faults + "' '" + java + "' -cp '" + cp
-                    + "' dev.jcr.app.top.TopMain --delay 0.5 --images '" + images + "' <&3 & p=$!; trap '' HUP; wait $p;"
-                    + " echo $? > '" + exit + "'; echo JCR-TOP-EXITED; sleep 300";
+                    + "' dev.jcr.app.top.TopMain --delay 0.5 --images '" + images + "' <&3 & p=$!;"
+                    + " trap 'kill -HUP $p' HUP; wait $p; s=$?; while kill -0 $p 2>/dev/null; do wait $p; s=$?; done;"
+                    + " echo $s > '" + exit + "'; echo JCR-TOP-EXITED; sleep 300";
             tmux.run("new-session", "-d", "-s", SESSION, "-x", "150", "-y", "40", "sh", "-c", cmd);
             tmux.awaitScreen("processes ", STARTUP);
             tmux.keys("/");
