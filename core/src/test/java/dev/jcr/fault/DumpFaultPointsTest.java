@@ -63,7 +63,7 @@ class DumpFaultPointsTest {
 
     @Test
     void throwingAtEveryPointLeavesEveryShapeUnharmedAndNoDirectory() {
-        for (CrashTarget.Shape shape : CrashTarget.Shape.values()) {
+        for (CrashTarget.Shape shape : List.of(CrashTarget.Shape.PLAIN, CrashTarget.Shape.THREADED, CrashTarget.Shape.TREE)) {
             loop(shape, false, names(POINTS));
         }
     }
@@ -132,6 +132,7 @@ class DumpFaultPointsTest {
                 target.finish();
             }
         } finally {
+            FaultRun.done();
             target.close();
         }
         assertTrue(failures.isEmpty(), failures.size() + " harmed of " + points.size() + ":\n" + String.join("\n", failures));

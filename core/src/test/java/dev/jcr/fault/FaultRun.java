@@ -2,7 +2,6 @@ package dev.jcr.fault;
 
 import dev.jcr.dump.DumpEngine;
 import dev.jcr.dump.DumpListener;
-import dev.jcr.dump.DumpMain;
 import dev.jcr.dump.DumpOptions;
 import dev.jcr.image.ImageDir;
 import dev.jcr.image.ImageKind;
@@ -33,39 +32,87 @@ final class FaultRun {
     private FaultRun() {
     }
 
-    /** `java MAIN ARGS` with JCR_FAULT=SPEC, waited for (bounded); the point fired if jcr said so on stderr. */
-    static Result inOwnJvm(String spec, Class<?> main, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData",
-                "-cp", System.getProperty("java.class.path"), main.getName()));
-        cmd.addAll(List.of(args));
-        try {
-            Path log = Files.createTempFile("jcr-fault-", ".log");
+    /** A dump of PID into DIR in its own (warmed) JVM, killed at the armed point. */
+    static Result dumpKilled(String point, int pid, Path dir) {
+        return Warmed.run(Integer.toString(pid), "dump " + point + ":kill " + pid + " " + dir);
+    }
+
+    /** A restore of DIR in its own (warmed) JVM, killed at SPEC (point[:n]). */
+    static Result restoreKilled(String spec, Path dir) {
+        String[] parts = spec.split(":");
+        String full = parts[0] + ":kill" + (parts.length > 1 ? ":" + parts[1] : "");
+        return Warmed.run(dir.toString(), "restore " + full + " " + dir);
+    }
+
+    /**
+     * The next {@link FaultServer}, started (and warming up) while the previous run is checked: its
+     * warm-up (class loading, a tree check) then costs no time of the loop's own.
+     */
+    private static final class Warmed {
+        private static Process next;
+        private static String nextWarm;
+
+        static synchronized Result run(String warm, String command) {
+            Process p;
+            if (next != null && warm.equals(nextWarm)) {
+                p = next;
+            } else {
+                discard();
+                p = start(warm);
+            }
+            next = start(warm);
+            nextWarm = warm;
+            String spec = command.split(" ")[1];
             try {
-                ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-                pb.environment().put("JCR_FAULT", spec);
-                Process p = pb.start();
+                java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                        StandardCharsets.UTF_8));
+                String line = out.readLine();
+                if (!"WARM".equals(line)) {
+                    throw new AssertionError("fault server said " + line);
+                }
+                p.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+                p.getOutputStream().flush();
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
-                    p.waitFor(10, TimeUnit.SECONDS);
-                    throw new AssertionError(spec + ": jcr still running after 120 s\n" + Files.readString(log));
+                    throw new AssertionError(spec + ": jcr still running after 120 s");
                 }
-                String out = Files.readString(log);
-                return new Result(spec, fired(out, spec), p.exitValue(), out, p.pid());
-            } finally {
-                Files.deleteIfExists(log);
+                String rest = out.lines().collect(java.util.stream.Collectors.joining("\n"))
+                        + "\n" + new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+                return new Result(spec, fired(rest, spec), p.exitValue(), rest, p.pid());
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
             }
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
+        }
+
+        private static Process start(String warm) {
+            try {
+                Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-XX:-UsePerfData",
+                        "-cp", System.getProperty("java.class.path"), FaultServer.class.getName()).start();
+                p.getOutputStream().write(("warm " + warm + "\n").getBytes(StandardCharsets.UTF_8));
+                p.getOutputStream().flush();
+                return p;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        /** Ends the prepared server (the loop is over). */
+        static synchronized void discard() {
+            if (next != null) {
+                next.destroyForcibly();
+                next = null;
+                nextWarm = null;
+            }
         }
     }
 
-    /** A dump of PID into DIR in its own JVM, killed at the armed point. */
-    static Result dumpKilled(String point, int pid, Path dir) {
-        return inOwnJvm(point + ":kill", DumpMain.class, Integer.toString(pid), dir.toString());
+    /** Ends the server prepared for a next run that will not come. */
+    static void done() {
+        Warmed.discard();
     }
 
     /** A dump of PID into DIR in this JVM, with the point armed to throw. */

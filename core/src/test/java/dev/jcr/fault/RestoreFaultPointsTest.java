@@ -7,7 +7,6 @@ import dev.jcr.dump.DumpEngine;
 import dev.jcr.dump.DumpListener;
 import dev.jcr.dump.DumpOptions;
 import dev.jcr.restore.RestoreEngine;
-import dev.jcr.restore.RestoreMain;
 import dev.jcr.restore.RestoreOptions;
 import dev.jcr.testing.CrashTarget;
 import java.io.IOException;
@@ -67,7 +66,7 @@ class RestoreFaultPointsTest {
                 target.rounds(dumpedRounds);
                 target.truncateOutput(dumpedOutput);
                 try {
-                    FaultRun.Result r = kill ? restoreKilled(spec) : restoreThrowing(spec);
+                    FaultRun.Result r = kill ? FaultRun.restoreKilled(spec, images) : restoreThrowing(spec);
                     assertTrue(r.fired(), what + ": the point was not reached: " + r.output());
                     if (point.equals(Faults.RESTORE_COMMITTED.name())) {
                         target.assertRestoredAndIntact(what);
@@ -95,15 +94,11 @@ class RestoreFaultPointsTest {
             new RestoreEngine(null).restore(RestoreOptions.of(images).detached());
             target.assertRestoredAndIntact(shape + " restored without a fault");
             target.finish();
+        } finally {
+            FaultRun.done();
         }
         assertTrue(failures.isEmpty(), failures.size() + " of " + specs.size() + " left something:\n"
                 + String.join("\n", failures));
-    }
-
-    private FaultRun.Result restoreKilled(String spec) {
-        String[] parts = spec.split(":");
-        String full = parts[0] + ":kill" + (parts.length > 1 ? ":" + parts[1] : "");
-        return FaultRun.inOwnJvm(full, RestoreMain.class, tmp.resolve("img").toString());
     }
 
     private FaultRun.Result restoreThrowing(String spec) {
