@@ -14,14 +14,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The issue's reproduction, kept: jcr SIGKILLed from outside at moments spread over a whole dump of a
- * multi-threaded process with 64 MiB of memory, while two busy loops load the CPUs (where the defect
+ * multi-threaded process with 32 MiB of memory, while two busy loops load the CPUs (where the defect
  * showed: a task left on a borrowed stack pointer died with a general protection fault). Unlike the
  * fault points, the moments are not chosen by jcr: whatever instruction jcr is at, the target must be
  * unharmed and no directory may claim completeness unless the dump finished.
  */
 class SigkillAtAnyMomentTest {
 
-    private static final int TRIALS = 8;
+    private static final int TRIALS = 6;
 
     @TempDir
     Path tmp;

@@ -22,8 +22,8 @@ public final class CrashTarget implements AutoCloseable {
     /** The shapes the fault loops run on: a process, a multi-threaded one, a small tree (and a bigger one). */
     public enum Shape {
         PLAIN(0, 0, 4), THREADED(3, 0, 4), TREE(1, 2, 2),
-        /** For dumps that last: 64 MiB of memory to copy. */
-        THREADED_BIG(3, 0, 64);
+        /** For dumps that last a little: 32 MiB of memory to copy. */
+        THREADED_BIG(3, 0, 32);
 
         public final int threads;
         public final int children;
