@@ -20,12 +20,27 @@ public sealed interface FdDetail {
     record Pipe(long inode) implements FdDetail {
     }
 
-    /** A character or block device, with its /dev name when jcr knows it (else the link path). */
-    record Device(int major, int minor, String name) implements FdDetail {
+    /**
+     * A character or block device, with its /dev name when jcr knows it (else the link path). PTY_INDEX
+     * is the pty's number N (/dev/pts/N) for both ends of a pseudo-terminal (a master's from fdinfo's
+     * tty-index), -1 for other devices.
+     */
+    record Device(int major, int minor, String name, int ptyIndex) implements FdDetail {
+
+        public Device(int major, int minor, String name) {
+            this(major, minor, name, -1);
+        }
     }
 
-    /** A socket found in the net tables. */
-    record Socket(SocketInfo socket) implements FdDetail {
+    /**
+     * A socket found in the net tables. DIAG is the kernel's socket table of the same network
+     * namespace (NETLINK_SOCK_DIAG), asked on demand; {@link SocketDiag#NONE} when jcr cannot ask it.
+     */
+    record Socket(SocketInfo socket, SocketDiag diag) implements FdDetail {
+
+        public Socket(SocketInfo socket) {
+            this(socket, SocketDiag.NONE);
+        }
     }
 
     /** An eventfd: its counter and whether it was created with EFD_SEMAPHORE. */
@@ -39,8 +54,23 @@ public sealed interface FdDetail {
         }
     }
 
-    /** One watched fd of an epoll instance (fdinfo "tfd: … events: … data: …"). */
-    record EpollTarget(int fd, int events, long data) {
+    /**
+     * One watched file of an epoll instance (fdinfo "tfd: … events: … data: … pos: … ino: … sdev: …"):
+     * the fd number it was added under (the kernel keys the registration by file and that number,
+     * and reports the number even after it was closed or reused), the events with their
+     * EPOLLET/ONESHOT/EXCLUSIVE/WAKEUP flags, the user data, and the watched file's position, inode
+     * and device. OPEN is false when the process no longer has that fd number open on a file with
+     * that inode (see {@link ProcFs#fds}).
+     */
+    record EpollTarget(int fd, int events, long data, long pos, long inode, int sdev, boolean open) {
+
+        public EpollTarget(int fd, int events, long data) {
+            this(fd, events, data, 0, -1, 0, true);
+        }
+
+        public EpollTarget closed() {
+            return new EpollTarget(fd, events, data, pos, inode, sdev, false);
+        }
     }
 
     /** An inotify instance and its watches. */
@@ -82,8 +112,15 @@ public sealed interface FdDetail {
     record Signalfd(long sigmask) implements FdDetail {
     }
 
-    /** A timerfd: clock, expirations not yet read, remaining time and period. */
-    record Timerfd(int clockId, long ticks, long valueNanos, long intervalNanos) implements FdDetail {
+    /**
+     * A timerfd: clock, expirations not yet read, remaining time (relative, also for an absolute
+     * timer), period, and the flags it was last armed with (TFD_TIMER_ABSTIME 1, TFD_TIMER_CANCEL_ON_SET 2).
+     */
+    record Timerfd(int clockId, long ticks, long valueNanos, long intervalNanos, int settimeFlags) implements FdDetail {
+
+        public Timerfd(int clockId, long ticks, long valueNanos, long intervalNanos) {
+            this(clockId, ticks, valueNanos, intervalNanos, 0);
+        }
     }
 
     /** A pidfd and the process it refers to (-1 when that process is gone). */

@@ -1,9 +1,10 @@
 package dev.jcr.resource;
 
+import com.google.protobuf.Message;
+import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.FileEntry;
-import dev.jcr.image.proto.PipeDataEntry;
 import dev.jcr.image.proto.TaskCoreEntry;
 import dev.jcr.image.proto.VmaEntry;
 import dev.jcr.proc.OpenFd;
@@ -58,8 +59,12 @@ public interface DumpContext {
     /** True the first time KEY is seen in this dump: for objects shared between fds and processes (pipe data). */
     boolean firstTime(Object key);
 
-    /** Appends pipe data (one entry per pipe) to pipes-data.img, or to fifo-data.img when FIFO. */
-    void addPipeData(boolean fifo, PipeDataEntry entry, byte[] data);
+    /**
+     * Appends ENTRY (and its blob EXTRA, or null) to the dump-wide image KIND/ID (ID null for fixed
+     * names, e.g. pipes-data.img): how a driver writes images of its own kind beside files.img. The
+     * image is created on first use and complete when the dump is.
+     */
+    void addEntry(ImageKind kind, Object id, Message entry, byte[] extra);
 
     /** Writes the content of a deleted file as ghost-file-ID.img; returns the ghost id for remap-fpath. */
     int addGhostFile(int fileId, dev.jcr.image.proto.GhostFileEntry entry, Path content, long size);
@@ -82,4 +87,35 @@ public interface DumpContext {
 
     /** True when the user allowed terminals to be left behind (--shell-job). */
     boolean shellJob();
+
+    /** True when the user gave OPTION (e.g. {@link Options#EXT_UNIX_SK}). */
+    boolean option(String option);
+
+    /** True when the tree is killed once the images are written (--kill): it will not run on. */
+    boolean killAfter();
+
+    /** The whole tree being dumped: every process, every fd (see {@link FileDriver#assessInTree}). */
+    TreeView tree();
+
+    /**
+     * jcr's duplicate of fd FD of this process (pidfd_getfd), open until the dump ends: how a driver
+     * reads state the kernel keeps per open file (socket options and queues, terminal settings).
+     */
+    int localFd(int fd);
+
+    /**
+     * Dump-wide state under KEY, made by MAKE on first use (e.g. one socket table for every process, the
+     * sockets seen so far), dropped when the dump ends. Drivers are shared: their state lives here.
+     */
+    <T> T shared(Object key, java.util.function.Supplier<T> make);
+
+    /**
+     * Runs ACTION once per KEY after every process of the tree is dumped, while the tree is still
+     * frozen and before any image is written: for what needs all processes seen (a socket's peer dumped
+     * elsewhere in the tree). It may throw {@link NotDumpableException}: the dump then fails, unharmed.
+     */
+    void atEnd(Object key, Runnable action);
+
+    /** Runs UNDO if the dump fails while the tree is frozen (e.g. data taken out of a terminal put back). */
+    void onFailure(Runnable undo);
 }

@@ -4,54 +4,94 @@ import dev.jcr.JcrException;
 import dev.jcr.JcrException.Kind;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.FileEntry;
-import dev.jcr.resource.FileRestorer;
-import dev.jcr.resource.FileRestorer.Ghost;
-import dev.jcr.resource.RestoreTable;
+import dev.jcr.image.ImageEntry;
+import dev.jcr.resource.DriverTable;
+import dev.jcr.resource.FdUse;
+import dev.jcr.resource.FileDriver;
+import dev.jcr.resource.FileImages;
+import dev.jcr.resource.InProcess;
+import dev.jcr.resource.RestoreContext;
 import dev.jcr.sys.Linux;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The file descriptions of a restore, opened by jcr itself (with the caller's rights, paths used as
  * paths) and then duplicated into the restored processes. One jcr fd per file id of files.img, so
  * a description shared by several fds or processes before the dump is shared again. Which code
- * recreates a kind of file is the resource driver's business ({@link RestoreTable}).
+ * recreates a kind of file is its driver's business ({@link DriverTable#forFile}); this table is
+ * the generic {@link RestoreContext} they work in.
  */
-final class FileTable implements AutoCloseable, FileRestorer.Context {
+final class FileTable implements AutoCloseable, RestoreContext {
 
     private final RestorePlan plan;
-    private final RestoreTable drivers;
+    private final FileImages images;
+    private final DriverTable drivers;
     private final Map<Integer, Integer> byId = new HashMap<>();
+    private final Set<Integer> opening = new HashSet<>();
     private final Map<Long, Integer> mappings = new HashMap<>();
     private final Map<Integer, Integer> pages = new HashMap<>();
-    private final Map<Integer, int[]> pipes = new HashMap<>();
     private final Map<Long, Integer> shmem = new HashMap<>();
+    private final Map<Object, Object> state = new HashMap<>();
     private final List<Integer> opened = new ArrayList<>();
+    private final List<Runnable> undo = new ArrayList<>();
 
-    FileTable(RestorePlan plan, RestoreTable drivers) {
+    FileTable(RestorePlan plan, DriverTable drivers) {
         this.plan = plan;
+        this.images = plan.images();
         this.drivers = drivers;
     }
 
-    /** jcr's fd for file ID (opened on first use). */
-    int fd(int id) {
+    /** jcr's fd for file ID (recreated by its driver on first use). */
+    @Override
+    public int fd(int id) {
         Integer fd = byId.get(id);
         if (fd == null) {
             FileEntry f = plan.files().get(id);
-            FileRestorer r = drivers.forType(f.getType()).orElseThrow(() -> new RestoreException(Kind.UNSUPPORTED,
-                    "no driver restores " + f.getType() + " files (file " + id + ")"));
+            if (f == null) {
+                throw images.bad(ImageKind.FILES, null, "has no file " + id + " (referred to by another file)");
+            }
+            if (!opening.add(id)) {
+                throw images.bad(ImageKind.FILES, null, "file " + id + " (" + f.getType() + ") refers to itself through"
+                        + " other files");
+            }
             try {
-                fd = r.open(f, this);
-            } catch (RestoreException e) {
+                fd = driver(f).restore(f, this);
+            } catch (RestoreException | dev.jcr.image.BadImageException e) {
                 throw e;
             } catch (JcrException e) {
                 throw new RestoreException(e.kind(), "file " + id + " (" + f.getType() + "): " + e.getMessage(), e);
+            } finally {
+                opening.remove(id);
             }
             byId.put(id, fd);
         }
         return fd;
+    }
+
+    /**
+     * The drivers' last step inside process P (its fds all in place, with their dumped numbers): once
+     * per description P holds, with the first fd it holds it as.
+     */
+    void settle(ProcessPlan p, InProcess process) {
+        Set<Integer> seen = new HashSet<>();
+        for (var fd : p.fds()) {
+            if (seen.add(fd.getId())) {
+                FileEntry f = plan.files().get(fd.getId());
+                driver(f).settle(f, new FdUse(p.pid(), fd.getFd()), process, images);
+            }
+        }
+    }
+
+    private FileDriver driver(FileEntry f) {
+        return drivers.forFile(f, images).orElseThrow(() -> new RestoreException(Kind.UNSUPPORTED,
+                "no driver restores " + f.getType() + " files (file " + f.getId() + ")"));
     }
 
     /** jcr's fd for mapping the regular file ID, read-only or read-write. */
@@ -109,49 +149,64 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
     }
 
     @Override
+    public void onFailure(Runnable u) {
+        undo.add(u);
+    }
+
+    /** The restore failed: closes jcr's fds, then undoes what drivers left outside them (newest first), never throwing. */
+    void rollback() {
+        close();
+        for (int i = undo.size() - 1; i >= 0; i--) {
+            try {
+                undo.get(i).run();
+            } catch (RuntimeException ignored) {
+                // best effort: the failure that got us here is the one to report
+            }
+        }
+        undo.clear();
+    }
+
+    @Override
     public int keep(int fd) {
         opened.add(fd);
         return fd;
     }
 
     @Override
-    public int[] pipe(int pipeId) {
-        return pipes.computeIfAbsent(pipeId, id -> {
-            int[] p = Linux.pipe();
-            keep(p[0]);
-            keep(p[1]);
-            return p;
-        });
+    public <T> T state(Object key, Supplier<T> make) {
+        return PlanImages.memo(state, key, make);
     }
 
-    @Override
-    public byte[] pipeData(int pipeId) {
-        return plan.pipeData().getOrDefault(pipeId, new byte[0]);
-    }
-
-    @Override
-    public int pipeSize(int pipeId) {
-        return plan.pipeSizes().getOrDefault(pipeId, 0);
-    }
-
-    @Override
-    public byte[] fifoData(int pipeId) {
-        return plan.fifoData().getOrDefault(pipeId, new byte[0]);
-    }
-
-    @Override
-    public int fifoSize(int pipeId) {
-        return plan.fifoSizes().getOrDefault(pipeId, 0);
-    }
+    // ---------------------------------------------------------------- FileImages, from the plan
 
     @Override
     public FileEntry file(int id) {
-        return plan.files().get(id);
+        return images.file(id);
     }
 
     @Override
-    public Ghost ghost(int id) {
-        return plan.ghosts().get(id);
+    public List<ImageEntry> read(ImageKind kind, Object id) {
+        return images.read(kind, id);
+    }
+
+    @Override
+    public Path imageFile(ImageKind kind, Object id) {
+        return images.imageFile(kind, id);
+    }
+
+    @Override
+    public List<FdUse> holders(int fileId) {
+        return images.holders(fileId);
+    }
+
+    @Override
+    public Map<Integer, Integer> fdTable(int pid) {
+        return images.fdTable(pid);
+    }
+
+    @Override
+    public <T> T derived(Object key, Supplier<T> make) {
+        return images.derived(key, make);
     }
 
     @Override
@@ -164,5 +219,6 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
             }
         }
         opened.clear();
+        state.clear();
     }
 }

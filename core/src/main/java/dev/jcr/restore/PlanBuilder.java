@@ -1,5 +1,7 @@
 package dev.jcr.restore;
 
+import dev.jcr.image.ImagePath;
+import dev.jcr.Quote;
 import dev.jcr.JcrException.Kind;
 import dev.jcr.image.BadImageException;
 import dev.jcr.image.ImageDir;
@@ -7,20 +9,16 @@ import dev.jcr.image.ImageEntry;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.ProcessMemory;
 import dev.jcr.image.proto.CoreEntry;
-import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.FdinfoEntry;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.FsEntry;
-import dev.jcr.image.proto.GhostChunkEntry;
-import dev.jcr.image.proto.GhostFileEntry;
-import dev.jcr.image.proto.RemapFilePathEntry;
-import dev.jcr.image.proto.RemapType;
-import dev.jcr.resource.FileRestorer;
+import dev.jcr.resource.DriverTable;
+import dev.jcr.resource.FdUse;
+import dev.jcr.resource.FileDriver;
 import dev.jcr.image.PagesWriter;
 import dev.jcr.image.proto.MmEntry;
 import dev.jcr.image.proto.PagemapEntry;
 import dev.jcr.image.proto.PagemapHead;
-import dev.jcr.image.proto.PipeDataEntry;
 import dev.jcr.image.proto.PstreeEntry;
 import dev.jcr.image.proto.TaskKobjIdsEntry;
 import dev.jcr.image.proto.UserX86RegsMode;
@@ -43,24 +41,26 @@ import java.util.Set;
  */
 public final class PlanBuilder {
 
-    /** Old CRIU images flag a ghost in remap_id itself instead of remap_type. */
-    private static final int REMAP_GHOST = 0x80000000;
-    /** Largest deleted file a restore recreates from memory (dumps keep far smaller ones). */
-    private static final long MAX_GHOST_BYTES = 1L << 30;
-
     private final ImageDir dir;
     private final Path procRoot;
+    private final DriverTable drivers;
     private Map<Integer, FileEntry> files;
-    private Map<Integer, FileRestorer.Ghost> ghosts;
+    private PlanImages images;
 
-    private PlanBuilder(ImageDir dir, Path procRoot) {
+    private PlanBuilder(ImageDir dir, Path procRoot, DriverTable drivers) {
         this.dir = dir;
         this.procRoot = procRoot;
+        this.drivers = drivers;
     }
 
     /** Reads and validates the images in DIR; throws a {@link dev.jcr.JcrException} naming the first problem. */
     public static RestorePlan build(Path dir) {
-        return new PlanBuilder(ImageDir.open(dir), Path.of("/proc")).build();
+        return build(dir, Path.of("/proc"));
+    }
+
+    /** Same, with the pids looked up in PROCROOT (a test's empty directory: every pid free). */
+    static RestorePlan build(Path dir, Path procRoot) {
+        return new PlanBuilder(ImageDir.open(dir), procRoot, DriverTable.standard()).build();
     }
 
     private RestorePlan build() {
@@ -74,7 +74,7 @@ public final class PlanBuilder {
                 throw bad(ImageKind.FILES, null, "file id " + f.getId() + " appears twice");
             }
         }
-        ghosts = ghosts();
+        images = new PlanImages(dir, files);
         List<PstreeEntry> ordered = order(tree);
         List<ProcessPlan> procs = new ArrayList<>();
         Set<Integer> filesIds = new HashSet<>();
@@ -89,65 +89,15 @@ public final class PlanBuilder {
                 throw unsupported(e.getPid(), "shares its fd table with another process (CLONE_FILES)");
             }
             procs.add(p);
+            images.addProcess(p.pid(), p.fds());
         }
-        Map<Integer, byte[]> pipeData = new HashMap<>();
-        Map<Integer, Integer> pipeSizes = new HashMap<>();
-        pipeBuffers(ImageKind.PIPES_DATA, pipeData, pipeSizes);
-        Map<Integer, byte[]> fifoData = new HashMap<>();
-        Map<Integer, Integer> fifoSizes = new HashMap<>();
-        pipeBuffers(ImageKind.FIFO_DATA, fifoData, fifoSizes);
+        // every fd table is known before any driver checks its files (an epoll looks up its targets)
+        for (ProcessPlan p : procs) {
+            checkFds(p.pid(), ids(p.pid(), p.core()).getFilesId(), p.fds());
+        }
         Map<Long, SharedMemoryPlan> shmem = sharedMemory(procs);
         checkIdsFree(procs);
-        return new RestorePlan(dir.path(), List.copyOf(procs), Map.copyOf(files), pipeData, pipeSizes,
-                fifoData, fifoSizes, Map.copyOf(ghosts), Map.copyOf(shmem));
-    }
-
-    /**
-     * The content of every deleted file, by files.img id: remap-fpath.img joins a file to its
-     * ghost-file-N.img (N in hex, as CRIU names them), which holds st_mode, the inode number and the
-     * bytes, either whole after the header or in (offset, length) chunks with holes between them.
-     */
-    private Map<Integer, FileRestorer.Ghost> ghosts() {
-        Map<Integer, FileRestorer.Ghost> out = new HashMap<>();
-        for (RemapFilePathEntry r : dir.readAll(ImageKind.REMAP_FPATH, null, RemapFilePathEntry.class)) {
-            boolean legacyGhost = (r.getRemapId() & REMAP_GHOST) != 0;
-            if (r.getRemapType() != RemapType.GHOST && !legacyGhost) {
-                throw new RestoreException(Kind.UNSUPPORTED, "file " + r.getOrigId() + " is remapped as "
-                        + r.getRemapType() + " (only deleted files saved as ghost files can be restored)");
-            }
-            if (!files.containsKey(r.getOrigId()) || !files.get(r.getOrigId()).hasReg()) {
-                throw bad(ImageKind.REMAP_FPATH, null, "remaps file " + r.getOrigId() + ", which is no regular file of files.img");
-            }
-            String ghostId = Integer.toHexString(r.getRemapId() & ~REMAP_GHOST);
-            List<ImageEntry> es = dir.read(ImageKind.GHOST_FILE, ghostId);
-            if (es.isEmpty()) {
-                throw bad(ImageKind.GHOST_FILE, ghostId, "is missing (content of deleted file "
-                        + files.get(r.getOrigId()).getReg().getName() + ")");
-            }
-            GhostFileEntry g = es.get(0).as(GhostFileEntry.class);
-            long size = g.hasSize() ? g.getSize() : files.get(r.getOrigId()).getReg().getSize();
-            if (size < 0 || size > MAX_GHOST_BYTES) {
-                throw new RestoreException(Kind.UNSUPPORTED, "deleted file " + files.get(r.getOrigId()).getReg().getName()
-                        + " holds " + size + " bytes; a restore recreates at most " + MAX_GHOST_BYTES);
-            }
-            byte[] content = new byte[(int) size];
-            if (!g.getChunks()) {
-                byte[] all = es.get(0).extra() == null ? new byte[0] : es.get(0).extra();
-                System.arraycopy(all, 0, content, 0, (int) Math.min(all.length, size));
-            }
-            for (ImageEntry e : es.subList(1, es.size())) {
-                GhostChunkEntry c = e.as(GhostChunkEntry.class);
-                byte[] data = e.extra() == null ? new byte[0] : e.extra();
-                if (c.getOff() < 0 || c.getOff() + c.getLen() > size || data.length != c.getLen()) {
-                    throw new BadImageException(dir.file(ImageKind.GHOST_FILE, ghostId).toString(), e.offset(),
-                            "chunk " + e.index() + " (" + c.getLen() + " bytes at " + c.getOff() + ") lies outside the "
-                            + size + "-byte file or holds " + data.length + " bytes");
-                }
-                System.arraycopy(data, 0, content, (int) c.getOff(), data.length);
-            }
-            out.put(r.getOrigId(), new FileRestorer.Ghost(g.getIno(), g.getMode(), g.getUid(), g.getGid(), content));
-        }
-        return out;
+        return new RestorePlan(dir.path(), List.copyOf(procs), images.files(), images, Map.copyOf(shmem));
     }
 
     /**
@@ -183,8 +133,11 @@ public final class PlanBuilder {
                         throw unsupported(procs.get(0).pid(), "shared memory " + e.getKey()
                                 + " has pages in a parent image (incremental dumps are not supported)");
                     }
-                    if (m.getVaddr() % ProcessMemory.PAGE_SIZE != 0 || n <= 0
-                            || m.getVaddr() + n * ProcessMemory.PAGE_SIZE > e.getValue()) {
+                    // vaddr is an offset into the object here; jcr reads the pages into its own mapping of
+                    // it, so a run must lie inside it however large or negative the numbers are
+                    if (m.getVaddr() < 0 || m.getVaddr() % ProcessMemory.PAGE_SIZE != 0 || n <= 0
+                            || n > e.getValue() / ProcessMemory.PAGE_SIZE
+                            || m.getVaddr() > e.getValue() - n * ProcessMemory.PAGE_SIZE) {
                         throw new BadImageException(dir.file(ImageKind.PAGEMAP, id).toString(), pe.offset(), String.format(
                                 "entry %d: %d pages at offset 0x%x lie outside the %d-byte object", pe.index(), n,
                                 m.getVaddr(), e.getValue()));
@@ -193,24 +146,30 @@ public final class PlanBuilder {
                     pagesOffset += n * ProcessMemory.PAGE_SIZE;
                 }
             }
+            checkPagesFile(id, pagesId, runs.isEmpty() ? 0 : runs.get(runs.size() - 1).pagesOffset()
+                    + runs.get(runs.size() - 1).nrPages() * ProcessMemory.PAGE_SIZE);
             out.put(e.getKey(), new SharedMemoryPlan(e.getKey(), e.getValue(), pagesId, List.copyOf(runs)));
         }
         return out;
     }
 
-    /** The buffered bytes and buffer sizes of pipes or FIFOs (KIND), by pipe_id. */
-    private void pipeBuffers(ImageKind kind, Map<Integer, byte[]> data, Map<Integer, Integer> sizes) {
-        for (ImageEntry e : dir.read(kind, null)) {
-            PipeDataEntry pd = e.as(PipeDataEntry.class);
-            byte[] bytes = e.extra() == null ? new byte[0] : e.extra();
-            if (bytes.length != pd.getBytes()) {
-                throw new BadImageException(dir.file(kind, null).toString(), e.offset(),
-                        "entry " + e.index() + " announces " + pd.getBytes() + " bytes but holds " + bytes.length);
-            }
-            data.put(pd.getPipeId(), bytes);
-            if (pd.hasSize()) {
-                sizes.put(pd.getPipeId(), pd.getSize());
-            }
+    /** pages-PAGESID.img, named by pagemap-ID.img, holds at least NEEDED bytes (none needed: may be absent). */
+    private void checkPagesFile(String id, int pagesId, long needed) {
+        if (needed == 0) {
+            return;
+        }
+        Path pages = dir.file(ImageKind.PAGES, Integer.toUnsignedString(pagesId));
+        long size;
+        try {
+            size = Files.size(pages);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw bad(ImageKind.PAGEMAP, id, "pages_id " + Integer.toUnsignedString(pagesId) + " names " + pages.getFileName()
+                    + ", which does not exist (" + needed + " bytes are needed from it)");
+        } catch (IOException e) {
+            throw dev.jcr.image.ImageIoException.of(pages, "read", e);
+        }
+        if (size < needed) {
+            throw bad(ImageKind.PAGEMAP, id, "needs " + needed + " bytes of " + pages.getFileName() + ", which holds " + size);
         }
     }
 
@@ -279,7 +238,6 @@ public final class PlanBuilder {
         checkFs(pid, fs);
         checkVmas(pid, mm);
         checkExe(pid, mm);
-        checkFds(pid, fds);
         checkCreds(pid, threads);
         checkSignalsAndTimers(pid, threads);
         List<ProcessMemory.Run> runs;
@@ -339,6 +297,7 @@ public final class PlanBuilder {
         if (!cwd.hasReg()) {
             throw bad(ImageKind.FS, pid, "cwd_id " + fs.getCwdId() + " is not a path");
         }
+        path(cwd, "working directory of process " + pid);
     }
 
     private void checkExe(int pid, MmEntry mm) {
@@ -420,54 +379,22 @@ public final class PlanBuilder {
                 addr, end, pid));
     }
 
-    private void checkFds(int pid, List<FdinfoEntry> fds) {
+    /** Every fd names a files.img entry of its type, which a driver claims and finds restorable (its {@code check}). */
+    private void checkFds(int pid, int filesId, List<FdinfoEntry> fds) {
         Set<Integer> seen = new HashSet<>();
         for (FdinfoEntry fd : fds) {
             if (!seen.add(fd.getFd())) {
-                throw bad(ImageKind.FDINFO, null, "fd " + fd.getFd() + " of process " + pid + " appears twice");
+                throw bad(ImageKind.FDINFO, filesId, "fd " + fd.getFd() + " of process " + pid + " appears twice");
             }
             FileEntry f = file(pid, fd.getId(), "fd " + fd.getFd());
             if (f.getType() != fd.getType()) {
                 throw bad(ImageKind.FILES, null, "file " + fd.getId() + " is a " + f.getType() + " but fd "
                         + fd.getFd() + " of process " + pid + " says " + fd.getType());
             }
-            if (fd.getType() == FdTypes.REG && f.hasReg() && ghosts.containsKey(f.getId())) {
-                Path parent = Path.of(f.getReg().getName()).getParent();
-                if (parent == null || !Files.isDirectory(parent)) {
-                    throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": deleted file "
-                            + f.getReg().getName() + " is recreated in its directory, which no longer exists");
-                }
-                continue;
-            }
-            if (fd.getType() == FdTypes.REG && f.hasReg() && dev.jcr.resource.device.Terminals.isTerminal(f.getReg().getName())) {
-                continue; // becomes jcr's terminal (--shell-job), whatever became of the old one
-            }
-            if (fd.getType() == FdTypes.REG && f.hasReg()) {
-                if (!Files.exists(Path.of(f.getReg().getName()))) {
-                    throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": "
-                            + f.getReg().getName() + " no longer exists");
-                }
-                continue;
-            }
-            if (fd.getType() == FdTypes.PIPE && f.hasPipe() || fd.getType() == FdTypes.EVENTFD && f.hasEfd()) {
-                continue;
-            }
-            if (fd.getType() == FdTypes.FIFO && f.hasFifo()) {
-                FileEntry regf = file(pid, f.getFifo().getRegfId(), "path of FIFO fd " + fd.getFd());
-                if (!regf.hasReg()) {
-                    throw bad(ImageKind.FILES, null, "FIFO " + f.getId() + ": regf_id " + regf.getId() + " is not a path");
-                }
-                if (!Files.exists(Path.of(regf.getReg().getName()))) {
-                    throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": FIFO "
-                            + regf.getReg().getName() + " no longer exists");
-                }
-                continue;
-            }
-            if (fd.getType() == FdTypes.TTY) {
-                throw unsupported(pid, "fd " + fd.getFd() + " is a CRIU TTY entry (tty-info.img), which jcr does not restore"
-                        + " (jcr's own --shell-job dumps are restorable)");
-            }
-            throw unsupported(pid, "fd " + fd.getFd() + " is a " + fd.getType() + " file, which restore does not support yet");
+            FdUse use = new FdUse(pid, fd.getFd());
+            FileDriver d = drivers.forFile(f, images).orElseThrow(() -> unsupported(pid, "fd " + fd.getFd() + " is a "
+                    + fd.getType() + " file, which restore does not support yet"));
+            d.check(f, use, images);
         }
     }
 
@@ -510,21 +437,27 @@ public final class PlanBuilder {
     }
 
     private void requireSameFile(int pid, FileEntry f, String what) {
-        Path p = Path.of(f.getReg().getName());
+        Path p = path(f, what);
+        String name = Quote.of(f.getReg().getName());
         if (!Files.exists(p)) {
-            throw new RestoreException(Kind.CONFLICT, "process " + pid + ": " + what + " " + p + " no longer exists");
+            throw new RestoreException(Kind.CONFLICT, "process " + pid + ": " + what + " " + name + " no longer exists");
         }
         if (f.getReg().hasSize()) {
             try {
                 long size = Files.size(p);
                 if (size != f.getReg().getSize()) {
-                    throw new RestoreException(Kind.CONFLICT, "process " + pid + ": " + what + " " + p
+                    throw new RestoreException(Kind.CONFLICT, "process " + pid + ": " + what + " " + name
                             + " changed size since the dump (" + f.getReg().getSize() + " bytes then, " + size + " now)");
                 }
             } catch (IOException e) {
-                throw new RestoreException(Kind.IO, "process " + pid + ": cannot stat " + p + ": " + e.getMessage());
+                throw new RestoreException(Kind.IO, "process " + pid + ": cannot stat " + name + ": " + dev.jcr.image.ImageIoException.why(p, e));
             }
         }
+    }
+
+    /** The name of regular file F as a path; a NUL byte or a relative name is a bad files.img. */
+    private Path path(FileEntry f, String what) {
+        return ImagePath.of(f.getReg().getName(), dir.file(ImageKind.FILES, null), "reg.name of file " + f.getId() + " (" + what + ")");
     }
 
     private FileEntry file(int pid, int id, String what) {
@@ -542,8 +475,8 @@ public final class PlanBuilder {
                 if (Files.exists(proc)) {
                     String who = comm(proc);
                     throw new RestoreException(Kind.CONFLICT, "PID " + t.tid() + " (" + (t.tid() == p.pid()
-                            ? "process " + p.comm() : "a thread of " + p.pid()) + ") is in use"
-                            + (who.isEmpty() ? "" : " by " + who) + "; a restore needs every original pid free");
+                            ? "process " + Quote.of(p.comm()) : "a thread of " + p.pid()) + ") is in use"
+                            + (who.isEmpty() ? "" : " by " + Quote.of(who)) + "; a restore needs every original pid free");
                 }
             }
         }

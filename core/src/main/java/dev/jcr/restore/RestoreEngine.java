@@ -5,13 +5,15 @@ import dev.jcr.JcrException.Kind;
 import dev.jcr.fault.Cancellation;
 import dev.jcr.fault.Cancelled;
 import dev.jcr.fault.Faults;
+import dev.jcr.image.ImageDir;
 import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.FdinfoEntry;
 import dev.jcr.image.proto.ItimerEntry;
 import dev.jcr.image.proto.ThreadCoreEntry;
 import dev.jcr.ptrace.RemoteSyscalls;
 import dev.jcr.ptrace.Tracer;
-import dev.jcr.resource.RestoreTable;
+import dev.jcr.resource.DriverTable;
+import dev.jcr.resource.InProcess;
 import dev.jcr.sys.Linux;
 import dev.jcr.sys.RseqConfiguration;
 import dev.jcr.sys.SyscallException;
@@ -23,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -82,7 +85,8 @@ public final class RestoreEngine {
                         + " the tree jcr's terminal");
             });
         }
-        Run run = new Run(plan, options, clock);
+        Optional<TimeNamespace> timens = TimeNamespace.plan(ImageDir.open(options.dir()), options.timens());
+        Run run = new Run(plan, options, timens, clock);
         run.execute();
         RestoreStats stats = clock.stop();
         int status = -1;
@@ -127,7 +131,7 @@ public final class RestoreEngine {
             Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new RestoreException(Kind.IO, "cannot write pidfile " + f + ": " + e.getMessage());
+            throw new RestoreException(Kind.IO, "cannot write pidfile " + f + ": " + dev.jcr.image.ImageIoException.why(f, e));
         }
     }
 
@@ -135,6 +139,7 @@ public final class RestoreEngine {
     private final class Run {
         private final RestorePlan plan;
         private final RestoreOptions options;
+        private final Optional<TimeNamespace> timens;
         private final RestoreListener listener;
         private final List<Integer> created = new ArrayList<>();
         private int seed = -1;
@@ -142,9 +147,10 @@ public final class RestoreEngine {
         /** The root is released: from here on the tree outlives jcr and no failure may take it back. */
         private boolean committed;
 
-        Run(RestorePlan plan, RestoreOptions options, RestoreListener listener) {
+        Run(RestorePlan plan, RestoreOptions options, Optional<TimeNamespace> timens, RestoreListener listener) {
             this.plan = plan;
             this.options = options;
+            this.timens = timens;
             this.listener = listener;
         }
 
@@ -163,7 +169,8 @@ public final class RestoreEngine {
         private void restoreAll() {
             boolean resumed = false;
             committed = false;
-            try (FileTable files = new FileTable(plan, RestoreTable.standard())) {
+            FileTable files = new FileTable(plan, DriverTable.standard());
+            try {
                 createTree();
                 long[] progress = {0};
                 for (ProcessPlan p : plan.processes()) {
@@ -183,6 +190,7 @@ public final class RestoreEngine {
                     throw e; // the tree is released as a whole and runs on: nothing to take back
                 }
                 killAll();
+                files.rollback(); // before the commit every process is gone again: so is what was made for them
                 if (e instanceof Cancelled c) {
                     throw c.withOutcome("every process the restore had made is gone again");
                 }
@@ -190,6 +198,8 @@ public final class RestoreEngine {
                     throw e;
                 }
                 throw new RestoreException(Kind.INTERNAL, "restore failed" + (resumed ? " after resuming" : "") + ": " + e, e);
+            } finally {
+                files.close();
             }
         }
 
@@ -199,6 +209,7 @@ public final class RestoreEngine {
             listener.phase(RestoreListener.Phase.SEED, 0);
             seed = spawnSeed(!options.shellJob() || plan.root().sid() == plan.root().pid());
             tracer.seizeTask(seed, TRACE_OPTIONS);
+            timens.ifPresent(this::enterTimeNamespace);
             Faults.hit(Faults.RESTORE_SEED);
             listener.phase(RestoreListener.Phase.CREATE_TREE, 0);
             for (ProcessPlan p : plan.processes()) {
@@ -318,6 +329,25 @@ public final class RestoreEngine {
             }
         }
 
+        /**
+         * Gives the seed a new time namespace for its children (every process of the tree is cloned
+         * from it), with clocks offset so that they go on from the dump's. Offsets can only be set
+         * while no process lives in the namespace: before the first clone3.
+         */
+        private void enterTimeNamespace(TimeNamespace ns) {
+            try (RemoteSyscalls r = tracer.remote(seed)) {
+                r.check("unshare(CLONE_NEWTIME)", TimeNamespace.SYS_UNSHARE, TimeNamespace.CLONE_NEWTIME);
+            }
+            Path offsets = procRoot.resolve(seed + "/timens_offsets");
+            try {
+                Files.writeString(offsets, ns.offsetsText());
+            } catch (IOException e) {
+                throw new RestoreException(Kind.PERMISSION, "cannot set the clocks of the restored tree's time"
+                        + " namespace (" + offsets + "): " + e.getMessage() + "; restore with --timens never to"
+                        + " give it this machine's clocks");
+            }
+        }
+
         private int parentPgid(ProcessPlan p) {
             return plan.processes().stream().filter(q -> q.pid() == p.ppid()).findFirst().map(ProcessPlan::pgid)
                     .orElse(-1);
@@ -338,12 +368,13 @@ public final class RestoreEngine {
                 t.closeAll();
                 int maxFd = p.fds().stream().mapToInt(FdinfoEntry::getFd).max().orElse(2);
                 t.connect(Linux.getpid(), Math.max(maxFd + 1, 3));
-                pages = new AddressSpace(t, p, files, procRoot).rebuild(listener, progress, plan.totalPages());
+                pages = new AddressSpace(t, p, files, procRoot, plan.dir()).rebuild(listener, progress, plan.totalPages());
                 Faults.hit(Faults.RESTORE_MEMORY);
                 listener.phase(RestoreListener.Phase.FILES, p.pid());
                 for (FdinfoEntry fd : p.fds()) {
                     t.install(files.fd(fd.getId()), fd.getFd(), (fd.getFlags() & 1) != 0, "fd " + fd.getFd());
                 }
+                files.settle(p, inProcess(t));
                 int cwd = t.take(files.fd(p.fs().getCwdId()), "working directory");
                 t.call("fchdir", Target.SYS_FCHDIR, cwd);
                 t.close(cwd);
@@ -357,6 +388,26 @@ public final class RestoreEngine {
                 Faults.hit(Faults.RESTORE_STATE);
             }
             return pages;
+        }
+
+        /** The drivers' view of T: remote syscalls in a process whose fds are in place. */
+        private static InProcess inProcess(Target t) {
+            return new InProcess() {
+                @Override
+                public int pid() {
+                    return t.pid();
+                }
+
+                @Override
+                public long call(String what, int nr, long... args) {
+                    return t.call(what, nr, args);
+                }
+
+                @Override
+                public long put(byte[] data) {
+                    return t.put(data);
+                }
+            };
         }
 
         private void processState(Target t, CoreEntry core) {

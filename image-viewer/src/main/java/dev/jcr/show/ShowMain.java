@@ -1,5 +1,6 @@
 package dev.jcr.show;
 
+import dev.jcr.Quote;
 import dev.jcr.JcrException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,7 +17,9 @@ import picocli.CommandLine.Command;
  * reaches the same commands through a subclass in the app module.
  */
 @Command(name = "jcr-show", mixinStandardHelpOptions = true, version = "jcr-show 0.1.0",
-        description = "Inspect checkpoint images (CRIU format): decode to JSON, encode back, show, info.",
+        description = {"Inspect checkpoint images in CRIU's format.",
+                "%nDecode an image to JSON and encode it back (as crit does), show and describe image files, explore"
+                        + " an image directory, sum it up, compare two checkpoints."},
         subcommands = {
                 DecodeCommand.class,
                 EncodeCommand.class,
@@ -85,13 +88,14 @@ public class ShowMain implements Runnable {
     }
 
     static String oneLine(String command, Throwable ex) {
+        // the last guard: whatever a message quotes, it reaches the terminal as one escaped line
         if (ex instanceof JcrException) {
-            return command + ": " + ex.getMessage();
+            return command + ": " + Quote.controls(ex.getMessage());
         }
         if (ex instanceof java.io.UncheckedIOException u) {
-            return command + ": " + u.getCause().getMessage();
+            return command + ": " + Quote.controls(u.getCause().getMessage());
         }
-        return command + ": internal error: " + ex + " (please report)";
+        return command + ": internal error: " + Quote.controls(String.valueOf(ex)) + " (please report)";
     }
 
     /** The ShowMain a subcommand runs under (the root of jcr-show, or jcr's show command). */

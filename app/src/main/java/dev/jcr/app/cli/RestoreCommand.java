@@ -4,6 +4,7 @@ import dev.jcr.restore.RestoreEngine;
 import dev.jcr.restore.RestoreOptions;
 import dev.jcr.restore.RestoreResult;
 import dev.jcr.restore.RestoreStats;
+import dev.jcr.restore.TimeNamespace;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -17,7 +18,12 @@ import picocli.CommandLine.Model.CommandSpec;
  * shell running it; with --detach it exits as soon as the tree runs.
  */
 @Command(name = "restore", mixinStandardHelpOptions = true,
-        description = "Restore a process tree from an image directory (same pids, same state).")
+        description = {"Restore a process tree from an image directory.",
+                "%nThe processes come back with their pids and state, from jcr's images or CRIU's. Without --detach"
+                        + " jcr waits for the root and exits with its status (128+N when signal N ended it)."},
+        exitCodeListHeading = "%nExit status (besides the root's own):%n",
+        exitCodeList = {"0:restored (--detach)", "2:usage error", "6:unsupported (e.g. a terminal without --shell-job)",
+                "7:bad image", "8:I/O error", "9:conflict (a pid the tree needs is taken)"})
 public final class RestoreCommand implements Callable<Integer> {
 
     @Spec
@@ -35,6 +41,12 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--shell-job", description = "the tree belonged to a shell session: restore it into jcr's session")
     boolean shellJob;
 
+    @Option(names = "--timens", paramLabel = "WHEN", defaultValue = "auto",
+            converter = TimensConverter.class,
+            description = "a time namespace that continues the dump's monotonic/boot clocks: auto (when this"
+                    + " machine's clocks are behind the dump's), always or never (default: ${DEFAULT-VALUE})")
+    TimeNamespace.Mode timens;
+
     @Option(names = "--stats", description = "print where the time went, phase by phase, on stderr")
     boolean stats;
 
@@ -45,7 +57,7 @@ public final class RestoreCommand implements Callable<Integer> {
 
     private Integer restore() {
         long t0 = System.nanoTime();
-        RestoreResult r = new RestoreEngine(null).restore(new RestoreOptions(dir, detach, shellJob, pidfile));
+        RestoreResult r = new RestoreEngine(null).restore(new RestoreOptions(dir, detach, shellJob, pidfile, timens));
         if (stats) {
             printStats(r.stats());
         }
@@ -66,5 +78,17 @@ public final class RestoreCommand implements Callable<Integer> {
         }
         err.printf("%-14s %9.3f ms (%d pages)%n", "total", s.totalMicros() / 1000.0, s.pagesRestored());
         err.flush();
+    }
+
+    /** auto | always | never, in any case. */
+    static final class TimensConverter implements picocli.CommandLine.ITypeConverter<TimeNamespace.Mode> {
+        @Override
+        public TimeNamespace.Mode convert(String value) {
+            try {
+                return TimeNamespace.Mode.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not auto, always or never");
+            }
+        }
     }
 }

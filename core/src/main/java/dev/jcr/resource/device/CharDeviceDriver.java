@@ -7,7 +7,10 @@ import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdDescriber;
-import dev.jcr.resource.ResourceDriver;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.resource.FileImages;
+import dev.jcr.resource.file.Reopen;
+import dev.jcr.resource.file.ReopenedByPath;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
@@ -17,7 +20,7 @@ import java.util.Set;
  * Character devices without state of their own: /dev/null, /dev/zero, /dev/random, /dev/urandom
  * (recognised by device number, not by path). Any other device may hold state jcr cannot see.
  */
-public final class CharDeviceDriver implements ResourceDriver<OpenFd> {
+public final class CharDeviceDriver implements ReopenedByPath {
 
     /** major:minor of the stateless memory devices (mem(4), random(4)). */
     private static final Set<String> STATELESS = Set.of("1:3", "1:5", "1:8", "1:9");
@@ -25,6 +28,12 @@ public final class CharDeviceDriver implements ResourceDriver<OpenFd> {
     @Override
     public ResourceKind kind() {
         return ResourceKind.CHAR_DEVICE;
+    }
+
+    /** REG entries whose mode says character device (terminals are claimed before, by name). */
+    @Override
+    public boolean claims(FileEntry file, FileImages images) {
+        return Reopen.type(file) == 0020000;
     }
 
     @Override

@@ -7,17 +7,24 @@ import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdDescriber;
-import dev.jcr.resource.ResourceDriver;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.resource.FileImages;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
 
 /** Open directories: reopened by path like regular files (a removed directory is not supported). */
-public final class DirectoryDriver implements ResourceDriver<OpenFd> {
+public final class DirectoryDriver implements ReopenedByPath {
 
     @Override
     public ResourceKind kind() {
         return ResourceKind.DIRECTORY;
+    }
+
+    /** REG entries whose mode says directory. */
+    @Override
+    public boolean claims(FileEntry file, FileImages images) {
+        return Reopen.type(file) == 0040000;
     }
 
     @Override

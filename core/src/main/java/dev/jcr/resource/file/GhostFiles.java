@@ -1,7 +1,8 @@
 package dev.jcr.resource.file;
 
+import dev.jcr.Quote;
 import dev.jcr.JcrException.Kind;
-import dev.jcr.resource.FileRestorer;
+import dev.jcr.resource.RestoreContext;
 import dev.jcr.restore.RestoreException;
 import dev.jcr.sys.Errno;
 import dev.jcr.sys.Linux;
@@ -27,10 +28,16 @@ final class GhostFiles {
     private static final int SYS_FCHOWN = 93;
     private static final int TRIES = 100;
 
-    private final Map<Long, Integer> anchors = new HashMap<>();
+    /** jcr's anchor fds of one restore, by dumped inode. */
+    private record Anchors(Map<Long, Integer> byInode) {
+    }
+
+    private GhostFiles() {
+    }
 
     /** jcr's read-write anchor fd of the recreated inode GHOST (made on first use), for a file named PATH. */
-    int anchor(String path, FileRestorer.Ghost ghost, FileRestorer.Context ctx) {
+    static int anchor(String path, Ghost ghost, RestoreContext ctx) {
+        Map<Long, Integer> anchors = ctx.state(Anchors.class, () -> new Anchors(new HashMap<>())).byInode();
         Integer fd = anchors.get(ghost.ino());
         if (fd == null) {
             fd = recreate(path, ghost, ctx);
@@ -40,12 +47,12 @@ final class GhostFiles {
     }
 
     /** Gives the file its dumped owner when that is not jcr (needs CAP_CHOWN; refused otherwise, naming it). */
-    private static void chown(int fd, String name, FileRestorer.Ghost ghost) {
+    private static void chown(int fd, String name, Ghost ghost) {
         java.util.Map<String, Object> a;
         try {
             a = java.nio.file.Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:uid,gid");
         } catch (java.io.IOException e) {
-            throw new RestoreException(Kind.IO, "cannot stat recreated deleted file " + name + ": " + e.getMessage());
+            throw new RestoreException(Kind.IO, "cannot stat recreated deleted file " + Quote.of(name) + ": " + e.getMessage());
         }
         if (((Number) a.get("uid")).intValue() == ghost.uid() && ((Number) a.get("gid")).intValue() == ghost.gid()) {
             return;
@@ -54,11 +61,11 @@ final class GhostFiles {
             Linux.syscall("fchown", Linux.getpid(), SYS_FCHOWN, fd, ghost.uid(), ghost.gid(), 0, 0, 0);
         } catch (SyscallException e) {
             throw new RestoreException(e.errno() == 1 /* EPERM */ ? Kind.PERMISSION : Kind.IO, "cannot give recreated"
-                    + " deleted file " + name + " its owner " + ghost.uid() + ":" + ghost.gid() + ": " + e.getMessage());
+                    + " deleted file " + Quote.of(name) + " its owner " + ghost.uid() + ":" + ghost.gid() + ": " + e.getMessage());
         }
     }
 
-    private static int recreate(String path, FileRestorer.Ghost ghost, FileRestorer.Context ctx) {
+    private static int recreate(String path, Ghost ghost, RestoreContext ctx) {
         for (int i = 0; i < TRIES; i++) {
             String name = i == 0 ? path : path + ".jcr-ghost." + Linux.getpid() + "." + i;
             int fd;
@@ -68,7 +75,7 @@ final class GhostFiles {
                 if (e.errno() == Errno.EEXIST) {
                     continue;
                 }
-                throw new RestoreException(Kind.IO, "cannot recreate deleted file " + path + " as " + name + ": "
+                throw new RestoreException(Kind.IO, "cannot recreate deleted file " + Quote.of(path) + " as " + Quote.of(name) + ": "
                         + e.getMessage(), e);
             }
             ctx.keep(fd);
@@ -82,12 +89,12 @@ final class GhostFiles {
                 try {
                     java.nio.file.Files.deleteIfExists(Path.of(name));
                 } catch (java.io.IOException e) {
-                    throw new RestoreException(Kind.IO, "cannot unlink recreated deleted file " + name + ": " + e.getMessage());
+                    throw new RestoreException(Kind.IO, "cannot unlink recreated deleted file " + Quote.of(name) + ": " + e.getMessage());
                 }
             }
             return fd;
         }
-        throw new RestoreException(Kind.CONFLICT, "cannot recreate deleted file " + path + ": " + TRIES
+        throw new RestoreException(Kind.CONFLICT, "cannot recreate deleted file " + Quote.of(path) + ": " + TRIES
                 + " names beside it are taken");
     }
 }

@@ -7,7 +7,8 @@ import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdDescriber;
-import dev.jcr.resource.ResourceDriver;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.resource.FileImages;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
@@ -17,7 +18,7 @@ import dev.jcr.resource.Verdict;
  * the path and seeks. Files on /proc and /sys are refused: reopening them by path would reach a
  * different object (another process's /proc/PID, a re-created sysfs node).
  */
-public final class RegularFileDriver implements ResourceDriver<OpenFd> {
+public final class RegularFileDriver implements ReopenedByPath {
 
     @Override
     public ResourceKind kind() {
