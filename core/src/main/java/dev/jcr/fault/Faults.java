@@ -215,8 +215,8 @@ public final class Faults {
     /**
      * Passes point P: when it is the armed one (and this is the n-th pass), jcr kills itself with
      * SIGKILL or throws {@link InjectedFault}. Before that, a pending {@link Cancellation} ends the
-     * operation here ({@link Cancelled}), unless P is past a commit. A line on stderr says which point fired first, so that a
-     * test knows the point was reached rather than skipped.
+     * operation here ({@link Cancelled}), unless P is past a commit. A kill or pause says so on stderr
+     * first, so that a test knows the point was reached rather than skipped.
      */
     public static void hit(Point p) {
         if (p != DUMP_COMMITTED && p != RESTORE_COMMITTED) {
@@ -226,10 +226,10 @@ public final class Faults {
         if (a == null || a.point() != p || a.hits().incrementAndGet() != a.nth()) {
             return;
         }
-        say("jcr: fault point " + p.name() + " reached (" + a.action().name().toLowerCase() + ")\n");
         if (a.action() == Action.THROW) {
-            throw new InjectedFault(p);
+            throw new InjectedFault(p); // says where itself
         }
+        say("jcr: fault point " + p.name() + " reached (" + a.action().name().toLowerCase() + ")\n");
         if (a.action() == Action.PAUSE) {
             long until = System.nanoTime() + 120_000_000_000L;
             while (System.nanoTime() < until && !Cancellation.requested()) {

@@ -539,22 +539,12 @@ public final class Tracer implements AutoCloseable {
 
     /** Address of a {@code syscall} instruction in TGID (inside its vDSO), cached per process. */
     long syscallSite(int tgid) {
-        Long site = syscallSites.get(tgid);
-        if (site == null) {
-            site = SyscallSite.findInVdso(proc, tgid);
-            syscallSites.put(tgid, site);
-        }
-        return site;
+        return syscallSites.computeIfAbsent(tgid, p -> SyscallSite.findInVdso(proc, p));
     }
 
     /** Address of an rt_sigreturn trampoline in TGID's code (see {@link RemoteSyscalls}), cached per process. */
     long sigreturnTrampoline(int tgid) {
-        Long t = trampolines.get(tgid);
-        if (t == null) {
-            t = SyscallSite.findSigreturnTrampoline(proc, tgid);
-            trampolines.put(tgid, t);
-        }
-        return t;
+        return trampolines.computeIfAbsent(tgid, p -> SyscallSite.findSigreturnTrampoline(proc, p));
     }
 
     void syscallSiteMoved(int tgid, long site) {

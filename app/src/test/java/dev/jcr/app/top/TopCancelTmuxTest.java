@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jcr.app.testing.Tmux;
 import dev.jcr.testing.CrashTarget;
+import dev.jcr.testing.Need;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,7 +35,7 @@ class TopCancelTmuxTest {
 
     @BeforeEach
     void requireTmux() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux is not installed (bin/test installs it)");
+        Need.tool(Path.of("/usr/bin/tmux"), "tmux");
     }
 
     @AfterEach
