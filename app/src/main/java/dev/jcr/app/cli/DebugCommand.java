@@ -12,7 +12,7 @@ import picocli.CommandLine.Spec;
  * the registry ({@link Faults}), one per line: name, area, what has happened when it fires. Use one
  * with {@code JCR_FAULT=<point>[:kill|:throw|:pause][:n]}.
  */
-@Command(name = "debug", hidden = true, description = "jcr's own test tools", subcommands = {DebugCommand.FaultPoints.class})
+@Command(name = "debug", hidden = true, description = "Tools for jcr's own tests.", subcommands = {DebugCommand.FaultPoints.class})
 public final class DebugCommand implements Runnable {
 
     @Spec
@@ -23,7 +23,8 @@ public final class DebugCommand implements Runnable {
         spec.commandLine().usage(spec.commandLine().getOut());
     }
 
-    @Command(name = "fault-points", description = "List the fault points JCR_FAULT=<point>[:kill|:throw|:pause][:n] can name.")
+    @Command(name = "fault-points", description = {"List the fault points JCR_FAULT can name.",
+            "Use one as JCR_FAULT=<point>[:kill|:throw|:pause][:n]."})
     static final class FaultPoints implements Callable<Integer> {
 
         @Spec

@@ -11,7 +11,8 @@ import sun.misc.SignalHandler;
  * While a dump or restore runs, SIGINT, SIGTERM and SIGHUP do not end the JVM on the spot (which would
  * leave a hidden half-written directory, or kill a half-made tree only through PTRACE_O_EXITKILL):
  * they request a {@link Cancellation}, the engine ends cleanly at its next fault point, and the
- * command exits with 130. The previous handlers are back afterwards (the REPL's, the JVM's).
+ * command exits with 130. The JVM's handlers are back afterwards. Inside the REPL, a script or
+ * {@code jcr every} their own handlers stay and request the same cancellation.
  */
 final class SignalsCancel {
 
@@ -22,6 +23,9 @@ final class SignalsCancel {
 
     static <T> T during(Callable<T> body) throws Exception {
         Cancellation.reset();
+        if (dev.jcr.app.repl.Cancellation.anyRunning()) {
+            return body.call(); // inside the REPL, a script or every: their handlers cancel (and say so)
+        }
         Map<String, SignalHandler> previous = new LinkedHashMap<>();
         try {
             for (String s : SIGNALS) {
