@@ -112,9 +112,13 @@ public final class DumpEngine {
             }
             long tEnd = System.nanoTime();
             DumpStats s = run.stats(tFrozen - tFreeze, tReleased - tFrozen, tEnd - t0, imageBytes(dir.target()));
+            // a restore right after --kill must find every pid free: wait (not counted above) until the
+            // killed processes are reaped
+            List<String> warnings = options.kill()
+                    ? KilledTree.awaitFree(fs, tree.allIds(), options.reapWait()) : List.of();
             listener.phase(DumpPhase.DONE);
             List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
-            return new DumpResult(dir.target(), pid, pids, tree.allThreads().size(), options.kill(), s);
+            return new DumpResult(dir.target(), pid, pids, tree.allThreads().size(), options.kill(), s, warnings);
         } finally {
             dir.abort(); // no-op once committed
         }

@@ -536,24 +536,16 @@ public final class PlanBuilder {
     }
 
     private void checkIdsFree(List<ProcessPlan> procs) {
+        dev.jcr.proc.ProcFs fs = new dev.jcr.proc.ProcFs(procRoot);
         for (ProcessPlan p : procs) {
             for (ThreadPlan t : p.threads()) {
-                Path proc = procRoot.resolve(Integer.toString(t.tid()));
-                if (Files.exists(proc)) {
-                    String who = comm(proc);
+                java.util.Optional<String> holder = dev.jcr.proc.PidHolder.of(fs, t.tid());
+                if (holder.isPresent()) {
                     throw new RestoreException(Kind.CONFLICT, "PID " + t.tid() + " (" + (t.tid() == p.pid()
-                            ? "process " + p.comm() : "a thread of " + p.pid()) + ") is in use"
-                            + (who.isEmpty() ? "" : " by " + who) + "; a restore needs every original pid free");
+                            ? "process " + p.comm() : "a thread of " + p.pid()) + ") is in use: " + holder.get()
+                            + "; a restore needs every original pid free");
                 }
             }
-        }
-    }
-
-    private static String comm(Path proc) {
-        try {
-            return Files.readString(proc.resolve("comm")).strip();
-        } catch (IOException e) {
-            return "";
         }
     }
 

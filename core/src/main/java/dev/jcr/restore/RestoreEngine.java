@@ -33,7 +33,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RestoreEngine {
 
-    private static final String SEED = "/bin/sleep";
     private static final long TRACE_OPTIONS = Linux.PTRACE_O_TRACESYSGOOD | Linux.PTRACE_O_TRACEFORK
             | Linux.PTRACE_O_TRACECLONE | Linux.PTRACE_O_EXITKILL;
     private static final long CLONE_PARENT = 0x8000;
@@ -151,7 +150,8 @@ public final class RestoreEngine {
 
         private void createTree() {
             listener.phase(RestoreListener.Phase.SEED, 0);
-            seed = Linux.spawn(SEED, new String[] {"sleep", "1000"}, !options.shellJob() || plan.root().sid() == plan.root().pid());
+            // a private copy of sleep, never /bin/sleep itself: see SeedExecutable
+            seed = Linux.spawn(SeedExecutable.path(), new String[] {"sleep", "1000"}, !options.shellJob() || plan.root().sid() == plan.root().pid());
             tracer.seizeTask(seed);
             tracer.run(() -> Linux.ptraceSetOptions(seed, TRACE_OPTIONS));
             listener.phase(RestoreListener.Phase.CREATE_TREE, 0);

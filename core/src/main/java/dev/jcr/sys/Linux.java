@@ -365,6 +365,23 @@ public final class Linux {
         }
     }
 
+    private static final int SYS_MEMFD_CREATE = 319;
+    /** memfd_create flags. */
+    public static final int MFD_CLOEXEC = 1;
+    /** Executable memfd (Linux 6.3+, where vm.memfd_noexec may otherwise forbid exec); older kernels say EINVAL. */
+    public static final int MFD_EXEC = 0x10;
+
+    /** memfd_create(NAME, FLAGS) in jcr: an anonymous file; returns its fd. */
+    public static int memfdCreate(String name, int flags) {
+        Memory n = new Memory(name.length() + 1L);
+        n.setString(0, name);
+        try {
+            return (int) syscall("memfd_create(" + name + ")", 0, SYS_MEMFD_CREATE, Pointer.nativeValue(n), flags, 0, 0, 0, 0);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(n);
+        }
+    }
+
     /** lseek(FD, OFFSET, SEEK_SET) in jcr. */
     public static long lseek(int fd, long offset) {
         return syscall("lseek(fd " + fd + ")", 0, 8, fd, offset, 0, 0, 0, 0);

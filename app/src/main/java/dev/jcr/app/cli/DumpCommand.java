@@ -23,6 +23,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "dump", mixinStandardHelpOptions = true,
         description = {"Checkpoint the process tree rooted at PID into CRIU-format images in DIR.",
                 "The tree keeps running unless --kill is given. DIR must not exist; it appears only when complete.",
+                "--kill returns once every pid of the tree is free again (a restore can follow at once), or warns",
+                "after 10 s, naming the parent that has not reaped a killed process.",
                 "Exit status: 0 dumped, 2 usage, 3 no such process, 4 permission, 5 traced by another process,",
                 "6 unsupported resources (listed), 8 I/O error (bad directory, disk full)."})
 public final class DumpCommand implements Callable<Integer> {
@@ -63,6 +65,10 @@ public final class DumpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());
         out.flush();
+        for (String w : r.warnings()) {
+            err.println("dump: warning: " + w);
+        }
+        err.flush();
         return 0;
     }
 
