@@ -210,8 +210,15 @@ public final class DumpEngine {
             int pagesId = 1;
             for (FrozenProcess fp : tree.processes()) {
                 if (fp.zombie()) {
-                    throw new dev.jcr.resource.NotDumpableException(fp.pid(), "process",
-                            "zombie: has exited and waits for its parent to reap it");
+                    if (fp.pid() == tree.root()) {
+                        throw new dev.jcr.resource.NotDumpableException(fp.pid(), "process",
+                                "zombie: has exited and waits for its parent to reap it");
+                    }
+                    // as CRIU: its place in the tree, its exit status and name, nothing else is left
+                    pstree.add(PstreeEntry.newBuilder().setPid(fp.pid()).setPpid(fp.ppid()).setPgid(fp.pgid())
+                            .setSid(fp.sid()).addThreads(fp.pid()).build());
+                    later.single(ImageKind.CORE, fp.pid(), TaskImages.zombie(fs, fp.pid()));
+                    continue;
                 }
                 pstree.add(PstreeEntry.newBuilder().setPid(fp.pid()).setPpid(fp.pid() == tree.root() ? 0 : fp.ppid())
                         .setPgid(fp.pgid()).setSid(fp.sid()).addAllThreads(fp.threads()).build());

@@ -1,5 +1,6 @@
 package dev.jcr.dump;
 
+import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.FsEntry;
 import dev.jcr.image.proto.ItimerEntry;
 import dev.jcr.image.proto.MmEntry;
@@ -34,8 +35,10 @@ final class TaskImages {
     static final int PR_GET_DUMPABLE = 3;
     static final int PR_GET_CHILD_SUBREAPER = 37;
     static final int PR_GET_THP_DISABLE = 42;
+    // CRIU's task states (crit 3.17 prints 3 as "Zombie" and 6 as "Stopped": its labels are swapped)
     static final int TASK_ALIVE = 1;
-    static final int TASK_STOPPED = 6;
+    static final int TASK_DEAD = 2;
+    static final int TASK_STOPPED = 3;
 
     private TaskImages() {
     }
@@ -116,6 +119,19 @@ final class TaskImages {
         long buf = r.scratch(RemoteSyscalls.PAGE);
         r.prctl(PR_GET_CHILD_SUBREAPER, buf, 0, 0, 0);
         tc.setChildSubreaper(ByteBuffer.wrap(r.read(buf, 4)).order(ByteOrder.LITTLE_ENDIAN).getInt() != 0);
+    }
+
+    /**
+     * The core image of a zombie, as CRIU writes it: task_state TASK_DEAD with the wait status the
+     * parent will collect (/proc/PID/stat field 52: exit code << 8, or the killing signal | 0x80 for a
+     * core dump), and its name; no registers, memory or files (it has none left).
+     */
+    static CoreEntry zombie(ProcFs fs, int pid) {
+        String[] st = stat(fs, pid);
+        String comm = fs.read(pid, fs.dir(pid).resolve("comm")).strip();
+        return CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64).setTc(TaskCoreEntry.newBuilder()
+                .setTaskState(TASK_DEAD).setExitCode((int) field(st, 52)).setPersonality(0).setFlags((int) field(st, 9))
+                .setBlkSigset(0).setComm(comm)).build();
     }
 
     static FsEntry fs(ProcessDump p) {

@@ -81,6 +81,10 @@ public final class PlanBuilder {
         Set<Integer> vmIds = new HashSet<>();
         for (PstreeEntry e : ordered) {
             ProcessPlan p = process(e);
+            if (p.zombie()) {
+                procs.add(p);
+                continue;
+            }
             TaskKobjIdsEntry ids = ids(e.getPid(), p.core());
             if (!vmIds.add(ids.getVmId())) {
                 throw unsupported(e.getPid(), "shares its address space with another process (vfork/CLONE_VM)");
@@ -97,6 +101,12 @@ public final class PlanBuilder {
         Map<Integer, Integer> fifoSizes = new HashMap<>();
         pipeBuffers(ImageKind.FIFO_DATA, fifoData, fifoSizes);
         Map<Long, SharedMemoryPlan> shmem = sharedMemory(procs);
+        for (ProcessPlan p : procs) {
+            if (p.zombie() && procs.stream().anyMatch(q -> q.pid() == p.ppid() && q.zombie())) {
+                throw bad(ImageKind.PSTREE, null, "zombie " + p.pid() + " has a dead parent " + p.ppid()
+                        + " (a dead process's children belong to init or a subreaper)");
+            }
+        }
         checkIdsFree(procs);
         return new RestorePlan(dir.path(), List.copyOf(procs), Map.copyOf(files), pipeData, pipeSizes,
                 fifoData, fifoSizes, Map.copyOf(ghosts), Map.copyOf(shmem));
@@ -222,7 +232,7 @@ public final class PlanBuilder {
             if (e.getPid() <= 0 || byPid.put(e.getPid(), e) != null) {
                 throw bad(ImageKind.PSTREE, null, "pid " + e.getPid() + " is invalid or appears twice");
             }
-            if (!e.getThreadsList().contains(e.getPid())) {
+            if (!e.getThreadsList().isEmpty() && !e.getThreadsList().contains(e.getPid())) {
                 throw bad(ImageKind.PSTREE, null, "process " + e.getPid() + " does not list its own main thread");
             }
             for (int t : e.getThreadsList()) {
@@ -263,12 +273,19 @@ public final class PlanBuilder {
 
     private ProcessPlan process(PstreeEntry e) {
         int pid = e.getPid();
+        CoreEntry main = dir.readSingle(ImageKind.CORE, pid, CoreEntry.class);
+        if (main.hasTc() && TaskStates.zombie(main.getTc().getTaskState())) {
+            return zombie(e, main);
+        }
+        if (e.getThreadsList().isEmpty()) {
+            throw bad(ImageKind.PSTREE, null, "process " + pid + " lists no threads but was not dead when dumped");
+        }
         List<ThreadPlan> threads = new ArrayList<>();
         List<Integer> tids = new ArrayList<>(e.getThreadsList());
         tids.remove(Integer.valueOf(pid));
         tids.add(0, pid);
         for (int tid : tids) {
-            CoreEntry core = dir.readSingle(ImageKind.CORE, tid, CoreEntry.class);
+            CoreEntry core = tid == pid ? main : dir.readSingle(ImageKind.CORE, tid, CoreEntry.class);
             checkCore(tid, core, tid == pid);
             threads.add(new ThreadPlan(tid, core));
         }
@@ -303,6 +320,29 @@ public final class PlanBuilder {
                 runs, pagesId, pages);
     }
 
+    /**
+     * A zombie (task_state TASK_DEAD): only its place in the tree, name and exit status are left. It
+     * cannot be the root (nothing would run) and has no threads besides itself, no memory, no files.
+     */
+    private ProcessPlan zombie(PstreeEntry e, CoreEntry core) {
+        int pid = e.getPid();
+        if (core.getMtype() != CoreEntry.March.X86_64) {
+            throw new BadImageException(dir.file(ImageKind.CORE, pid).toString(), -1, "is not an x86_64 task ("
+                    + core.getMtype() + ")");
+        }
+        if (e.getPpid() == 0 || e.getThreadsList().size() > 1) {
+            throw unsupported(pid, "is a zombie " + (e.getPpid() == 0 ? "at the root of the tree (nothing would run)"
+                    : "with threads listed in pstree.img"));
+        }
+        int status = core.getTc().getExitCode();
+        if ((status & 0x7f) == 0x7f || (status & 0x7f) != 0 && (status & 0xff00) != 0) {
+            throw new BadImageException(dir.file(ImageKind.CORE, pid).toString(), -1, "zombie " + pid
+                    + " has exit status 0x" + Integer.toHexString(status) + ", which no exit or signal gives");
+        }
+        return new ProcessPlan(pid, e.getPpid(), e.getPgid(), e.getSid(), List.of(new ThreadPlan(pid, core)),
+                MmEntry.getDefaultInstance(), List.of(), FsEntry.getDefaultInstance(), List.of(), 0, 0);
+    }
+
     private TaskKobjIdsEntry ids(int pid, CoreEntry core) {
         if (dir.has(ImageKind.IDS, pid)) {
             return dir.readSingle(ImageKind.IDS, pid, TaskKobjIdsEntry.class);
@@ -324,9 +364,9 @@ public final class PlanBuilder {
         if (main && !core.hasTc()) {
             throw new BadImageException(f.toString(), -1, "main thread without task_core (tc)");
         }
-        if (main && core.getTc().getTaskState() != 1) {
-            throw unsupported(tid, "was not alive and running when dumped (task_state " + core.getTc().getTaskState()
-                    + "); only live tasks can be restored");
+        if (main && !TaskStates.restorable(core.getTc().getTaskState())) {
+            throw unsupported(tid, "was in task_state " + core.getTc().getTaskState() + " when dumped; restore"
+                    + " recreates running (1), stopped (3) and dead (zombie: 2, 6) tasks");
         }
     }
 

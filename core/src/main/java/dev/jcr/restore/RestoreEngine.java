@@ -42,6 +42,7 @@ public final class RestoreEngine {
 
     private final RestoreListener listener;
     private final Path procRoot = Path.of("/proc");
+    private final dev.jcr.proc.ProcFs fs = new dev.jcr.proc.ProcFs(procRoot);
 
     public RestoreEngine(RestoreListener listener) {
         this.listener = listener == null ? RestoreListener.NONE : listener;
@@ -125,16 +126,22 @@ public final class RestoreEngine {
             try (FileTable files = new FileTable(plan, RestoreTable.standard())) {
                 createTree();
                 long[] progress = {0};
-                for (ProcessPlan p : plan.processes()) {
+                for (ProcessPlan p : plan.living()) {
                     listener.phase(RestoreListener.Phase.ADDRESS_SPACE, p.pid());
                     progress[0] += rebuild(p, files, progress);
                 }
-                for (ProcessPlan p : plan.processes()) {
+                for (ProcessPlan p : plan.living()) {
                     listener.phase(RestoreListener.Phase.THREADS, p.pid());
                     threads(p);
                 }
                 files.close();
                 listener.phase(RestoreListener.Phase.RESUME, plan.root().pid());
+                for (ProcessPlan p : plan.living()) {
+                    if (p.stopped()) {
+                        // queued while every thread is still held: it stops before running one instruction
+                        Linux.kill(p.pid(), StopSignal.of(plan, p, options.shellJob()));
+                    }
+                }
                 resumed = true; // from here on a task may run: the point of no return
                 tracer.detachAll();
             } catch (RuntimeException e) {
@@ -182,6 +189,12 @@ public final class RestoreEngine {
                     } else if (p != plan.root() && p.pgid() != parentPgid(p)) {
                         t.call("setpgid(0, " + p.pgid() + ")", Target.SYS_SETPGID, 0, p.pgid());
                     }
+                }
+            }
+            // zombies die now that every process (a zombie may lead a group others join) exists
+            for (ProcessPlan p : plan.processes()) {
+                if (p.zombie()) {
+                    Zombies.die(tracer, fs, p);
                 }
             }
             // the tree no longer needs its seed

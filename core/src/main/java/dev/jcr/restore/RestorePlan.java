@@ -36,6 +36,11 @@ public record RestorePlan(Path dir, List<ProcessPlan> processes, Map<Integer, Fi
         return processes.get(0);
     }
 
+    /** The processes that run after the restore (zombies are created only to exit). */
+    public List<ProcessPlan> living() {
+        return processes.stream().filter(p -> !p.zombie()).toList();
+    }
+
     public long totalPages() {
         return processes.stream().mapToLong(ProcessPlan::pages).sum();
     }
