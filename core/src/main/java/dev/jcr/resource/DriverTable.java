@@ -43,7 +43,7 @@ public final class DriverTable {
     /** The drivers of the first dump/restore engine version. */
     public static DriverTable standard() {
         return new DriverTable(List.of(
-                new MemoryMappingDriver(),
+                new MemoryMappingDriver(GHOST_LIMIT_BYTES),
                 new ThreadDriver(),
                 new SignalStateDriver(),
                 new RegularFileDriver(),

@@ -56,6 +56,11 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
 
     /** jcr's fd for mapping the regular file ID, read-only or read-write. */
     int mappingFd(int id, boolean writable) {
+        if (plan.ghosts().containsKey(id)) {
+            // deleted when dumped: the recreated (unlinked) file, opened as its entry says (O_RDWR when
+            // a shared mapping writes), one inode for every mapping and fd that had it
+            return fd(id);
+        }
         long key = id * 2L + (writable ? 1 : 0);
         Integer fd = mappings.get(key);
         if (fd == null) {

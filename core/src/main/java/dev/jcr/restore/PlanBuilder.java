@@ -427,7 +427,11 @@ public final class PlanBuilder {
                 if (!f.hasReg()) {
                     throw unsupported(pid, Vmas.describe(v) + " maps a " + f.getType() + " file, not a regular one");
                 }
-                requireSameFile(pid, f, "file mapped at " + Vmas.describe(v));
+                if (ghosts.containsKey(f.getId())) {
+                    requireGhostDirectory(pid, f, "file mapped at " + Vmas.describe(v) + ":");
+                } else {
+                    requireSameFile(pid, f, "file mapped at " + Vmas.describe(v));
+                }
             } else if (!Vmas.is(v, Vmas.ANON_PRIVATE)) {
                 throw unsupported(pid, Vmas.describe(v) + " is neither anonymous nor file-backed (status 0x"
                         + Integer.toHexString(v.getStatus()) + ")");
@@ -472,11 +476,7 @@ public final class PlanBuilder {
                         + fd.getFd() + " of process " + pid + " says " + fd.getType());
             }
             if (fd.getType() == FdTypes.REG && f.hasReg() && ghosts.containsKey(f.getId())) {
-                Path parent = Path.of(f.getReg().getName()).getParent();
-                if (parent == null || !Files.isDirectory(parent)) {
-                    throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": deleted file "
-                            + f.getReg().getName() + " is recreated in its directory, which no longer exists");
-                }
+                requireGhostDirectory(pid, f, "fd " + fd.getFd() + ":");
                 continue;
             }
             if (fd.getType() == FdTypes.REG && f.hasReg() && dev.jcr.resource.device.Terminals.isTerminal(f.getReg().getName())) {
@@ -546,6 +546,15 @@ public final class PlanBuilder {
                 throw unsupported(pid, "thread " + t.tid() + " ran as uid " + c.getUid() + "/gid " + c.getGid()
                         + ", jcr runs as " + uid + "/" + gid + ": restoring other credentials is not supported");
             }
+        }
+    }
+
+    /** A deleted file is recreated (and unlinked at once) in its old directory, which must still exist. */
+    private static void requireGhostDirectory(int pid, FileEntry f, String what) {
+        Path parent = Path.of(f.getReg().getName()).getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new RestoreException(Kind.CONFLICT, "process " + pid + " " + what + " deleted file "
+                    + f.getReg().getName() + " is recreated in its directory, which no longer exists");
         }
     }
 

@@ -84,7 +84,7 @@ class ShellJobTmuxTest {
         Path script = tmp.resolve("restore.sh");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Files.writeString(script, "'" + java + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + cp
+        Files.writeString(script, "'" + java + "' -XX:-UsePerfData -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + cp
                 + "' dev.jcr.app.Main restore --shell-job -D '" + dir + "'\necho RESTORE-EXITED $?\n");
         tmux.literal("sh '" + script + "'");
         tmux.keys("Enter");
