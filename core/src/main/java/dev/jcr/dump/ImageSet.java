@@ -137,11 +137,13 @@ final class ImageSet {
         int ghost = nextGhostId++;
         ghostsByInode.put(entry.getIno(), ghost);
         // CRIU names ghost images by their id in hex
-        try (ImageWriter w = dir.open(ImageKind.GHOST_FILE, Integer.toHexString(ghost));
-                InputStream in = Files.newInputStream(content)) {
+        try (ImageWriter w = dir.open(ImageKind.GHOST_FILE, Integer.toHexString(ghost))) {
             w.write(entry);
             if (size > 0) {
-                byte[] data = in.readNBytes((int) size);
+                byte[] data;
+                try (InputStream in = Files.newInputStream(content)) {
+                    data = in.readNBytes((int) size);
+                }
                 w.write(GhostChunkEntry.newBuilder().setOff(0).setLen(data.length).build(), data);
             }
         } catch (IOException e) {

@@ -183,6 +183,12 @@ public final class ProcFs {
         return out;
     }
 
+    /** The madvise advice of each mapping of PID (CRIU's vma madv mask), by start address, from /proc/PID/smaps. */
+    public Map<Long, Long> madvise(long pid) {
+        Path p = dir(pid).resolve("smaps");
+        return VmFlags.parseSmaps(p.toString(), read(pid, p));
+    }
+
     /** The threads of PID, by ascending tid. A thread that exits while being read is left out. */
     public List<ThreadInfo> threads(long pid) {
         Path taskDir = dir(pid).resolve("task");

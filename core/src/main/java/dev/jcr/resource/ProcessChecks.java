@@ -78,8 +78,11 @@ public final class ProcessChecks {
             out.add(Assessment.unsupported("process", k, "seccomp filters: not supported yet"));
         }
         cwd.ifPresent(c -> {
-            if (c.deleted()) {
-                out.add(Assessment.unsupported("cwd", k, "working directory " + c.path() + " was removed: not supported yet"));
+            // a removed working directory is recreated (and removed again) by the restore, in its parent
+            java.nio.file.Path parent = java.nio.file.Path.of(c.path()).getParent();
+            if (c.deleted() && (parent == null || !java.nio.file.Files.isDirectory(parent))) {
+                out.add(Assessment.unsupported("cwd", k, "working directory " + c.path()
+                        + " was removed, and so was the directory it was in: not supported"));
             }
         });
         root.ifPresent(r -> {

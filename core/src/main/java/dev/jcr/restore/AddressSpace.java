@@ -72,6 +72,7 @@ final class AddressSpace {
         unmapSeed(seed);
         moveVdso(seed);
         mapVmas();
+        advise();
         listener.phase(RestoreListener.Phase.PAGES, p.pid());
         long written = readPages(listener, progress, total);
         listener.phase(RestoreListener.Phase.ADDRESS_SPACE, p.pid());
@@ -224,6 +225,26 @@ final class AddressSpace {
         }
         for (int fd : shmemFds.values()) {
             t.close(fd);
+        }
+    }
+
+    /**
+     * The madvise advice each VMA had (vma madv, CRIU's mask of MADV_* bits: DONTFORK, DONTDUMP,
+     * WIPEONFORK, HUGEPAGE …), given again before the pages are read (huge-page advice decides how
+     * they are allocated).
+     */
+    private void advise() {
+        for (VmaEntry v : p.mm().getVmasList()) {
+            long madv = v.getMadv();
+            if (madv == 0 || Vmas.special(v)) {
+                continue;
+            }
+            for (int advice = 0; advice < 64; advice++) {
+                if ((madv & (1L << advice)) != 0) {
+                    t.call(String.format("madvise(0x%x, %d, %d)", v.getStart(), Vmas.length(v), advice), SYS_MADVISE,
+                            v.getStart(), Vmas.length(v), advice);
+                }
+            }
         }
     }
 

@@ -29,6 +29,7 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
     private final Map<Integer, int[]> pipes = new HashMap<>();
     private final Map<Long, Integer> shmem = new HashMap<>();
     private final List<Integer> opened = new ArrayList<>();
+    private final RemovedDirectories removedDirectories = new RemovedDirectories();
 
     FileTable(RestorePlan plan, RestoreTable drivers) {
         this.plan = plan;
@@ -52,6 +53,15 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
             byId.put(id, fd);
         }
         return fd;
+    }
+
+    /** jcr's fd of working directory ID: a path, or a removed directory recreated for the restore. */
+    int cwdFd(int id) {
+        Ghost g = plan.ghosts().get(id);
+        if (g != null && RemovedDirectories.isDirectory(g)) {
+            return removedDirectories.fd(plan.files().get(id).getReg().getName(), g, this);
+        }
+        return fd(id);
     }
 
     /** jcr's fd for mapping the regular file ID, read-only or read-write. */

@@ -48,6 +48,10 @@ public final class PlanBuilder {
     /** Largest deleted file a restore recreates from memory (dumps keep far smaller ones). */
     private static final long MAX_GHOST_BYTES = 1L << 30;
 
+    /** madv bits a restore gives again (MADV_DONTFORK …); others (MADV_DONTNEED, MADV_REMOVE …) would destroy data. */
+    private static final long KNOWN_ADVICE = dev.jcr.proc.VmFlags.ADVICE.values().stream()
+            .mapToLong(a -> 1L << a).reduce(0, (a, b) -> a | b);
+
     private final ImageDir dir;
     private final Path procRoot;
     private Map<Integer, FileEntry> files;
@@ -364,6 +368,10 @@ public final class PlanBuilder {
         if (main && !core.hasTc()) {
             throw new BadImageException(f.toString(), -1, "main thread without task_core (tc)");
         }
+        if (main && (core.getTc().getMembarrierRegistrationMask() & ~LateState.MEMBARRIER_REGISTRATIONS) != 0) {
+            throw new BadImageException(f.toString(), -1, "membarrier registrations 0x"
+                    + Integer.toHexString(core.getTc().getMembarrierRegistrationMask()) + " hold no registration command");
+        }
         if (main && !TaskStates.restorable(core.getTc().getTaskState())) {
             throw unsupported(tid, "was in task_state " + core.getTc().getTaskState() + " when dumped; restore"
                     + " recreates running (1), stopped (3) and dead (zombie: 2, 6) tasks");
@@ -378,6 +386,12 @@ public final class PlanBuilder {
         FileEntry cwd = file(pid, fs.getCwdId(), "working directory");
         if (!cwd.hasReg()) {
             throw bad(ImageKind.FS, pid, "cwd_id " + fs.getCwdId() + " is not a path");
+        }
+        if (ghosts.containsKey(cwd.getId())) {
+            requireGhostDirectory(pid, cwd, "working directory:"); // removed: recreated in its parent
+        } else if (!Files.isDirectory(Path.of(cwd.getReg().getName()))) {
+            throw new RestoreException(Kind.CONFLICT, "process " + pid + ": working directory " + cwd.getReg().getName()
+                    + " no longer exists");
         }
     }
 
@@ -401,6 +415,10 @@ public final class PlanBuilder {
                 throw bad(ImageKind.MM, pid, Vmas.describe(v) + " overlaps the previous VMA or is out of order");
             }
             prevEnd = v.getEnd();
+            if ((v.getMadv() & ~KNOWN_ADVICE) != 0) {
+                throw bad(ImageKind.MM, pid, Vmas.describe(v) + " carries madvise advice 0x" + Long.toHexString(v.getMadv())
+                        + ", beyond what a mapping keeps (0x" + Long.toHexString(KNOWN_ADVICE) + ")");
+            }
             if (Vmas.is(v, Vmas.VDSO)) {
                 vdso = true;
             }

@@ -136,13 +136,20 @@ public final class RestoreEngine {
                 }
                 files.close();
                 listener.phase(RestoreListener.Phase.RESUME, plan.root().pid());
-                for (ProcessPlan p : plan.living()) {
-                    if (p.stopped()) {
-                        // queued while every thread is still held: it stops before running one instruction
-                        Linux.kill(p.pid(), StopSignal.of(plan, p, options.shellJob()));
-                    }
+                List<ProcessPlan> stopped = plan.living().stream().filter(ProcessPlan::stopped).toList();
+                for (ProcessPlan p : stopped) {
+                    // queued while every thread is still held: it stops before running one instruction
+                    Linux.kill(p.pid(), StopSignal.of(plan, p, options.shellJob()));
                 }
                 resumed = true; // from here on a task may run: the point of no return
+                // stopped processes first, and into their stop before anything else runs: a parent that
+                // looks at its stopped child at once finds it stopped, as before the dump
+                for (ProcessPlan p : stopped) {
+                    p.threads().forEach(th -> tracer.detach(th.tid()));
+                }
+                for (ProcessPlan p : stopped) {
+                    awaitStopped(p.pid());
+                }
                 tracer.detachAll();
             } catch (RuntimeException e) {
                 killAll();
@@ -150,6 +157,23 @@ public final class RestoreEngine {
                     throw e;
                 }
                 throw new RestoreException(Kind.INTERNAL, "restore failed" + (resumed ? " after resuming" : "") + ": " + e, e);
+            }
+        }
+
+        /** Waits (bounded) until PID shows as stopped in /proc: the stop signal queued for it has acted. */
+        private void awaitStopped(int pid) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            Path stat = procRoot.resolve(pid + "/stat");
+            while (System.nanoTime() < deadline) {
+                try {
+                    String s = Files.readString(stat);
+                    if (s.charAt(s.lastIndexOf(')') + 2) == 'T') {
+                        return;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    return; // gone: nothing to wait for
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
             }
         }
 
@@ -229,7 +253,7 @@ public final class RestoreEngine {
                 for (FdinfoEntry fd : p.fds()) {
                     t.install(files.fd(fd.getId()), fd.getFd(), (fd.getFlags() & 1) != 0, "fd " + fd.getFd());
                 }
-                int cwd = t.take(files.fd(p.fs().getCwdId()), "working directory");
+                int cwd = t.take(files.cwdFd(p.fs().getCwdId()), "working directory");
                 t.call("fchdir", Target.SYS_FCHDIR, cwd);
                 t.close(cwd);
                 t.disconnect();
@@ -340,7 +364,12 @@ public final class RestoreEngine {
                     TaskFlags.restore(t, tc, procRoot);
                 }
                 if (tcore.hasCreds()) {
-                    Credentials.restore(t, tid, tcore.getCreds(), procRoot); // last: it may drop what the above needed
+                    Credentials.restore(t, tid, tcore.getCreds(), procRoot); // it may drop what the above needed
+                }
+                // after the credentials, whose change would reset them
+                LateState.thread(t, tcore);
+                if (main) {
+                    LateState.process(t, core.getTc(), p.mm());
                 }
             }
             dev.jcr.ptrace.GpRegs regs = ThreadState.gpRegs(core.getThreadInfo().getGpregs());

@@ -496,6 +496,22 @@ public final class Linux {
     public static final int F_SETPIPE_SZ = 1031;
     public static final int SPLICE_F_NONBLOCK = 2;
 
+    public static void mkdir(String path, int mode) {
+        try {
+            FdLib.mkdir(path, mode);
+        } catch (LastErrorException e) {
+            throw new SyscallException("mkdir(" + path + ")", 0, e.getErrorCode());
+        }
+    }
+
+    public static void rmdir(String path) {
+        try {
+            FdLib.rmdir(path);
+        } catch (LastErrorException e) {
+            throw new SyscallException("rmdir(" + path + ")", 0, e.getErrorCode());
+        }
+    }
+
     public static int open(String path, int flags, int mode) {
         try {
             return FdLib.open(path, flags | O_CLOEXEC, mode);
