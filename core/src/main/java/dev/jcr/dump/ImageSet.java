@@ -7,7 +7,6 @@ import dev.jcr.image.PagesWriter;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.GhostChunkEntry;
 import dev.jcr.image.proto.GhostFileEntry;
-import dev.jcr.image.proto.PipeDataEntry;
 import dev.jcr.image.proto.RemapFilePathEntry;
 import dev.jcr.image.proto.RemapType;
 import dev.jcr.proc.OpenFd;
@@ -27,7 +26,7 @@ import java.util.function.IntFunction;
 
 /**
  * What a dump shares across its processes: files.img (one entry per open file description, found
- * with kcmp), ids of objects keyed by what they are, pipe and FIFO data, ghost files. Written out
+ * with kcmp), ids of objects keyed by what they are, the images drivers append to (pipe and FIFO data …), ghost files. Written out
  * once at the end by {@link #writeShared()}.
  */
 final class ImageSet {
@@ -45,8 +44,8 @@ final class ImageSet {
     private final Map<Long, List<SeenFd>> byInode = new HashMap<>();
     private final Set<Object> seen = new HashSet<>();
     private final List<RemapFilePathEntry> remaps = new ArrayList<>();
-    private ImageWriter pipesData;
-    private ImageWriter fifoData;
+    /** Images drivers append to (pipes-data.img …), by kind and id, in the order first used. */
+    private final Map<String, ImageWriter> writers = new java.util.LinkedHashMap<>();
     private int nextFileId = 1;
     private int nextGhostId = 1;
     /** Ghost id by inode: the restore recreates one file per inode (GhostFiles), so the dump saves it once. */
@@ -113,17 +112,13 @@ final class ImageSet {
         return seen.add(key);
     }
 
-    void addPipeData(boolean fifo, PipeDataEntry entry, byte[] data) {
-        if (fifo) {
-            if (fifoData == null) {
-                fifoData = dir.open(ImageKind.FIFO_DATA, null);
-            }
-            fifoData.write(entry, data);
+    /** Appends ENTRY (with EXTRA when not null) to image KIND/ID, opened on first use, closed by {@link #writeShared}. */
+    void addEntry(ImageKind kind, Object id, com.google.protobuf.Message entry, byte[] extra) {
+        ImageWriter w = writers.computeIfAbsent(kind + "/" + id, k -> dir.open(kind, id));
+        if (extra == null) {
+            w.write(entry);
         } else {
-            if (pipesData == null) {
-                pipesData = dir.open(ImageKind.PIPES_DATA, null);
-            }
-            pipesData.write(entry, data);
+            w.write(entry, extra);
         }
     }
 
@@ -215,11 +210,8 @@ final class ImageSet {
         if (!remaps.isEmpty()) {
             later.all(ImageKind.REMAP_FPATH, null, remaps);
         }
-        if (pipesData != null) {
-            pipesData.close();
-        }
-        if (fifoData != null) {
-            fifoData.close();
+        for (ImageWriter w : writers.values()) {
+            w.close();
         }
     }
 }

@@ -5,7 +5,7 @@ import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.FdinfoEntry;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.GhostFileEntry;
-import dev.jcr.image.proto.PipeDataEntry;
+import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.TaskCoreEntry;
 import dev.jcr.image.proto.VmaEntry;
 import dev.jcr.proc.OpenFd;
@@ -159,8 +159,8 @@ final class ProcessDump implements DumpContext, AutoCloseable {
     }
 
     @Override
-    public void addPipeData(boolean fifo, PipeDataEntry entry, byte[] data) {
-        images.addPipeData(fifo, entry, data);
+    public void addEntry(ImageKind kind, Object id, com.google.protobuf.Message entry, byte[] extra) {
+        images.addEntry(kind, id, entry, extra);
     }
 
     @Override

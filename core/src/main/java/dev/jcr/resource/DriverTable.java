@@ -11,6 +11,9 @@ import dev.jcr.resource.pipe.FifoDriver;
 import dev.jcr.resource.pipe.PipeDriver;
 import dev.jcr.resource.signal.SignalStateDriver;
 import dev.jcr.resource.thread.ThreadDriver;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.proc.OpenFd;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -19,9 +22,14 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The one table of drivers, keyed by resource kind. A kind without a driver is unsupported: the
- * analyzer says so with a description of the resource, and the support table lists it as
- * "not supported yet". Adding support for a kind is adding its driver here.
+ * The one registry of drivers, keyed by resource kind: the analyzer, the dump and the restore all ask
+ * it. A kind without a driver is unsupported: the analyzer says so with a description of the
+ * resource, and the support table lists it as "not supported yet". Adding support for a kind is
+ * adding its driver here (for an fd kind, a {@link FileDriver}: assess, dump and restore in one class).
+ *
+ * <p>SUPPORTED is only said of what dump and restore both do, and that is structural: a driver of an
+ * fd kind that is not a {@link FileDriver} (it cannot restore) may only say UNSUPPORTED, or the table
+ * refuses it. Memory, threads and signal state are restored by the engine itself.
  */
 public final class DriverTable {
 
@@ -29,31 +37,60 @@ public final class DriverTable {
     public static final long GHOST_LIMIT_BYTES = 1L << 20;
 
     private final Map<ResourceKind, ResourceDriver<?>> drivers;
+    /** File drivers in registration order: the order in which drivers of one files.img type claim an entry. */
+    private final List<FileDriver> fileDrivers;
 
     public DriverTable(List<ResourceDriver<?>> list) {
         Map<ResourceKind, ResourceDriver<?>> m = new EnumMap<>(ResourceKind.class);
+        List<FileDriver> files = new ArrayList<>();
         for (ResourceDriver<?> d : list) {
             if (m.put(d.kind(), d) != null) {
                 throw new IllegalArgumentException("two drivers for " + d.kind());
             }
+            if (d.kind().resourceType() == OpenFd.class && !(d instanceof FileDriver)
+                    && d.support().verdict() != Verdict.UNSUPPORTED) {
+                throw new IllegalArgumentException(d.kind() + " driver " + d.getClass().getSimpleName() + " says "
+                        + d.support().verdict() + " but restores nothing: only a FileDriver may");
+            }
+            if (d instanceof FileDriver f) {
+                files.add(f);
+            }
         }
         this.drivers = Collections.unmodifiableMap(m);
+        this.fileDrivers = List.copyOf(files);
     }
 
     /** The drivers of the first dump/restore engine version. */
     public static DriverTable standard() {
-        return new DriverTable(List.of(
-                new MemoryMappingDriver(GHOST_LIMIT_BYTES),
-                new ThreadDriver(),
-                new SignalStateDriver(),
-                new RegularFileDriver(),
-                new DirectoryDriver(),
-                new DeletedFileDriver(GHOST_LIMIT_BYTES),
-                new PipeDriver(),
-                new FifoDriver(),
-                new EventfdDriver(),
-                new CharDeviceDriver(),
-                new TerminalDriver()));
+        return STANDARD;
+    }
+
+    // Drivers of one files.img type claim entries in this order: the most specific first (terminals by
+    // name, deleted files by their ghost image, directories and devices by mode), regular files last.
+    private static final DriverTable STANDARD = new DriverTable(List.of(
+            new MemoryMappingDriver(GHOST_LIMIT_BYTES),
+            new ThreadDriver(),
+            new SignalStateDriver(),
+            new TerminalDriver(),
+            new DeletedFileDriver(GHOST_LIMIT_BYTES),
+            new DirectoryDriver(),
+            new CharDeviceDriver(),
+            new RegularFileDriver(),
+            new PipeDriver(),
+            new FifoDriver(),
+            new EventfdDriver()));
+
+    /**
+     * The driver that recreates files.img entry FILE: the first registered driver of its type that
+     * claims it; empty when none does (the restore then refuses before creating anything).
+     */
+    public Optional<FileDriver> forFile(FileEntry file, FileImages images) {
+        for (FileDriver d : fileDrivers) {
+            if (d.fileType() == file.getType() && d.claims(file, images)) {
+                return Optional.of(d);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The driver of KIND, typed by the record it assesses (TYPE must be the kind's resource type). */

@@ -1,9 +1,10 @@
 package dev.jcr.resource;
 
+import com.google.protobuf.Message;
+import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.FileEntry;
-import dev.jcr.image.proto.PipeDataEntry;
 import dev.jcr.image.proto.TaskCoreEntry;
 import dev.jcr.image.proto.VmaEntry;
 import dev.jcr.proc.OpenFd;
@@ -58,8 +59,12 @@ public interface DumpContext {
     /** True the first time KEY is seen in this dump: for objects shared between fds and processes (pipe data). */
     boolean firstTime(Object key);
 
-    /** Appends pipe data (one entry per pipe) to pipes-data.img, or to fifo-data.img when FIFO. */
-    void addPipeData(boolean fifo, PipeDataEntry entry, byte[] data);
+    /**
+     * Appends ENTRY (and its blob EXTRA, or null) to the dump-wide image KIND/ID (ID null for fixed
+     * names, e.g. pipes-data.img): how a driver writes images of its own kind beside files.img. The
+     * image is created on first use and complete when the dump is.
+     */
+    void addEntry(ImageKind kind, Object id, Message entry, byte[] extra);
 
     /** Writes the content of a deleted file as ghost-file-ID.img; returns the ghost id for remap-fpath. */
     int addGhostFile(int fileId, dev.jcr.image.proto.GhostFileEntry entry, Path content, long size);

@@ -4,69 +4,99 @@ import dev.jcr.JcrException;
 import dev.jcr.JcrException.Kind;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.FileEntry;
-import dev.jcr.resource.FileRestorer;
-import dev.jcr.resource.FileRestorer.Ghost;
-import dev.jcr.resource.RestoreTable;
+import dev.jcr.image.ImageEntry;
+import dev.jcr.resource.DriverTable;
+import dev.jcr.resource.FdUse;
+import dev.jcr.resource.FileDriver;
+import dev.jcr.resource.FileImages;
+import dev.jcr.resource.InProcess;
+import dev.jcr.resource.RestoreContext;
 import dev.jcr.sys.Linux;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The file descriptions of a restore, opened by jcr itself (with the caller's rights, paths used as
  * paths) and then duplicated into the restored processes. One jcr fd per file id of files.img, so
  * a description shared by several fds or processes before the dump is shared again. Which code
- * recreates a kind of file is the resource driver's business ({@link RestoreTable}).
+ * recreates a kind of file is its driver's business ({@link DriverTable#forFile}); this table is
+ * the generic {@link RestoreContext} they work in.
  */
-final class FileTable implements AutoCloseable, FileRestorer.Context {
+final class FileTable implements AutoCloseable, RestoreContext {
 
     private final RestorePlan plan;
-    private final RestoreTable drivers;
+    private final FileImages images;
+    private final DriverTable drivers;
     private final Map<Integer, Integer> byId = new HashMap<>();
+    private final Set<Integer> opening = new HashSet<>();
+    private final Set<Integer> settled = new HashSet<>();
     private final Map<Long, Integer> mappings = new HashMap<>();
     private final Map<Integer, Integer> pages = new HashMap<>();
-    private final Map<Integer, int[]> pipes = new HashMap<>();
     private final Map<Long, Integer> shmem = new HashMap<>();
+    private final Map<Object, Object> state = new HashMap<>();
     private final List<Integer> opened = new ArrayList<>();
-    private final RemovedDirectories removedDirectories = new RemovedDirectories();
 
-    FileTable(RestorePlan plan, RestoreTable drivers) {
+    FileTable(RestorePlan plan, DriverTable drivers) {
         this.plan = plan;
+        this.images = plan.images();
         this.drivers = drivers;
     }
 
-    /** jcr's fd for file ID (opened on first use). */
-    int fd(int id) {
+    /** jcr's fd for file ID (recreated by its driver on first use). */
+    @Override
+    public int fd(int id) {
         Integer fd = byId.get(id);
         if (fd == null) {
             FileEntry f = plan.files().get(id);
-            FileRestorer r = drivers.forType(f.getType()).orElseThrow(() -> new RestoreException(Kind.UNSUPPORTED,
-                    "no driver restores " + f.getType() + " files (file " + id + ")"));
+            if (f == null) {
+                throw images.bad(ImageKind.FILES, null, "has no file " + id + " (referred to by another file)");
+            }
+            if (!opening.add(id)) {
+                throw images.bad(ImageKind.FILES, null, "file " + id + " (" + f.getType() + ") refers to itself through"
+                        + " other files");
+            }
             try {
-                fd = r.open(f, this);
-            } catch (RestoreException e) {
+                fd = driver(f).restore(f, this);
+            } catch (RestoreException | dev.jcr.image.BadImageException e) {
                 throw e;
             } catch (JcrException e) {
                 throw new RestoreException(e.kind(), "file " + id + " (" + f.getType() + "): " + e.getMessage(), e);
+            } finally {
+                opening.remove(id);
             }
             byId.put(id, fd);
         }
         return fd;
     }
 
-    /** jcr's fd of working directory ID: a path, or a removed directory recreated for the restore. */
-    int cwdFd(int id) {
-        Ghost g = plan.ghosts().get(id);
-        if (g != null && RemovedDirectories.isDirectory(g)) {
-            return removedDirectories.fd(plan.files().get(id).getReg().getName(), g, this);
+    /**
+     * The drivers' last step inside process P (its fds all in place, with their dumped numbers): once
+     * per description, in the first process that holds it.
+     */
+    void settle(ProcessPlan p, InProcess process) {
+        for (var fd : p.fds()) {
+            if (settled.add(fd.getId())) {
+                FileEntry f = plan.files().get(fd.getId());
+                driver(f).settle(f, process);
+            }
         }
-        return fd(id);
+    }
+
+    private FileDriver driver(FileEntry f) {
+        return drivers.forFile(f, images).orElseThrow(() -> new RestoreException(Kind.UNSUPPORTED,
+                "no driver restores " + f.getType() + " files (file " + f.getId() + ")"));
     }
 
     /** jcr's fd for mapping the regular file ID, read-only or read-write. */
     int mappingFd(int id, boolean writable) {
-        if (plan.ghosts().containsKey(id)) {
+        FileEntry f = plan.files().get(id);
+        if (driver(f).kind() == dev.jcr.resource.ResourceKind.DELETED_FILE) {
             // deleted when dumped: the recreated (unlinked) file, opened as its entry says (O_RDWR when
             // a shared mapping writes), one inode for every mapping and fd that had it
             return fd(id);
@@ -130,43 +160,46 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
     }
 
     @Override
-    public int[] pipe(int pipeId) {
-        return pipes.computeIfAbsent(pipeId, id -> {
-            int[] p = Linux.pipe();
-            keep(p[0]);
-            keep(p[1]);
-            return p;
-        });
+    @SuppressWarnings("unchecked")
+    public <T> T state(Object key, Supplier<T> make) {
+        Object v = state.get(key);
+        if (v == null) {
+            v = make.get();
+            state.put(key, v);
+        }
+        return (T) v;
     }
 
-    @Override
-    public byte[] pipeData(int pipeId) {
-        return plan.pipeData().getOrDefault(pipeId, new byte[0]);
-    }
-
-    @Override
-    public int pipeSize(int pipeId) {
-        return plan.pipeSizes().getOrDefault(pipeId, 0);
-    }
-
-    @Override
-    public byte[] fifoData(int pipeId) {
-        return plan.fifoData().getOrDefault(pipeId, new byte[0]);
-    }
-
-    @Override
-    public int fifoSize(int pipeId) {
-        return plan.fifoSizes().getOrDefault(pipeId, 0);
-    }
+    // ---------------------------------------------------------------- FileImages, from the plan
 
     @Override
     public FileEntry file(int id) {
-        return plan.files().get(id);
+        return images.file(id);
     }
 
     @Override
-    public Ghost ghost(int id) {
-        return plan.ghosts().get(id);
+    public List<ImageEntry> read(ImageKind kind, Object id) {
+        return images.read(kind, id);
+    }
+
+    @Override
+    public Path imageFile(ImageKind kind, Object id) {
+        return images.imageFile(kind, id);
+    }
+
+    @Override
+    public List<FdUse> holders(int fileId) {
+        return images.holders(fileId);
+    }
+
+    @Override
+    public Map<Integer, Integer> fdTable(int pid) {
+        return images.fdTable(pid);
+    }
+
+    @Override
+    public <T> T derived(Object key, Supplier<T> make) {
+        return images.derived(key, make);
     }
 
     @Override
@@ -179,5 +212,6 @@ final class FileTable implements AutoCloseable, FileRestorer.Context {
             }
         }
         opened.clear();
+        state.clear();
     }
 }

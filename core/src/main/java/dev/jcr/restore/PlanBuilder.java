@@ -7,20 +7,16 @@ import dev.jcr.image.ImageEntry;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.ProcessMemory;
 import dev.jcr.image.proto.CoreEntry;
-import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.FdinfoEntry;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.FsEntry;
-import dev.jcr.image.proto.GhostChunkEntry;
-import dev.jcr.image.proto.GhostFileEntry;
-import dev.jcr.image.proto.RemapFilePathEntry;
-import dev.jcr.image.proto.RemapType;
-import dev.jcr.resource.FileRestorer;
+import dev.jcr.resource.DriverTable;
+import dev.jcr.resource.FdUse;
+import dev.jcr.resource.FileDriver;
 import dev.jcr.image.PagesWriter;
 import dev.jcr.image.proto.MmEntry;
 import dev.jcr.image.proto.PagemapEntry;
 import dev.jcr.image.proto.PagemapHead;
-import dev.jcr.image.proto.PipeDataEntry;
 import dev.jcr.image.proto.PstreeEntry;
 import dev.jcr.image.proto.TaskKobjIdsEntry;
 import dev.jcr.image.proto.UserX86RegsMode;
@@ -43,28 +39,25 @@ import java.util.Set;
  */
 public final class PlanBuilder {
 
-    /** Old CRIU images flag a ghost in remap_id itself instead of remap_type. */
-    private static final int REMAP_GHOST = 0x80000000;
-    /** Largest deleted file a restore recreates from memory (dumps keep far smaller ones). */
-    private static final long MAX_GHOST_BYTES = 1L << 30;
-
     /** madv bits a restore gives again (MADV_DONTFORK …); others (MADV_DONTNEED, MADV_REMOVE …) would destroy data. */
     private static final long KNOWN_ADVICE = dev.jcr.proc.VmFlags.ADVICE.values().stream()
             .mapToLong(a -> 1L << a).reduce(0, (a, b) -> a | b);
 
     private final ImageDir dir;
     private final Path procRoot;
+    private final DriverTable drivers;
     private Map<Integer, FileEntry> files;
-    private Map<Integer, FileRestorer.Ghost> ghosts;
+    private PlanImages images;
 
-    private PlanBuilder(ImageDir dir, Path procRoot) {
+    private PlanBuilder(ImageDir dir, Path procRoot, DriverTable drivers) {
         this.dir = dir;
         this.procRoot = procRoot;
+        this.drivers = drivers;
     }
 
     /** Reads and validates the images in DIR; throws a {@link dev.jcr.JcrException} naming the first problem. */
     public static RestorePlan build(Path dir) {
-        return new PlanBuilder(ImageDir.open(dir), Path.of("/proc")).build();
+        return new PlanBuilder(ImageDir.open(dir), Path.of("/proc"), DriverTable.standard()).build();
     }
 
     private RestorePlan build() {
@@ -78,7 +71,7 @@ public final class PlanBuilder {
                 throw bad(ImageKind.FILES, null, "file id " + f.getId() + " appears twice");
             }
         }
-        ghosts = ghosts();
+        images = new PlanImages(dir, files);
         List<PstreeEntry> ordered = order(tree);
         List<ProcessPlan> procs = new ArrayList<>();
         Set<Integer> filesIds = new HashSet<>();
@@ -97,13 +90,12 @@ public final class PlanBuilder {
                 throw unsupported(e.getPid(), "shares its fd table with another process (CLONE_FILES)");
             }
             procs.add(p);
+            images.addProcess(p.pid(), p.fds());
         }
-        Map<Integer, byte[]> pipeData = new HashMap<>();
-        Map<Integer, Integer> pipeSizes = new HashMap<>();
-        pipeBuffers(ImageKind.PIPES_DATA, pipeData, pipeSizes);
-        Map<Integer, byte[]> fifoData = new HashMap<>();
-        Map<Integer, Integer> fifoSizes = new HashMap<>();
-        pipeBuffers(ImageKind.FIFO_DATA, fifoData, fifoSizes);
+        // every fd table is known before any driver checks its files (an epoll looks up its targets)
+        for (ProcessPlan p : procs) {
+            checkFds(p.pid(), p.fds());
+        }
         Map<Long, SharedMemoryPlan> shmem = sharedMemory(procs);
         for (ProcessPlan p : procs) {
             if (p.zombie() && procs.stream().anyMatch(q -> q.pid() == p.ppid() && q.zombie())) {
@@ -112,56 +104,7 @@ public final class PlanBuilder {
             }
         }
         checkIdsFree(procs);
-        return new RestorePlan(dir.path(), List.copyOf(procs), Map.copyOf(files), pipeData, pipeSizes,
-                fifoData, fifoSizes, Map.copyOf(ghosts), Map.copyOf(shmem));
-    }
-
-    /**
-     * The content of every deleted file, by files.img id: remap-fpath.img joins a file to its
-     * ghost-file-N.img (N in hex, as CRIU names them), which holds st_mode, the inode number and the
-     * bytes, either whole after the header or in (offset, length) chunks with holes between them.
-     */
-    private Map<Integer, FileRestorer.Ghost> ghosts() {
-        Map<Integer, FileRestorer.Ghost> out = new HashMap<>();
-        for (RemapFilePathEntry r : dir.readAll(ImageKind.REMAP_FPATH, null, RemapFilePathEntry.class)) {
-            boolean legacyGhost = (r.getRemapId() & REMAP_GHOST) != 0;
-            if (r.getRemapType() != RemapType.GHOST && !legacyGhost) {
-                throw new RestoreException(Kind.UNSUPPORTED, "file " + r.getOrigId() + " is remapped as "
-                        + r.getRemapType() + " (only deleted files saved as ghost files can be restored)");
-            }
-            if (!files.containsKey(r.getOrigId()) || !files.get(r.getOrigId()).hasReg()) {
-                throw bad(ImageKind.REMAP_FPATH, null, "remaps file " + r.getOrigId() + ", which is no regular file of files.img");
-            }
-            String ghostId = Integer.toHexString(r.getRemapId() & ~REMAP_GHOST);
-            List<ImageEntry> es = dir.read(ImageKind.GHOST_FILE, ghostId);
-            if (es.isEmpty()) {
-                throw bad(ImageKind.GHOST_FILE, ghostId, "is missing (content of deleted file "
-                        + files.get(r.getOrigId()).getReg().getName() + ")");
-            }
-            GhostFileEntry g = es.get(0).as(GhostFileEntry.class);
-            long size = g.hasSize() ? g.getSize() : files.get(r.getOrigId()).getReg().getSize();
-            if (size < 0 || size > MAX_GHOST_BYTES) {
-                throw new RestoreException(Kind.UNSUPPORTED, "deleted file " + files.get(r.getOrigId()).getReg().getName()
-                        + " holds " + size + " bytes; a restore recreates at most " + MAX_GHOST_BYTES);
-            }
-            byte[] content = new byte[(int) size];
-            if (!g.getChunks()) {
-                byte[] all = es.get(0).extra() == null ? new byte[0] : es.get(0).extra();
-                System.arraycopy(all, 0, content, 0, (int) Math.min(all.length, size));
-            }
-            for (ImageEntry e : es.subList(1, es.size())) {
-                GhostChunkEntry c = e.as(GhostChunkEntry.class);
-                byte[] data = e.extra() == null ? new byte[0] : e.extra();
-                if (c.getOff() < 0 || c.getOff() + c.getLen() > size || data.length != c.getLen()) {
-                    throw new BadImageException(dir.file(ImageKind.GHOST_FILE, ghostId).toString(), e.offset(),
-                            "chunk " + e.index() + " (" + c.getLen() + " bytes at " + c.getOff() + ") lies outside the "
-                            + size + "-byte file or holds " + data.length + " bytes");
-                }
-                System.arraycopy(data, 0, content, (int) c.getOff(), data.length);
-            }
-            out.put(r.getOrigId(), new FileRestorer.Ghost(g.getIno(), g.getMode(), g.getUid(), g.getGid(), content));
-        }
-        return out;
+        return new RestorePlan(dir.path(), List.copyOf(procs), images.files(), images, Map.copyOf(shmem));
     }
 
     /**
@@ -210,22 +153,6 @@ public final class PlanBuilder {
             out.put(e.getKey(), new SharedMemoryPlan(e.getKey(), e.getValue(), pagesId, List.copyOf(runs)));
         }
         return out;
-    }
-
-    /** The buffered bytes and buffer sizes of pipes or FIFOs (KIND), by pipe_id. */
-    private void pipeBuffers(ImageKind kind, Map<Integer, byte[]> data, Map<Integer, Integer> sizes) {
-        for (ImageEntry e : dir.read(kind, null)) {
-            PipeDataEntry pd = e.as(PipeDataEntry.class);
-            byte[] bytes = e.extra() == null ? new byte[0] : e.extra();
-            if (bytes.length != pd.getBytes()) {
-                throw new BadImageException(dir.file(kind, null).toString(), e.offset(),
-                        "entry " + e.index() + " announces " + pd.getBytes() + " bytes but holds " + bytes.length);
-            }
-            data.put(pd.getPipeId(), bytes);
-            if (pd.hasSize()) {
-                sizes.put(pd.getPipeId(), pd.getSize());
-            }
-        }
     }
 
     /** Parents before children; the first entry is the root. */
@@ -300,7 +227,6 @@ public final class PlanBuilder {
         checkFs(pid, fs);
         checkVmas(pid, mm);
         checkExe(pid, mm);
-        checkFds(pid, fds);
         checkCreds(pid, threads);
         checkSignalsAndTimers(pid, threads);
         List<ProcessMemory.Run> runs;
@@ -387,7 +313,7 @@ public final class PlanBuilder {
         if (!cwd.hasReg()) {
             throw bad(ImageKind.FS, pid, "cwd_id " + fs.getCwdId() + " is not a path");
         }
-        if (ghosts.containsKey(cwd.getId())) {
+        if (deleted(cwd)) {
             requireGhostDirectory(pid, cwd, "working directory:"); // removed: recreated in its parent
         } else if (!Files.isDirectory(Path.of(cwd.getReg().getName()))) {
             throw new RestoreException(Kind.CONFLICT, "process " + pid + ": working directory " + cwd.getReg().getName()
@@ -445,7 +371,7 @@ public final class PlanBuilder {
                 if (!f.hasReg()) {
                     throw unsupported(pid, Vmas.describe(v) + " maps a " + f.getType() + " file, not a regular one");
                 }
-                if (ghosts.containsKey(f.getId())) {
+                if (deleted(f)) {
                     requireGhostDirectory(pid, f, "file mapped at " + Vmas.describe(v) + ":");
                 } else {
                     requireSameFile(pid, f, "file mapped at " + Vmas.describe(v));
@@ -482,6 +408,7 @@ public final class PlanBuilder {
                 addr, end, pid));
     }
 
+    /** Every fd names a files.img entry of its type, which a driver claims and finds restorable (its {@code check}). */
     private void checkFds(int pid, List<FdinfoEntry> fds) {
         Set<Integer> seen = new HashSet<>();
         for (FdinfoEntry fd : fds) {
@@ -493,39 +420,10 @@ public final class PlanBuilder {
                 throw bad(ImageKind.FILES, null, "file " + fd.getId() + " is a " + f.getType() + " but fd "
                         + fd.getFd() + " of process " + pid + " says " + fd.getType());
             }
-            if (fd.getType() == FdTypes.REG && f.hasReg() && ghosts.containsKey(f.getId())) {
-                requireGhostDirectory(pid, f, "fd " + fd.getFd() + ":");
-                continue;
-            }
-            if (fd.getType() == FdTypes.REG && f.hasReg() && dev.jcr.resource.device.Terminals.isTerminal(f.getReg().getName())) {
-                continue; // becomes jcr's terminal (--shell-job), whatever became of the old one
-            }
-            if (fd.getType() == FdTypes.REG && f.hasReg()) {
-                if (!Files.exists(Path.of(f.getReg().getName()))) {
-                    throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": "
-                            + f.getReg().getName() + " no longer exists");
-                }
-                continue;
-            }
-            if (fd.getType() == FdTypes.PIPE && f.hasPipe() || fd.getType() == FdTypes.EVENTFD && f.hasEfd()) {
-                continue;
-            }
-            if (fd.getType() == FdTypes.FIFO && f.hasFifo()) {
-                FileEntry regf = file(pid, f.getFifo().getRegfId(), "path of FIFO fd " + fd.getFd());
-                if (!regf.hasReg()) {
-                    throw bad(ImageKind.FILES, null, "FIFO " + f.getId() + ": regf_id " + regf.getId() + " is not a path");
-                }
-                if (!Files.exists(Path.of(regf.getReg().getName()))) {
-                    throw new RestoreException(Kind.CONFLICT, "process " + pid + " fd " + fd.getFd() + ": FIFO "
-                            + regf.getReg().getName() + " no longer exists");
-                }
-                continue;
-            }
-            if (fd.getType() == FdTypes.TTY) {
-                throw unsupported(pid, "fd " + fd.getFd() + " is a CRIU TTY entry (tty-info.img), which jcr does not restore"
-                        + " (jcr's own --shell-job dumps are restorable)");
-            }
-            throw unsupported(pid, "fd " + fd.getFd() + " is a " + fd.getType() + " file, which restore does not support yet");
+            FdUse use = new FdUse(pid, fd.getFd());
+            FileDriver d = drivers.forFile(f, images).orElseThrow(() -> unsupported(pid, "fd " + fd.getFd() + " is a "
+                    + fd.getType() + " file, which restore does not support yet"));
+            d.check(f, use, images);
         }
     }
 
@@ -565,6 +463,11 @@ public final class PlanBuilder {
                         + ", jcr runs as " + uid + "/" + gid + ": restoring other credentials is not supported");
             }
         }
+    }
+
+    /** Deleted when dumped: saved as a ghost file, which the deleted-file driver recreates. */
+    private boolean deleted(FileEntry f) {
+        return drivers.forFile(f, images).filter(d -> d.kind() == dev.jcr.resource.ResourceKind.DELETED_FILE).isPresent();
     }
 
     /** A deleted file is recreated (and unlinked at once) in its old directory, which must still exist. */

@@ -8,7 +8,8 @@ import dev.jcr.image.proto.ItimerEntry;
 import dev.jcr.image.proto.ThreadCoreEntry;
 import dev.jcr.ptrace.RemoteSyscalls;
 import dev.jcr.ptrace.Tracer;
-import dev.jcr.resource.RestoreTable;
+import dev.jcr.resource.DriverTable;
+import dev.jcr.resource.InProcess;
 import dev.jcr.sys.Linux;
 import dev.jcr.sys.RseqConfiguration;
 import dev.jcr.sys.SyscallException;
@@ -123,7 +124,7 @@ public final class RestoreEngine {
 
         private void restoreAll() {
             boolean resumed = false;
-            try (FileTable files = new FileTable(plan, RestoreTable.standard())) {
+            try (FileTable files = new FileTable(plan, DriverTable.standard())) {
                 createTree();
                 long[] progress = {0};
                 for (ProcessPlan p : plan.living()) {
@@ -253,7 +254,8 @@ public final class RestoreEngine {
                 for (FdinfoEntry fd : p.fds()) {
                     t.install(files.fd(fd.getId()), fd.getFd(), (fd.getFlags() & 1) != 0, "fd " + fd.getFd());
                 }
-                int cwd = t.take(files.cwdFd(p.fs().getCwdId()), "working directory");
+                files.settle(p, inProcess(t));
+                int cwd = t.take(files.fd(p.fs().getCwdId()), "working directory");
                 t.call("fchdir", Target.SYS_FCHDIR, cwd);
                 t.close(cwd);
                 t.disconnect();
@@ -264,6 +266,26 @@ public final class RestoreEngine {
                 processState(t, p.core());
             }
             return pages;
+        }
+
+        /** The drivers' view of T: remote syscalls in a process whose fds are in place. */
+        private static InProcess inProcess(Target t) {
+            return new InProcess() {
+                @Override
+                public int pid() {
+                    return t.pid();
+                }
+
+                @Override
+                public long call(String what, int nr, long... args) {
+                    return t.call(what, nr, args);
+                }
+
+                @Override
+                public long put(byte[] data) {
+                    return t.put(data);
+                }
+            };
         }
 
         private void processState(Target t, CoreEntry core) {

@@ -1,20 +1,19 @@
 package dev.jcr.restore;
 
 import dev.jcr.image.proto.FileEntry;
-import dev.jcr.resource.FileRestorer;
+import dev.jcr.resource.FileImages;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Everything a restore will do, read from the images and validated before the first process is
- * created: the processes (parents before children), the shared file table and the pipe and FIFO contents
- * (keyed by pipe_id), the content of deleted files (keyed by file id)
+ * created: the processes (parents before children), the shared file table, the images as the file
+ * drivers read them (with what they derived from them at plan time: pipe buffers, deleted files' content …)
  * and the shared anonymous memory objects (keyed by shmid).
  */
-public record RestorePlan(Path dir, List<ProcessPlan> processes, Map<Integer, FileEntry> files,
-        Map<Integer, byte[]> pipeData, Map<Integer, Integer> pipeSizes, Map<Integer, byte[]> fifoData,
-        Map<Integer, Integer> fifoSizes, Map<Integer, FileRestorer.Ghost> ghosts, Map<Long, SharedMemoryPlan> shmem) {
+public record RestorePlan(Path dir, List<ProcessPlan> processes, Map<Integer, FileEntry> files, FileImages images,
+        Map<Long, SharedMemoryPlan> shmem) {
 
     /**
      * The first fd that was a terminal, as "process P fd N (/dev/pts/3)", or empty. Such a tree was

@@ -7,7 +7,11 @@ import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdDescriber;
 import dev.jcr.resource.Options;
-import dev.jcr.resource.ResourceDriver;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.resource.FileDriver;
+import dev.jcr.resource.FileImages;
+import dev.jcr.resource.RestoreContext;
+import dev.jcr.resource.file.Reopen;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
@@ -16,11 +20,22 @@ import dev.jcr.resource.Verdict;
  * Terminals and pty slaves. jcr does not recreate terminals; with --shell-job the restored process
  * is given the terminal jcr itself runs on instead.
  */
-public final class TerminalDriver implements ResourceDriver<OpenFd> {
+public final class TerminalDriver implements FileDriver {
 
     @Override
     public ResourceKind kind() {
         return ResourceKind.TERMINAL;
+    }
+
+    @Override
+    public FdTypes fileType() {
+        return FdTypes.REG;
+    }
+
+    /** REG entries naming a terminal, whatever became of it since the dump. */
+    @Override
+    public boolean claims(FileEntry file, FileImages images) {
+        return file.hasReg() && Terminals.isTerminal(file.getReg().getName());
     }
 
     @Override
@@ -43,5 +58,14 @@ public final class TerminalDriver implements ResourceDriver<OpenFd> {
     public void dump(OpenFd fd, DumpContext ctx) {
         int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
         ctx.addFd(fd, FdTypes.REG, id -> FileEntries.reg(id, fd.link(), FileEntries.fileFlags(fd), 0, mode, -1));
+    }
+
+    /**
+     * Only --shell-job dumps hold terminals (the engine refuses them otherwise): jcr's own terminal,
+     * with the dumped access mode and status flags.
+     */
+    @Override
+    public int restore(FileEntry file, RestoreContext ctx) {
+        return ctx.keep(Terminals.openOwn(file.getReg().getFlags() & Reopen.KEPT & ~Reopen.O_NOFOLLOW));
     }
 }

@@ -9,7 +9,26 @@ import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdDescriber;
-import dev.jcr.resource.ResourceDriver;
+import dev.jcr.JcrException.Kind;
+import dev.jcr.image.BadImageException;
+import dev.jcr.image.ImageEntry;
+import dev.jcr.image.ImageKind;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.image.proto.GhostChunkEntry;
+import dev.jcr.image.proto.RegFileEntry;
+import dev.jcr.image.proto.RemapFilePathEntry;
+import dev.jcr.image.proto.RemapType;
+import dev.jcr.resource.FdUse;
+import dev.jcr.resource.FileDriver;
+import dev.jcr.resource.FileImages;
+import dev.jcr.resource.RestoreContext;
+import dev.jcr.restore.RestoreException;
+import dev.jcr.sys.Linux;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
@@ -20,7 +39,12 @@ import dev.jcr.resource.Verdict;
  * as it was and unlinks it ({@link GhostFiles}). The copy costs image space, so it is limited; bigger
  * files are refused with their size.
  */
-public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
+public final class DeletedFileDriver implements FileDriver {
+
+    /** Old CRIU images flag a ghost in remap_id itself instead of remap_type. */
+    private static final int REMAP_GHOST = 0x80000000;
+    /** Largest deleted file a restore recreates from memory (dumps keep far smaller ones). */
+    private static final long MAX_GHOST_BYTES = 1L << 30;
 
     private final long limitBytes;
 
@@ -31,6 +55,17 @@ public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
     @Override
     public ResourceKind kind() {
         return ResourceKind.DELETED_FILE;
+    }
+
+    @Override
+    public FdTypes fileType() {
+        return FdTypes.REG;
+    }
+
+    /** The REG entries that remap-fpath.img joins to a ghost file. */
+    @Override
+    public boolean claims(FileEntry file, FileImages images) {
+        return ghosts(images).containsKey(file.getId());
     }
 
     @Override
@@ -82,5 +117,84 @@ public final class DeletedFileDriver implements ResourceDriver<OpenFd> {
         } catch (java.io.IOException | UnsupportedOperationException e) {
             return new int[] {0, 0};
         }
+    }
+
+    /** The file is recreated beside its old name: that directory must still exist. */
+    @Override
+    public void check(FileEntry file, FdUse use, FileImages images) {
+        Path parent = Path.of(Reopen.reg(file, use, images).getName()).getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new RestoreException(Kind.CONFLICT, use + ": deleted file " + file.getReg().getName()
+                    + " is recreated in its directory, which no longer exists");
+        }
+    }
+
+    /**
+     * Recreates the inode once (GhostFiles) and opens this description from jcr's fd of it through
+     * its magic link (no O_NOFOLLOW there), then seeks.
+     */
+    @Override
+    public int restore(FileEntry file, RestoreContext ctx) {
+        RegFileEntry reg = file.getReg();
+        int anchor = GhostFiles.anchor(reg.getName(), ghosts(ctx).get(file.getId()), ctx);
+        int fd = ctx.keep(Linux.open("/proc/self/fd/" + anchor, reg.getFlags() & Reopen.KEPT & ~Reopen.O_NOFOLLOW, 0));
+        Reopen.seek(fd, reg);
+        return fd;
+    }
+
+    /**
+     * The content of every deleted file, by files.img id, read once per restore: remap-fpath.img
+     * joins a file to its ghost-file-N.img (N in hex, as CRIU names them), which holds st_mode, the
+     * inode number and the bytes, either whole after the header or in (offset, length) chunks with
+     * holes between them. Any other kind of remap is refused.
+     */
+    static Map<Integer, Ghost> ghosts(FileImages images) {
+        return images.derived(DeletedFileDriver.class, () -> {
+            Map<Integer, Ghost> out = new HashMap<>();
+            for (ImageEntry re : images.read(ImageKind.REMAP_FPATH, null)) {
+                RemapFilePathEntry r = re.as(RemapFilePathEntry.class);
+                boolean legacyGhost = (r.getRemapId() & REMAP_GHOST) != 0;
+                if (r.getRemapType() != RemapType.GHOST && !legacyGhost) {
+                    throw new RestoreException(Kind.UNSUPPORTED, "file " + r.getOrigId() + " is remapped as "
+                            + r.getRemapType() + " (only deleted files saved as ghost files can be restored)");
+                }
+                FileEntry f = images.file(r.getOrigId());
+                if (f == null || !f.hasReg()) {
+                    throw images.bad(ImageKind.REMAP_FPATH, null, "remaps file " + r.getOrigId()
+                            + ", which is no regular file of files.img");
+                }
+                out.put(r.getOrigId(), ghost(f.getReg(), Integer.toHexString(r.getRemapId() & ~REMAP_GHOST), images));
+            }
+            return Map.copyOf(out);
+        });
+    }
+
+    private static Ghost ghost(RegFileEntry reg, String ghostId, FileImages images) {
+        List<ImageEntry> es = images.read(ImageKind.GHOST_FILE, ghostId);
+        if (es.isEmpty()) {
+            throw images.bad(ImageKind.GHOST_FILE, ghostId, "is missing (content of deleted file " + reg.getName() + ")");
+        }
+        GhostFileEntry g = es.get(0).as(GhostFileEntry.class);
+        long size = g.hasSize() ? g.getSize() : reg.getSize();
+        if (size < 0 || size > MAX_GHOST_BYTES) {
+            throw new RestoreException(Kind.UNSUPPORTED, "deleted file " + reg.getName() + " holds " + size
+                    + " bytes; a restore recreates at most " + MAX_GHOST_BYTES);
+        }
+        byte[] content = new byte[(int) size];
+        if (!g.getChunks()) {
+            byte[] all = es.get(0).extra() == null ? new byte[0] : es.get(0).extra();
+            System.arraycopy(all, 0, content, 0, (int) Math.min(all.length, size));
+        }
+        for (ImageEntry e : es.subList(1, es.size())) {
+            GhostChunkEntry c = e.as(GhostChunkEntry.class);
+            byte[] data = e.extra() == null ? new byte[0] : e.extra();
+            if (c.getOff() < 0 || c.getOff() + c.getLen() > size || data.length != c.getLen()) {
+                throw new BadImageException(images.imageFile(ImageKind.GHOST_FILE, ghostId).toString(), e.offset(),
+                        "chunk " + e.index() + " (" + c.getLen() + " bytes at " + c.getOff() + ") lies outside the "
+                        + size + "-byte file or holds " + data.length + " bytes");
+            }
+            System.arraycopy(data, 0, content, (int) c.getOff(), data.length);
+        }
+        return new Ghost(g.getIno(), g.getMode(), g.getUid(), g.getGid(), content);
     }
 }

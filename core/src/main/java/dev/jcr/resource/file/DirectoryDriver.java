@@ -7,17 +7,32 @@ import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdDescriber;
-import dev.jcr.resource.ResourceDriver;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.resource.FdUse;
+import dev.jcr.resource.FileDriver;
+import dev.jcr.resource.FileImages;
+import dev.jcr.resource.RestoreContext;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
 
 /** Open directories: reopened by path like regular files (a removed directory is not supported). */
-public final class DirectoryDriver implements ResourceDriver<OpenFd> {
+public final class DirectoryDriver implements FileDriver {
 
     @Override
     public ResourceKind kind() {
         return ResourceKind.DIRECTORY;
+    }
+
+    @Override
+    public FdTypes fileType() {
+        return FdTypes.REG;
+    }
+
+    /** REG entries whose mode says directory. */
+    @Override
+    public boolean claims(FileEntry file, FileImages images) {
+        return Reopen.type(file) == 0040000;
     }
 
     @Override
@@ -45,5 +60,15 @@ public final class DirectoryDriver implements ResourceDriver<OpenFd> {
         String path = ((FdDetail.File) fd.detail()).path().path();
         int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
         ctx.addFd(fd, FdTypes.REG, id -> FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), mode, -1));
+    }
+
+    @Override
+    public void check(FileEntry file, FdUse use, FileImages images) {
+        Reopen.checkExists(file, use, images);
+    }
+
+    @Override
+    public int restore(FileEntry file, RestoreContext ctx) {
+        return Reopen.open(file, ctx);
     }
 }

@@ -1,7 +1,7 @@
 package dev.jcr.resource.file;
 
 import dev.jcr.JcrException.Kind;
-import dev.jcr.resource.FileRestorer;
+import dev.jcr.resource.RestoreContext;
 import dev.jcr.restore.RestoreException;
 import dev.jcr.sys.Errno;
 import dev.jcr.sys.Linux;
@@ -15,22 +15,32 @@ import java.util.Map;
  * at its last name when that is free (so /proc/PID/fd shows the name it had) or else under a
  * ".jcr-ghost" name beside it, filled with the saved bytes, given its owner and mode, and unlinked at once:
  * afterwards only jcr's "anchor" fd holds it, and every dumped description of that inode is opened
- * from the anchor through /proc/self/fd, so descriptions that shared the file share it again.
+ * from the anchor through /proc/self/fd, so descriptions that shared the file share it again. A ghost
+ * of directory mode (a removed working directory) is made as an empty directory and removed the same way.
  */
 final class GhostFiles {
 
     private static final int O_CREAT = 0100;
     private static final int O_EXCL = 0200;
     private static final int O_NOFOLLOW = 0400000;
+    private static final int O_DIRECTORY = 0200000;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
     private static final int O_CLOEXEC = 02000000;
     private static final int SYS_FCHMOD = 91;
     private static final int SYS_FCHOWN = 93;
     private static final int TRIES = 100;
 
-    private final Map<Long, Integer> anchors = new HashMap<>();
+    /** jcr's anchor fds of one restore, by dumped inode. */
+    private record Anchors(Map<Long, Integer> byInode) {
+    }
+
+    private GhostFiles() {
+    }
 
     /** jcr's read-write anchor fd of the recreated inode GHOST (made on first use), for a file named PATH. */
-    int anchor(String path, FileRestorer.Ghost ghost, FileRestorer.Context ctx) {
+    static int anchor(String path, Ghost ghost, RestoreContext ctx) {
+        Map<Long, Integer> anchors = ctx.state(Anchors.class, () -> new Anchors(new HashMap<>())).byInode();
         Integer fd = anchors.get(ghost.ino());
         if (fd == null) {
             fd = recreate(path, ghost, ctx);
@@ -40,7 +50,7 @@ final class GhostFiles {
     }
 
     /** Gives the file its dumped owner when that is not jcr (needs CAP_CHOWN; refused otherwise, naming it). */
-    private static void chown(int fd, String name, FileRestorer.Ghost ghost) {
+    private static void chown(int fd, String name, Ghost ghost) {
         java.util.Map<String, Object> a;
         try {
             a = java.nio.file.Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:uid,gid");
@@ -58,12 +68,22 @@ final class GhostFiles {
         }
     }
 
-    private static int recreate(String path, FileRestorer.Ghost ghost, FileRestorer.Context ctx) {
+    private static boolean directory(Ghost ghost) {
+        return (ghost.mode() & S_IFMT) == S_IFDIR;
+    }
+
+    private static int recreate(String path, Ghost ghost, RestoreContext ctx) {
         for (int i = 0; i < TRIES; i++) {
             String name = i == 0 ? path : path + ".jcr-ghost." + Linux.getpid() + "." + i;
             int fd;
             try {
-                fd = Linux.open(name, Linux.O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+                if (directory(ghost)) {
+                    // a removed working directory (no content): made empty, held open, removed again below
+                    Linux.mkdir(name, 0700);
+                    fd = Linux.open(name, Linux.O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+                } else {
+                    fd = Linux.open(name, Linux.O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+                }
             } catch (SyscallException e) {
                 if (e.errno() == Errno.EEXIST) {
                     continue;
@@ -73,7 +93,9 @@ final class GhostFiles {
             }
             ctx.keep(fd);
             try {
-                Linux.write(fd, ghost.content());
+                if (!directory(ghost)) {
+                    Linux.write(fd, ghost.content());
+                }
                 chown(fd, name, ghost);
                 // after the chown, which clears set-id bits
                 Linux.syscall("fchmod", Linux.getpid(), SYS_FCHMOD, fd, ghost.mode() & 07777, 0, 0, 0, 0);

@@ -9,21 +9,54 @@ import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdDescriber;
-import dev.jcr.resource.ResourceDriver;
+import dev.jcr.JcrException.Kind;
+import dev.jcr.image.ImageKind;
+import dev.jcr.image.proto.RegFileEntry;
+import dev.jcr.resource.FdUse;
+import dev.jcr.resource.FileDriver;
+import dev.jcr.resource.FileImages;
+import dev.jcr.resource.RestoreContext;
+import dev.jcr.restore.RestoreException;
+import dev.jcr.sys.Linux;
+import dev.jcr.sys.SyscallException;
+import java.nio.file.Files;
+import java.util.HashMap;
+import java.util.Map;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
 
 /**
  * Named pipes: dumped as a reopen-by-path (the FIFO must still exist at restore) plus their buffered
- * data, like a pipe's; {@link FifoRestore} reopens the path with the dumped flags and puts the data
- * back once. A FIFO whose name was removed has nothing to reopen and is refused.
+ * data, like a pipe's. A FIFO whose name was removed has nothing to reopen and is refused.
+ *
+ * <p>Restore: jcr first opens the FIFO O_RDWR|O_NONBLOCK itself, which never blocks (a read-only
+ * open would wait for a writer, a write-only one for a reader); while jcr holds that "anchor", every
+ * further open of the same FIFO through /proc/self/fd/N finds both a reader and a writer and returns
+ * at once, with exactly the dumped access mode and status flags. The buffered bytes are written into
+ * the FIFO once, when its anchor is made, so fds and processes sharing it before the dump share one
+ * buffer again. The anchor is closed with jcr's other fds when the restore is done; the data stays
+ * while any end is open.
  */
-public final class FifoDriver implements ResourceDriver<OpenFd> {
+public final class FifoDriver implements FileDriver {
+
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFIFO = 0010000;
+    /** Access mode and status flags an open FIFO keeps (O_APPEND, O_NONBLOCK, O_ASYNC, O_DIRECT, O_LARGEFILE). */
+    private static final int KEPT = 0x3 | 0x400 | 0x800 | 0x2000 | 0x4000 | 0x8000;
+
+    /** jcr's anchor fd of each FIFO of one restore, by pipe_id. */
+    private record Anchors(Map<Integer, Integer> byPipe) {
+    }
 
     @Override
     public ResourceKind kind() {
         return ResourceKind.FIFO;
+    }
+
+    @Override
+    public FdTypes fileType() {
+        return FdTypes.FIFO;
     }
 
     @Override
@@ -57,7 +90,65 @@ public final class FifoDriver implements ResourceDriver<OpenFd> {
         });
         if (ctx.firstTime("fifo:" + inode)) {
             PipeContent c = PipeContent.peek(ctx.fdPath(fd.fd()));
-            ctx.addPipeData(true, c.entry((int) inode), c.data());
+            ctx.addEntry(ImageKind.FIFO_DATA, null, c.entry((int) inode), c.data());
         }
+    }
+
+    /** The FIFO entry names a path entry (regf_id), which must still exist; its buffers image must be sound. */
+    @Override
+    public void check(FileEntry file, FdUse use, FileImages images) {
+        if (!file.hasFifo()) {
+            throw images.bad(ImageKind.FILES, null, "file " + file.getId() + " (" + use + ") is a FIFO without its fifo entry");
+        }
+        RegFileEntry reg = path(file, images);
+        if (!Files.exists(java.nio.file.Path.of(reg.getName()))) {
+            throw new RestoreException(Kind.CONFLICT, use + ": FIFO " + reg.getName() + " no longer exists");
+        }
+        PipeBuffers.of(ImageKind.FIFO_DATA, images);
+    }
+
+    @Override
+    public int restore(FileEntry file, RestoreContext ctx) {
+        FifoEntry e = file.getFifo();
+        RegFileEntry reg = path(file, ctx);
+        Map<Integer, Integer> anchors = ctx.state(Anchors.class, () -> new Anchors(new HashMap<>())).byPipe();
+        Integer anchor = anchors.get(e.getPipeId());
+        if (anchor == null) {
+            PipeBuffers b = PipeBuffers.of(ImageKind.FIFO_DATA, ctx);
+            anchor = anchor(reg.getName(), b.data(e.getPipeId()), b.size(e.getPipeId()), ctx);
+            anchors.put(e.getPipeId(), anchor);
+        }
+        return ctx.keep(Linux.open("/proc/self/fd/" + anchor, reg.getFlags() & KEPT, 0));
+    }
+
+    /** The path entry a FIFO entry points at (regf_id). */
+    private static RegFileEntry path(FileEntry file, FileImages images) {
+        FileEntry regf = images.file(file.getFifo().getRegfId());
+        if (regf == null) {
+            throw images.bad(ImageKind.FILES, null, "has no file " + file.getFifo().getRegfId() + " (path of FIFO "
+                    + file.getId() + ")");
+        }
+        if (!regf.hasReg()) {
+            throw images.bad(ImageKind.FILES, null, "FIFO " + file.getId() + ": regf_id " + regf.getId() + " is not a path");
+        }
+        return regf.getReg();
+    }
+
+    private static int anchor(String path, byte[] data, int size, RestoreContext ctx) {
+        long[] ms = FileEntries.modeAndSize(java.nio.file.Path.of(path));
+        if (ms == null) {
+            throw new RestoreException(Kind.CONFLICT, "FIFO " + path + " no longer exists");
+        }
+        if ((ms[0] & S_IFMT) != S_IFIFO) {
+            throw new RestoreException(Kind.CONFLICT, path + " is no longer a FIFO");
+        }
+        int fd = ctx.keep(Linux.open(path, Linux.O_RDWR | Linux.O_NONBLOCK, 0));
+        try {
+            PipeBuffers.refill(fd, data, size);
+        } catch (SyscallException e) {
+            throw new RestoreException(Kind.CONFLICT, "FIFO " + path + " cannot take its " + data.length
+                    + " buffered bytes back (" + e.getMessage() + "): someone else filled it since the dump");
+        }
+        return fd;
     }
 }

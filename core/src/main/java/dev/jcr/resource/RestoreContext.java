@@ -1,0 +1,26 @@
+package dev.jcr.resource;
+
+import java.util.function.Supplier;
+
+/**
+ * What the restore engine offers a {@link FileDriver} while it recreates one description in jcr:
+ * the images ({@link FileImages}), other descriptions by files.img id, and bookkeeping of jcr's fds.
+ */
+public interface RestoreContext extends FileImages {
+
+    /** Registers FD (jcr's) so that it is closed when the restore is done; returns it. */
+    int keep(int fd);
+
+    /**
+     * jcr's fd of description ID, recreated by its own driver on first use: how a description
+     * refers to another (a FIFO to its path entry, a future socket to its peer). A cycle of such
+     * references is a bad image.
+     */
+    int fd(int id);
+
+    /**
+     * Per-restore state under KEY, made by MAKE on first use and dropped when the restore ends: e.g.
+     * the one jcr fd a FIFO or a recreated deleted file is reopened from for each of its descriptions.
+     */
+    <T> T state(Object key, Supplier<T> make);
+}

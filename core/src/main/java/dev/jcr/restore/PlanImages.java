@@ -1,0 +1,94 @@
+package dev.jcr.restore;
+
+import dev.jcr.image.ImageDir;
+import dev.jcr.image.ImageEntry;
+import dev.jcr.image.ImageKind;
+import dev.jcr.image.proto.FdinfoEntry;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.resource.FdUse;
+import dev.jcr.resource.FileImages;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The images of one restore as the file drivers see them ({@link FileImages}): files.img by id, any
+ * image read at most once, the fd tables of the planned processes, and what drivers derive from their
+ * images at plan time, kept for the restore that follows.
+ */
+final class PlanImages implements FileImages {
+
+    private final ImageDir dir;
+    private final Map<Integer, FileEntry> files;
+    private final Map<String, List<ImageEntry>> reads = new HashMap<>();
+    private final Map<Object, Object> derived = new HashMap<>();
+    private final Map<Integer, Map<Integer, Integer>> fdTables = new LinkedHashMap<>();
+    private final Map<Integer, List<FdUse>> holders = new HashMap<>();
+
+    PlanImages(ImageDir dir, Map<Integer, FileEntry> files) {
+        this.dir = dir;
+        this.files = Map.copyOf(files);
+    }
+
+    /** Records process PID's fds (processes in restore order). */
+    void addProcess(int pid, List<FdinfoEntry> fds) {
+        Map<Integer, Integer> table = new LinkedHashMap<>();
+        for (FdinfoEntry fd : fds) {
+            table.put(fd.getFd(), fd.getId());
+            holders.computeIfAbsent(fd.getId(), k -> new ArrayList<>()).add(new FdUse(pid, fd.getFd()));
+        }
+        fdTables.put(pid, Collections.unmodifiableMap(table));
+    }
+
+    Map<Integer, FileEntry> files() {
+        return files;
+    }
+
+    @Override
+    public FileEntry file(int id) {
+        return files.get(id);
+    }
+
+    @Override
+    public List<ImageEntry> read(ImageKind kind, Object id) {
+        String key = kind + "/" + id;
+        List<ImageEntry> es = reads.get(key);
+        if (es == null) {
+            es = dir.read(kind, id);
+            reads.put(key, es);
+        }
+        return es;
+    }
+
+    @Override
+    public Path imageFile(ImageKind kind, Object id) {
+        return dir.file(kind, id);
+    }
+
+    @Override
+    public List<FdUse> holders(int fileId) {
+        return holders.getOrDefault(fileId, List.of());
+    }
+
+    @Override
+    public Map<Integer, Integer> fdTable(int pid) {
+        return fdTables.getOrDefault(pid, Map.of());
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T derived(Object key, Supplier<T> make) {
+        // not computeIfAbsent: MAKE may derive other values (and read images) itself
+        Object v = derived.get(key);
+        if (v == null) {
+            v = make.get();
+            derived.put(key, v);
+        }
+        return (T) v;
+    }
+}
