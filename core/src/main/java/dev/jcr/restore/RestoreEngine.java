@@ -40,6 +40,7 @@ public final class RestoreEngine {
     private static final long THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
     private static final int SIGCHLD = 17;
     private static final int SIGKILL = 9;
+    private static final int SIGWINCH = 28;
 
     private final RestoreListener listener;
     private final Path procRoot = Path.of("/proc");
@@ -75,6 +76,7 @@ public final class RestoreEngine {
         if (!options.detach()) {
             status = Linux.waitpid(root.pid(), 0).raw();
         }
+        run.terminalDone(!options.detach());
         listener.phase(RestoreListener.Phase.DONE, root.pid());
         return new RestoreResult(root.pid(), plan.processes().stream().map(ProcessPlan::pid).toList(), status, stats);
     }
@@ -103,6 +105,7 @@ public final class RestoreEngine {
         private final List<Integer> created = new ArrayList<>();
         private int seed = -1;
         private Tracer tracer;
+        private dev.jcr.resource.device.Terminals.Saved savedTerminal;
 
         Run(RestorePlan plan, RestoreOptions options, RestoreListener listener) {
             this.plan = plan;
@@ -142,6 +145,9 @@ public final class RestoreEngine {
                     // queued while every thread is still held: it stops before running one instruction
                     Linux.kill(p.pid(), StopSignal.of(plan, p, options.shellJob()));
                 }
+                if (options.shellJob()) {
+                    giveTerminalState();
+                }
                 resumed = true; // from here on a task may run: the point of no return
                 // stopped processes first, and into their stop before anything else runs: a parent that
                 // looks at its stopped child at once finds it stopped, as before the dump
@@ -153,11 +159,52 @@ public final class RestoreEngine {
                 }
                 tracer.detachAll();
             } catch (RuntimeException e) {
+                terminalDone(true);
                 killAll();
                 if (e instanceof JcrException) {
                     throw e;
                 }
                 throw new RestoreException(Kind.INTERNAL, "restore failed" + (resumed ? " after resuming" : "") + ": " + e, e);
+            }
+        }
+
+        /**
+         * --shell-job: the restored tree's terminal fds are jcr's terminal, which is in whatever mode the
+         * shell left it (canonical, echoing). It gets the dumped terminal's line settings and window size
+         * (tty-info.img), the program's, and every restored process that holds it gets SIGWINCH, queued
+         * while it is still held: its screen is not on this terminal, and SIGWINCH is how a terminal
+         * program learns that its terminal changed and redraws (as when tmux or screen reattach).
+         */
+        private void giveTerminalState() {
+            List<ProcessPlan> onTerminal = plan.living().stream().filter(p -> p.fds().stream().anyMatch(fd -> {
+                var f = plan.files().get(fd.getId());
+                return f != null && f.hasReg() && dev.jcr.resource.device.Terminals.isTerminal(f.getReg().getName());
+            })).toList();
+            if (onTerminal.isEmpty()) {
+                return;
+            }
+            List<dev.jcr.image.ImageEntry> ttys = plan.images().read(dev.jcr.image.ImageKind.TTY_INFO, null);
+            if (!ttys.isEmpty()) {
+                // jcr has one terminal to give: the state of the first one dumped (the root's lowest terminal fd)
+                savedTerminal = dev.jcr.resource.device.Terminals.applyToOwn(
+                        ttys.get(0).as(dev.jcr.image.proto.TtyInfoEntry.class));
+            }
+            for (ProcessPlan p : onTerminal) {
+                Linux.kill(p.pid(), SIGWINCH);
+            }
+        }
+
+        /** After the restored program (PUT_BACK) or at once: jcr's terminal gets back the state it had before. */
+        void terminalDone(boolean putBack) {
+            dev.jcr.resource.device.Terminals.Saved s = savedTerminal;
+            savedTerminal = null;
+            if (s == null) {
+                return;
+            }
+            if (putBack) {
+                dev.jcr.resource.device.Terminals.putBack(s);
+            } else {
+                Linux.close(s.fd());
             }
         }
 

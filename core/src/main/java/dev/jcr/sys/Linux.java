@@ -496,6 +496,21 @@ public final class Linux {
     public static final int F_SETPIPE_SZ = 1031;
     public static final int SPLICE_F_NONBLOCK = 2;
 
+    private static final int SYS_IOCTL = 16;
+
+    /** ioctl(FD, REQUEST, buffer) with DATA as the buffer (in and out): returns the buffer after the call. */
+    public static byte[] ioctl(int fd, long request, byte[] data) {
+        Memory m = new Memory(Math.max(1, data.length));
+        m.write(0, data, 0, data.length);
+        try {
+            syscall("ioctl(fd " + fd + ", 0x" + Long.toHexString(request) + ")", 0, SYS_IOCTL, fd, request,
+                    Pointer.nativeValue(m), 0, 0, 0);
+            return m.getByteArray(0, data.length);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(m);
+        }
+    }
+
     public static void mkdir(String path, int mode) {
         try {
             FdLib.mkdir(path, mode);
