@@ -6,11 +6,7 @@
 # Figures are ratios crit/jcr measured here (> 1: jcr is faster). Output also in bench/out/show.txt.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-vectors="${JCR_VECTORS:-}"
-if [[ -z "$vectors" ]]; then          # shared/vectors/criu-4.2 beside the checkout (or an ancestor of it)
-  d="$here"; while [[ "$d" != / && ! -d "$d/../shared/vectors/criu-4.2" ]]; do d="$(dirname "$d")"; done
-  vectors="$d/../shared/vectors/criu-4.2"
-fi
+vectors="${JCR_VECTORS:-$("$here/bin/vectors")}"   # the project's own copy, unpacked
 [[ -d "$vectors" ]] || { echo "bench/show.sh: CRIU 4.2 vectors not found at $vectors (set JCR_VECTORS)" >&2; exit 2; }
 command -v crit >/dev/null || { echo "bench/show.sh: crit (package criu) is not installed" >&2; exit 2; }
 out="$here/bench/out"; mkdir -p "$out"

@@ -9,13 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mib="${1:-1024}"
 runs="${2:-5}"
-# the vectors live beside the checkout (../shared/vectors/criu-4.2), looked for upwards as the tests do
-vectors="${JCR_VECTORS:-}"
-if [[ -z "$vectors" ]]; then
-  d="$here"
-  while [[ "$d" != "/" && ! -d "$d/../shared/vectors/criu-4.2" ]]; do d="$(dirname "$d")"; done
-  vectors="$d/../shared/vectors/criu-4.2"
-fi
+vectors="${JCR_VECTORS:-$("$here/bin/vectors")}"   # the project's own copy, unpacked
 [[ -d "$vectors/memhog16" ]] || { echo "viewer bench: CRIU vectors not found at $vectors (set JCR_VECTORS)" >&2; exit 2; }
 command -v crit >/dev/null || { echo "viewer bench: crit (package criu) is needed as the baseline" >&2; exit 2; }
 

@@ -1,5 +1,6 @@
 package dev.jcr.app;
 
+import dev.jcr.Quote;
 import dev.jcr.JcrException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -90,9 +91,10 @@ public final class Main implements Runnable {
 
     /** One line for a person: the typed message, or the class and message of an unexpected error. */
     public static String oneLine(String command, Throwable ex) {
+        // the last guard: whatever a message quotes, it reaches the terminal as one escaped line
         if (ex instanceof JcrException) {
-            return command + ": " + ex.getMessage();
+            return command + ": " + Quote.controls(ex.getMessage());
         }
-        return command + ": internal error: " + ex + " (please report)";
+        return command + ": internal error: " + Quote.controls(String.valueOf(ex)) + " (please report)";
     }
 }

@@ -296,8 +296,8 @@ public final class DumpEngine {
                     .setFdinfoPerId(true).setRootIds(ids.root()).setNsPerId(true).setLsmtype(Lsmtype.NO_LSM)
                     .setDumpUptime(uptimeMicros()).setNetworkLockMethod(0).build());
             later.single(ImageKind.SECCOMP, null, SeccompEntry.getDefaultInstance());
-            long mono = System.nanoTime();
-            long boot = uptimeMicros() * 1000;
+            long mono = Linux.clockNanos(Linux.CLOCK_MONOTONIC);
+            long boot = Linux.clockNanos(Linux.CLOCK_BOOTTIME);
             later.single(ImageKind.TIMENS, 0, TimensEntry.newBuilder()
                     .setMonotonic(Timespec.newBuilder().setTvSec(mono / 1_000_000_000L).setTvNsec(mono % 1_000_000_000L))
                     .setBoottime(Timespec.newBuilder().setTvSec(boot / 1_000_000_000L).setTvNsec(boot % 1_000_000_000L))

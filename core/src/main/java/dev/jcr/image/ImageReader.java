@@ -230,6 +230,11 @@ public final class ImageReader implements Closeable {
 
     /** Reads {@code length} bytes, failing cleanly (before allocating) when the file cannot hold them. */
     private byte[] readBytes(long length, long entryAt, String what) {
+        if (length < 0) {
+            // a u64 length field past 2^63 (a ghost chunk's len): no file holds that much
+            throw new BadImageException(name, entryAt, what + " claims " + Long.toUnsignedString(length)
+                    + " bytes (corrupt length)");
+        }
         if (size >= 0 && length > size - position) {
             throw new BadImageException(name, entryAt, what + " claims " + length + " bytes but only "
                     + (size - position) + " remain in the file (truncated or corrupt length)");

@@ -133,6 +133,11 @@ public final class ProcessMemory implements AutoCloseable {
             if (offset == 0 && !Files.exists(pagesFile)) {
                 ch = null;
                 size = 0;
+            } else if (e instanceof java.nio.file.NoSuchFileException) {
+                // the directory is there and readable: a pages id naming no file is the pagemap's fault
+                throw new BadImageException(pagemapFile.toString(), -1, "pages_id " + Integer.toUnsignedString(pagesId)
+                        + " names " + pagesFile.getFileName() + ", which does not exist (" + offset / PAGE_SIZE
+                        + " pages are needed from it)");
             } else {
                 throw ImageIoException.of(pagesFile, "open", e);
             }

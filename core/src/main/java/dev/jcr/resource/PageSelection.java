@@ -2,7 +2,7 @@ package dev.jcr.resource;
 
 /** Which pages of a memory area a dump copies into the pages image. */
 public enum PageSelection {
-    /** None: the kernel provides them ([vdso], [vvar], [vsyscall]) or they live in a file (shared file mappings). */
+    /** None: the kernel provides them ([vvar], [vsyscall]) or they live in a file (shared file mappings). */
     NONE,
     /** Every page that exists, in RAM or in swap (anonymous memory, heap, stack). */
     EXISTING,

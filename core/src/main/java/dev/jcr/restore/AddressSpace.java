@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +33,14 @@ final class AddressSpace {
     private final ProcessPlan p;
     private final FileTable files;
     private final Path procRoot;
+    private final Path dir;
 
-    AddressSpace(Target t, ProcessPlan p, FileTable files, Path procRoot) {
+    AddressSpace(Target t, ProcessPlan p, FileTable files, Path procRoot, Path dir) {
         this.t = t;
         this.p = p;
         this.files = files;
         this.procRoot = procRoot;
+        this.dir = dir;
     }
 
     /** One line of /proc/PID/maps that matters here. */
@@ -131,14 +134,22 @@ final class AddressSpace {
         if (vdso == null || dumpedVdso == null) {
             throw new RestoreException(Kind.INTERNAL, "process " + p.pid() + ": no vDSO to move");
         }
-        if (Vmas.length(dumpedVdso) != vdso.length()) {
-            throw new RestoreException(Kind.UNSUPPORTED, "process " + p.pid() + ": the dumped vDSO is "
-                    + Vmas.length(dumpedVdso) + " bytes, this kernel's is " + vdso.length() + " (dumped on another kernel?)");
-        }
         long delta = dumpedVdso.getStart() - vdso.start();
         long curStart = specials.stream().mapToLong(Mapping::start).min().orElseThrow();
         long curEnd = specials.stream().mapToLong(Mapping::end).max().orElseThrow();
-        if (vvarStart >= 0 && (vvarStart != curStart + delta || vvarEnd != vdso.start() + delta)) {
+        boolean sameSize = Vmas.length(dumpedVdso) == vdso.length();
+        boolean sameVvar = vvarStart < 0 || vvarStart == curStart + delta && vvarEnd == vdso.start() + delta;
+        byte[] dumpedCode = VdsoProxy.dumpedCode(p, dir, dumpedVdso);
+        if (dumpedCode != null && !(sameSize && sameVvar
+                && Arrays.equals(dumpedCode, t.remote().read(vdso.start(), (int) vdso.length())))) {
+            proxyVdso(specials, vdso, dumpedVdso, dumpedCode, vvarStart, vvarEnd);
+            return;
+        }
+        if (!sameSize) {
+            throw new RestoreException(Kind.UNSUPPORTED, "process " + p.pid() + ": the dumped vDSO is "
+                    + Vmas.length(dumpedVdso) + " bytes, this kernel's is " + vdso.length() + " (dumped on another kernel?)");
+        }
+        if (!sameVvar) {
             throw new RestoreException(Kind.UNSUPPORTED, String.format("process %d: the dumped vvar area 0x%x-0x%x does"
                     + " not match this kernel's layout (vvar %d bytes before a %d-byte vDSO)", p.pid(), vvarStart,
                     vvarEnd, vdso.start() - curStart, vdso.length()));
@@ -160,6 +171,50 @@ final class AddressSpace {
         } else {
             shift(specials, delta);
         }
+    }
+
+    /**
+     * The dumped vDSO differs from this kernel's: this kernel's vvar and vDSO go to a place no dumped
+     * mapping uses (they stay where they are if that is free), the dumped code goes back to its address
+     * with its entries redirected there ({@link VdsoProxy}), and the dumped vvar area becomes zeroes.
+     */
+    private void proxyVdso(List<Mapping> specials, Mapping vdso, VmaEntry dumpedVdso, byte[] dumpedCode,
+            long vvarStart, long vvarEnd) {
+        long curStart = specials.stream().mapToLong(Mapping::start).min().orElseThrow();
+        long curEnd = specials.stream().mapToLong(Mapping::end).max().orElseThrow();
+        long to = curStart;
+        if (overlapsDumped(curStart, curEnd)) {
+            to = -1;
+            for (long cand = 0x100000000000L; cand < 0x700000000000L && to < 0; cand += 0x10000000000L) {
+                if (!overlapsDumped(cand, cand + curEnd - curStart) && !(cand < curEnd && curStart < cand + curEnd - curStart)) {
+                    to = cand;
+                }
+            }
+            if (to < 0) {
+                throw new IllegalStateException("no free place for the vDSO");
+            }
+            shift(specials, to - curStart);
+        }
+        long newBase = vdso.start() + to - curStart;
+        VdsoSymbols now = VdsoSymbols.parse(t.remote().read(newBase, (int) vdso.length()));
+        byte[] code = VdsoProxy.patch(p.pid(), dumpedCode, now, newBase);
+        if (vvarStart >= 0) {
+            t.mmap(vvarStart, vvarEnd - vvarStart, 1 /* PROT_READ */, Vmas.MAP_PRIVATE | Vmas.MAP_ANONYMOUS
+                    | Vmas.MAP_FIXED, -1, 0);
+        }
+        t.mmap(dumpedVdso.getStart(), code.length, 1 | Vmas.PROT_WRITE, Vmas.MAP_PRIVATE | Vmas.MAP_ANONYMOUS
+                | Vmas.MAP_FIXED, -1, 0);
+        t.remote().write(dumpedVdso.getStart(), code);
+        t.mprotect(dumpedVdso.getStart(), code.length, dumpedVdso.getProt());
+    }
+
+    private boolean overlapsDumped(long start, long end) {
+        for (VmaEntry v : p.mm().getVmasList()) {
+            if (Long.compareUnsigned(v.getStart(), end) < 0 && Long.compareUnsigned(start, v.getEnd()) < 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static long freeStep(long curStart, long curEnd, long finalStart, long finalEnd) {

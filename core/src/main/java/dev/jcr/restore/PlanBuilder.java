@@ -1,5 +1,7 @@
 package dev.jcr.restore;
 
+import dev.jcr.image.ImagePath;
+import dev.jcr.Quote;
 import dev.jcr.JcrException.Kind;
 import dev.jcr.image.BadImageException;
 import dev.jcr.image.ImageDir;
@@ -57,7 +59,12 @@ public final class PlanBuilder {
 
     /** Reads and validates the images in DIR; throws a {@link dev.jcr.JcrException} naming the first problem. */
     public static RestorePlan build(Path dir) {
-        return new PlanBuilder(ImageDir.open(dir), Path.of("/proc"), DriverTable.standard()).build();
+        return build(dir, Path.of("/proc"));
+    }
+
+    /** Same, with the pids looked up in PROCROOT (a test's empty directory: every pid free). */
+    static RestorePlan build(Path dir, Path procRoot) {
+        return new PlanBuilder(ImageDir.open(dir), procRoot, DriverTable.standard()).build();
     }
 
     private RestorePlan build() {
@@ -94,7 +101,7 @@ public final class PlanBuilder {
         }
         // every fd table is known before any driver checks its files (an epoll looks up its targets)
         for (ProcessPlan p : procs) {
-            checkFds(p.pid(), p.fds());
+            checkFds(p.pid(), ids(p.pid(), p.core()).getFilesId(), p.fds());
         }
         Map<Long, SharedMemoryPlan> shmem = sharedMemory(procs);
         for (ProcessPlan p : procs) {
@@ -140,8 +147,11 @@ public final class PlanBuilder {
                         throw unsupported(procs.get(0).pid(), "shared memory " + e.getKey()
                                 + " has pages in a parent image (incremental dumps are not supported)");
                     }
-                    if (m.getVaddr() % ProcessMemory.PAGE_SIZE != 0 || n <= 0
-                            || m.getVaddr() + n * ProcessMemory.PAGE_SIZE > e.getValue()) {
+                    // vaddr is an offset into the object here; jcr reads the pages into its own mapping of
+                    // it, so a run must lie inside it however large or negative the numbers are
+                    if (m.getVaddr() < 0 || m.getVaddr() % ProcessMemory.PAGE_SIZE != 0 || n <= 0
+                            || n > e.getValue() / ProcessMemory.PAGE_SIZE
+                            || m.getVaddr() > e.getValue() - n * ProcessMemory.PAGE_SIZE) {
                         throw new BadImageException(dir.file(ImageKind.PAGEMAP, id).toString(), pe.offset(), String.format(
                                 "entry %d: %d pages at offset 0x%x lie outside the %d-byte object", pe.index(), n,
                                 m.getVaddr(), e.getValue()));
@@ -150,9 +160,31 @@ public final class PlanBuilder {
                     pagesOffset += n * ProcessMemory.PAGE_SIZE;
                 }
             }
+            checkPagesFile(id, pagesId, runs.isEmpty() ? 0 : runs.get(runs.size() - 1).pagesOffset()
+                    + runs.get(runs.size() - 1).nrPages() * ProcessMemory.PAGE_SIZE);
             out.put(e.getKey(), new SharedMemoryPlan(e.getKey(), e.getValue(), pagesId, List.copyOf(runs)));
         }
         return out;
+    }
+
+    /** pages-PAGESID.img, named by pagemap-ID.img, holds at least NEEDED bytes (none needed: may be absent). */
+    private void checkPagesFile(String id, int pagesId, long needed) {
+        if (needed == 0) {
+            return;
+        }
+        Path pages = dir.file(ImageKind.PAGES, Integer.toUnsignedString(pagesId));
+        long size;
+        try {
+            size = Files.size(pages);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw bad(ImageKind.PAGEMAP, id, "pages_id " + Integer.toUnsignedString(pagesId) + " names " + pages.getFileName()
+                    + ", which does not exist (" + needed + " bytes are needed from it)");
+        } catch (IOException e) {
+            throw dev.jcr.image.ImageIoException.of(pages, "read", e);
+        }
+        if (size < needed) {
+            throw bad(ImageKind.PAGEMAP, id, "needs " + needed + " bytes of " + pages.getFileName() + ", which holds " + size);
+        }
     }
 
     /** Parents before children; the first entry is the root. */
@@ -313,11 +345,12 @@ public final class PlanBuilder {
         if (!cwd.hasReg()) {
             throw bad(ImageKind.FS, pid, "cwd_id " + fs.getCwdId() + " is not a path");
         }
+        Path cwdPath = path(cwd, "working directory of process " + pid);
         if (deleted(cwd)) {
             requireGhostDirectory(pid, cwd, "working directory:"); // removed: recreated in its parent
-        } else if (!Files.isDirectory(Path.of(cwd.getReg().getName()))) {
-            throw new RestoreException(Kind.CONFLICT, "process " + pid + ": working directory " + cwd.getReg().getName()
-                    + " no longer exists");
+        } else if (!Files.isDirectory(cwdPath)) {
+            throw new RestoreException(Kind.CONFLICT, "process " + pid + ": working directory "
+                    + Quote.of(cwd.getReg().getName()) + " no longer exists");
         }
     }
 
@@ -409,11 +442,11 @@ public final class PlanBuilder {
     }
 
     /** Every fd names a files.img entry of its type, which a driver claims and finds restorable (its {@code check}). */
-    private void checkFds(int pid, List<FdinfoEntry> fds) {
+    private void checkFds(int pid, int filesId, List<FdinfoEntry> fds) {
         Set<Integer> seen = new HashSet<>();
         for (FdinfoEntry fd : fds) {
             if (!seen.add(fd.getFd())) {
-                throw bad(ImageKind.FDINFO, null, "fd " + fd.getFd() + " of process " + pid + " appears twice");
+                throw bad(ImageKind.FDINFO, filesId, "fd " + fd.getFd() + " of process " + pid + " appears twice");
             }
             FileEntry f = file(pid, fd.getId(), "fd " + fd.getFd());
             if (f.getType() != fd.getType()) {
@@ -471,30 +504,36 @@ public final class PlanBuilder {
     }
 
     /** A deleted file is recreated (and unlinked at once) in its old directory, which must still exist. */
-    private static void requireGhostDirectory(int pid, FileEntry f, String what) {
-        Path parent = Path.of(f.getReg().getName()).getParent();
+    private void requireGhostDirectory(int pid, FileEntry f, String what) {
+        Path parent = path(f, what).getParent();
         if (parent == null || !Files.isDirectory(parent)) {
             throw new RestoreException(Kind.CONFLICT, "process " + pid + " " + what + " deleted file "
-                    + f.getReg().getName() + " is recreated in its directory, which no longer exists");
+                    + Quote.of(f.getReg().getName()) + " is recreated in its directory, which no longer exists");
         }
     }
 
     private void requireSameFile(int pid, FileEntry f, String what) {
-        Path p = Path.of(f.getReg().getName());
+        Path p = path(f, what);
+        String name = Quote.of(f.getReg().getName());
         if (!Files.exists(p)) {
-            throw new RestoreException(Kind.CONFLICT, "process " + pid + ": " + what + " " + p + " no longer exists");
+            throw new RestoreException(Kind.CONFLICT, "process " + pid + ": " + what + " " + name + " no longer exists");
         }
         if (f.getReg().hasSize()) {
             try {
                 long size = Files.size(p);
                 if (size != f.getReg().getSize()) {
-                    throw new RestoreException(Kind.CONFLICT, "process " + pid + ": " + what + " " + p
+                    throw new RestoreException(Kind.CONFLICT, "process " + pid + ": " + what + " " + name
                             + " changed size since the dump (" + f.getReg().getSize() + " bytes then, " + size + " now)");
                 }
             } catch (IOException e) {
-                throw new RestoreException(Kind.IO, "process " + pid + ": cannot stat " + p + ": " + e.getMessage());
+                throw new RestoreException(Kind.IO, "process " + pid + ": cannot stat " + name + ": " + e.getMessage());
             }
         }
+    }
+
+    /** The name of regular file F as a path; a NUL byte or a relative name is a bad files.img. */
+    private Path path(FileEntry f, String what) {
+        return ImagePath.of(f.getReg().getName(), dir.file(ImageKind.FILES, null), "reg.name of file " + f.getId() + " (" + what + ")");
     }
 
     private FileEntry file(int pid, int id, String what) {
@@ -512,7 +551,7 @@ public final class PlanBuilder {
                 java.util.Optional<String> holder = dev.jcr.proc.PidHolder.of(fs, t.tid());
                 if (holder.isPresent()) {
                     throw new RestoreException(Kind.CONFLICT, "PID " + t.tid() + " (" + (t.tid() == p.pid()
-                            ? "process " + p.comm() : "a thread of " + p.pid()) + ") is in use: " + holder.get()
+                            ? "process " + Quote.of(p.comm()) : "a thread of " + p.pid()) + ") is in use: " + holder.get()
                             + "; a restore needs every original pid free");
                 }
             }

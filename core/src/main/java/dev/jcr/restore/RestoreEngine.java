@@ -2,6 +2,7 @@ package dev.jcr.restore;
 
 import dev.jcr.JcrException;
 import dev.jcr.JcrException.Kind;
+import dev.jcr.image.ImageDir;
 import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.FdinfoEntry;
 import dev.jcr.image.proto.ItimerEntry;
@@ -21,6 +22,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -66,7 +68,8 @@ public final class RestoreEngine {
                         + " the tree jcr's terminal");
             });
         }
-        Run run = new Run(plan, options, clock);
+        Optional<TimeNamespace> timens = TimeNamespace.plan(ImageDir.open(options.dir()), options.timens());
+        Run run = new Run(plan, options, timens, clock);
         run.execute();
         RestoreStats stats = clock.stop();
         int status = -1;
@@ -101,15 +104,17 @@ public final class RestoreEngine {
     private final class Run {
         private final RestorePlan plan;
         private final RestoreOptions options;
+        private final Optional<TimeNamespace> timens;
         private final RestoreListener listener;
         private final List<Integer> created = new ArrayList<>();
         private int seed = -1;
         private Tracer tracer;
         private dev.jcr.resource.device.Terminals.Saved savedTerminal;
 
-        Run(RestorePlan plan, RestoreOptions options, RestoreListener listener) {
+        Run(RestorePlan plan, RestoreOptions options, Optional<TimeNamespace> timens, RestoreListener listener) {
             this.plan = plan;
             this.options = options;
+            this.timens = timens;
             this.listener = listener;
         }
 
@@ -233,6 +238,7 @@ public final class RestoreEngine {
             seed = Linux.spawn(SeedExecutable.path(), new String[] {"sleep", "1000"}, !options.shellJob() || plan.root().sid() == plan.root().pid());
             tracer.seizeTask(seed);
             tracer.run(() -> Linux.ptraceSetOptions(seed, TRACE_OPTIONS));
+            timens.ifPresent(this::enterTimeNamespace);
             listener.phase(RestoreListener.Phase.CREATE_TREE, 0);
             for (ProcessPlan p : plan.processes()) {
                 int parent = p == plan.root() ? seed : p.ppid();
@@ -276,6 +282,25 @@ public final class RestoreEngine {
             seed = -1;
         }
 
+        /**
+         * Gives the seed a new time namespace for its children (every process of the tree is cloned
+         * from it), with clocks offset so that they go on from the dump's. Offsets can only be set
+         * while no process lives in the namespace: before the first clone3.
+         */
+        private void enterTimeNamespace(TimeNamespace ns) {
+            try (RemoteSyscalls r = tracer.remote(seed)) {
+                r.check("unshare(CLONE_NEWTIME)", TimeNamespace.SYS_UNSHARE, TimeNamespace.CLONE_NEWTIME);
+            }
+            Path offsets = procRoot.resolve(seed + "/timens_offsets");
+            try {
+                Files.writeString(offsets, ns.offsetsText());
+            } catch (IOException e) {
+                throw new RestoreException(Kind.PERMISSION, "cannot set the clocks of the restored tree's time"
+                        + " namespace (" + offsets + "): " + e.getMessage() + "; restore with --timens never to"
+                        + " give it this machine's clocks");
+            }
+        }
+
         private int parentPgid(ProcessPlan p) {
             return plan.processes().stream().filter(q -> q.pid() == p.ppid()).findFirst().map(ProcessPlan::pgid)
                     .orElse(-1);
@@ -296,7 +321,7 @@ public final class RestoreEngine {
                 t.closeAll();
                 int maxFd = p.fds().stream().mapToInt(FdinfoEntry::getFd).max().orElse(2);
                 t.connect(Linux.getpid(), Math.max(maxFd + 1, 3));
-                pages = new AddressSpace(t, p, files, procRoot).rebuild(listener, progress, plan.totalPages());
+                pages = new AddressSpace(t, p, files, procRoot, plan.dir()).rebuild(listener, progress, plan.totalPages());
                 listener.phase(RestoreListener.Phase.FILES, p.pid());
                 for (FdinfoEntry fd : p.fds()) {
                     t.install(files.fd(fd.getId()), fd.getFd(), (fd.getFlags() & 1) != 0, "fd " + fd.getFd());

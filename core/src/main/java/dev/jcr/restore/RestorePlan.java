@@ -24,7 +24,7 @@ public record RestorePlan(Path dir, List<ProcessPlan> processes, Map<Integer, Fi
             for (var fd : p.fds()) {
                 FileEntry f = files.get(fd.getId());
                 if (f != null && f.hasReg() && dev.jcr.resource.device.Terminals.isTerminal(f.getReg().getName())) {
-                    return java.util.Optional.of("process " + p.pid() + " fd " + fd.getFd() + " (" + f.getReg().getName() + ")");
+                    return java.util.Optional.of("process " + p.pid() + " fd " + fd.getFd() + " (" + dev.jcr.Quote.of(f.getReg().getName()) + ")");
                 }
             }
         }

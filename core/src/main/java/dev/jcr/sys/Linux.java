@@ -331,6 +331,20 @@ public final class Linux {
         return ProcessLib.getpid();
     }
 
+    public static final int CLOCK_MONOTONIC = 1;
+    public static final int CLOCK_BOOTTIME = 7;
+
+    /** clock_gettime(CLOCK) in nanoseconds (the clocks jcr reads never exceed 292 years). */
+    public static long clockNanos(int clock) {
+        long[] ts = new long[2];
+        try {
+            ProcessLib.clock_gettime(clock, ts);
+        } catch (LastErrorException e) {
+            throw new SyscallException("clock_gettime(" + clock + ")", 0, e.getErrorCode());
+        }
+        return ts[0] * 1_000_000_000L + ts[1];
+    }
+
     public static int gettid() {
         return (int) syscall("gettid", 0, SYS_GETTID, 0, 0, 0, 0, 0, 0);
     }
@@ -531,7 +545,7 @@ public final class Linux {
         try {
             return FdLib.open(path, flags | O_CLOEXEC, mode);
         } catch (LastErrorException e) {
-            throw new SyscallException("open(" + path + ")", 0, e.getErrorCode());
+            throw new SyscallException("open(" + dev.jcr.Quote.of(path) + ")", 0, e.getErrorCode());
         }
     }
 

@@ -1,7 +1,7 @@
 package dev.jcr.dump;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import dev.jcr.testing.Need;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,7 +22,7 @@ public final class Crit {
     }
 
     public static void assumeAvailable() {
-        assumeTrue(Files.isExecutable(CRIT), "crit (Debian package criu) is not installed");
+        Need.tool(CRIT, "crit (Debian package criu)");
     }
 
     /** crit ARGS…; returns stdout, fails with stderr on a non-zero exit. */

@@ -282,7 +282,7 @@ class DumpFixturesTest {
     @Test
     void aPythonInterpreterKeepsRunningAfterTheDump() throws Exception {
         Path python = Path.of("/usr/bin/python3");
-        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isExecutable(python), "no python3");
+        dev.jcr.testing.Need.tool(python, "python3");
         String prog = "import time,sys\nprint('READY', flush=True)\nn=0\nwhile True:\n"
                 + "    n+=1\n    time.sleep(0.01)\n    if n % 10 == 0: print('TICK', n, flush=True)\n";
         try (LiveProcess p = LiveProcess.startCommand(List.of(python.toString(), "-c", prog), Duration.ofSeconds(20),

@@ -1,10 +1,10 @@
 package dev.jcr.dump;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.jcr.testing.Need;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.jcr.JcrException;
 import dev.jcr.resource.NotDumpableException;
@@ -99,7 +99,7 @@ class DumpGuaranteesTest {
         Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "jcr-test", mnt.toString())
                 .redirectErrorStream(true).start();
         String why = new String(m.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assumeTrue(m.waitFor() == 0, "cannot mount a tmpfs here: " + why);
+        Need.environment(m.waitFor() == 0, "cannot mount a tmpfs here: " + why);
         try (LiveProcess p = Fixture.start("pattern", "16")) {
             JcrException e = assertThrows(JcrException.class, () -> new DumpEngine().dump((int) p.pid(),
                     DumpOptions.to(mnt.resolve("img")), DumpListener.NONE));

@@ -9,7 +9,13 @@ import dev.jcr.JcrException;
 import dev.jcr.image.ImageDir;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.ImageWriter;
+import dev.jcr.image.proto.FdinfoEntry;
+import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.MmEntry;
+import dev.jcr.image.proto.PagemapHead;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -80,6 +86,82 @@ class BrokenImagesRestoreTest {
         JcrException e = restoreFails(dir);
         assertEquals(JcrException.Kind.BAD_IMAGE, e.kind());
         assertTrue(e.getMessage().contains("mm-20104.img"), e.getMessage());
+    }
+
+    /** Rewrites image KIND/ID of DIR with EDIT applied to its messages (framing rebuilt by the writer). */
+    private static void rewrite(Path dir, ImageKind kind, Object id, UnaryOperator<List<com.google.protobuf.Message>> edit)
+            throws IOException {
+        List<com.google.protobuf.Message> msgs = new ArrayList<>();
+        ImageDir.open(dir).read(kind, id).forEach(e -> msgs.add(e.message()));
+        String name = id == null ? kind.fileName() : kind.fileName(id);
+        try (OutputStream out = Files.newOutputStream(dir.resolve(name)); ImageWriter w = ImageWriter.start(kind, name, out)) {
+            for (com.google.protobuf.Message m : edit.apply(msgs)) {
+                w.write(m);
+            }
+        }
+    }
+
+    /** The counter's output file entry (fd 3 appends to it), renamed by RENAME. */
+    private static void renameOutputFile(Path dir, UnaryOperator<String> rename) throws IOException {
+        rewrite(dir, ImageKind.FILES, null, msgs -> msgs.stream().map(m -> {
+            FileEntry f = (FileEntry) m;
+            return f.hasReg() && f.getReg().getName().endsWith("counter.out")
+                    ? f.toBuilder().setReg(f.getReg().toBuilder().setName(rename.apply(f.getReg().getName()))).build() : m;
+        }).toList());
+    }
+
+    private static void assertOneCleanLine(JcrException e) {
+        for (char c : e.getMessage().toCharArray()) {
+            assertTrue(c >= 0x20 && (c < 0x7f || c > 0x9f), "no raw control character: " + dev.jcr.Quote.of(e.getMessage()));
+        }
+    }
+
+    @Test
+    void fdListedTwiceInFdinfoIsABadImageNamingThatImage() throws IOException {
+        Path dir = copyOfCounter();
+        rewrite(dir, ImageKind.FDINFO, 2, msgs -> {
+            List<com.google.protobuf.Message> out = new ArrayList<>(msgs);
+            out.add(((FdinfoEntry) msgs.get(0)).toBuilder().build());
+            return out;
+        });
+        JcrException e = restoreFails(dir);
+        assertEquals(JcrException.Kind.BAD_IMAGE, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("fdinfo-2.img") && e.getMessage().contains("appears twice"), e.getMessage());
+    }
+
+    @Test
+    void fileNameWithANulByteIsABadImageNamingFilesImgAndTheField() throws IOException {
+        Path dir = copyOfCounter();
+        renameOutputFile(dir, n -> n + "\0.evil");
+        JcrException e = restoreFails(dir);
+        assertEquals(JcrException.Kind.BAD_IMAGE, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("files.img") && e.getMessage().contains("reg.name of file")
+                && e.getMessage().contains("NUL"), e.getMessage());
+        assertTrue(e.getMessage().contains("counter.out\\x00.evil"), "the name is shown escaped: " + e.getMessage());
+        assertOneCleanLine(e);
+    }
+
+    @Test
+    void fileNameWithNewlineAndEscapeIsQuotedEscapedInTheMessage() throws IOException {
+        Path dir = copyOfCounter();
+        renameOutputFile(dir, n -> n + "\n\u001b[31mred");
+        JcrException e = restoreFails(dir);
+        assertEquals(JcrException.Kind.CONFLICT, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("\"/tmp/jcr-vectors/counter.out\\n\\x1b[31mred\" no longer exists"), e.getMessage());
+        assertOneCleanLine(e);
+    }
+
+    @Test
+    void pagemapNamingAPagesFileThatDoesNotExistIsABadImage() throws IOException {
+        Path dir = copyOfCounter();
+        rewrite(dir, ImageKind.PAGEMAP, 20104, msgs -> {
+            List<com.google.protobuf.Message> out = new ArrayList<>(msgs);
+            out.set(0, ((PagemapHead) msgs.get(0)).toBuilder().setPagesId(7).build());
+            return out;
+        });
+        JcrException e = restoreFails(dir);
+        assertEquals(JcrException.Kind.BAD_IMAGE, e.kind(), e.getMessage());
+        assertTrue(e.getMessage().contains("pagemap-20104.img") && e.getMessage().contains("pages-7.img"), e.getMessage());
     }
 
     @Test

@@ -1,8 +1,7 @@
 package dev.jcr.restore;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import dev.jcr.image.Vectors;
+import dev.jcr.testing.Need;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +22,29 @@ public final class CriuVectors {
 
     /** The image directory of vector NAME, ready to restore; OUTPUT (in /tmp/jcr-vectors) is emptied. */
     public static Path prepare(String name, String output) throws IOException {
+        Path dir = install(name);
+        Files.write(RUN_DIR.resolve(output), new byte[0]);
+        return dir;
+    }
+
+    /**
+     * The image directory of vector NAME with what its plan checks in place (the executables at their
+     * recorded paths, OUTPUT present) but nothing emptied: for tests that only plan, without
+     * {@link VectorLock}, beside another JVM restoring the same vector.
+     */
+    public static Path planReady(String name, String output) throws IOException {
+        Path dir = install(name);
+        try {
+            Files.createFile(RUN_DIR.resolve(output));
+        } catch (java.nio.file.FileAlreadyExistsException present) {
+            // kept as it is
+        }
+        return dir;
+    }
+
+    private static Path install(String name) throws IOException {
         Path root = Vectors.root();
         Path dir = root.resolve(name);
-        assumeTrue(Files.isDirectory(dir), "vector " + name + " is absent");
         Files.createDirectories(RUN_DIR);
         try (Stream<Path> bins = Files.list(root.resolve("bin"))) {
             for (Path b : bins.toList()) {
@@ -36,7 +55,6 @@ public final class CriuVectors {
                 }
             }
         }
-        Files.write(RUN_DIR.resolve(output), new byte[0]);
         return dir;
     }
 
@@ -44,7 +62,7 @@ public final class CriuVectors {
         try {
             PlanBuilder.build(dir);
         } catch (RestoreException e) {
-            assumeTrue(e.kind() != dev.jcr.JcrException.Kind.CONFLICT, "cannot restore the vector here: " + e.getMessage());
+            Need.environment(e.kind() != dev.jcr.JcrException.Kind.CONFLICT, "cannot restore the vector here: " + e.getMessage());
         }
     }
 

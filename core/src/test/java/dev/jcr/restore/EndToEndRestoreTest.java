@@ -1,6 +1,7 @@
 package dev.jcr.restore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.jcr.testing.Need;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,7 +57,7 @@ class EndToEndRestoreTest {
     @Test
     void pythonCounterContinuesWithoutGapOrRepeat() throws IOException {
         Path python = Path.of("/usr/bin/python3");
-        Assumptions.assumeTrue(Files.isExecutable(python), "no /usr/bin/python3");
+        Need.tool(python, "python3");
         String prog = "import time\nprint('READY', flush=True)\nn = 0\nwhile True:\n"
                 + "    n += 1\n    print(n, flush=True)\n    time.sleep(0.005)\n";
         try (LiveProcess p = LiveProcess.startCommand(List.of(python.toString(), "-c", prog), WAIT, "READY")) {

@@ -184,7 +184,7 @@ class KindsRestoreTest {
             RestoreException e = assertThrows(RestoreException.class,
                     () -> new RestoreEngine(null).restore(RestoreOptions.of(dir).detached()));
             assertEquals(JcrException.Kind.CONFLICT, e.kind(), e.getMessage());
-            assertTrue(e.getMessage().contains("deleted file " + sub.resolve("ghost")), e.getMessage());
+            assertTrue(e.getMessage().contains("deleted file " + dev.jcr.Quote.of(sub.resolve("ghost").toString())), e.getMessage());
             assertFalse(Files.exists(Path.of("/proc/" + p.pid())), "nothing was created");
         }
     }

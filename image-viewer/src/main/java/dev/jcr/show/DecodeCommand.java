@@ -47,15 +47,17 @@ public final class DecodeCommand implements Callable<Integer> {
     }
 
     /**
-     * Decodes and prints entry by entry. To a file, the JSON goes to a temporary sibling renamed
-     * into place, so a bad image never leaves half a JSON file behind.
+     * Decodes and prints the whole image, or nothing: a bad entry is found before any output. To
+     * standard output the JSON is made in memory first (images other than pages are small; pages
+     * files have no JSON form); to a file it goes to a temporary sibling renamed into place.
      */
     static void stream(ImageReader r, boolean pretty, boolean noPayload, Path out, Colors colors, CommandSpec spec) {
         int indent = pretty ? 4 : 0;
         if (out == null) {
+            java.io.StringWriter whole = new java.io.StringWriter();
+            new PyJson(whole, indent, colors).writeImage(r.kind().name(), ImageJson.entries(r, pretty, noPayload));
             java.io.PrintWriter w = spec.commandLine().getOut();
-            new PyJson(w, indent, colors).writeImage(r.kind().name(), ImageJson.entries(r, pretty, noPayload));
-            w.println();
+            w.println(whole);
             w.flush();
             return;
         }

@@ -1,5 +1,6 @@
 package dev.jcr.show;
 
+import dev.jcr.Quote;
 import dev.jcr.JcrException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -85,13 +86,14 @@ public class ShowMain implements Runnable {
     }
 
     static String oneLine(String command, Throwable ex) {
+        // the last guard: whatever a message quotes, it reaches the terminal as one escaped line
         if (ex instanceof JcrException) {
-            return command + ": " + ex.getMessage();
+            return command + ": " + Quote.controls(ex.getMessage());
         }
         if (ex instanceof java.io.UncheckedIOException u) {
-            return command + ": " + u.getCause().getMessage();
+            return command + ": " + Quote.controls(u.getCause().getMessage());
         }
-        return command + ": internal error: " + ex + " (please report)";
+        return command + ": internal error: " + Quote.controls(String.valueOf(ex)) + " (please report)";
     }
 
     /** The ShowMain a subcommand runs under (the root of jcr-show, or jcr's show command). */

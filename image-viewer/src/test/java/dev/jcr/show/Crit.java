@@ -1,8 +1,8 @@
 package dev.jcr.show;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import dev.jcr.testing.Need;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
@@ -34,7 +34,7 @@ final class Crit {
     }
 
     static void assumeAvailable() {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/crit")), "crit (Debian package criu) is not installed");
+        Need.tool(Path.of("/usr/bin/crit"), "crit (Debian package criu)");
     }
 
     /** {@code crit decode -i FILE [--pretty]}, parsed. */

@@ -157,6 +157,18 @@ class ShowCommandsTest {
     }
 
     @Test
+    void badEntryAfterGoodOnesLeavesNoPartialJsonOnStdout() throws Exception {
+        // files.img has many entries: cut inside the last one, after the first ones decode well
+        byte[] orig = Files.readAllBytes(Vectors.root().resolve("counter/files.img"));
+        Path cut = Files.write(tmp.resolve("files.img"), Arrays.copyOf(orig, orig.length - 3));
+        for (String cmd : new String[] {"decode", "show"}) {
+            Result r = run(cmd, cut.toString());
+            assertOneLineError(r, 7, "files.img");
+            assertEquals(0, r.out().length, cmd + " wrote nothing to stdout: " + r.text());
+        }
+    }
+
+    @Test
     void missingFileExitsEight() {
         assertOneLineError(run("decode", tmp.resolve("none.img").toString()), 8, "no such file");
         assertOneLineError(run("info", tmp.resolve("none.img").toString()), 8, "no such file");

@@ -4,6 +4,7 @@ import dev.jcr.restore.RestoreEngine;
 import dev.jcr.restore.RestoreOptions;
 import dev.jcr.restore.RestoreResult;
 import dev.jcr.restore.RestoreStats;
+import dev.jcr.restore.TimeNamespace;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -35,13 +36,19 @@ public final class RestoreCommand implements Callable<Integer> {
     @Option(names = "--shell-job", description = "the tree belonged to a shell session: restore it into jcr's session")
     boolean shellJob;
 
+    @Option(names = "--timens", paramLabel = "WHEN", defaultValue = "auto",
+            converter = TimensConverter.class,
+            description = "a time namespace that continues the dump's monotonic/boot clocks: auto (when this"
+                    + " machine's clocks are behind the dump's), always or never (default: ${DEFAULT-VALUE})")
+    TimeNamespace.Mode timens;
+
     @Option(names = "--stats", description = "print where the time went, phase by phase, on stderr")
     boolean stats;
 
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        RestoreResult r = new RestoreEngine(null).restore(new RestoreOptions(dir, detach, shellJob, pidfile));
+        RestoreResult r = new RestoreEngine(null).restore(new RestoreOptions(dir, detach, shellJob, pidfile, timens));
         if (stats) {
             printStats(r.stats());
         }
@@ -62,5 +69,17 @@ public final class RestoreCommand implements Callable<Integer> {
         }
         err.printf("%-14s %9.3f ms (%d pages)%n", "total", s.totalMicros() / 1000.0, s.pagesRestored());
         err.flush();
+    }
+
+    /** auto | always | never, in any case. */
+    static final class TimensConverter implements picocli.CommandLine.ITypeConverter<TimeNamespace.Mode> {
+        @Override
+        public TimeNamespace.Mode convert(String value) {
+            try {
+                return TimeNamespace.Mode.valueOf(value.toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not auto, always or never");
+            }
+        }
     }
 }

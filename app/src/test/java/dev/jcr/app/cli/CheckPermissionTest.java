@@ -1,6 +1,7 @@
 package dev.jcr.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.jcr.testing.Need;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jcr.testing.Fixture;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,8 +30,8 @@ class CheckPermissionTest {
 
     @Test
     void unprivilegedCheckOfRootProcessExitsFourWithOneLine() throws Exception {
-        Assumptions.assumeTrue(new File("/usr/bin/setpriv").canExecute(), "setpriv (util-linux) not installed");
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs to run as root to drop to nobody");
+        Need.tool(Path.of("/usr/bin/setpriv"), "setpriv (util-linux)");
+        Need.environment("root".equals(System.getProperty("user.name")), "needs to run as root to drop to nobody");
         try (LiveProcess p = Fixture.start("loop")) {
             List<String> cmd = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
                     ProcessHandle.current().info().command().orElse("java"), "-XX:-UsePerfData", "-cp", readableClasspath(),
@@ -53,8 +53,8 @@ class CheckPermissionTest {
      */
     @Test
     void rootWithoutPtraceCapabilityIsToldWhatIsMissingNotToRunAsRoot() throws Exception {
-        Assumptions.assumeTrue(new File("/usr/bin/setpriv").canExecute(), "setpriv (util-linux) not installed");
-        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "needs root");
+        Need.tool(Path.of("/usr/bin/setpriv"), "setpriv (util-linux)");
+        Need.environment("root".equals(System.getProperty("user.name")), "needs root");
         try (LiveProcess p = Fixture.start("loop")) {
             List<String> cmd = List.of("/usr/bin/setpriv", "--bounding-set", "-sys_ptrace", "--",
                     ProcessHandle.current().info().command().orElse("java"), "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
@@ -63,7 +63,7 @@ class CheckPermissionTest {
             String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(proc.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(proc.waitFor(60, TimeUnit.SECONDS));
-            Assumptions.assumeFalse(proc.exitValue() == 0, "the kernel let jcr read the fixture without CAP_SYS_PTRACE");
+            Need.environment(proc.exitValue() != 0, "the kernel let jcr read the fixture without CAP_SYS_PTRACE");
             assertEquals(4, proc.exitValue(), "stdout:\n" + out + "\nstderr:\n" + err);
             assertEquals(1, err.lines().count(), err);
             assertTrue(err.contains("jcr runs as root but without CAP_SYS_PTRACE"), err);

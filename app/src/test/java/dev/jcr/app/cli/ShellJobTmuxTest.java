@@ -1,6 +1,7 @@
 package dev.jcr.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.jcr.testing.Need;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,8 +45,8 @@ class ShellJobTmuxTest {
 
     @BeforeEach
     void requireTmux() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux is not installed (bin/test installs it)");
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash is not installed");
+        Need.tool(Path.of("/usr/bin/tmux"), "tmux");
+        Need.tool(Path.of("/bin/bash"), "bash");
     }
 
     @AfterEach

@@ -1,8 +1,8 @@
 package dev.jcr.app.repl;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import dev.jcr.testing.Need;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +36,7 @@ class ReplTerminalTest {
 
     @Test
     void jcrWithoutArgumentsOnATerminalIsTheReplWithTabCtrlCAndCtrlD() throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux is not installed (bin/test installs it)");
+        Need.tool(Path.of("/usr/bin/tmux"), "tmux");
         StringBuilder shell = new StringBuilder("env XDG_DATA_HOME=" + quote(tmp.toString()) + " TERM=xterm-256color");
         for (String w : JcrProcess.command()) {
             shell.append(' ').append(quote(w));

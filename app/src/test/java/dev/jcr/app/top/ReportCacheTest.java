@@ -1,6 +1,7 @@
 package dev.jcr.app.top;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.jcr.testing.Need;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +21,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -127,7 +127,7 @@ class ReportCacheTest {
     }
 
     private LiveProcess holder(String name) {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "python3 is not installed (bin/test installs it)");
+        Need.tool(Path.of("/usr/bin/python3"), "python3");
         Path d = dir.resolve(name);
         try {
             Files.createDirectories(d);

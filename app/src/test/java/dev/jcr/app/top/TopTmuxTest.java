@@ -1,6 +1,7 @@
 package dev.jcr.app.top;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import dev.jcr.testing.Need;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,7 +41,7 @@ class TopTmuxTest {
 
     @BeforeEach
     void requireTmux() {
-        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux is not installed (bin/test installs it)");
+        Need.tool(Path.of("/usr/bin/tmux"), "tmux");
     }
 
     @AfterEach

@@ -1,5 +1,6 @@
 package dev.jcr.resource.file;
 
+import dev.jcr.Quote;
 import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.GhostFileEntry;
 import dev.jcr.resource.DumpContext;
@@ -122,9 +123,9 @@ public final class DeletedFileDriver implements FileDriver {
     /** The file is recreated beside its old name: that directory must still exist. */
     @Override
     public void check(FileEntry file, FdUse use, FileImages images) {
-        Path parent = Path.of(Reopen.reg(file, use, images).getName()).getParent();
+        Path parent = Reopen.path(file, use, images).getParent();
         if (parent == null || !Files.isDirectory(parent)) {
-            throw new RestoreException(Kind.CONFLICT, use + ": deleted file " + file.getReg().getName()
+            throw new RestoreException(Kind.CONFLICT, use + ": deleted file " + Quote.of(file.getReg().getName())
                     + " is recreated in its directory, which no longer exists");
         }
     }
@@ -172,12 +173,12 @@ public final class DeletedFileDriver implements FileDriver {
     private static Ghost ghost(RegFileEntry reg, String ghostId, FileImages images) {
         List<ImageEntry> es = images.read(ImageKind.GHOST_FILE, ghostId);
         if (es.isEmpty()) {
-            throw images.bad(ImageKind.GHOST_FILE, ghostId, "is missing (content of deleted file " + reg.getName() + ")");
+            throw images.bad(ImageKind.GHOST_FILE, ghostId, "is missing (content of deleted file " + Quote.of(reg.getName()) + ")");
         }
         GhostFileEntry g = es.get(0).as(GhostFileEntry.class);
         long size = g.hasSize() ? g.getSize() : reg.getSize();
         if (size < 0 || size > MAX_GHOST_BYTES) {
-            throw new RestoreException(Kind.UNSUPPORTED, "deleted file " + reg.getName() + " holds " + size
+            throw new RestoreException(Kind.UNSUPPORTED, "deleted file " + Quote.of(reg.getName()) + " holds " + size
                     + " bytes; a restore recreates at most " + MAX_GHOST_BYTES);
         }
         byte[] content = new byte[(int) size];

@@ -1,5 +1,6 @@
 package dev.jcr.resource.file;
 
+import dev.jcr.Quote;
 import dev.jcr.JcrException.Kind;
 import dev.jcr.resource.RestoreContext;
 import dev.jcr.restore.RestoreException;
@@ -55,7 +56,7 @@ final class GhostFiles {
         try {
             a = java.nio.file.Files.readAttributes(Path.of("/proc/self/fd/" + fd), "unix:uid,gid");
         } catch (java.io.IOException e) {
-            throw new RestoreException(Kind.IO, "cannot stat recreated deleted file " + name + ": " + e.getMessage());
+            throw new RestoreException(Kind.IO, "cannot stat recreated deleted file " + Quote.of(name) + ": " + e.getMessage());
         }
         if (((Number) a.get("uid")).intValue() == ghost.uid() && ((Number) a.get("gid")).intValue() == ghost.gid()) {
             return;
@@ -64,7 +65,7 @@ final class GhostFiles {
             Linux.syscall("fchown", Linux.getpid(), SYS_FCHOWN, fd, ghost.uid(), ghost.gid(), 0, 0, 0);
         } catch (SyscallException e) {
             throw new RestoreException(e.errno() == 1 /* EPERM */ ? Kind.PERMISSION : Kind.IO, "cannot give recreated"
-                    + " deleted file " + name + " its owner " + ghost.uid() + ":" + ghost.gid() + ": " + e.getMessage());
+                    + " deleted file " + Quote.of(name) + " its owner " + ghost.uid() + ":" + ghost.gid() + ": " + e.getMessage());
         }
     }
 
@@ -88,7 +89,7 @@ final class GhostFiles {
                 if (e.errno() == Errno.EEXIST) {
                     continue;
                 }
-                throw new RestoreException(Kind.IO, "cannot recreate deleted file " + path + " as " + name + ": "
+                throw new RestoreException(Kind.IO, "cannot recreate deleted file " + Quote.of(path) + " as " + Quote.of(name) + ": "
                         + e.getMessage(), e);
             }
             ctx.keep(fd);
@@ -104,12 +105,12 @@ final class GhostFiles {
                 try {
                     java.nio.file.Files.deleteIfExists(Path.of(name));
                 } catch (java.io.IOException e) {
-                    throw new RestoreException(Kind.IO, "cannot unlink recreated deleted file " + name + ": " + e.getMessage());
+                    throw new RestoreException(Kind.IO, "cannot unlink recreated deleted file " + Quote.of(name) + ": " + e.getMessage());
                 }
             }
             return fd;
         }
-        throw new RestoreException(Kind.CONFLICT, "cannot recreate deleted file " + path + ": " + TRIES
+        throw new RestoreException(Kind.CONFLICT, "cannot recreate deleted file " + Quote.of(path) + ": " + TRIES
                 + " names beside it are taken");
     }
 }

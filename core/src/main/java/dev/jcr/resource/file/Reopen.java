@@ -1,5 +1,7 @@
 package dev.jcr.resource.file;
 
+import dev.jcr.image.ImagePath;
+import dev.jcr.Quote;
 import dev.jcr.JcrException.Kind;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.FileEntry;
@@ -39,11 +41,16 @@ public final class Reopen {
         return file.getReg();
     }
 
+    /** FILE's name as a path; a NUL byte or a relative name is a bad files.img naming the file and fd. */
+    public static Path path(FileEntry file, FdUse use, FileImages images) {
+        return ImagePath.of(reg(file, use, images).getName(), images.imageFile(ImageKind.FILES, null),
+                "reg.name of file " + file.getId() + " (" + use + ")");
+    }
+
     /** The path must still exist (CONFLICT naming the fd and the path otherwise). */
     public static void checkExists(FileEntry file, FdUse use, FileImages images) {
-        String name = reg(file, use, images).getName();
-        if (!Files.exists(Path.of(name))) {
-            throw new RestoreException(Kind.CONFLICT, use + ": " + name + " no longer exists");
+        if (!Files.exists(path(file, use, images))) {
+            throw new RestoreException(Kind.CONFLICT, use + ": " + Quote.of(file.getReg().getName()) + " no longer exists");
         }
     }
 

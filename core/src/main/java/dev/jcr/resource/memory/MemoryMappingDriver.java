@@ -144,8 +144,9 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
             case HEAP -> e.setFlags(priv | MAP_ANONYMOUS).setStatus(VMA_AREA_REGULAR | VMA_AREA_HEAP | VMA_ANON_PRIVATE);
             case STACK -> e.setFlags(priv | MAP_ANONYMOUS | MAP_GROWSDOWN).setStatus(VMA_AREA_REGULAR | VMA_ANON_PRIVATE);
             case VDSO -> {
+                // its code is saved (two pages), as CRIU does: a restore on a kernel whose vDSO differs
+                // puts it back and redirects its functions to the new one (restore.VdsoProxy)
                 e.setFlags(MAP_PRIVATE | MAP_ANONYMOUS).setStatus(VMA_AREA_REGULAR | VMA_AREA_VDSO | VMA_ANON_PRIVATE);
-                pages = PageSelection.NONE;
             }
             case VVAR -> {
                 e.setFlags(MAP_PRIVATE | MAP_ANONYMOUS).setStatus(VMA_AREA_REGULAR | VMA_ANON_PRIVATE | VMA_AREA_VVAR);

@@ -1,5 +1,7 @@
 package dev.jcr.resource.pipe;
 
+import dev.jcr.image.ImagePath;
+import dev.jcr.Quote;
 import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.FifoEntry;
 import dev.jcr.image.proto.FileEntry;
@@ -101,8 +103,10 @@ public final class FifoDriver implements FileDriver {
             throw images.bad(ImageKind.FILES, null, "file " + file.getId() + " (" + use + ") is a FIFO without its fifo entry");
         }
         RegFileEntry reg = path(file, images);
-        if (!Files.exists(java.nio.file.Path.of(reg.getName()))) {
-            throw new RestoreException(Kind.CONFLICT, use + ": FIFO " + reg.getName() + " no longer exists");
+        java.nio.file.Path at = ImagePath.of(reg.getName(), images.imageFile(ImageKind.FILES, null),
+                "reg.name of file " + file.getFifo().getRegfId() + " (path of FIFO " + file.getId() + ")");
+        if (!Files.exists(at)) {
+            throw new RestoreException(Kind.CONFLICT, use + ": FIFO " + Quote.of(reg.getName()) + " no longer exists");
         }
         PipeBuffers.of(ImageKind.FIFO_DATA, images);
     }
@@ -137,16 +141,16 @@ public final class FifoDriver implements FileDriver {
     private static int anchor(String path, byte[] data, int size, RestoreContext ctx) {
         long[] ms = FileEntries.modeAndSize(java.nio.file.Path.of(path));
         if (ms == null) {
-            throw new RestoreException(Kind.CONFLICT, "FIFO " + path + " no longer exists");
+            throw new RestoreException(Kind.CONFLICT, "FIFO " + Quote.of(path) + " no longer exists");
         }
         if ((ms[0] & S_IFMT) != S_IFIFO) {
-            throw new RestoreException(Kind.CONFLICT, path + " is no longer a FIFO");
+            throw new RestoreException(Kind.CONFLICT, Quote.of(path) + " is no longer a FIFO");
         }
         int fd = ctx.keep(Linux.open(path, Linux.O_RDWR | Linux.O_NONBLOCK, 0));
         try {
             PipeBuffers.refill(fd, data, size);
         } catch (SyscallException e) {
-            throw new RestoreException(Kind.CONFLICT, "FIFO " + path + " cannot take its " + data.length
+            throw new RestoreException(Kind.CONFLICT, "FIFO " + Quote.of(path) + " cannot take its " + data.length
                     + " buffered bytes back (" + e.getMessage() + "): someone else filled it since the dump");
         }
         return fd;

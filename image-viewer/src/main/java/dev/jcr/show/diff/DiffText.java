@@ -1,5 +1,6 @@
 package dev.jcr.show.diff;
 
+import dev.jcr.Quote;
 import dev.jcr.show.text.Human;
 import dev.jcr.show.text.Palette;
 import dev.jcr.show.text.Palette.Role;
@@ -32,10 +33,10 @@ public final class DiffText {
             return out;
         }
         for (DiffReport.Proc x : r.removed()) {
-            out.add(p.paint(Role.REMOVED, "- process " + x.pid() + " " + x.comm() + " (ppid " + x.ppid() + ")"));
+            out.add(p.paint(Role.REMOVED, "- process " + x.pid() + " " + Quote.controls(x.comm()) + " (ppid " + x.ppid() + ")"));
         }
         for (DiffReport.Proc x : r.added()) {
-            out.add(p.paint(Role.ADDED, "+ process " + x.pid() + " " + x.comm() + " (ppid " + x.ppid() + ")"));
+            out.add(p.paint(Role.ADDED, "+ process " + x.pid() + " " + Quote.controls(x.comm()) + " (ppid " + x.ppid() + ")"));
         }
         for (ProcessDiff d : r.changed()) {
             process(d, out);
@@ -45,7 +46,7 @@ public final class DiffText {
     }
 
     private void process(ProcessDiff d, List<String> out) {
-        out.add(p.title("~ process " + d.pid() + " " + d.comm()));
+        out.add(p.title("~ process " + d.pid() + " " + Quote.controls(d.comm())));
         changes("task", d.task(), out);
         for (int t : d.threadsRemoved()) {
             out.add("  " + p.paint(Role.REMOVED, "- thread " + t));

@@ -1,5 +1,6 @@
 package dev.jcr.show.explore;
 
+import dev.jcr.Quote;
 import dev.jcr.show.text.Human;
 import dev.jcr.show.text.Palette;
 import dev.jcr.show.text.Palette.Role;
@@ -29,7 +30,7 @@ public final class ExploreText {
     public List<String> fds(FdsView v) {
         List<String> out = new ArrayList<>();
         for (FdsView.Process proc : v.processes()) {
-            out.add(p.title(proc.pid() + " " + proc.comm()));
+            out.add(p.title(proc.pid() + " " + Quote.controls(proc.comm())));
             Table t = Table.of(">FD", "TYPE", "FLAGS", ">POS", "NAME").indent("  ");
             for (FdsView.Fd fd : proc.fds()) {
                 t.row(fd.fd(), fd.type(), fd.flags() + (fd.cloexec() ? (fd.flags().isEmpty() ? "" : " ") + "cloexec" : ""),
@@ -47,7 +48,7 @@ public final class ExploreText {
     public List<String> mems(MemsView v) {
         List<String> out = new ArrayList<>();
         for (MemsView.Process proc : v.processes()) {
-            out.add(p.title(proc.pid() + " " + proc.comm()) + "  exe " + proc.exe());
+            out.add(p.title(proc.pid() + " " + Quote.controls(proc.comm())) + "  exe " + Quote.controls(proc.exe()));
             Table t = Table.of("START", "END", ">SIZE", "PROT", ">DUMPED", "NAME").indent("  ");
             boolean special = false;
             for (MemsView.Vma m : proc.vmas()) {

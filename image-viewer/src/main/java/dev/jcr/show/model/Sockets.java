@@ -1,5 +1,6 @@
 package dev.jcr.show.model;
 
+import dev.jcr.Quote;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -109,11 +110,6 @@ public final class Sockets {
     }
 
     private static String printable(byte[] b, int from) {
-        String s = new String(b, from, b.length - from, StandardCharsets.UTF_8);
-        StringBuilder out = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            out.append(c < 0x20 || c == 0x7f ? String.format("\\x%02x", (int) c) : String.valueOf(c));
-        }
-        return out.toString();
+        return Quote.controls(new String(b, from, b.length - from, StandardCharsets.UTF_8));
     }
 }

@@ -1,12 +1,14 @@
 package dev.jcr.show.text;
 
+import dev.jcr.Quote;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * A text table with aligned columns: left-aligned unless a column is declared numeric, widths from
  * the widest cell, the last column never padded (no trailing blanks). Cells are plain text; colour
- * is applied per cell through a {@link Palette} after padding, so escape codes never skew widths.
+ * is applied per cell through a {@link Palette} after padding, so escape codes never skew widths;
+ * control characters in a cell (a newline in a file name from an image) are escaped ({@link Quote#controls}).
  */
 public final class Table {
 
@@ -47,6 +49,8 @@ public final class Table {
         List<Cell> r = new ArrayList<>();
         for (Object c : cells) {
             r.add(c instanceof Cell cell ? cell : new Cell(c == null ? "" : c.toString(), Palette.Role.PLAIN));
+            // names from images reach the terminal escaped, whatever column they sit in
+            r.set(r.size() - 1, new Cell(Quote.controls(r.get(r.size() - 1).text()), r.get(r.size() - 1).role()));
         }
         while (r.size() < headers.size()) {
             r.add(new Cell("", Palette.Role.PLAIN));

@@ -17,7 +17,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.jcr.image.ImageKind;
+import dev.jcr.image.proto.CoreEntry;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.show.testing.DumpEdit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -203,5 +208,24 @@ class ExploreViewsTest {
         Show s = Show.run("x", vector("counter").toString(), "sk");
         assertEquals(0, s.code(), s.err());
         assertEquals("no sockets in this dump", s.out().strip());
+    }
+
+    @Test
+    void namesWithControlCharactersAreShownEscapedInEveryTextView(@TempDir Path tmp) {
+        Path dir = DumpEdit.copy(vector("counter"), tmp.resolve("d"));
+        DumpEdit.all(dir, ImageKind.FILES, null, FileEntry.class, fs -> fs.stream().map(f -> f.hasReg()
+                && f.getReg().getName().endsWith("counter.out") ? f.toBuilder().setReg(f.getReg().toBuilder()
+                .setName("/tmp/out\n\u001b[31mred")).build() : f).toList());
+        DumpEdit.single(dir, ImageKind.CORE, 20104, CoreEntry.class, c -> c.toBuilder()
+                .setTc(c.getTc().toBuilder().setComm("ev\u001b]0;il\u0007")).build());
+        for (String[] args : new String[][] {{"x", dir.toString(), "fds"}, {"x", dir.toString(), "ps"},
+                {"x", dir.toString(), "mems"}, {"summary", dir.toString()}, {"diff", vector("counter").toString(), dir.toString()}}) {
+            Show s = Show.run(args);
+            assertTrue(s.code() == 0 || s.code() == 1, String.join(" ", args) + ": " + s.err());
+            assertFalse(s.out().contains("\u001b") || s.out().contains("\u0007"), String.join(" ", args) + " printed a raw escape:\n" + s.out());
+            assertFalse(s.out().lines().anyMatch(l -> l.startsWith("\u001b[31mred")), "no line was split by the name");
+        }
+        assertTrue(Show.run("x", dir.toString(), "fds").out().contains("/tmp/out\\n\\x1b[31mred"));
+        assertTrue(Show.run("x", dir.toString(), "ps").out().contains("ev\\x1b]0;il\\x07"));
     }
 }

@@ -1,8 +1,8 @@
 package dev.jcr.show.testing;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
+import dev.jcr.testing.Need;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +16,7 @@ public final class Crit {
     }
 
     public static String run(String... args) {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/crit")), "crit (Debian package criu) is not installed");
+        Need.tool(Path.of("/usr/bin/crit"), "crit (Debian package criu)");
         try {
             ProcessBuilder pb = new ProcessBuilder(concat(args)).redirectErrorStream(true);
             Process p = pb.start();

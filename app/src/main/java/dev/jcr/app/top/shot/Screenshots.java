@@ -54,7 +54,7 @@ public final class Screenshots {
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         Path out = Path.of(args.length > 0 ? args[0] : "screenshots");
-        // further arguments: image roots for the images browser (bin/screenshots passes the CRIU vectors when present)
+        // further arguments: image roots for the images browser (bin/screenshots passes the CRIU vectors)
         // copied under a neutral temporary root so no path of the build machine shows in the pictures
         Path shown = Files.createTempDirectory("jcr-screenshots").resolve("images");
         Files.createDirectories(shown);

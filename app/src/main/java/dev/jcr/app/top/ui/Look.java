@@ -31,13 +31,17 @@ public final class Look {
         g.applyThemeStyle(style(style));
     }
 
-    /** Writes TEXT at (col,row) in STYLE, clipped to WIDTH cells; returns the column after it. */
+    /**
+     * Writes TEXT at (col,row) in STYLE, clipped to WIDTH cells; returns the column after it. Control
+     * characters (a newline or escape in a name read from an image or /proc) are shown escaped.
+     */
     public int put(TextGUIGraphics g, int col, int row, String text, String style, int width) {
         if (width <= 0) {
             return col;
         }
         apply(g, style);
-        String t = text.length() > width ? text.substring(0, width) : text;
+        String safe = dev.jcr.Quote.controls(text);
+        String t = safe.length() > width ? safe.substring(0, width) : safe;
         g.putString(col, row, t);
         return col + t.length();
     }
