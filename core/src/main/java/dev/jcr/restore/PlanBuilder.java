@@ -101,7 +101,9 @@ public final class PlanBuilder {
         }
         // every fd table is known before any driver checks its files (an epoll looks up its targets)
         for (ProcessPlan p : procs) {
-            checkFds(p.pid(), ids(p.pid(), p.core()).getFilesId(), p.fds());
+            if (!p.zombie()) { // a zombie has no fds (nor ids image)
+                checkFds(p.pid(), ids(p.pid(), p.core()).getFilesId(), p.fds());
+            }
         }
         Map<Long, SharedMemoryPlan> shmem = sharedMemory(procs);
         for (ProcessPlan p : procs) {

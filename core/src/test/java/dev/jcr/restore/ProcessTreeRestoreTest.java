@@ -71,7 +71,7 @@ class ProcessTreeRestoreTest {
                 JcrException e = assertThrows(JcrException.class,
                         () -> new RestoreEngine(null).restore(RestoreOptions.of(tmp.resolve("img")).detached()));
                 assertEquals(JcrException.Kind.CONFLICT, e.kind(), e.getMessage());
-                assertTrue(e.getMessage().contains("PID " + child + " (process sleep) is in use: " + holder), e.getMessage());
+                assertTrue(e.getMessage().contains("PID " + child + " (process \"sleep\") is in use: " + holder), e.getMessage());
             } finally {
                 new ProcessBuilder("kill", "-KILL", Integer.toString(child)).start().waitFor();
             }
