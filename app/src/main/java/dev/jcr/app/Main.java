@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
  * same classes, so a command is never written twice.
  */
 @Command(name = "jcr", mixinStandardHelpOptions = true, version = "jcr 0.1.0",
-        description = "Linux process checkpoint/restore workbench (CRIU-compatible images).",
+        description = {"Checkpoint and restore Linux processes, CRIU-compatible.",
+                "%nRun a command below, or no command for the interactive shell on a terminal."},
         subcommands = {
                 CommandLine.HelpCommand.class,
                 dev.jcr.app.cli.Ps.class,
@@ -70,16 +71,25 @@ public final class Main implements Runnable {
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(Main::exitCodeOf);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println(oneLine(commandLine.getCommandName(), ex));
+            report(commandLine.getCommandName(), ex).forEach(commandLine.getErr()::println);
             commandLine.getErr().flush();
             return exitCodeOf(ex);
         });
         cl.setParameterExceptionHandler((ex, args) -> {
-            ex.getCommandLine().getErr().println(ex.getCommandLine().getCommandName() + ": " + ex.getMessage());
+            ex.getCommandLine().getErr().println(ex.getCommandLine().getCommandName() + ": " + usageMessage(ex));
             ex.getCommandLine().getErr().println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");
             return ExitCode.USAGE.code;
         });
         return cl;
+    }
+
+    /**
+     * The words of a usage error: picocli's, except for a value a converter of ours refused, whose own
+     * sentence says it better ("'abc' is not a PID" rather than "Invalid value for positional parameter
+     * at index 0..* (PID): …").
+     */
+    public static String usageMessage(CommandLine.ParameterException ex) {
+        return ex.getCause() instanceof dev.jcr.app.cli.PidConverter.NotAPid p ? p.getMessage() : ex.getMessage();
     }
 
     static int exitCodeOf(Throwable ex) {
@@ -87,6 +97,21 @@ public final class Main implements Runnable {
             return ExitCode.of(j.kind()).code;
         }
         return ExitCode.INTERNAL.code;
+    }
+
+    /**
+     * What a command prints for an error: {@link #oneLine}, except for a refused dump, whose first line
+     * sums up and whose blockers follow one per line, grouped by kind as {@code jcr check} lists them.
+     */
+    public static java.util.List<String> report(String command, Throwable ex) {
+        if (ex instanceof dev.jcr.dump.UnsupportedTreeException u) {
+            java.util.List<String> lines = new java.util.ArrayList<>();
+            for (String l : dev.jcr.app.cli.BlockerText.refusal(u.report())) {
+                lines.add((lines.isEmpty() ? command + ": " : "") + Quote.controls(l)); // the last guard, as oneLine
+            }
+            return lines;
+        }
+        return java.util.List.of(oneLine(command, ex));
     }
 
     /** One line for a person: the typed message, or the class and message of an unexpected error. */

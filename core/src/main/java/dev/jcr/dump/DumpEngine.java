@@ -178,6 +178,8 @@ public final class DumpEngine {
 
     /** One dump of one frozen tree. */
     private final class Run {
+        /** CLOCK_BOOTTIME (µs) when the frozen state was read. */
+        private long stateUptimeMicros;
         private final FrozenTree tree;
         private final Tracer tracer;
         private final ImageDirWriter dir;
@@ -208,6 +210,8 @@ public final class DumpEngine {
             Map<Long, SocketTable> sockets = new HashMap<>();
             Map<Integer, List<dev.jcr.image.proto.FdinfoEntry>> fdinfos = new java.util.LinkedHashMap<>();
             int pagesId = 1;
+            // the instant the state is read (timers' remaining times are relative to it): dump_uptime
+            stateUptimeMicros = uptimeMicros();
             for (FrozenProcess fp : tree.processes()) {
                 if (fp.zombie()) {
                     if (fp.pid() == tree.root()) {
@@ -294,10 +298,12 @@ public final class DumpEngine {
         private void writeGlobal() {
             later.single(ImageKind.INVENTORY, null, InventoryEntry.newBuilder().setImgVersion(2)
                     .setFdinfoPerId(true).setRootIds(ids.root()).setNsPerId(true).setLsmtype(Lsmtype.NO_LSM)
-                    .setDumpUptime(uptimeMicros()).setNetworkLockMethod(0).build());
+                    .setDumpUptime(stateUptimeMicros).setNetworkLockMethod(0).build());
             later.single(ImageKind.SECCOMP, null, SeccompEntry.getDefaultInstance());
-            long mono = Linux.clockNanos(Linux.CLOCK_MONOTONIC);
-            long boot = Linux.clockNanos(Linux.CLOCK_BOOTTIME);
+            // the clocks as the tree sees them: this machine's plus its time namespace's offsets
+            long[] offsets = TimeOffsets.of(fs, tree.root());
+            long mono = Linux.clockNanos(Linux.CLOCK_MONOTONIC) + offsets[0];
+            long boot = Linux.clockNanos(Linux.CLOCK_BOOTTIME) + offsets[1];
             later.single(ImageKind.TIMENS, 0, TimensEntry.newBuilder()
                     .setMonotonic(Timespec.newBuilder().setTvSec(mono / 1_000_000_000L).setTvNsec(mono % 1_000_000_000L))
                     .setBoottime(Timespec.newBuilder().setTvSec(boot / 1_000_000_000L).setTvNsec(boot % 1_000_000_000L))
@@ -324,12 +330,8 @@ public final class DumpEngine {
     }
 
     /** Seconds since boot (CLOCK_BOOTTIME, from /proc/uptime) in microseconds. */
-    private long uptimeMicros() {
-        try {
-            String s = Files.readString(fs.root().resolve("uptime")).trim().split("\\s+")[0];
-            return (long) (Double.parseDouble(s) * 1_000_000);
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
+    /** CLOCK_BOOTTIME (the clock of /proc/uptime) in microseconds. */
+    private static long uptimeMicros() {
+        return Linux.clockNanos(Linux.CLOCK_BOOTTIME) / 1000;
     }
 }

@@ -119,7 +119,7 @@ final class MemoryDump {
         try (OutputStream created = dir.newFile(name)) {
             // created (and registered for the commit's sync) by the directory writer; filled below
         } catch (IOException e) {
-            throw ImageIoException.of(dir.target().resolve(name), "create", e);
+            throw ImageIoException.of(dir.shown(name), "create", e);
         }
         Path file = dir.tempDir().resolve(name);
         if (runs.bytes() == 0) {
@@ -128,7 +128,7 @@ final class MemoryDump {
         Progress steps = new Progress(progress);
         int fd = Linux.open(file.toString(), Linux.O_WRONLY, 0);
         try {
-            reserve(fd, file, runs.bytes());
+            reserve(fd, dir.shown(name), runs.bytes());
             RemoteMemory mem = new RemoteMemory(pid);
             long drained = drain(fd, steps);
             pinnable.readFrom(mem, fd, drained, steps);
@@ -137,7 +137,7 @@ final class MemoryDump {
             if (e.errno() == Errno.ESRCH) {
                 throw new NoSuchProcessException(pid);
             }
-            throw new ImageIoException("cannot write " + file.getFileName() + " of " + dir.target() + ": "
+            throw new ImageIoException("cannot write " + dir.shown(name) + ": "
                     + (e.errno() == Errno.ENOSPC ? "no space left on device" : e.getMessage()), e);
         } finally {
             Linux.close(fd);
@@ -185,12 +185,13 @@ final class MemoryDump {
         }
     }
 
-    private static void reserve(int fd, Path file, long bytes) {
+    /** Reserves BYTES for the pages file; SHOWN is how errors name it (in the target directory). */
+    private static void reserve(int fd, String shown, long bytes) {
         try {
             Linux.fallocate(fd, 0, bytes);
         } catch (SyscallException e) {
             if (e.errno() != 95 /* EOPNOTSUPP: the copy finds out the hard way */) {
-                throw new ImageIoException("cannot write " + file.getFileName() + ": "
+                throw new ImageIoException("cannot write " + shown + ": "
                         + (e.errno() == Errno.ENOSPC ? "no space left on device" : e.getMessage()), e);
             }
         }

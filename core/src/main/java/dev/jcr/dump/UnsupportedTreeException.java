@@ -13,12 +13,14 @@ import java.util.List;
 public final class UnsupportedTreeException extends JcrException {
 
     private final int root;
+    private final TreeReport report;
     private final List<String> blockers;
     private final Kind kind;
 
     public UnsupportedTreeException(TreeReport report) {
         super(message(report));
         this.root = (int) report.root();
+        this.report = report;
         this.blockers = report.messages();
         this.kind = switch (report.cause().orElse(TreeReport.Cause.UNSUPPORTED)) {
             case PERMISSION -> Kind.PERMISSION;
@@ -43,6 +45,11 @@ public final class UnsupportedTreeException extends JcrException {
 
     public int root() {
         return root;
+    }
+
+    /** The check that refused the dump: every blocker with its process, kind and cause (front ends group them). */
+    public TreeReport report() {
+        return report;
     }
 
     /** One sentence per blocker: "pid 1234 (comm): fd 7: inotify with 2 watches: not supported yet". */

@@ -20,7 +20,8 @@ public final class ImageDir {
     /** Opens an existing image directory; it must hold an {@code inventory.img}. */
     public static ImageDir open(Path path) {
         if (!Files.isDirectory(path)) {
-            throw ImageIoException.of(path, "open image directory", new java.nio.file.NoSuchFileException(path.toString()));
+            throw ImageIoException.of(path, "open image directory", Files.exists(path)
+                    ? new java.nio.file.NotDirectoryException(path.toString()) : new java.nio.file.NoSuchFileException(path.toString()));
         }
         if (!Files.exists(path.resolve(ImageKind.INVENTORY.fileName()))) {
             throw new BadImageException(path.toString(), -1, "not an image directory: no inventory.img");

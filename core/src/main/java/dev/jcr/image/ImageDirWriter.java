@@ -41,18 +41,23 @@ public final class ImageDirWriter implements AutoCloseable {
     public static ImageDirWriter create(Path target) {
         Path abs = target.toAbsolutePath().normalize();
         Path parent = abs.getParent();
-        if (parent == null || !Files.isDirectory(parent)) {
-            throw new ImageIoException("cannot create image directory " + target + ": parent directory "
-                    + parent + " does not exist", null);
+        String what = "create image directory";
+        if (parent == null) {
+            throw new ImageIoException("cannot " + what + " " + target + ": it is the root directory", null);
         }
-        if (Files.exists(abs)) {
-            throw ImageIoException.of(target, "create image directory", new FileAlreadyExistsException(abs.toString()));
+        if (Files.exists(abs, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw ImageIoException.of(target, what, new FileAlreadyExistsException(abs.toString()));
         }
+        if (!Files.isDirectory(parent)) {
+            throw new ImageIoException("cannot " + what + " " + target + ": " + parent
+                    + (Files.exists(parent) ? " is not a directory" : " does not exist"), null);
+        }
+        // every error names TARGET, the directory the user asked for, never the temporary sibling
         Path temp = parent.resolve("." + abs.getFileName() + ".jcr-tmp-" + UUID.randomUUID().toString().substring(0, 8));
         try {
             Files.createDirectory(temp);
         } catch (IOException e) {
-            throw ImageIoException.of(temp, "create directory", e);
+            throw new ImageIoException("cannot " + what + " " + target + ": " + ImageIoException.why(temp, e), e);
         }
         return new ImageDirWriter(abs, temp);
     }
@@ -90,7 +95,7 @@ public final class ImageDirWriter implements AutoCloseable {
      */
     public ImageWriter open(ImageKind kind, Object id) {
         String fileName = id == null ? kind.fileName() : kind.fileName(id);
-        ImageWriter w = ImageWriter.start(kind, fileName, newFile(fileName));
+        ImageWriter w = ImageWriter.start(kind, shown(fileName), newFile(fileName));
         open.add(w);
         return w;
     }
@@ -104,7 +109,7 @@ public final class ImageDirWriter implements AutoCloseable {
         String pagesName = ImageKind.PAGES.fileName(pagesId);
         OutputStream pagemap = newFile(pagemapName);
         FileChannel pages = newChannel(pagesName);
-        PagesWriter w = new PagesWriter(pagemapName, pagemap, pagesName, pages, pagesId);
+        PagesWriter w = new PagesWriter(shown(pagemapName), pagemap, shown(pagesName), pages, pagesId);
         open.add(w);
         return w;
     }
@@ -122,7 +127,7 @@ public final class ImageDirWriter implements AutoCloseable {
         try {
             Files.createSymbolicLink(link, rel);
         } catch (IOException e) {
-            throw ImageIoException.of(link, "create symlink", e);
+            throw ImageIoException.of(shown("parent"), "create symlink", e);
         }
     }
 
@@ -144,8 +149,16 @@ public final class ImageDirWriter implements AutoCloseable {
             toSync.add(ch);
             return ch;
         } catch (IOException e) {
-            throw ImageIoException.of(file, "create", e);
+            throw ImageIoException.of(shown(fileName), "create", e);
         }
+    }
+
+    /**
+     * How errors name FILE_NAME: as the file it becomes in the target directory, so a message names the
+     * directory the user asked for, not the temporary one it is written in.
+     */
+    public String shown(String fileName) {
+        return target.resolve(fileName).toString();
     }
 
     /** Closes every open image, syncs all files to disk and renames the directory into place. */

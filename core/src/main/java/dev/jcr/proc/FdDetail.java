@@ -39,8 +39,23 @@ public sealed interface FdDetail {
         }
     }
 
-    /** One watched fd of an epoll instance (fdinfo "tfd: … events: … data: …"). */
-    record EpollTarget(int fd, int events, long data) {
+    /**
+     * One watched file of an epoll instance (fdinfo "tfd: … events: … data: … pos: … ino: … sdev: …"):
+     * the fd number it was added under (the kernel keys the registration by file and that number,
+     * and reports the number even after it was closed or reused), the events with their
+     * EPOLLET/ONESHOT/EXCLUSIVE/WAKEUP flags, the user data, and the watched file's position, inode
+     * and device. OPEN is false when the process no longer has that fd number open on a file with
+     * that inode (see {@link ProcFs#fds}).
+     */
+    record EpollTarget(int fd, int events, long data, long pos, long inode, int sdev, boolean open) {
+
+        public EpollTarget(int fd, int events, long data) {
+            this(fd, events, data, 0, -1, 0, true);
+        }
+
+        public EpollTarget closed() {
+            return new EpollTarget(fd, events, data, pos, inode, sdev, false);
+        }
     }
 
     /** An inotify instance and its watches. */
@@ -82,8 +97,15 @@ public sealed interface FdDetail {
     record Signalfd(long sigmask) implements FdDetail {
     }
 
-    /** A timerfd: clock, expirations not yet read, remaining time and period. */
-    record Timerfd(int clockId, long ticks, long valueNanos, long intervalNanos) implements FdDetail {
+    /**
+     * A timerfd: clock, expirations not yet read, remaining time (relative, also for an absolute
+     * timer), period, and the flags it was last armed with (TFD_TIMER_ABSTIME 1, TFD_TIMER_CANCEL_ON_SET 2).
+     */
+    record Timerfd(int clockId, long ticks, long valueNanos, long intervalNanos, int settimeFlags) implements FdDetail {
+
+        public Timerfd(int clockId, long ticks, long valueNanos, long intervalNanos) {
+            this(clockId, ticks, valueNanos, intervalNanos, 0);
+        }
     }
 
     /** A pidfd and the process it refers to (-1 when that process is gone). */

@@ -73,7 +73,10 @@ public final class FdInfoParser {
                     (int) parseLong(path, 0, "clockid", require(path, lines, "clockid:"), 10),
                     parseLong(path, 0, "ticks", require(path, lines, "ticks:"), 10),
                     timespec(path, require(path, lines, "it_value:")),
-                    timespec(path, require(path, lines, "it_interval:")));
+                    timespec(path, require(path, lines, "it_interval:")),
+                    // "settime flags: 03" (octal); older kernels do not print it
+                    value(lines, "settime flags:") == null ? 0
+                            : (int) parseLong(path, 0, "settime flags", value(lines, "settime flags:"), 8));
             case PIDFD -> {
                 String pid = value(lines, "Pid:");
                 yield new FdDetail.Pidfd(pid == null ? -1 : parseLong(path, 0, "Pid", pid, 10));
@@ -91,8 +94,13 @@ public final class FdInfoParser {
                 if (f.length < 6) {
                     throw new ProcParseException(path, 0, "short epoll line '" + line + "'");
                 }
+                // pos/ino/sdev since Linux 3.18 (for checkpoint/restore)
+                boolean more = line.contains(" pos:");
                 out.add(new FdDetail.EpollTarget((int) parseLong(path, 0, "tfd", f[1], 10),
-                        (int) parseLong(path, 0, "events", f[3], 16), parseUnsignedHex(path, "data", f[5])));
+                        (int) parseLong(path, 0, "events", f[3], 16), parseUnsignedHex(path, "data", f[5]),
+                        more ? parseLong(path, 0, "pos", field(path, line, "pos:"), 10) : 0,
+                        more ? parseUnsignedHex(path, "ino", field(path, line, "ino:")) : -1,
+                        more ? (int) parseUnsignedHex(path, "sdev", field(path, line, "sdev:")) : 0, true));
             }
         }
         return out;

@@ -353,6 +353,9 @@ public final class ProcFs {
         if (out.stream().anyMatch(f -> f.kind() == FdKind.INOTIFY)) {
             out = nameInotifyWatches(pid, out);
         }
+        if (out.stream().anyMatch(f -> f.kind() == FdKind.EVENTPOLL)) {
+            out = markClosedEpollTargets(out);
+        }
         // An fd that vanished is either closed (fine: not in the snapshot) or the process exited
         // (then its fd table is being torn down and the list is not a real snapshot).
         if (vanished && !alive(pid)) {
@@ -407,6 +410,29 @@ public final class ProcFs {
             named.add(f);
         }
         return named;
+    }
+
+    /**
+     * Marks the epoll targets whose fd number is no longer open on a file with the target's inode:
+     * the kernel keeps a registration under the number it was added with after that fd is closed
+     * (the file living on as a dup or elsewhere), or reused for another file.
+     */
+    private static List<OpenFd> markClosedEpollTargets(List<OpenFd> fds) {
+        Map<Integer, Long> inodes = new HashMap<>();
+        fds.forEach(f -> inodes.put(f.fd(), f.inode()));
+        List<OpenFd> out = new ArrayList<>(fds.size());
+        for (OpenFd f : fds) {
+            if (f.detail() instanceof FdDetail.Epoll ep) {
+                List<FdDetail.EpollTarget> ts = new ArrayList<>();
+                for (FdDetail.EpollTarget t : ep.targets()) {
+                    Long ino = inodes.get(t.fd());
+                    ts.add(ino == null || t.inode() >= 0 && ino != t.inode() ? t.closed() : t);
+                }
+                f = new OpenFd(f.fd(), f.link(), f.kind(), f.flags(), f.position(), f.mntId(), f.inode(), new FdDetail.Epoll(ts));
+            }
+            out.add(f);
+        }
+        return out;
     }
 
     private static void addWithParents(java.util.Set<String> into, String path) {

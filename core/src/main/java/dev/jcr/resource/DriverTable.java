@@ -3,6 +3,9 @@ package dev.jcr.resource;
 import dev.jcr.resource.device.CharDeviceDriver;
 import dev.jcr.resource.device.TerminalDriver;
 import dev.jcr.resource.eventfd.EventfdDriver;
+import dev.jcr.resource.eventpoll.EventpollDriver;
+import dev.jcr.resource.signalfd.SignalfdDriver;
+import dev.jcr.resource.timerfd.TimerfdDriver;
 import dev.jcr.resource.file.DeletedFileDriver;
 import dev.jcr.resource.file.DirectoryDriver;
 import dev.jcr.resource.file.RegularFileDriver;
@@ -78,7 +81,10 @@ public final class DriverTable {
             new RegularFileDriver(),
             new PipeDriver(),
             new FifoDriver(),
-            new EventfdDriver()));
+            new EventfdDriver(),
+            new EventpollDriver(),
+            new SignalfdDriver(),
+            new TimerfdDriver()));
 
     /**
      * The driver that recreates files.img entry FILE: the first registered driver of its type that

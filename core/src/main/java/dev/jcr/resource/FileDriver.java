@@ -51,10 +51,11 @@ public interface FileDriver extends ResourceDriver<OpenFd> {
     int restore(FileEntry file, RestoreContext ctx);
 
     /**
-     * Runs once per description, inside the first restored process holding it, after every fd of
-     * that process is installed (with the dumped numbers): for state keyed by fd number in the
-     * process, as epoll registrations are. The default does nothing.
+     * Runs inside each restored process that holds FILE (as USE, its first fd there), after every fd
+     * of that process is installed with its dumped number: for state keyed by fd number inside a
+     * process, as epoll registrations are (the driver picks the one process that makes them).
+     * Processes come parents first. The default does nothing.
      */
-    default void settle(FileEntry file, InProcess process) {
+    default void settle(FileEntry file, FdUse use, InProcess process, FileImages images) {
     }
 }

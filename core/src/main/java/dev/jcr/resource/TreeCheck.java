@@ -1,5 +1,6 @@
 package dev.jcr.resource;
 
+import dev.jcr.proc.NamespaceType;
 import dev.jcr.proc.ProcFs;
 import dev.jcr.proc.ProcessGoneException;
 import dev.jcr.proc.ProcessInfo;
@@ -43,6 +44,10 @@ public final class TreeCheck {
      * @throws dev.jcr.proc.NotAProcessException if PID is a thread id
      */
     public TreeReport check(long pid, Set<String> options) {
+        java.util.Optional<TreeReport> init = InitProcess.refusal(fs, pid);
+        if (init.isPresent()) {
+            return init.get();
+        }
         // the root alone first: a root that is missing, unreadable or a thread fails the check as such
         ProcessReport root = analyzer.analyze(pid);
         List<ProcessInfo> sub = ProcessTree.scan(fs).subtree(pid);
@@ -58,12 +63,21 @@ public final class TreeCheck {
         List<ProcessReport> processes = new ArrayList<>();
         List<TreeReport.Blocker> blockers = new ArrayList<>();
         Set<String> needed = new java.util.LinkedHashSet<>();
+        long rootTime = sub.stream().filter(p -> p.pid() == pid).findFirst()
+                .map(p -> p.namespaces().inode(NamespaceType.TIME)).orElse(-1L);
         for (ProcessInfo p : sub) {
             ProcessReport r = reports.get(p.pid());
             if (r == null) {
                 continue; // exited meanwhile
             }
             processes.add(r);
+            long time = p.namespaces().inode(NamespaceType.TIME);
+            if (time >= 0 && rootTime >= 0 && time != rootTime) {
+                // the images record one set of clocks (timens-0.img), the root's
+                blockers.add(new TreeReport.Blocker(p.pid(), r.comm(), Assessment.unsupported("process",
+                        ResourceKind.PROCESS, "in another time namespace than the tree's root: not supported"),
+                        TreeReport.Cause.UNSUPPORTED, p.tracerPid()));
+            }
             for (Assessment a : r.assessments()) {
                 if (a.verdict() == Verdict.NEEDS_OPTION && (p.pid() == pid || !leaderInside(a, p, inTree))) {
                     needed.add(a.option());

@@ -35,7 +35,6 @@ final class FileTable implements AutoCloseable, RestoreContext {
     private final DriverTable drivers;
     private final Map<Integer, Integer> byId = new HashMap<>();
     private final Set<Integer> opening = new HashSet<>();
-    private final Set<Integer> settled = new HashSet<>();
     private final Map<Long, Integer> mappings = new HashMap<>();
     private final Map<Integer, Integer> pages = new HashMap<>();
     private final Map<Long, Integer> shmem = new HashMap<>();
@@ -77,13 +76,14 @@ final class FileTable implements AutoCloseable, RestoreContext {
 
     /**
      * The drivers' last step inside process P (its fds all in place, with their dumped numbers): once
-     * per description, in the first process that holds it.
+     * per description P holds, with the first fd it holds it as.
      */
     void settle(ProcessPlan p, InProcess process) {
+        Set<Integer> seen = new HashSet<>();
         for (var fd : p.fds()) {
-            if (settled.add(fd.getId())) {
+            if (seen.add(fd.getId())) {
                 FileEntry f = plan.files().get(fd.getId());
-                driver(f).settle(f, process);
+                driver(f).settle(f, new FdUse(p.pid(), fd.getFd()), process, images);
             }
         }
     }
@@ -160,14 +160,8 @@ final class FileTable implements AutoCloseable, RestoreContext {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T state(Object key, Supplier<T> make) {
-        Object v = state.get(key);
-        if (v == null) {
-            v = make.get();
-            state.put(key, v);
-        }
-        return (T) v;
+        return PlanImages.memo(state, key, make);
     }
 
     // ---------------------------------------------------------------- FileImages, from the plan

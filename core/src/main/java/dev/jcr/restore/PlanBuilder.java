@@ -528,7 +528,7 @@ public final class PlanBuilder {
                             + " changed size since the dump (" + f.getReg().getSize() + " bytes then, " + size + " now)");
                 }
             } catch (IOException e) {
-                throw new RestoreException(Kind.IO, "process " + pid + ": cannot stat " + name + ": " + e.getMessage());
+                throw new RestoreException(Kind.IO, "process " + pid + ": cannot stat " + name + ": " + dev.jcr.image.ImageIoException.why(p, e));
             }
         }
     }

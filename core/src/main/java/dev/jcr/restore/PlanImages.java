@@ -81,13 +81,17 @@ final class PlanImages implements FileImages {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T derived(Object key, Supplier<T> make) {
-        // not computeIfAbsent: MAKE may derive other values (and read images) itself
-        Object v = derived.get(key);
+        return memo(derived, key, make);
+    }
+
+    /** MEMO's value for KEY, made by MAKE on first use (not computeIfAbsent: MAKE may memoise other values itself). */
+    @SuppressWarnings("unchecked")
+    static <T> T memo(Map<Object, Object> memo, Object key, Supplier<T> make) {
+        Object v = memo.get(key);
         if (v == null) {
             v = make.get();
-            derived.put(key, v);
+            memo.put(key, v);
         }
         return (T) v;
     }

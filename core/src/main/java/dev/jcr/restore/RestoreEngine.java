@@ -96,7 +96,7 @@ public final class RestoreEngine {
             Files.move(tmp, f, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
-            throw new RestoreException(Kind.IO, "cannot write pidfile " + f + ": " + e.getMessage());
+            throw new RestoreException(Kind.IO, "cannot write pidfile " + f + ": " + dev.jcr.image.ImageIoException.why(f, e));
         }
     }
 

@@ -510,8 +510,6 @@ public final class Linux {
     public static final int F_SETPIPE_SZ = 1031;
     public static final int SPLICE_F_NONBLOCK = 2;
 
-    private static final int SYS_IOCTL = 16;
-
     /** ioctl(FD, REQUEST, buffer) with DATA as the buffer (in and out): returns the buffer after the call. */
     public static byte[] ioctl(int fd, long request, byte[] data) {
         Memory m = new Memory(Math.max(1, data.length));
@@ -558,6 +556,72 @@ public final class Linux {
             return FdLib.eventfd(initval, flags);
         } catch (LastErrorException e) {
             throw new SyscallException("eventfd", 0, e.getErrorCode());
+        }
+    }
+
+    // ---------------------------------------------------------------- event-loop files
+
+    private static final int SYS_IOCTL = 16;
+    private static final int SYS_EPOLL_CREATE1 = 291;
+    private static final int SYS_SIGNALFD4 = 289;
+    private static final int SYS_TIMERFD_CREATE = 283;
+    private static final int SYS_TIMERFD_SETTIME = 286;
+    private static final int SYS_KCMP = 312;
+    private static final int KCMP_EPOLL_TFD = 7;
+    /** _IOW('T', 0, u64): sets a timerfd's count of expirations not yet read (CONFIG_CHECKPOINT_RESTORE). */
+    private static final long TFD_IOC_SET_TICKS = 0x40085400L;
+
+    /** epoll_create1(FLAGS) (EPOLL_CLOEXEC). */
+    public static int epollCreate(int flags) {
+        return (int) syscall("epoll_create1", 0, SYS_EPOLL_CREATE1, flags, 0, 0, 0, 0, 0);
+    }
+
+    /** signalfd4(-1, MASK, 8, FLAGS): a new signalfd for the signals in MASK (bit N-1 = signal N). */
+    public static int signalfd(long mask, int flags) {
+        Memory m = new Memory(8);
+        m.setLong(0, mask);
+        return (int) syscall("signalfd4", 0, SYS_SIGNALFD4, -1, Pointer.nativeValue(m), 8, flags, 0, 0);
+    }
+
+    /** timerfd_create(CLOCK, FLAGS). */
+    public static int timerfdCreate(int clock, int flags) {
+        return (int) syscall("timerfd_create(clock " + clock + ")", 0, SYS_TIMERFD_CREATE, clock, flags, 0, 0, 0, 0);
+    }
+
+    /** timerfd_settime(FD, FLAGS, {interval, value}) with both times in nanoseconds. */
+    public static void timerfdSettime(int fd, int flags, long intervalNanos, long valueNanos) {
+        Memory m = new Memory(32);
+        m.setLong(0, intervalNanos / 1_000_000_000L);
+        m.setLong(8, intervalNanos % 1_000_000_000L);
+        m.setLong(16, valueNanos / 1_000_000_000L);
+        m.setLong(24, valueNanos % 1_000_000_000L);
+        syscall("timerfd_settime(fd " + fd + ")", 0, SYS_TIMERFD_SETTIME, fd, flags, Pointer.nativeValue(m), 0, 0, 0);
+    }
+
+    /** Sets the expirations not yet read of timerfd FD (TFD_IOC_SET_TICKS). */
+    public static void timerfdSetTicks(int fd, long ticks) {
+        Memory m = new Memory(8);
+        m.setLong(0, ticks);
+        syscall("ioctl(TFD_IOC_SET_TICKS)", 0, SYS_IOCTL, fd, TFD_IOC_SET_TICKS, Pointer.nativeValue(m), 0, 0, 0);
+    }
+
+    /**
+     * Whether fd FD of process PID is the file that PID's epoll EPFD watches as its TOFF-th target
+     * registered under number TFD (kcmp KCMP_EPOLL_TFD); false when FD is not open or is another file.
+     */
+    public static boolean isEpollTarget(int pid, int fd, int epfd, int tfd, int toff) {
+        Memory slot = new Memory(12);
+        slot.setInt(0, epfd);
+        slot.setInt(4, tfd);
+        slot.setInt(8, toff);
+        try {
+            return syscall("kcmp(KCMP_EPOLL_TFD)", pid, SYS_KCMP, pid, pid, KCMP_EPOLL_TFD, fd, Pointer.nativeValue(slot),
+                    0) == 0;
+        } catch (SyscallException e) {
+            if (e.errno() == Errno.EBADF || e.errno() == Errno.ENOENT) {
+                return false;
+            }
+            throw e;
         }
     }
 

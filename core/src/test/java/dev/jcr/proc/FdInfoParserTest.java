@@ -44,8 +44,8 @@ class FdInfoParserTest {
         FdDetail d = detail(FdKind.EVENTPOLL, "pos:\t0\nflags:\t02\nmnt_id:\t17\nino:\t1038\n"
                 + "tfd:        3 events:       19 data:                3  pos:0 ino:40e sdev:10\n"
                 + "tfd:       12 events:        1 data: ffffffffffffffff  pos:0 ino:40e sdev:10\n");
-        assertEquals(new FdDetail.Epoll(List.of(new FdDetail.EpollTarget(3, 0x19, 3),
-                new FdDetail.EpollTarget(12, 1, -1))), d);
+        assertEquals(new FdDetail.Epoll(List.of(new FdDetail.EpollTarget(3, 0x19, 3, 0, 0x40e, 0x10, true),
+                new FdDetail.EpollTarget(12, 1, -1, 0, 0x40e, 0x10, true))), d);
     }
 
     @Test
@@ -54,6 +54,9 @@ class FdInfoParserTest {
         assertEquals(new FdDetail.Signalfd(0x801), detail(FdKind.SIGNALFD, head + "sigmask:\t0000000000000801\n"));
         assertEquals(new FdDetail.Timerfd(1, 0, 99_432_436_149L, 5_000_000_000L), detail(FdKind.TIMERFD, head
                 + "clockid: 1\nticks: 0\nsettime flags: 00\nit_value: (99, 432436149)\nit_interval: (5, 0)\n"));
+        assertEquals(new FdDetail.Timerfd(0, 4, 1_000_000_000L, 0, 3), detail(FdKind.TIMERFD, head
+                + "clockid: 0\nticks: 4\nsettime flags: 03\nit_value: (1, 0)\nit_interval: (0, 0)\n"),
+                "settime flags are octal: TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET");
         assertEquals(new FdDetail.Fanotify(0, List.of(new FdDetail.FanotifyMark(0x3f7e8, -1, 0x20))),
                 detail(FdKind.FANOTIFY, head + "fanotify flags:0 event-flags:8000\n"
                         + "fanotify ino:3f7e8 sdev:fe00000 mflags:0 mask:20 ignored_mask:0 fhandle-bytes:8\n"));

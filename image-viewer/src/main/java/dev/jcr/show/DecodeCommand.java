@@ -17,7 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code decode}: a binary image to crit-compatible JSON. */
 @Command(name = "decode", mixinStandardHelpOptions = true,
-        description = "Convert an image to JSON (the same structure and keys as 'crit decode').")
+        description = {"Convert an image to JSON.", "%nThe same structure and keys as 'crit decode'."})
 public final class DecodeCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "Image file (default: standard input).")

@@ -19,7 +19,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code encode}: crit-compatible JSON back to a binary image. */
 @Command(name = "encode", mixinStandardHelpOptions = true,
-        description = "Convert JSON (from decode, plain or --pretty, or from crit) back to a binary image.")
+        description = {"Convert JSON back to a binary image.",
+                "%nThe JSON may come from decode (plain or --pretty) or from crit; decode then encode gives the same bytes."})
 public final class EncodeCommand implements Callable<Integer> {
 
     /** Built on first use: picocli instantiates every command at start-up, and a mapper is costly to set up. */

@@ -12,7 +12,7 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code show}: an image as pretty JSON for a person (crit's show). */
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = "Show an image as pretty JSON (like 'crit show'); colour on a terminal.")
+        description = {"Show an image as pretty JSON, like 'crit show'.", "%nIn colour on a terminal."})
 public final class ShowImageCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "FILE", description = "Image file.")

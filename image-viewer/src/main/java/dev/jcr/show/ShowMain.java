@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
  * reaches the same commands through a subclass in the app module.
  */
 @Command(name = "jcr-show", mixinStandardHelpOptions = true, version = "jcr-show 0.1.0",
-        description = "Inspect checkpoint images (CRIU format): decode to JSON, encode back, show, info.",
+        description = {"Inspect checkpoint images in CRIU's format.",
+                "%nDecode an image to JSON and encode it back (as crit does), show and describe image files, explore"
+                        + " an image directory, sum it up, compare two checkpoints."},
         subcommands = {
                 DecodeCommand.class,
                 EncodeCommand.class,

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcr.app.ExitCode;
-import dev.jcr.resource.Assessment;
 import dev.jcr.resource.Options;
 import dev.jcr.resource.ProcessReport;
 import dev.jcr.resource.TreeCheck;
@@ -18,7 +17,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -31,15 +29,19 @@ import picocli.CommandLine.Spec;
  * (raised as typed exceptions, mapped by Main).
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
-        description = {"Tell whether the tree rooted at each PID (the process and its descendants, what jcr dump takes)",
-                "can be checkpointed, and every resource in the way with its reason.",
-                "Exit status: 0 all checkpointable, 1 some not, 2 usage, 3 no such process, 4 permission."})
+        description = {"Tell whether a process tree can be checkpointed, and why not.",
+                "%nThe tree rooted at each PID (the process and its descendants: what jcr dump takes) gets the dump's"
+                        + " own check. Every resource in the way is listed with its reason, grouped by kind."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:every tree can be checkpointed", "1:some cannot", "2:usage error (e.g. not a PID)",
+                "3:no such process", "4:permission denied"})
 public final class Check implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(arity = "1..*", paramLabel = "PID", description = "process ids")
+    @Parameters(arity = "1..*", paramLabel = "PID", converter = PidConverter.class,
+            description = "the root of a tree to check (several may be given)")
     List<Long> pids = new ArrayList<>();
 
     @Option(names = "--json", description = "machine-readable output (see docs)")
@@ -63,11 +65,6 @@ public final class Check implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        for (long pid : pids) {
-            if (pid <= 0) {
-                throw new ParameterException(spec.commandLine(), "PID must be a positive number, not " + pid);
-            }
-        }
         Set<String> options = shellJob ? Set.of(Options.SHELL_JOB) : Set.of();
         List<TreeReport> reports = new ArrayList<>();
         // check all first: a missing pid fails the command before anything is printed
@@ -80,7 +77,7 @@ public final class Check implements Callable<Integer> {
             ObjectNode root = CheckJson.MAPPER.createObjectNode();
             root.put("checkpointable", allOk);
             ArrayNode list = root.putArray("processes");
-            reports.forEach(r -> list.add(CheckJson.tree(r)));
+            reports.forEach(r -> list.add(CheckJson.tree(r, all)));
             out.println(CheckJson.MAPPER.writeValueAsString(root));
         } else {
             reports.forEach(r -> printText(out, r));
@@ -94,32 +91,12 @@ public final class Check implements Callable<Integer> {
         int others = t.processes().size() - 1;
         String tree = others == 0 ? "" : " with " + others + (others == 1 ? " descendant" : " descendants");
         String head = r.pid() + " (" + r.comm() + ")" + tree + ": ";
-        List<TreeReport.Blocker> blockers = t.blockers();
         if (t.onlyOptionsMissing()) {
             out.println(head + (t.options().isEmpty() ? "checkpointable" : "checkpointable with " + String.join(" ", t.options())));
         } else {
-            String n = blockers.size() + (blockers.size() == 1 ? " blocker" : " blockers");
-            out.println(head + "not checkpointable (" + n + t.first(TreeReport.Cause.TRACED)
+            out.println(head + "not checkpointable (" + BlockerText.blockerCount(t) + t.first(TreeReport.Cause.TRACED)
                     .map(b -> "; pid " + b.pid() + " is traced by pid " + b.tracerPid()).orElse("") + ")");
         }
-        if (all) {
-            for (ProcessReport p : t.processes()) {
-                String who = p.pid() == t.root() ? "" : "pid " + p.pid() + " (" + p.comm() + "): ";
-                p.assessments().forEach(a -> printLine(out, who, a));
-            }
-        } else {
-            for (TreeReport.Blocker b : blockers) {
-                printLine(out, b.pid() == t.root() ? "" : "pid " + b.pid() + " (" + b.comm() + "): ", b.assessment());
-            }
-        }
-    }
-
-    private static void printLine(PrintWriter out, String who, Assessment a) {
-        String mark = switch (a.verdict()) {
-            case SUPPORTED -> "  ok   ";
-            case NEEDS_OPTION -> "  opt  ";
-            case UNSUPPORTED -> "  no   ";
-        };
-        out.println(mark + who + a.message() + (a.option() != null ? " [" + a.option() + "]" : ""));
+        (all ? BlockerText.all(t) : BlockerText.blockers(t)).forEach(out::println);
     }
 }

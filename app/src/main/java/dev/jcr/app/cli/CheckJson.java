@@ -30,7 +30,7 @@ final class CheckJson {
         return n;
     }
 
-    /** A report: pid, comm, verdict, checkpointable, options, and either all assessments or only blockers. */
+    /** A report: pid, comm, verdict, checkpointable, options, and either all assessments or only blockers (ps). */
     static ObjectNode report(ProcessReport r, boolean all) {
         ObjectNode n = MAPPER.createObjectNode();
         n.put("pid", r.pid());
@@ -50,10 +50,12 @@ final class CheckJson {
      * One PID of {@code jcr check}: its own report (pid, comm, verdict, options, assessments) with
      * "checkpointable" the answer for the whole tree rooted there (what {@code jcr dump} does with the
      * options given), "cause" (PERMISSION | TRACED | UNSUPPORTED | null), "blockers" (every assessment
-     * of the tree in the way, each with its pid and comm) and "descendants" (their reports).
+     * of the tree in the way, each with its pid and comm) and "descendants" (their reports). With ALL
+     * (check -a) "assessments" holds every resource; without, only those that are not SUPPORTED (what
+     * blocks or needs an option), as the text output lists them.
      */
-    static ObjectNode tree(TreeReport t) {
-        ObjectNode n = report(t.rootReport(), true);
+    static ObjectNode tree(TreeReport t, boolean all) {
+        ObjectNode n = assessments(report(t.rootReport(), true), t.rootReport(), all);
         n.put("checkpointable", t.checkpointable());
         ArrayNode opts = (ArrayNode) n.get("options");
         opts.removeAll();
@@ -74,10 +76,19 @@ final class CheckJson {
         ArrayNode descendants = n.putArray("descendants");
         for (ProcessReport p : t.processes()) {
             if (p.pid() != t.root()) {
-                ObjectNode d = report(p, true);
+                ObjectNode d = assessments(report(p, true), p, all);
                 d.remove("checkpointable");
                 descendants.add(d);
             }
+        }
+        return n;
+    }
+
+    /** Keeps the "assessments" of N: every one with ALL, else those of R that are not SUPPORTED. */
+    private static ObjectNode assessments(ObjectNode n, ProcessReport r, boolean all) {
+        if (!all) {
+            ArrayNode list = n.putArray("assessments");
+            r.blockers().forEach(a -> list.add(assessment(a)));
         }
         return n;
     }

@@ -21,18 +21,22 @@ import picocli.CommandLine.Spec;
  * exceptions, which Main turns into one line and a distinct exit code.
  */
 @Command(name = "dump", mixinStandardHelpOptions = true,
-        description = {"Checkpoint the process tree rooted at PID into CRIU-format images in DIR.",
-                "The tree keeps running unless --kill is given. DIR must not exist; it appears only when complete.",
-                "--kill returns once every pid of the tree is free again (a restore can follow at once), or warns",
-                "after 10 s, naming the parent that has not reaped a killed process.",
-                "Exit status: 0 dumped, 2 usage, 3 no such process, 4 permission, 5 traced by another process,",
-                "6 unsupported resources (listed), 8 I/O error (bad directory, disk full)."})
+        description = {"Checkpoint a process tree into CRIU-format images.",
+                "%nThe tree rooted at PID is frozen, written to DIR and left running (unless --kill). DIR must not"
+                        + " exist: it appears only when complete. A dump that is refused or fails leaves the tree"
+                        + " running unharmed and no directory behind. --kill returns once every pid of the tree is"
+                        + " free again (a restore can follow at once), or warns after 10 s, naming the parent that"
+                        + " has not reaped a killed process."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:dumped", "2:usage error", "3:no such process", "4:permission denied",
+                "5:a process of the tree is traced by another process", "6:unsupported resources (all listed)",
+                "8:I/O error (bad directory, disk full)"})
 public final class DumpCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "PID", description = "root of the tree to dump")
+    @Parameters(index = "0", paramLabel = "PID", converter = PidConverter.class, description = "the root of the tree to dump")
     long pid;
 
     @Option(names = {"-D", "--images-dir"}, required = true, paramLabel = "DIR", description = "image directory to create")
@@ -52,9 +56,6 @@ public final class DumpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (pid <= 0 || pid > Integer.MAX_VALUE) {
-            throw new ParameterException(spec.commandLine(), "PID must be a positive number, not " + pid);
-        }
         if (kill && leaveRunning) {
             throw new ParameterException(spec.commandLine(), "--kill and --leave-running exclude each other");
         }

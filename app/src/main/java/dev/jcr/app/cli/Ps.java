@@ -23,8 +23,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code jcr ps}: the live process tree with a checkpoint/restore verdict per process. */
 @Command(name = "ps", mixinStandardHelpOptions = true,
-        description = {"List processes with a C/R verdict: yes (checkpointable), opt (needs an option),",
-                "no (see 'jcr check PID' for why)."})
+        description = {"List processes with their checkpoint/restore verdict.",
+                "%nThe C/R column says yes (checkpointable), opt (checkpointable with an option such as --shell-job)"
+                        + " or no; 'jcr check PID' tells why."})
 public final class Ps implements Callable<Integer> {
 
     @Spec

@@ -18,7 +18,12 @@ import picocli.CommandLine.Model.CommandSpec;
  * shell running it; with --detach it exits as soon as the tree runs.
  */
 @Command(name = "restore", mixinStandardHelpOptions = true,
-        description = "Restore a process tree from an image directory (same pids, same state).")
+        description = {"Restore a process tree from an image directory.",
+                "%nThe processes come back with their pids and state, from jcr's images or CRIU's. Without --detach"
+                        + " jcr waits for the root and exits with its status (128+N when signal N ended it)."},
+        exitCodeListHeading = "%nExit status (besides the root's own):%n",
+        exitCodeList = {"0:restored (--detach)", "2:usage error", "6:unsupported (e.g. a terminal without --shell-job)",
+                "7:bad image", "8:I/O error", "9:conflict (a pid the tree needs is taken)"})
 public final class RestoreCommand implements Callable<Integer> {
 
     @Spec

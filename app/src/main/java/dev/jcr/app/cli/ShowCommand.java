@@ -7,6 +7,6 @@ import picocli.CommandLine.Command;
  * {@code jcr show ...}: the same commands as {@code jcr-show} (decode, encode, show, info, and
  * what image-viewer adds later); picocli inherits the subcommands from {@link ShowMain}.
  */
-@Command(name = "show", description = "Inspect checkpoint images (same as jcr-show).")
+@Command(name = "show", description = "Inspect checkpoint images (the same as jcr-show).")
 public final class ShowCommand extends ShowMain {
 }

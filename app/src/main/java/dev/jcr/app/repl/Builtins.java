@@ -58,13 +58,16 @@ final class Builtins {
     }
 
     private static CommandLine configure(CommandLine cl, PrintWriter out, PrintWriter err) {
-        // -h/--help like every jcr command, but no --version: builtins have none of their own
-        cl.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
-                .description("Show this help message and exit.").build());
+        // -h/--help like every jcr command, but no --version: builtins have none of their own (every, also a
+        // command of the shell, has both already)
+        if (cl.getCommandSpec().findOption("--help") == null) {
+            cl.getCommandSpec().addOption(CommandLine.Model.OptionSpec.builder("-h", "--help").usageHelp(true)
+                    .description("Show this help message and exit.").build());
+        }
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println(Main.oneLine(commandLine.getCommandName(), ex));
+            Main.report(commandLine.getCommandName(), ex).forEach(commandLine.getErr()::println);
             commandLine.getErr().flush();
             return ex instanceof JcrException j ? ExitCode.of(j.kind()).code : ExitCode.INTERNAL.code;
         });
@@ -92,8 +95,10 @@ final class Builtins {
     }
 
     @Command(name = "set",
-            description = {"Sets a variable, used later as $NAME or $${NAME}; without arguments lists the variables.",
-                    "jcr keeps $? (also $status: the last command's exit status) and $last_dump (the image directory of the last successful dump)."})
+            description = {"Set a variable, or list them.",
+                    "%nA variable is used later as $NAME or $${NAME}; without arguments, set lists the variables. jcr"
+                            + " keeps $? (also $status: the last command's exit status) and $last_dump (the image"
+                            + " directory of the last successful dump)."})
     static final class SetVariable implements Callable<Integer> {
         private final Session session;
         @Spec CommandSpec spec;
@@ -128,7 +133,7 @@ final class Builtins {
         }
     }
 
-    @Command(name = "unset", description = "Forgets variables.")
+    @Command(name = "unset", description = "Forget variables.")
     static final class Unset implements Callable<Integer> {
         private final Session session;
         @Parameters(arity = "1..*", paramLabel = "NAME") List<String> names;
@@ -144,7 +149,7 @@ final class Builtins {
         }
     }
 
-    @Command(name = "echo", description = "Prints its arguments (after variable expansion), separated by blanks.")
+    @Command(name = "echo", description = {"Print words.", "%nThe arguments, after variable expansion, separated by blanks."})
     static final class Echo implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Parameters(paramLabel = "WORD") List<String> words;
@@ -156,7 +161,7 @@ final class Builtins {
         }
     }
 
-    @Command(name = "sleep", description = "Waits, e.g. sleep 2s; Ctrl-C ends the wait.")
+    @Command(name = "sleep", description = {"Wait for a while.", "%nFor example: sleep 2s. Ctrl-C ends the wait."})
     static final class Sleep implements Callable<Integer> {
         @Parameters(paramLabel = "INTERVAL", converter = Interval.Converter.class, description = "e.g. 500ms, 10s, 10m, 1h")
         Interval interval;
@@ -172,7 +177,8 @@ final class Builtins {
         }
     }
 
-    @Command(name = "help", description = "Lists the commands, or shows the usage of one (the same text as 'jcr COMMAND --help').")
+    @Command(name = "help", description = {"List the commands, or show how to use one.",
+            "%n'help COMMAND' prints the same text as 'jcr COMMAND --help'."})
     static final class Help implements Callable<Integer> {
         private final Session session;
         @Spec CommandSpec spec;
@@ -194,7 +200,7 @@ final class Builtins {
         }
     }
 
-    @Command(name = "history", description = "Lists the lines typed in the REPL (kept across sessions).")
+    @Command(name = "history", description = {"List the lines typed in the REPL.", "%nThe history is kept across sessions."})
     static final class History implements Callable<Integer> {
         private final Session session;
         @Spec CommandSpec spec;
@@ -217,7 +223,7 @@ final class Builtins {
     }
 
     @Command(name = "exit", aliases = "quit",
-            description = "Leaves the REPL or ends the script, with STATUS (default: the last command's).")
+            description = {"Leave the REPL or end the script.", "%nThe exit status is STATUS (default: the last command's)."})
     static final class Exit implements Callable<Integer> {
         private final Session session;
         @Parameters(arity = "0..1", paramLabel = "STATUS") Integer status;

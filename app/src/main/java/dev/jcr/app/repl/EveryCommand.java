@@ -19,12 +19,14 @@ import picocli.CommandLine.Spec;
  * {@code every INTERVAL [--count N] [--keep K] COMMAND…}: periodic runs of a command, the headline
  * being periodic checkpoints of a long job with old images pruned.
  */
-@Command(name = "every",
+@Command(name = "every", mixinStandardHelpOptions = true,
         description = {
-                "Runs COMMAND every INTERVAL until --count runs are done, the target process exits, a run fails (unless --keep-going) or Ctrl-C; then reports what it did.",
-                "In COMMAND, {n} becomes the run's number (skipping numbers whose path exists) and {time} the local time (yyyyMMdd-HHmmss).",
-                "The target is the command's PID argument: when it exits, every stops.",
-                "Example: every 10m --keep 3 dump $pid -D /ckpt/job-{n}"},
+                "Run a command again and again, such as periodic dumps.",
+                "%nRuns COMMAND every INTERVAL until --count runs are done, the target process (the command's PID"
+                        + " argument) exits, a run fails (unless --keep-going) or Ctrl-C; then reports what it did.",
+                "%nIn COMMAND, {n} becomes the run's number (skipping numbers whose path exists) and {time} the local"
+                        + " time (yyyyMMdd-HHmmss).",
+                "%nExample: every 10m --keep 3 dump $pid -D /ckpt/job-{n} (a dump every ten minutes, the three newest kept)."},
         footer = {"", "Only directories a run of this 'every' created (the words with {n} or {time}) are pruned, oldest first."})
 public final class EveryCommand implements Callable<Integer> {
 

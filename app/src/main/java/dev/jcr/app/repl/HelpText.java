@@ -43,18 +43,12 @@ final class HelpText {
     }
 
     /**
-     * The first sentence of a picocli description: its strings are lines of format text ("%n" is a
-     * line break, "%%" a percent sign); they are joined and cut at the first ". " before a capital
-     * letter (so that "e.g. 10s" stays whole).
+     * The one-line summary of a command: the first string of its picocli description, which by jcr's
+     * convention is one whole sentence (the rest are paragraphs of the usage text); "%n" is a line break
+     * and "%%" a percent sign in picocli's format text.
      */
     static String summary(String[] description) {
-        String text = String.join(" ", description).replace("%n", " ").replace("%%", "%").replaceAll("\\s+", " ").strip();
-        for (int i = text.indexOf(". "); i >= 0; i = text.indexOf(". ", i + 1)) {
-            if (i + 2 < text.length() && Character.isUpperCase(text.charAt(i + 2))) {
-                return text.substring(0, i + 1);
-            }
-        }
-        return text;
+        return description.length == 0 ? "" : description[0].replace("%n", " ").replace("%%", "%").strip();
     }
 
     /** Prints the usage of COMMAND (and nested subcommands), exactly as 'jcr COMMAND --help' does. */

@@ -20,9 +20,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code jcr repl}: the interactive shell over jcr's commands, or a script with -f / on stdin. */
 @Command(name = "repl", mixinStandardHelpOptions = true,
-        description = {"Interactive shell over jcr's commands, with completion (commands, options, PIDs, image paths), "
-                + "history and help. With -f, or when standard input is not a terminal, runs a script instead.",
-                "Also what 'jcr' without arguments opens on a terminal. Type 'help' inside for the commands."})
+        description = {"Open the interactive shell over jcr's commands.",
+                "%nIt completes commands, options, PIDs and image paths, and keeps a history. With -f, or when standard"
+                        + " input is not a terminal, it runs a script instead. 'jcr' without arguments opens it on a"
+                        + " terminal; type 'help' inside for the commands."})
 public final class ReplCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -83,7 +84,7 @@ public final class ReplCommand implements Callable<Integer> {
             err.println("run: no such script: " + script);
             return dev.jcr.app.ExitCode.IO.code;
         } catch (IOException e) {
-            err.println("run: cannot read " + name + ": " + e.getMessage());
+            err.println("run: cannot read " + name + ": " + dev.jcr.image.ImageIoException.why(script, e));
             return dev.jcr.app.ExitCode.IO.code;
         } catch (Exception e) {
             throw new IllegalStateException(e); // ScriptRunner throws only IOException

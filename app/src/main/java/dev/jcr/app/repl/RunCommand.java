@@ -11,9 +11,10 @@ import picocli.CommandLine.Spec;
 
 /** {@code jcr run SCRIPT [ARG…]}: runs a script of jcr commands (see docs/repl.md). */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Runs a script of jcr commands: one per line, # comments, variables (set NAME VALUE, $NAME, "
-                + "$? and $status, $last_dump, $1 …), every INTERVAL … for periodic runs.",
-                "The exit status is the first failing line's (0 when none failed)."})
+        description = {"Run a script of jcr commands.",
+                "%nOne command per line, # comments, variables (set NAME VALUE, $NAME, $? and $status, $last_dump,"
+                        + " $1 …), every INTERVAL … for periodic runs. The exit status is the first failing line's"
+                        + " (0 when none failed)."})
 public final class RunCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;

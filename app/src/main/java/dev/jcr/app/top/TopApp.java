@@ -22,6 +22,7 @@ import dev.jcr.app.top.screen.ImagesScreen;
 import dev.jcr.app.top.screen.MessageScreen;
 import dev.jcr.app.top.screen.OutputScreen;
 import dev.jcr.app.top.screen.SignalDialog;
+import dev.jcr.app.top.screen.TopWindowManager;
 import dev.jcr.app.top.ui.DetailsPane;
 import dev.jcr.app.top.ui.HeaderBar;
 import dev.jcr.app.top.ui.Look;
@@ -81,6 +82,9 @@ public final class TopApp implements Host {
             }
         });
         status.setHints(KeyBindings.HINTS);
+        if (gui.getWindowManager() instanceof TopWindowManager panels) {
+            panels.statusRows(status::rows); // a panel leaves the whole status line visible, however long the message
+        }
         gui.addWindow(main);
         header.set(snapshot, view, theme.name());
     }
@@ -200,7 +204,8 @@ public final class TopApp implements Host {
         if (!pane.shown()) {
             return;
         }
-        long pid = table.selectedPid();
+        // a thread's row shows its process's details
+        long pid = table.selected().map(r -> r.isProcess() ? r.pid() : r.ppid()).orElse(-1L);
         if (pid == pane.pid() && !again) {
             return;
         }
@@ -285,6 +290,16 @@ public final class TopApp implements Host {
             }
             case FILTER -> startPrompt(Prompt.FILTER, "Filter:", view.filter());
             case TREE -> setView(view.withTree(!view.tree()));
+            case KERNEL_THREADS -> {
+                setView(view.withKernelThreads(!view.kernelThreads()));
+                info(view.kernelThreads() ? "kernel threads shown (K hides them)" : "kernel threads hidden (K shows them)");
+            }
+            case THREADS -> {
+                setView(view.withThreads(!view.threads()));
+                services.source().listThreads(view.threads());
+                info(view.threads() ? "threads shown under their process (H hides them)" : "threads hidden (H shows them)");
+                refreshNow();
+            }
             case SORT_PREVIOUS -> setView(view.withSort(view.sort().previous()));
             case SORT_NEXT -> setView(view.withSort(view.sort().next()));
             case SORT_INVERT -> setView(view.inverted());
@@ -296,7 +311,7 @@ public final class TopApp implements Host {
                 if (m.isEmpty()) {
                     info("no message yet");
                 } else {
-                    gui.addWindow(MessageScreen.create(m, gui.getScreen().getTerminalSize().getColumns() - 6));
+                    gui.addWindow(MessageScreen.create(m, TopWindowManager.panelTextWidth(gui.getScreen().getTerminalSize().getColumns())));
                 }
             }
             case REFRESH -> refreshNow();
@@ -311,10 +326,15 @@ public final class TopApp implements Host {
         }
     }
 
+    /** The selected process; on a thread's row, the process it belongs to (what is dumped, detailed, signalled). */
     private Optional<ProcessRow> selectedOrSay(String what) {
         Optional<ProcessRow> p = table.selected();
         if (p.isEmpty()) {
             error(what + ": no process selected (the list is empty; Esc clears the filter)");
+        }
+        if (p.isPresent() && !p.get().isProcess()) {
+            long owner = p.get().ppid();
+            return snapshot.processes().stream().filter(r -> r.pid() == owner && r.isProcess()).findFirst();
         }
         return p;
     }
@@ -326,7 +346,7 @@ public final class TopApp implements Host {
                 ProcessDetails d = services.source().details(p.pid());
                 onGui(() -> {
                     status.clearMessage();
-                    gui.addWindow(DetailsScreen.create(d, look(), gui.getScreen().getTerminalSize().getColumns() - 6));
+                    gui.addWindow(DetailsScreen.create(d, look(), TopWindowManager.panelTextWidth(gui.getScreen().getTerminalSize().getColumns())));
                 });
             } catch (RuntimeException e) {
                 onGui(() -> error(Main.oneLine("details of " + p.pid(), e)));

@@ -32,7 +32,9 @@ import picocli.CommandLine.Option;
 
 /** {@code jcr-top}: the terminal workbench. Parses options, sets up the terminal, runs the event loop. */
 @Command(name = "jcr-top", mixinStandardHelpOptions = true, version = "jcr-top 0.1.0",
-        description = "Live process tree with checkpoint/restore verdicts, dumps and images (press F1 inside for keys).")
+        description = {"Watch processes with their checkpoint/restore verdicts.",
+                "%nAn htop-like terminal UI: the live process tree, the reasons behind each verdict, dumps, the images"
+                        + " browser with decoded images and diffs. Press F1 inside for the keys."})
 public final class TopMain implements java.util.concurrent.Callable<Integer> {
 
     @Option(names = "--delay", paramLabel = "SECONDS", defaultValue = "2",
@@ -120,7 +122,7 @@ public final class TopMain implements java.util.concurrent.Callable<Integer> {
         Thread restore = new Thread(() -> stopQuietly(screen));
         Runtime.getRuntime().addShutdownHook(restore);
         try {
-            MultiWindowTextGUI gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
+            MultiWindowTextGUI gui = dev.jcr.app.top.screen.TopWindowManager.gui(screen);
             TopServices services = new TopServices(liveSource(store), store,
                     DumpAction.engine(), new SignalSender(), new CommandRunner(), catalog, background);
             TopApp app = new TopApp(gui, services, chosen);

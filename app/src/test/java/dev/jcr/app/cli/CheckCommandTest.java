@@ -53,15 +53,15 @@ class CheckCommandTest {
             assertEquals(1, r.code(), r.err());
             assertTrue(r.out().contains("not checkpointable ("), r.out());
             assertTrue(r.out().contains("inotify watching /") && r.out().contains("(2 watches)"), r.out());
-            assertTrue(r.out().contains("signalfd for SIGHUP, SIGUSR2: not supported yet"), r.out());
+            assertTrue(r.out().contains("pidfd of process " + zoo.pid() + ": not supported yet"), r.out());
             assertTrue(r.out().contains("[--shell-job]"), r.out());
         }
     }
 
     @Test
-    void jsonIsParseableAndCarriesEveryAssessment() throws Exception {
+    void jsonWithAllIsParseableAndCarriesEveryAssessment() throws Exception {
         try (LiveProcess zoo = Fixture.start("zoo")) {
-            Run r = run("check", "--json", Long.toString(zoo.pid()));
+            Run r = run("check", "--json", "-a", Long.toString(zoo.pid()));
             assertEquals(1, r.code(), r.err());
             JsonNode root = new ObjectMapper().readTree(r.out());
             assertFalse(root.get("checkpointable").asBoolean());
@@ -76,6 +76,90 @@ class CheckCommandTest {
             }
             assertTrue(kinds.containsAll(List.of("INOTIFY", "EVENTFD", "MEMORY_MAPPING", "THREAD", "SIGNAL_STATE",
                     "TERMINAL", "UDP_SOCKET", "UNIX_SOCKET")), kinds.toString());
+        }
+    }
+
+    /** Without -a, JSON lists what the text lists: what blocks or needs an option, not every mapping. */
+    @Test
+    void jsonWithoutAllListsOnlyWhatBlocksOrNeedsAnOptionAsTheTextDoes() throws Exception {
+        try (LiveProcess zoo = Fixture.start("zoo")) {
+            Run r = run("check", "--json", Long.toString(zoo.pid()));
+            assertEquals(1, r.code(), r.err());
+            JsonNode p = new ObjectMapper().readTree(r.out()).get("processes").get(0);
+            List<String> listed = new ArrayList<>();
+            for (JsonNode a : p.get("assessments")) {
+                assertFalse(a.get("verdict").asText().equals("SUPPORTED"), a.toString());
+                listed.add(a.get("resource").asText() + ": " + a.get("reason").asText());
+            }
+            List<String> blockers = new ArrayList<>();
+            p.get("blockers").forEach(b -> blockers.add(b.get("resource").asText() + ": " + b.get("reason").asText()));
+            assertEquals(blockers, listed, "the root's assessments are its blockers");
+            Run text = run("check", Long.toString(zoo.pid()));
+            for (String l : listed) {
+                assertTrue(text.out().contains(l), l + "\n" + text.out());
+            }
+            long textLines = text.out().lines().filter(l -> l.startsWith("    no ") || l.startsWith("    opt ")).count();
+            assertEquals(listed.size(), textLines, text.out());
+            Run all = run("check", "--json", "-a", Long.toString(zoo.pid()));
+            assertTrue(new ObjectMapper().readTree(all.out()).get("processes").get(0).get("assessments").size() > listed.size() + 10,
+                    "-a adds the supported resources (mappings, threads …)");
+        }
+    }
+
+    /** The text groups the blockers by kind: a heading with the count, then one line each. */
+    @Test
+    void blockersAreGroupedByKindOnePerLine() {
+        try (LiveProcess zoo = Fixture.start("zoo")) {
+            Run r = run("check", Long.toString(zoo.pid()));
+            List<String> lines = r.out().lines().toList();
+            assertTrue(lines.get(0).matches(zoo.pid() + " \\(zoo-.*\\): not checkpointable \\((\\d+) blockers\\)"), lines.get(0));
+            int blockers = Integer.parseInt(lines.get(0).replaceAll(".*\\((\\d+) blockers\\)", "$1"));
+            java.util.Map<String, Integer> headings = new java.util.LinkedHashMap<>();
+            int items = 0;
+            String kind = null;
+            for (String l : lines.subList(1, lines.size())) {
+                if (l.matches("  \\S.* \\(\\d+\\)")) {
+                    kind = l.strip().replaceAll(" \\(\\d+\\)$", "");
+                    assertFalse(headings.containsKey(kind), "one heading per kind: " + r.out());
+                    headings.put(kind, Integer.parseInt(l.replaceAll(".*\\((\\d+)\\)$", "$1")));
+                } else {
+                    assertTrue(l.matches("    (no|opt)  .*"), l);
+                    items++;
+                }
+            }
+            assertEquals(blockers, items, r.out());
+            assertEquals(blockers, headings.values().stream().mapToInt(Integer::intValue).sum(), r.out());
+            assertTrue(headings.keySet().containsAll(List.of("inotify", "terminal", "unix socket", "UDP socket")), headings.toString());
+        }
+    }
+
+    @Test
+    void pidOneIsTheInitOfTheMachineNotAPermissionPuzzle() {
+        Run r = run("check", "1");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("", r.err());
+        assertTrue(r.out().contains("process: it is the init of the machine"), r.out());
+        assertFalse(r.out().toLowerCase().contains("permission") || r.out().contains("CAP_"), r.out());
+        Run dump = run("dump", "1", "-D", tmp.resolve("init").toString());
+        assertEquals(6, dump.code(), dump.err());
+        assertEquals(1, dump.err().lines().count(), dump.err());
+        assertTrue(dump.err().startsWith("dump: refused: 1 (") && dump.err().contains(") cannot be checkpointed: it is the init of the machine"),
+                dump.err());
+        assertFalse(java.nio.file.Files.exists(tmp.resolve("init")));
+    }
+
+    @Test
+    void theInitOfAPidNamespaceSeenFromOutsideIsRefusedAsSuch() {
+        java.nio.file.Path loop = Fixture.compile("loop");
+        try (LiveProcess unshare = LiveProcess.startCommand(List.of("unshare", "--pid", "--fork", "--kill-child", loop.toString()),
+                java.time.Duration.ofSeconds(20), "READY")) {
+            long init = dev.jcr.proc.ProcessTree.scan(dev.jcr.proc.ProcFs.system()).children(unshare.pid()).get(0).pid();
+            Run r = run("check", Long.toString(init));
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.out().contains("process: it is the init (pid 1) of a PID namespace below jcr's"), r.out());
+            Run dump = run("dump", Long.toString(init), "-D", tmp.resolve("ns").toString());
+            assertEquals(6, dump.code(), dump.err());
+            assertTrue(dump.err().contains("init (pid 1) of a PID namespace"), dump.err());
         }
     }
 
@@ -142,19 +226,33 @@ class CheckCommandTest {
     }
 
     @Test
-    void nonNumericPidExitsTwo() {
+    void nonNumericPidIsNotAPidAndExitsTwo() {
         Run r = run("check", "abc");
         assertEquals(2, r.code());
-        assertTrue(r.err().startsWith("check: "), r.err());
+        assertEquals("check: 'abc' is not a PID (a process id is a whole number from 1 to 2147483647)", r.err().lines().findFirst().orElseThrow());
         assertOneLineNoTrace(r.err());
+        Run dump = run("dump", "abc", "-D", tmp.resolve("x").toString());
+        assertEquals(2, dump.code());
+        assertTrue(dump.err().startsWith("dump: 'abc' is not a PID ("), dump.err());
     }
 
     @Test
-    void zeroOrNegativePidExitsTwo() {
-        Run r = run("check", "0");
-        assertEquals(2, r.code());
-        assertTrue(r.err().contains("PID must be a positive number"), r.err());
-        assertEquals(2, run("check", "--", "-5").code());
+    void zeroNegativeOrHugePidsAreNotPidsEither() {
+        for (String bad : List.of("0", "-5", "99999999999", "12x")) {
+            Run r = run("check", "--", bad);
+            assertEquals(2, r.code(), bad);
+            assertTrue(r.err().startsWith("check: '" + bad + "' is not a PID"), r.err());
+        }
+    }
+
+    @Test
+    void theReplSaysNotAPidToo() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        dev.jcr.app.repl.Session s = dev.jcr.app.repl.Session.standard(new PrintWriter(out, true), err);
+        assertEquals(2, s.executeLine("check abc"));
+        assertTrue(err.toString().contains("check: 'abc' is not a PID"), err.toString());
+        assertFalse(err.toString().contains("not a long"), err.toString());
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -93,15 +94,25 @@ class DumpCommandTest {
         }
     }
 
+    /**
+     * A refused dump sums up in one line, then lists the blockers one per line, grouped by kind: exactly
+     * the lines `jcr check` prints under its own head line (one formatter for both).
+     */
     @Test
-    void unsupportedResourcesExitSixAndAgreeWithCheck() {
+    void unsupportedResourcesExitSixAndAreListedAsCheckListsThem() throws Exception {
         try (LiveProcess zoo = Fixture.start("zoo")) {
             Run check = run("check", Long.toString(zoo.pid()));
             assertEquals(1, check.code(), "check says no");
             Run r = run("dump", Long.toString(zoo.pid()), "-D", tmp.resolve("img").toString());
             assertEquals(6, r.code(), r.err());
-            assertOneLine(r.err());
-            assertTrue(r.err().contains("inotify"), r.err());
+            List<String> lines = r.err().lines().toList();
+            int n = Integer.parseInt(check.out().lines().findFirst().orElseThrow().replaceAll(".*\\((\\d+) blockers\\)", "$1"));
+            assertEquals("dump: refused: " + n + " resources of " + zoo.pid() + " (" + Files.readString(Path.of("/proc/" + zoo.pid() + "/comm")).strip() + ") cannot be checkpointed",
+                    lines.get(0));
+            assertEquals(check.out().lines().skip(1).toList(), lines.subList(1, lines.size()));
+            assertTrue(lines.contains("  inotify (1)"), r.err());
+            assertTrue(lines.stream().allMatch(l -> l.length() < 200), "one blocker per line:\n" + r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
             assertFalse(Files.exists(tmp.resolve("img")));
             assertTrue(zoo.isAlive());
         }
@@ -127,8 +138,9 @@ class DumpCommandTest {
                     .substring(7).trim();
             Run r = run("dump", tracee, "-D", tmp.resolve("c").toString());
             assertEquals(5, r.code(), r.err());
-            assertOneLine(r.err());
-            assertTrue(r.err().contains("pid " + tracee + " is traced by pid " + traced.pid()), r.err());
+            String head = r.err().lines().findFirst().orElseThrow();
+            assertTrue(head.startsWith("dump: refused: pid " + tracee + " is traced by pid " + traced.pid()
+                    + " (a process has only one tracer; detach it first)"), r.err());
             assertTrue(r.err().contains("already traced"), r.err());
             Run tree = run("dump", Long.toString(traced.pid()), "-D", tmp.resolve("d").toString());
             assertEquals(5, tree.code(), "the tracee is in the tree: " + tree.err());

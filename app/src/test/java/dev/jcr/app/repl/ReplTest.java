@@ -78,8 +78,8 @@ class ReplTest {
         String s = screen();
         assertTrue(s.contains("jcr commands (the same as 'jcr COMMAND' on the shell):"), s);
         assertTrue(s.contains("  probe      Prints a process's state and name (test only)."), s);
-        assertTrue(s.contains("  every      Runs COMMAND every INTERVAL"), s);
-        assertTrue(s.contains("  exit, quit Leaves the REPL"), s);
+        assertTrue(s.contains("  every      Run a command again and again, such as periodic dumps.\n"), s);
+        assertTrue(s.contains("  exit, quit Leave the REPL or end the script.\n"), s);
     }
 
     @Test

@@ -59,4 +59,34 @@ class RowArrangerTest {
     void aPidFilterMatchesThatPidOnlyNotPidsContainingIt() {
         assertEquals(List.of(1L), pids(RowArranger.arrange(PS, ViewSettings.initial().withFilter("1").withTree(false))));
     }
+
+    private static ProcessRow kind(long pid, long ppid, String cmd, ProcessRow.Kind k) {
+        return new ProcessRow(pid, ppid, "root", 'S', 1, 0, CrVerdict.OK, "", cmd, cmd, k);
+    }
+
+    // 1 ── 10 (two threads: 12, 13) ── 11;  2 (kthreadd) ── 3 (kworker)
+    private static final List<ProcessRow> KINDS = List.of(p(1, 0, "init", 9), p(10, 1, "java", 7), p(11, 10, "sleep", 1),
+            kind(12, 10, "C2 Compiler", ProcessRow.Kind.THREAD), kind(13, 10, "GC Thread", ProcessRow.Kind.THREAD),
+            kind(2, 0, "[kthreadd]", ProcessRow.Kind.KERNEL_THREAD), kind(3, 2, "[kworker/0:0]", ProcessRow.Kind.KERNEL_THREAD));
+
+    @Test
+    void kernelThreadsAndThreadsAreHiddenUntilAskedFor() {
+        assertEquals(List.of(1L, 10L, 11L), pids(RowArranger.arrange(KINDS, ViewSettings.initial())));
+        assertEquals(List.of(1L, 10L, 11L, 2L, 3L), pids(RowArranger.arrange(KINDS, ViewSettings.initial().withKernelThreads(true))));
+        assertEquals(List.of(1L, 2L, 3L, 10L, 11L),
+                pids(RowArranger.arrange(KINDS, ViewSettings.initial().withKernelThreads(true).withTree(false))));
+    }
+
+    @Test
+    void threadsComeUnderTheirProcessBeforeItsChildrenAndFollowItsFilter() {
+        ViewSettings threads = ViewSettings.initial().withThreads(true);
+        List<VisibleRow> rows = RowArranger.arrange(KINDS, threads);
+        assertEquals(List.of(1L, 10L, 12L, 13L, 11L), pids(rows));
+        assertEquals(List.of(0, 1, 2, 2, 2), rows.stream().map(VisibleRow::depth).toList());
+        // a filter matching the process keeps its threads, whose names do not match
+        assertEquals(List.of(1L, 10L, 12L, 13L), pids(RowArranger.arrange(KINDS, threads.withFilter("java"))));
+        assertEquals(List.of(10L, 12L, 13L), pids(RowArranger.arrange(KINDS, threads.withFilter("java").withTree(false))));
+        // a thread's own name matches too
+        assertEquals(List.of(1L, 10L, 13L), pids(RowArranger.arrange(KINDS, threads.withFilter("GC"))));
+    }
 }

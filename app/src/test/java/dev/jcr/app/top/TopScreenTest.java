@@ -13,6 +13,7 @@ import com.googlecode.lanterna.input.KeyType;
 import dev.jcr.app.top.model.DumpAction;
 import dev.jcr.dump.DumpListener;
 import dev.jcr.app.top.model.ImageStore;
+import dev.jcr.app.top.model.ProcessRow;
 import dev.jcr.app.top.ui.ImageList;
 import dev.jcr.app.top.ui.JsonTreeView;
 import dev.jcr.app.top.ui.TextView;
@@ -604,5 +605,93 @@ class TopScreenTest {
             t.press(ch('q'));
             assertFalse(t.app.running());
         }
+    }
+
+    /** Kernel threads (pid 2, kthreadd, and its children) are hidden at start; K shows them and hides them again. */
+    @Test
+    void kernelThreadsAreHiddenUntilKShowsThem() {
+        try (VirtualTop t = top(140, 30)) {
+            assertTrue(t.app.table().rows().stream().noneMatch(r -> r.process().kind() == ProcessRow.Kind.KERNEL_THREAD));
+            assertTrue(t.app.table().rows().stream().anyMatch(r -> r.process().pid() == family.pid()), "userland is listed");
+            t.press(ch('\\')).type("kthreadd").press(key(KeyType.Enter));
+            assertEquals(-1, t.rowOf(2), t.text());
+            assertTrue(t.line(1).contains("view tree "), t.line(1));
+            t.press(ch('K'));
+            assertTrue(t.line(1).contains("view tree +kernel"), t.line(1));
+            int row = t.rowOf(2);
+            assertTrue(row > 0 && t.line(row).contains("unsupported") && t.line(row).contains("[kthreadd]"), t.text());
+            assertTrue(t.statusLine().startsWith("kernel threads shown"), t.statusLine());
+            t.press(key(KeyType.Escape), ch('K'));
+            assertFalse(t.line(1).contains("+kernel"), t.line(1));
+            assertTrue(t.app.table().rows().stream().noneMatch(r -> r.process().kind() == ProcessRow.Kind.KERNEL_THREAD));
+        }
+    }
+
+    /** H lists each thread of a process under it (with the process's verdict); Enter on one details the process. */
+    @Test
+    void hShowsTheThreadsOfEachProcessUnderIt() throws Exception {
+        try (LiveProcess threads = Fixture.startWithFlags("threads", java.util.List.of("-pthread")); VirtualTop t = top(140, 30)) {
+            java.util.List<Long> tids = ProcFs.system().threads(threads.pid()).stream().map(dev.jcr.proc.ThreadInfo::tid)
+                    .filter(tid -> tid != threads.pid()).toList();
+            assertEquals(4, tids.size());
+            t.press(ch('\\')).type(Long.toString(threads.pid())).press(key(KeyType.Enter));
+            int process = t.rowOf(threads.pid());
+            assertTrue(process > 0, t.text());
+            assertEquals(-1, t.rowOf(tids.get(0)), t.text());
+            t.press(ch('H'));
+            assertTrue(t.line(1).contains("view tree +threads"), t.line(1));
+            process = t.rowOf(threads.pid());
+            for (int i = 0; i < tids.size(); i++) {
+                int row = t.rowOf(tids.get(i));
+                assertEquals(process + 1 + i, row, "the threads follow their process:\n" + t.text());
+                String verdict = t.line(process).replaceAll(".*([✔▲✖?] (ok|needs option|unsupported|unknown)).*", "$1");
+                assertTrue(t.line(row).contains(verdict), "the process's verdict:\n" + t.text());
+            }
+            assertTrue(t.line(1).matches(".*processes \\d+ .*"), t.line(1));
+            t.app.table().selectPid(tids.get(0));
+            t.press(key(KeyType.Enter));
+            assertTrue(t.active().getTitle().startsWith("Details of " + threads.pid()), t.active().getTitle());
+            t.press(key(KeyType.Escape), ch('H'));
+            assertEquals(-1, t.rowOf(tids.get(0)), t.text());
+        }
+    }
+
+    /**
+     * A panel covers every column between the header's first line and the status line, so nothing of the
+     * list shows beside it (Lanterna's own placement left 1 column on the left and 3 on the right, where
+     * the see-through shadow repeated the list's characters); a dialog's shadow is blank.
+     */
+    @Test
+    void panelsAndDialogsLeaveNothingOfTheListVisibleBesideThem() {
+        try (VirtualTop t = top(100, 30)) {
+            t.app.table().selectPid(family.pid());
+            String header = t.line(0);
+            t.press(key(KeyType.F1));
+            assertEquals("Help", t.active().getTitle());
+            assertPanelCoversTheScreen(t);
+            assertEquals(header.strip(), t.line(0).strip(), "the first header line stays");
+            t.press(key(KeyType.Escape), key(KeyType.Enter));
+            assertTrue(t.active().getTitle().startsWith("Details of "), t.active().getTitle());
+            assertPanelCoversTheScreen(t);
+            t.press(key(KeyType.Escape), ch('d'));
+            assertTrue(t.active().getTitle().startsWith("Dump "), t.active().getTitle());
+            var w = t.active();
+            int right = w.getPosition().getColumn() + w.getDecoratedSize().getColumns();
+            for (int row = w.getPosition().getRow() + 1; row <= w.getPosition().getRow() + w.getDecoratedSize().getRows(); row++) {
+                assertEquals("  ", t.line(row).substring(right, right + 2), "blank shadow at row " + row + ":\n" + t.text());
+            }
+        }
+    }
+
+    private static void assertPanelCoversTheScreen(VirtualTop t) {
+        java.util.List<String> lines = t.lines();
+        int last = lines.size() - 1;
+        assertEquals(new com.googlecode.lanterna.TerminalSize(100, 28), t.active().getDecoratedSize());
+        assertTrue(lines.get(1).startsWith("┌") && lines.get(1).endsWith("┐"), lines.get(1));
+        for (int r = 2; r < last - 1; r++) {
+            assertTrue(lines.get(r).startsWith("│") && lines.get(r).endsWith("│"), "row " + r + ":\n" + t.text());
+        }
+        assertTrue(lines.get(last - 1).startsWith("└") && lines.get(last - 1).endsWith("┘"), lines.get(last - 1));
+        assertTrue(t.statusLine().startsWith("F1 Help"), t.statusLine());
     }
 }

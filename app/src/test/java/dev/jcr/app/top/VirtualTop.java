@@ -42,7 +42,7 @@ final class VirtualTop implements AutoCloseable {
             terminal = new DefaultVirtualTerminal(new TerminalSize(cols, rows));
             screen = new TerminalScreen(terminal);
             screen.startScreen();
-            gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
+            gui = dev.jcr.app.top.screen.TopWindowManager.gui(screen);
             ThemeCatalog catalog = new ThemeCatalog();
             TopServices services = new TopServices(source, images, dump, new SignalSender(), new CommandRunner(), catalog, Runnable::run);
             app = new TopApp(gui, services, catalog.load(theme));

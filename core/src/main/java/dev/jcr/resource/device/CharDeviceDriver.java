@@ -8,11 +8,9 @@ import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdDescriber;
 import dev.jcr.image.proto.FileEntry;
-import dev.jcr.resource.FdUse;
-import dev.jcr.resource.FileDriver;
 import dev.jcr.resource.FileImages;
-import dev.jcr.resource.RestoreContext;
 import dev.jcr.resource.file.Reopen;
+import dev.jcr.resource.file.ReopenedByPath;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
@@ -22,7 +20,7 @@ import java.util.Set;
  * Character devices without state of their own: /dev/null, /dev/zero, /dev/random, /dev/urandom
  * (recognised by device number, not by path). Any other device may hold state jcr cannot see.
  */
-public final class CharDeviceDriver implements FileDriver {
+public final class CharDeviceDriver implements ReopenedByPath {
 
     /** major:minor of the stateless memory devices (mem(4), random(4)). */
     private static final Set<String> STATELESS = Set.of("1:3", "1:5", "1:8", "1:9");
@@ -30,11 +28,6 @@ public final class CharDeviceDriver implements FileDriver {
     @Override
     public ResourceKind kind() {
         return ResourceKind.CHAR_DEVICE;
-    }
-
-    @Override
-    public FdTypes fileType() {
-        return FdTypes.REG;
     }
 
     /** REG entries whose mode says character device (terminals are claimed before, by name). */
@@ -64,16 +57,5 @@ public final class CharDeviceDriver implements FileDriver {
         String path = fd.link().startsWith("/") ? fd.link() : d.name();
         int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
         ctx.addFd(fd, FdTypes.REG, id -> FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), mode, -1));
-    }
-
-    @Override
-    public void check(FileEntry file, FdUse use, FileImages images) {
-        Reopen.checkExists(file, use, images);
-    }
-
-    /** Reopened by its /dev path, as a regular file is. */
-    @Override
-    public int restore(FileEntry file, RestoreContext ctx) {
-        return Reopen.open(file, ctx);
     }
 }

@@ -8,25 +8,17 @@ import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdDescriber;
 import dev.jcr.image.proto.FileEntry;
-import dev.jcr.resource.FdUse;
-import dev.jcr.resource.FileDriver;
 import dev.jcr.resource.FileImages;
-import dev.jcr.resource.RestoreContext;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
 
 /** Open directories: reopened by path like regular files (a removed directory is not supported). */
-public final class DirectoryDriver implements FileDriver {
+public final class DirectoryDriver implements ReopenedByPath {
 
     @Override
     public ResourceKind kind() {
         return ResourceKind.DIRECTORY;
-    }
-
-    @Override
-    public FdTypes fileType() {
-        return FdTypes.REG;
     }
 
     /** REG entries whose mode says directory. */
@@ -60,15 +52,5 @@ public final class DirectoryDriver implements FileDriver {
         String path = ((FdDetail.File) fd.detail()).path().path();
         int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
         ctx.addFd(fd, FdTypes.REG, id -> FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), mode, -1));
-    }
-
-    @Override
-    public void check(FileEntry file, FdUse use, FileImages images) {
-        Reopen.checkExists(file, use, images);
-    }
-
-    @Override
-    public int restore(FileEntry file, RestoreContext ctx) {
-        return Reopen.open(file, ctx);
     }
 }

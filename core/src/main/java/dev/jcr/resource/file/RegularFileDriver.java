@@ -8,10 +8,7 @@ import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.FdDescriber;
 import dev.jcr.image.proto.FileEntry;
-import dev.jcr.resource.FdUse;
-import dev.jcr.resource.FileDriver;
 import dev.jcr.resource.FileImages;
-import dev.jcr.resource.RestoreContext;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
@@ -21,16 +18,11 @@ import dev.jcr.resource.Verdict;
  * the path and seeks. Files on /proc and /sys are refused: reopening them by path would reach a
  * different object (another process's /proc/PID, a re-created sysfs node).
  */
-public final class RegularFileDriver implements FileDriver {
+public final class RegularFileDriver implements ReopenedByPath {
 
     @Override
     public ResourceKind kind() {
         return ResourceKind.REGULAR_FILE;
-    }
-
-    @Override
-    public FdTypes fileType() {
-        return FdTypes.REG;
     }
 
     @Override
@@ -55,15 +47,5 @@ public final class RegularFileDriver implements FileDriver {
         String path = ((FdDetail.File) fd.detail()).path().path();
         int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
         ctx.addFd(fd, FdTypes.REG, id -> FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), mode, -1));
-    }
-
-    @Override
-    public void check(FileEntry file, FdUse use, FileImages images) {
-        Reopen.checkExists(file, use, images);
-    }
-
-    @Override
-    public int restore(FileEntry file, RestoreContext ctx) {
-        return Reopen.open(file, ctx);
     }
 }

@@ -14,8 +14,11 @@ import picocli.CommandLine.Spec;
 
 /** {@code diff DIR_A DIR_B}: what changed between two checkpoints. Exit 0 when the same, 1 when they differ. */
 @Command(name = "diff", mixinStandardHelpOptions = true,
-        description = {"What changed between two checkpoints: processes, threads, registers, memory map, page contents,",
-                "fds, cwd, credentials, resource limits, signal state. Exit status 0: same, 1: different."})
+        description = {"Show what changed between two checkpoints.",
+                "%nProcesses, threads, registers, memory map, page contents, fds, cwd, credentials, resource limits,"
+                        + " signal state."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:the same", "1:different", "2:usage error", "7:bad image", "8:I/O error"})
 public final class DiffCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR_A", description = "The earlier image directory.")
@@ -31,6 +34,10 @@ public final class DiffCommand implements Callable<Integer> {
             description = "Changed page ranges shown per process in text output (0: all). Default: ${DEFAULT-VALUE}.")
     int ranges;
 
+    @Option(names = "--regs", description = "Every changed word of every vector register (xmm/ymm/zmm, k) on a line of its own;"
+            + " by default they are one line, how many of them changed.")
+    boolean regs;
+
     @Mixin
     ColorOption color;
 
@@ -44,7 +51,7 @@ public final class DiffCommand implements Callable<Integer> {
         if (json) {
             out.println(DiffJson.render(r));
         } else {
-            new DiffText(Palette.of(color.colors()), Math.max(0, ranges)).render(r).forEach(out::println);
+            new DiffText(Palette.of(color.colors()), Math.max(0, ranges), regs).render(r).forEach(out::println);
         }
         out.flush();
         return r.same() ? 0 : 1;

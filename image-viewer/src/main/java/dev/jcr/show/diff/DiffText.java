@@ -17,11 +17,22 @@ public final class DiffText {
 
     private final Palette p;
     private final int rangeLimit;
+    private final boolean eachRegister;
 
-    /** {@code rangeLimit}: page ranges shown per process (0 for all). */
+    /** {@code rangeLimit}: page ranges shown per process (0 for all); vector registers summed up in one line. */
     public DiffText(Palette p, int rangeLimit) {
+        this(p, rangeLimit, false);
+    }
+
+    /**
+     * EACH_REGISTER: every changed word of every vector register on a line of its own (diff --regs);
+     * without, they are one line ("vector registers  37 of 40 changed"): a JIT or libc's string
+     * functions touch dozens of them between two dumps and they would drown the rest.
+     */
+    public DiffText(Palette p, int rangeLimit, boolean eachRegister) {
         this.p = p;
         this.rangeLimit = rangeLimit;
+        this.eachRegister = eachRegister;
     }
 
     public List<String> render(DiffReport r) {
@@ -55,7 +66,7 @@ public final class DiffText {
             out.add("  " + p.paint(Role.ADDED, "+ thread " + t));
         }
         for (ProcessDiff.ThreadDiff t : d.threads()) {
-            changes("thread " + t.tid() + " registers", t.registers(), out);
+            registers(t, out);
             changes("thread " + t.tid(), t.state(), out);
         }
         ProcessDiff.VmaDiff m = d.memoryMap();
@@ -122,6 +133,36 @@ public final class DiffText {
         changes("creds", d.creds(), out);
         changes("rlimits", d.rlimits(), out);
         changes("signals", d.signals(), out);
+    }
+
+    private void registers(ProcessDiff.ThreadDiff t, List<String> out) {
+        String title = "thread " + t.tid() + " registers";
+        if (eachRegister) {
+            changes(title, t.registers(), out);
+            return;
+        }
+        List<Change> plain = new ArrayList<>();
+        java.util.Set<String> vectors = new java.util.TreeSet<>();
+        for (Change c : t.registers()) {
+            String v = VectorRegisters.of(c.field());
+            if (v == null) {
+                plain.add(c);
+            } else {
+                vectors.add(v);
+            }
+        }
+        if (vectors.isEmpty()) {
+            changes(title, plain, out);
+            return;
+        }
+        out.add("  " + p.heading(title));
+        Table table = Table.of("", "", "", "", "").indent("    ");
+        for (Change c : plain) {
+            table.row(Table.cell("~", Role.CHANGED), c.field(), Table.cell(c.before(), Role.REMOVED), "→", Table.cell(c.after(), Role.ADDED));
+        }
+        table.row(Table.cell("~", Role.CHANGED), "vector registers", vectors.size() + " of " + t.vectorRegisters() + " changed",
+                "", Table.cell("(jcr-show diff --regs shows each)", Role.DIM));
+        out.addAll(table.lines(p));
     }
 
     private void changes(String title, List<Change> changes, List<String> out) {

@@ -146,22 +146,29 @@ public final class ImageDiff {
                 : Set.of("blk_sigset", "signals_p", "blk_sigset_extended")));
         add(state, "blocked", Tasks.sigset(ta.getBlkSigset()), Tasks.sigset(tb.getBlkSigset()));
         add(state, "pending", pending(ta.hasSignalsP() ? ta.getSignalsP() : null), pending(tb.hasSignalsP() ? tb.getSignalsP() : null));
-        return new ProcessDiff.ThreadDiff(tid, List.copyOf(regs), List.copyOf(state));
+        return new ProcessDiff.ThreadDiff(tid, List.copyOf(regs), VectorRegisters.count(b), List.copyOf(state));
     }
 
-    private static final Pattern REPEATED = Pattern.compile("fpregs\\.(?:xsave\\.)?(xmm_space|st_space|ymmh_space)\\[(\\d+)]");
+    private static final Pattern REPEATED = Pattern.compile(
+            "fpregs\\.(?:xsave\\.)?(xmm_space|st_space|ymmh_space|zmm_upper|hi16_zmm|opmask_reg)\\[(\\d+)]");
 
-    /** {@code gpregs.ip} → {@code ip}; {@code fpregs.xmm_space[5]} → {@code xmm1[1]} (32-bit words of a register). */
+    /**
+     * {@code gpregs.ip} → {@code ip}; {@code fpregs.xmm_space[5]} → {@code xmm1[1]} (32-bit words of a
+     * register), {@code ymm1.hi[1]} (the upper 128 bits, 32-bit words), {@code zmm1.hi[1]} (the upper
+     * 256 bits of zmm0-15, 64-bit words), {@code zmm17[1]} (zmm16-31, 64-bit words), {@code k2} (opmask).
+     */
     static String registerName(String path) {
         Matcher m = REPEATED.matcher(path);
         if (m.matches()) {
             int i = Integer.parseInt(m.group(2));
-            String reg = switch (m.group(1)) {
-                case "xmm_space" -> "xmm";
-                case "st_space" -> "st";
-                default -> "ymm";
+            return switch (m.group(1)) {
+                case "xmm_space" -> "xmm" + i / 4 + "[" + i % 4 + "]";
+                case "st_space" -> "st" + i / 4 + "[" + i % 4 + "]";
+                case "ymmh_space" -> "ymm" + i / 4 + ".hi[" + i % 4 + "]";
+                case "zmm_upper" -> "zmm" + i / 4 + ".hi[" + i % 4 + "]";
+                case "hi16_zmm" -> "zmm" + (16 + i / 8) + "[" + i % 8 + "]";
+                default -> "k" + i;
             };
-            return reg + (i / 4) + (reg.equals("ymm") ? ".hi" : "") + "[" + (i % 4) + "]";
         }
         if (path.startsWith("gpregs.")) {
             return path.substring("gpregs.".length());
@@ -173,8 +180,10 @@ public final class ImageDiff {
     }
 
     static ProcessDiff.VmaDiff vmas(Dump a, Dump b, int pid) {
-        List<VmaEntry> va = a.hasMm(pid) ? a.mm(pid).getVmasList() : List.of();
-        List<VmaEntry> vb = b.hasMm(pid) ? b.mm(pid).getVmasList() : List.of();
+        MmEntry ma = a.hasMm(pid) ? a.mm(pid) : null;
+        MmEntry mb = b.hasMm(pid) ? b.mm(pid) : null;
+        List<VmaEntry> va = ma != null ? ma.getVmasList() : List.of();
+        List<VmaEntry> vb = mb != null ? mb.getVmasList() : List.of();
         Map<Long, VmaEntry> byStartB = new HashMap<>();
         Map<Long, VmaEntry> byEndB = new HashMap<>();
         vb.forEach(v -> {
@@ -191,7 +200,7 @@ public final class ImageDiff {
                 y = byEndB.get(x.getEnd());
             }
             if (y == null || matchedB.contains(y)) {
-                removed.add(vma(a, x));
+                removed.add(vma(a, ma, x));
                 continue;
             }
             matchedB.add(y);
@@ -204,39 +213,42 @@ public final class ImageDiff {
             add(c, "prot", FileNames.prot(x), FileNames.prot(y));
             add(c, "status", FileNames.status(x.getStatus()), FileNames.status(y.getStatus()));
             add(c, "flags", hex(x.getFlags()), hex(y.getFlags()));
-            add(c, "file", a.names().vma(x), b.names().vma(y));
+            add(c, "file", a.names().vma(ma, x), b.names().vma(mb, y));
             add(c, "pgoff", hex(x.getPgoff()), hex(y.getPgoff()));
             add(c, "madv", hex(x.getMadv()), hex(y.getMadv()));
             if (!c.isEmpty()) {
-                changed.add(new ProcessDiff.VmaChange(y.getStart(), y.getEnd(), b.names().vma(y), List.copyOf(c)));
+                changed.add(new ProcessDiff.VmaChange(y.getStart(), y.getEnd(), b.names().vma(mb, y), List.copyOf(c)));
             }
         }
-        List<ProcessDiff.Vma> added = vb.stream().filter(v -> !matchedB.contains(v)).map(v -> vma(b, v)).toList();
+        List<ProcessDiff.Vma> added = vb.stream().filter(v -> !matchedB.contains(v)).map(v -> vma(b, mb, v)).toList();
         Comparator<ProcessDiff.Vma> byAddr = (p, q) -> Long.compareUnsigned(p.start(), q.start());
         removed.sort(byAddr);
         changed.sort((p, q) -> Long.compareUnsigned(p.start(), q.start()));
         return new ProcessDiff.VmaDiff(added.stream().sorted(byAddr).toList(), List.copyOf(removed), List.copyOf(changed));
     }
 
-    private static ProcessDiff.Vma vma(Dump d, VmaEntry v) {
-        return new ProcessDiff.Vma(v.getStart(), v.getEnd(), FileNames.prot(v), d.names().vma(v));
+    private static ProcessDiff.Vma vma(Dump d, MmEntry mm, VmaEntry v) {
+        return new ProcessDiff.Vma(v.getStart(), v.getEnd(), FileNames.prot(v), d.names().vma(mm, v));
     }
 
     static PageDiff pages(Dump a, Dump b, int pid) {
         if (!a.hasMemory(pid) || !b.hasMemory(pid)) {
             return PageDiff.NONE;
         }
-        List<VmaEntry> vb = b.hasMm(pid) ? b.mm(pid).getVmasList() : List.of();
-        List<VmaEntry> va = a.hasMm(pid) ? a.mm(pid).getVmasList() : List.of();
+        MmEntry mmA = a.hasMm(pid) ? a.mm(pid) : null;
+        MmEntry mmB = b.hasMm(pid) ? b.mm(pid) : null;
+        List<VmaEntry> vb = mmB != null ? mmB.getVmasList() : List.of();
+        List<VmaEntry> va = mmA != null ? mmA.getVmasList() : List.of();
         try (ProcessMemory ma = a.memory(pid); ProcessMemory mb = b.memory(pid)) {
+            // a range is named by its first page: for a file mapping, that page's offset in the file
             return new PageComparer(ma, mb, addr -> {
                 VmaEntry v = find(vb, addr);
                 if (v != null) {
-                    String n = b.names().vma(v);
+                    String n = b.names().vmaAt(mmB, v, addr);
                     return n.isEmpty() ? "anonymous " + FileNames.prot(v) : n;
                 }
                 v = find(va, addr);
-                return v == null ? "(no mapping)" : a.names().vma(v);
+                return v == null ? "(no mapping)" : a.names().vmaAt(mmA, v, addr);
             }).compare();
         }
     }

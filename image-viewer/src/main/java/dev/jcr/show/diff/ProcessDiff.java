@@ -16,8 +16,12 @@ public record ProcessDiff(int pid, String comm, List<Change> task, List<Integer>
                           List<Integer> threadsRemoved, List<ThreadDiff> threads, VmaDiff memoryMap, PageDiff pages,
                           FdDiff fds, List<Change> creds, List<Change> rlimits, List<Change> signals) {
 
-    /** Registers and per-thread state (mask, scheduling, ...) of one thread that changed. */
-    public record ThreadDiff(int tid, List<Change> registers, List<Change> state) {
+    /**
+     * Registers and per-thread state (mask, scheduling, ...) of one thread that changed;
+     * VECTOR_REGISTERS is how many vector registers (xmm/ymm/zmm, opmask) the later image holds, so a
+     * text can say how many of them changed.
+     */
+    public record ThreadDiff(int tid, List<Change> registers, int vectorRegisters, List<Change> state) {
     }
 
     /** Mappings added (only in the second dump), removed, and changed (same range start or end). */

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code x DIR ps|fds|mems|rss|sk}: crit's explorer views, aligned, with sizes and names. */
 @Command(name = "x", mixinStandardHelpOptions = true,
-        description = {"Explore an image directory:",
+        description = {"Explore an image directory: ps, fds, mems, rss or sk.",
+                "%nViews:",
                 "  ps    process tree (pid, pgid, sid, threads, state, command)",
                 "  fds   open fds per process with what they point at, cwd and root",
                 "  mems  memory map per process: mappings, protection, files, pages dumped",

@@ -54,7 +54,7 @@ public record MemsView(List<Process> processes) {
                         pages += overlapPages(run.vaddr(), run.end(), v.getStart(), v.getEnd());
                     }
                 }
-                vmas.add(new Vma(v.getStart(), v.getEnd(), FileNames.prot(v), dump.names().vma(v),
+                vmas.add(new Vma(v.getStart(), v.getEnd(), FileNames.prot(v), dump.names().vma(mm, v),
                         FileNames.status(v.getStatus()), (v.getStatus() & FileNames.VMA_REGULAR) != 0, pages));
                 mapped += v.getEnd() - v.getStart();
                 dumped += pages;

@@ -48,7 +48,7 @@ public record RssView(List<Process> processes) {
                 for (; i < vmas.size() && Long.compareUnsigned(vmas.get(i).getStart(), r.end()) < 0; i++) {
                     VmaEntry v = vmas.get(i);
                     refs.add(new VmaRef(v.getStart(), (v.getEnd() - v.getStart()) / ProcessMemory.PAGE_SIZE,
-                            dump.names().vma(v), i == previous));
+                            dump.names().vma(dump.mm(pid), v), i == previous));
                     previous = i;
                 }
                 rows.add(new Run(r.vaddr(), r.nrPages(), flags(r), List.copyOf(refs)));

@@ -3,6 +3,7 @@ package dev.jcr.show.model;
 import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.InetSkEntry;
+import dev.jcr.image.proto.MmEntry;
 import dev.jcr.image.proto.UnixSkEntry;
 import dev.jcr.image.proto.VmaEntry;
 import java.util.HashMap;
@@ -95,8 +96,26 @@ public final class FileNames {
         return proto + "[" + local + remote + " " + Sockets.state(s.getState()) + "]";
     }
 
-    /** Name of a mapping: the file (with offset, {@code (s)} when shared), or [stack], [vdso], shmem[N] ... */
+    /** Name of a mapping without its process's mm (the main stack can then only be guessed: [stack?]). */
     public String vma(VmaEntry v) {
+        return vmaAt(null, v, v.getStart());
+    }
+
+    /**
+     * Name of a mapping of the process whose mm is MM: the file (with offset, {@code (s)} when shared), or
+     * [stack], [vdso], shmem[N] ...
+     */
+    public String vma(MmEntry mm, VmaEntry v) {
+        return vmaAt(mm, v, v.getStart());
+    }
+
+    /**
+     * Name of mapping V at address ADDR within it: for a file mapping, the file offset is that of ADDR
+     * (two changed pages of one mapping are told apart by it), for the rest as {@link #vma(MmEntry, VmaEntry)}.
+     * The mapping holding the mm's start_stack is [stack] (CRIU and jcr mark the main stack only with
+     * MAP_GROWSDOWN); another growing-down mapping, or any without MM, is [stack?].
+     */
+    public String vmaAt(MmEntry mm, VmaEntry v, long addr) {
         int st = v.getStatus();
         String name;
         if ((st & VMA_SYSVIPC) != 0) {
@@ -109,8 +128,9 @@ public final class FileNames {
             name = "[aio]";
         } else if ((st & (VMA_FILE_PRIVATE | VMA_FILE_SHARED)) != 0) {
             name = path((int) v.getShmid());
-            if (v.getPgoff() != 0) {
-                name += String.format(" + 0x%x", v.getPgoff());
+            long offset = v.getPgoff() + (addr - v.getStart());
+            if (offset != 0) {
+                name += String.format(" + 0x%x", offset);
             }
             if ((st & VMA_FILE_SHARED) != 0) {
                 name += " (s)";
@@ -125,6 +145,9 @@ public final class FileNames {
             name = "[vvar]";
         } else if ((st & VMA_HEAP) != 0) {
             name = "[heap]";
+        } else if (mm != null && mm.hasMmStartStack() && Long.compareUnsigned(mm.getMmStartStack(), v.getStart()) >= 0
+                && Long.compareUnsigned(mm.getMmStartStack(), v.getEnd()) < 0) {
+            name = "[stack]";
         } else if ((v.getFlags() & MAP_GROWSDOWN) != 0) {
             name = "[stack?]";
         } else {

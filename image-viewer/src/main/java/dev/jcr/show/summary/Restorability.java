@@ -6,9 +6,11 @@ import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.PstreeEntry;
 import dev.jcr.image.proto.VmaEntry;
 import dev.jcr.resource.DriverTable;
+import dev.jcr.resource.Options;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
+import dev.jcr.resource.device.Terminals;
 import dev.jcr.show.model.Dump;
 import dev.jcr.show.model.FileNames;
 import java.util.ArrayList;
@@ -25,8 +27,11 @@ import java.util.Set;
  */
 public final class Restorability {
 
-    /** One thing that stands in the way: where it is ({@code 20123 fd 5}), what it is, and why. */
-    public record Blocker(int pid, String where, String what, String verdict, String why) {
+    /**
+     * One thing that stands in the way: where it is ({@code 20123 fd 5}), what it is, and why; OPTION is
+     * the restore option that deals with it when the verdict is NEEDS_OPTION (e.g. --shell-job), else null.
+     */
+    public record Blocker(int pid, String where, String what, String verdict, String why, String option) {
     }
 
     /** Task states restore recreates: alive 1, dead 2 (a zombie, as CRIU writes it), stopped 3, zombie 6. */
@@ -43,13 +48,20 @@ public final class Restorability {
 
     static List<Blocker> of(Dump dump, Map<ResourceKind, Support> table) {
         List<Blocker> out = new ArrayList<>();
+        java.util.Set<Integer> pids = new java.util.HashSet<>();
+        dump.processes().forEach(p -> pids.add(p.getPid()));
         for (PstreeEntry p : dump.processes()) {
             int pid = p.getPid();
             var core = dump.core(pid);
             if (core.hasTc() && !RESTORED_STATES.contains(core.getTc().getTaskState())) {
                 out.add(new Blocker(pid, Integer.toString(pid), "process in state "
                         + dev.jcr.show.model.Tasks.state(core.getTc().getTaskState()), Verdict.UNSUPPORTED.name(),
-                        "restore recreates running, stopped and dead (zombie) tasks only"));
+                        "restore recreates running, stopped and dead (zombie) tasks only", null));
+            }
+            if (!pids.contains(p.getSid()) && !pids.contains(p.getPpid())) {
+                // as jcr restore: a root whose session leader was not dumped joins jcr's session, with --shell-job
+                out.add(new Blocker(pid, pid + " session", "session " + p.getSid() + ", whose leader was not dumped",
+                        Verdict.NEEDS_OPTION.name(), "--shell-job: restored into the restoring shell's session", Options.SHELL_JOB));
             }
             for (FdinfoEntry fd : dump.fds(pid)) {
                 Optional<FileEntry> f = dump.file(fd.getId());
@@ -57,11 +69,13 @@ public final class Restorability {
                 String what = dump.names().of(fd.getType(), fd.getId());
                 Support s = table.get(kind);
                 if (s == null || s.verdict() != Verdict.SUPPORTED) {
+                    boolean option = s != null && s.verdict() == Verdict.NEEDS_OPTION;
                     out.add(new Blocker(pid, pid + " fd " + fd.getFd(), kind.words() + " " + what,
-                            s == null ? Verdict.UNSUPPORTED.name() : s.verdict().name(), s == null ? "not supported yet" : s.condition()));
+                            s == null ? Verdict.UNSUPPORTED.name() : s.verdict().name(), s == null ? "not supported yet" : s.condition(),
+                            option ? optionOf(kind) : null));
                 } else if (kind == ResourceKind.CHAR_DEVICE && !STATELESS_DEVICES.contains(what)) {
                     out.add(new Blocker(pid, pid + " fd " + fd.getFd(), "character device " + what,
-                            Verdict.UNSUPPORTED.name(), s.condition()));
+                            Verdict.UNSUPPORTED.name(), s.condition(), null));
                 }
             }
             if (dump.hasMm(pid)) {
@@ -69,8 +83,8 @@ public final class Restorability {
                     String why = vmaProblem(v.getStatus());
                     if (why != null) {
                         out.add(new Blocker(pid, String.format("%d vma %x-%x", pid, v.getStart(), v.getEnd()),
-                                "mapping " + dump.names().vma(v) + " (" + FileNames.status(v.getStatus()) + ")",
-                                Verdict.UNSUPPORTED.name(), why));
+                                "mapping " + dump.names().vma(dump.mm(pid), v) + " (" + FileNames.status(v.getStatus()) + ")",
+                                Verdict.UNSUPPORTED.name(), why, null));
                     }
                 }
             }
@@ -78,18 +92,31 @@ public final class Restorability {
         for (ImageKind k : List.of(ImageKind.FILE_LOCKS, ImageKind.TCP_STREAM, ImageKind.IPCNS_SHM, ImageKind.IPCNS_MSG,
                 ImageKind.IPCNS_SEM, ImageKind.BPFMAP_DATA, ImageKind.FANOTIFY_MARK, ImageKind.TTY_INFO)) {
             for (String name : presentFiles(dump, k)) {
-                out.add(new Blocker(0, name, describe(k), k == ImageKind.TTY_INFO ? Verdict.NEEDS_OPTION.name()
-                        : Verdict.UNSUPPORTED.name(), k == ImageKind.TTY_INFO
-                        ? table.get(ResourceKind.TERMINAL).condition() : "jcr's restore does not read this image yet"));
+                boolean tty = k == ImageKind.TTY_INFO;
+                out.add(new Blocker(0, name, describe(k), tty ? Verdict.NEEDS_OPTION.name() : Verdict.UNSUPPORTED.name(),
+                        tty ? table.get(ResourceKind.TERMINAL).condition() : "jcr's restore does not read this image yet",
+                        tty ? Options.SHELL_JOB : null));
             }
         }
         return List.copyOf(out);
     }
 
-    /** The resource kind of a file object in an image, as the live analyzer would classify it. */
+    /** The option a NEEDS_OPTION kind asks for (only terminals do). */
+    private static String optionOf(ResourceKind kind) {
+        return kind == ResourceKind.TERMINAL ? Options.SHELL_JOB : null;
+    }
+
+    /**
+     * The resource kind of a file object in an image, as the live analyzer would classify it. A terminal is
+     * a regular file entry named /dev/pts/N or /dev/ttyN (jcr and CRIU --shell-job dumps write it so), and
+     * jcr's restore reattaches it with --shell-job.
+     */
     public static ResourceKind kindOf(FileEntry f) {
         return switch (f.getType()) {
             case REG -> {
+                if (f.hasReg() && Terminals.isTerminal(f.getReg().getName())) {
+                    yield ResourceKind.TERMINAL;
+                }
                 int mode = f.hasReg() ? f.getReg().getMode() & S_IFMT : 0;
                 yield switch (mode) {
                     case 0040000 -> ResourceKind.DIRECTORY;

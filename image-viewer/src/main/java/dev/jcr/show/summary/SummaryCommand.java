@@ -16,8 +16,9 @@ import picocli.CommandLine.Spec;
 
 /** {@code summary DIR}: the first screen to read about a checkpoint. */
 @Command(name = "summary", mixinStandardHelpOptions = true,
-        description = "One screen about an image directory: processes, memory mapped vs dumped, files, sockets, "
-                + "image sizes, dump statistics, and what jcr could not restore.")
+        description = {"Sum up an image directory on one screen.",
+                "%nProcesses, memory mapped and dumped, files, sockets, image sizes, dump statistics, and what jcr"
+                        + " could not restore (or only with an option)."})
 public final class SummaryCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "DIR", description = "Image directory.")

@@ -58,12 +58,22 @@ public final class SummaryText {
         if (s.blockers().isEmpty()) {
             line(out, "Restore", p.paint(Role.ADDED, "nothing in these images stands in jcr's way"));
         } else {
-            line(out, "Restore", p.paint(Role.WARN, Human.plural(s.blockers().size(), "thing", "things")
-                    + " jcr cannot restore as is:"));
+            java.util.Set<String> options = new java.util.TreeSet<>();
+            s.blockers().forEach(x -> options.add(x.option() == null ? "" : x.option()));
+            if (!options.contains("")) {
+                // only options missing: say what to run, not that jcr cannot
+                String opts = String.join(" ", options);
+                line(out, "Restore", p.paint(Role.CHANGED, "restorable with " + opts + " (jcr restore " + opts + " -D " + s.dir() + "):"));
+            } else {
+                long optional = s.blockers().stream().filter(x -> x.option() != null).count();
+                line(out, "Restore", p.paint(Role.WARN, Human.plural(s.blockers().size(), "thing", "things")
+                        + " jcr cannot restore as is" + (optional > 0 ? " (" + optional + " only need an option)" : "") + ":"));
+            }
             Table b = Table.of("", "", "", "").indent(" ".repeat(LABEL + 3));
             for (Restorability.Blocker x : s.blockers()) {
-                b.row(x.where(), x.what(), Table.cell(x.verdict().toLowerCase(java.util.Locale.ROOT).replace('_', ' '),
-                        "UNSUPPORTED".equals(x.verdict()) ? Role.WARN : Role.CHANGED), x.why());
+                String verdict = x.option() != null ? "needs " + x.option() : x.verdict().toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+                String why = x.option() != null && x.why().startsWith(x.option() + ": ") ? x.why().substring(x.option().length() + 2) : x.why();
+                b.row(x.where(), x.what(), Table.cell(verdict, "UNSUPPORTED".equals(x.verdict()) ? Role.WARN : Role.CHANGED), why);
             }
             out.addAll(b.lines(p));
         }

@@ -249,4 +249,78 @@ class ImageDiffTest {
         assertTrue(t.out().lines().anyMatch(l -> l.trim().startsWith("~  sp")), t.out());
         assertFalse(t.out().contains("\u001b["));
     }
+
+    /** Two changed pages of one file mapping, 0x3000 apart: each range names its own page's file offset. */
+    @Test
+    void changedPagesOfAFileMappingAreLabelledWithTheirOwnFileOffset() {
+        MmEntry mm = dev.jcr.image.ImageDir.open(a).readSingle(ImageKind.MM, PID, MmEntry.class);
+        VmaEntry libc = mm.getVmasList().stream()
+                .filter(v -> v.getEnd() - v.getStart() == 4 * 4096 && (v.getStatus() & dev.jcr.show.model.FileNames.VMA_FILE_PRIVATE) != 0)
+                .filter(v -> DumpEdit.presentRuns(a, PID).stream().anyMatch(r -> r.vaddr() <= v.getStart() && r.end() >= v.getEnd()))
+                .findFirst().orElseThrow(() -> new AssertionError("the counter vector has libc's 4 dumped pages"));
+        long first = libc.getStart();
+        long last = libc.getStart() + 3 * 4096;
+        DumpEdit.poke(b, PID, first, 8, new byte[] {(byte) 0xA5, 0x5A});
+        DumpEdit.poke(b, PID, last, 8, new byte[] {(byte) 0xA5, 0x5A});
+        List<PageDiff.Range> ranges = ImageDiff.between(a, b).changed().get(0).pages().ranges();
+        assertEquals(2, ranges.size(), ranges.toString());
+        String file = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+        assertEquals(String.format("%s + 0x%x", file, libc.getPgoff()), ranges.get(0).mapping());
+        assertEquals(String.format("%s + 0x%x", file, libc.getPgoff() + 3 * 4096), ranges.get(1).mapping());
+        // the memory map still names the mapping by its own offset
+        assertTrue(Show.run("x", b.toString(), "mems").out().contains(String.format("%s + 0x%x%n", file, libc.getPgoff())));
+    }
+
+    /** The mapping holding mm's start_stack is the stack; without it a growing-down mapping is only a guess. */
+    @Test
+    void theMainStackIsNamedFromTheMmsStartStack() {
+        MmEntry mm = dev.jcr.image.ImageDir.open(a).readSingle(ImageKind.MM, PID, MmEntry.class);
+        VmaEntry stack = mm.getVmasList().stream()
+                .filter(v -> mm.getMmStartStack() >= v.getStart() && mm.getMmStartStack() < v.getEnd()).findFirst().orElseThrow();
+        dev.jcr.show.model.Dump d = dev.jcr.show.model.Dump.open(a);
+        assertEquals("[stack]", d.names().vma(mm, stack));
+        assertEquals("[stack?]", d.names().vma(stack), "without the mm, MAP_GROWSDOWN is all there is");
+        String mems = Show.run("x", a.toString(), "mems").out();
+        assertTrue(mems.contains("[stack]") && !mems.contains("[stack?]"), mems);
+        DumpEdit.single(b, ImageKind.MM, PID, MmEntry.class, m -> m.toBuilder().setMmStartStack(0).build());
+        assertTrue(Show.run("x", b.toString(), "mems").out().contains("[stack?]"));
+    }
+
+    /**
+     * Vector registers are one line in text (how many of the thread's changed) unless --regs; the other
+     * registers keep a line each, and JSON keeps every word.
+     */
+    @Test
+    void vectorRegistersAreOneLineUnlessRegsAsks() {
+        DumpEdit.single(b, ImageKind.CORE, PID, CoreEntry.class, c -> {
+            CoreEntry.Builder x = c.toBuilder();
+            x.getThreadInfoBuilder().getGpregsBuilder().setAx(c.getThreadInfo().getGpregs().getAx() + 1);
+            var fp = x.getThreadInfoBuilder().getFpregsBuilder();
+            fp.setXmmSpace(0, ~fp.getXmmSpace(0)).setXmmSpace(1, ~fp.getXmmSpace(1)); // xmm0, two words
+            fp.getXsaveBuilder().setYmmhSpace(0, ~fp.getXsave().getYmmhSpace(0)); // ymm0: the same register
+            fp.getXsaveBuilder().setZmmUpper(4, ~fp.getXsave().getZmmUpper(4)); // zmm1's upper half
+            fp.getXsaveBuilder().setHi16Zmm(8, ~fp.getXsave().getHi16Zmm(8)); // zmm17
+            fp.getXsaveBuilder().setOpmaskReg(2, ~fp.getXsave().getOpmaskReg(2)); // k2
+            return x.build();
+        });
+        ProcessDiff.ThreadDiff t = ImageDiff.between(a, b).changed().get(0).threads().get(0);
+        assertEquals(List.of("ax", "k2", "xmm0[0]", "xmm0[1]", "ymm0.hi[0]", "zmm1.hi[0]", "zmm17[0]"),
+                t.registers().stream().map(Change::field).sorted().toList());
+        assertEquals(16 + 16 + 8, t.vectorRegisters(), "xmm/ymm/zmm 0-15, zmm16-31, k0-7 in CRIU's AVX-512 image");
+
+        Show text = Show.run("diff", a.toString(), b.toString());
+        assertEquals(1, text.code(), text.err());
+        List<String> lines = text.out().lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+~\\s+ax\\s+.*→.*")), text.out());
+        assertTrue(lines.stream().anyMatch(l -> l.matches("\\s+~\\s+vector registers\\s+4 of 40 changed\\s+\\(jcr-show diff --regs shows each\\)")),
+                text.out());
+        assertFalse(text.out().contains("xmm0") || text.out().contains("zmm17") || text.out().contains("k2 "), text.out());
+
+        Show each = Show.run("diff", "--regs", a.toString(), b.toString());
+        for (String reg : List.of("xmm0[0]", "xmm0[1]", "ymm0.hi[0]", "zmm1.hi[0]", "zmm17[0]", "k2")) {
+            assertTrue(each.out().contains(" " + reg + " "), reg + "\n" + each.out());
+        }
+        assertFalse(each.out().contains("vector registers"), each.out());
+        assertTrue(Show.run("diff", "--json", a.toString(), b.toString()).out().contains("\"zmm17[0]\""));
+    }
 }

@@ -68,6 +68,9 @@ class LiveDiffTest {
             assertTrue(d.signals().contains(new Change("SIGUSR2", "SIG_DFL", "SIG_IGN")), d.signals().toString());
             assertTrue(d.task().contains(new Change("cwd", "/tmp", "/")), d.task().toString());
             assertTrue(d.creds().isEmpty(), d.creds().toString());
+            // jcr's images name the main stack (by mm's start_stack), not just a growing-down guess
+            String mems = dev.jcr.show.testing.Show.run("x", a.toString(), "mems").out();
+            assertTrue(mems.contains("[stack]") && !mems.contains("[stack?]"), mems);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.jcr.show.summary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -170,5 +171,40 @@ class SummaryTest {
         Show d = Show.run("diff", Vectors.root().resolve("pipetree").toString(), dir.toString());
         assertEquals(1, d.code(), d.err());
         assertTrue(d.out().contains("state") && d.out().contains("zombie"), d.out());
+    }
+
+    /**
+     * A --shell-job dump (its stdio on a terminal, its session leader not dumped) is restorable with
+     * --shell-job: the summary says so instead of calling the terminal fds unrestorable.
+     */
+    @Test
+    void aShellJobDumpIsRestorableWithShellJob() throws Exception {
+        Path dir = DumpEdit.copy(Vectors.root().resolve("counter"), tmp.resolve("sj"));
+        int filesId = ImageDir.open(dir).readSingle(ImageKind.IDS, PID, TaskKobjIdsEntry.class).getFilesId();
+        DumpEdit.all(dir, ImageKind.FILES, null, FileEntry.class, files -> {
+            List<FileEntry> out = new ArrayList<>(files);
+            out.add(FileEntry.newBuilder().setId(300).setType(FdTypes.REG).setReg(dev.jcr.image.proto.RegFileEntry.newBuilder()
+                    .setId(300).setFlags(2).setPos(0).setName("/dev/pts/3").setMode(0020620)
+                    .setFown(FownEntry.newBuilder().setUid(0).setEuid(0).setSignum(0).setPidType(0).setPid(0))).build());
+            return out;
+        });
+        DumpEdit.all(dir, ImageKind.FDINFO, filesId, FdinfoEntry.class, fds -> {
+            List<FdinfoEntry> out = new ArrayList<>(fds);
+            out.add(FdinfoEntry.newBuilder().setId(300).setFlags(0).setType(FdTypes.REG).setFd(30).build());
+            return out;
+        });
+        DumpEdit.all(dir, ImageKind.PSTREE, null, dev.jcr.image.proto.PstreeEntry.class,
+                ps -> List.of(ps.get(0).toBuilder().setSid(4242).build()));
+
+        Summary s = Summary.of(dir);
+        assertEquals(List.of(PID + " session", PID + " fd 30"), s.blockers().stream().map(Restorability.Blocker::where).toList());
+        assertTrue(s.blockers().stream().allMatch(b -> "--shell-job".equals(b.option()) && b.verdict().equals("NEEDS_OPTION")),
+                s.blockers().toString());
+        assertEquals("terminal /dev/pts/3", s.blockers().get(1).what());
+        Show text = Show.run("summary", dir.toString());
+        assertTrue(text.out().contains("Restore      restorable with --shell-job (jcr restore --shell-job -D " + dir + "):"), text.out());
+        assertTrue(text.out().contains("needs --shell-job"), text.out());
+        assertFalse(text.out().contains("cannot restore") || text.out().contains("unsupported"), text.out());
+        assertTrue(Show.run("summary", "--json", dir.toString()).out().contains("\"option\" : \"--shell-job\""));
     }
 }

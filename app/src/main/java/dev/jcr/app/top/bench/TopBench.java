@@ -93,7 +93,7 @@ public final class TopBench {
         DefaultVirtualTerminal term = new DefaultVirtualTerminal(new TerminalSize(200, 60));
         TerminalScreen screen = new TerminalScreen(term);
         screen.startScreen();
-        MultiWindowTextGUI gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
+        MultiWindowTextGUI gui = dev.jcr.app.top.screen.TopWindowManager.gui(screen);
         ThemeCatalog catalog = new ThemeCatalog();
         TopServices services = new TopServices(source, store, DumpAction.engine(), new SignalSender(),
                 new CommandRunner(), catalog, Runnable::run);

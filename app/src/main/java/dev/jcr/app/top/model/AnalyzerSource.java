@@ -43,6 +43,8 @@ public final class AnalyzerSource implements ProcessSource {
     /** The reports the last scan showed, with the start time they belong to (for the quick first pass). */
     private volatile Map<Long, Known> last = Map.of();
     private volatile int analysedLastScan;
+    /** Whether scans add a row per userland thread (H). */
+    private volatile boolean threads;
 
     public AnalyzerSource(ProcFs fs, ImageStore images) {
         this(fs, images, MAX_AGE_SCANS, MIN_BUDGET);
@@ -106,8 +108,45 @@ public final class AnalyzerSource implements ProcessSource {
             known.put(p.pid(), new Known(p.startTimeTicks(), r));
             rows.add(row(p, r));
         }
+        addThreadRows(tree, rows);
         last = known;
         return new Snapshot(Instant.now(), SystemInfo.hostname(), SystemInfo.kernel(), rows, images.count());
+    }
+
+    @Override
+    public void listThreads(boolean on) {
+        threads = on;
+    }
+
+    /**
+     * When threads are listed: a row for each thread of a multi-threaded process other than its leader,
+     * under it (ppid = the process), with the process's verdict (threads are checkpointed with their process).
+     */
+    private void addThreadRows(ProcessTree tree, List<ProcessRow> rows) {
+        if (!threads) {
+            return;
+        }
+        Map<Long, ProcessRow> byPid = new HashMap<>();
+        rows.forEach(r -> byPid.put(r.pid(), r));
+        for (ProcessInfo p : tree.all()) {
+            ProcessRow owner = byPid.get(p.pid());
+            if (owner == null || p.kernelThread() || p.threads() < 2 || p.isZombie()) {
+                continue;
+            }
+            List<dev.jcr.proc.ThreadInfo> ts;
+            try {
+                ts = fs.threads(p.pid());
+            } catch (dev.jcr.JcrException gone) {
+                continue; // exited, or not ours to read: no thread rows
+            }
+            for (dev.jcr.proc.ThreadInfo t : ts) {
+                if (t.tid() != p.pid()) {
+                    rows.add(new ProcessRow(t.tid(), p.pid(), owner.user(), t.state() == null ? '?' : t.state().code(), 1,
+                            owner.rssKiB(), owner.verdict(), "a thread of " + p.pid() + " (" + p.comm()
+                            + "): checkpointed with its process", t.comm(), t.comm(), ProcessRow.Kind.THREAD));
+                }
+            }
+        }
     }
 
     /** How many processes the last {@link #scan} analysed (the rest kept earlier reports). */
@@ -124,6 +163,7 @@ public final class AnalyzerSource implements ProcessSource {
             Known k = known.get(p.pid());
             rows.add(row(p, k != null && k.startTime() == p.startTimeTicks() ? k.report() : null));
         }
+        addThreadRows(tree, rows);
         return new Snapshot(Instant.now(), SystemInfo.hostname(), SystemInfo.kernel(), rows, images.count());
     }
 
@@ -168,7 +208,8 @@ public final class AnalyzerSource implements ProcessSource {
                     + (r.options().isEmpty() ? "" : " (option: " + String.join(", ", r.options()) + ")");
         }
         return new ProcessRow(p.pid(), p.ppid(), user(p.uids().real()), p.state() == null ? '?' : p.state().code(),
-                p.threads(), p.rssBytes() / 1024, v, reason, p.comm(), p.commandLine());
+                p.threads(), p.rssBytes() / 1024, v, reason, p.comm(), p.commandLine(),
+                p.kernelThread() ? ProcessRow.Kind.KERNEL_THREAD : ProcessRow.Kind.PROCESS);
     }
 
     @Override

@@ -25,6 +25,13 @@ public interface ProcessSource {
         return scan();
     }
 
+    /**
+     * Whether later scans add a row for each userland thread of a process (besides its leader); off at
+     * start, since listing every thread costs a read per thread.
+     */
+    default void listThreads(boolean on) {
+    }
+
     /** Analyses one process resource by resource; throws a JcrException when it cannot. */
     ProcessDetails details(long pid);
 }

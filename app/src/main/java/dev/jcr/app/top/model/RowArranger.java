@@ -14,14 +14,24 @@ public final class RowArranger {
     private RowArranger() {
     }
 
-    public static List<VisibleRow> arrange(List<ProcessRow> processes, ViewSettings view) {
+    public static List<VisibleRow> arrange(List<ProcessRow> all, ViewSettings view) {
+        List<ProcessRow> processes = all.stream().filter(view::shows).toList();
         Comparator<ProcessRow> order = view.sort().order.thenComparingLong(ProcessRow::pid);
         if (view.descending()) {
             order = order.reversed();
         }
+        // a thread row matches with its process (a filter on a pid keeps that process's threads)
+        Set<Long> hits = new HashSet<>();
+        for (ProcessRow p : processes) {
+            if (p.isProcess() && p.matches(view.filter())) {
+                hits.add(p.pid());
+            }
+        }
+        java.util.function.Predicate<ProcessRow> hit = p -> p.isProcess() ? hits.contains(p.pid())
+                : hits.contains(p.ppid()) || p.matches(view.filter());
         if (!view.tree()) {
             List<VisibleRow> out = new ArrayList<>();
-            processes.stream().filter(p -> p.matches(view.filter())).sorted(order)
+            processes.stream().filter(hit).sorted(order)
                     .forEach(p -> out.add(new VisibleRow(p, 0, new boolean[0], true)));
             return out;
         }
@@ -32,7 +42,7 @@ public final class RowArranger {
         Set<Long> shown = new HashSet<>();
         Set<Long> matched = new HashSet<>();
         for (ProcessRow p : processes) {
-            if (p.matches(view.filter())) {
+            if (hit.test(p)) {
                 matched.add(p.pid());
                 // keep the ancestors so the match is seen where it lives
                 for (ProcessRow a = p; a != null && shown.add(a.pid()); a = byPid.get(a.ppid())) {
@@ -54,8 +64,10 @@ public final class RowArranger {
         }
         List<VisibleRow> out = new ArrayList<>(shown.size());
         roots.sort(order);
+        // under a process, its threads first (as htop lists them), then its children
+        Comparator<ProcessRow> siblings = Comparator.comparing(ProcessRow::isProcess).thenComparing(order);
         for (int i = 0; i < roots.size(); i++) {
-            walk(roots.get(i), 0, new boolean[0], children, order, matched, out);
+            walk(roots.get(i), 0, new boolean[0], children, siblings, matched, out);
         }
         return out;
     }

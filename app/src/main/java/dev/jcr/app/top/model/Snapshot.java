@@ -6,12 +6,17 @@ import java.util.List;
 /** Everything the main screen shows, taken by one background refresh. */
 public record Snapshot(Instant takenAt, String host, String kernel, List<ProcessRow> processes, int images) {
 
+    /** Processes, kernel threads included; not the rows of single threads. */
+    public long processCount() {
+        return processes.stream().filter(ProcessRow::isProcess).count();
+    }
+
     public long checkpointable() {
-        return processes.stream().filter(p -> p.verdict() == CrVerdict.OK).count();
+        return processes.stream().filter(p -> p.isProcess() && p.verdict() == CrVerdict.OK).count();
     }
 
     public long withOptions() {
-        return processes.stream().filter(p -> p.verdict() == CrVerdict.NEEDS_OPTION).count();
+        return processes.stream().filter(p -> p.isProcess() && p.verdict() == CrVerdict.NEEDS_OPTION).count();
     }
 
     public static Snapshot empty() {

@@ -160,7 +160,8 @@ public final class DumpDialog {
             } catch (java.io.IOException e) {
                 host.onGui(() -> {
                     pw.close();
-                    host.error("dump: cannot create " + dir.getParent() + ": " + e.getMessage() + " (nothing was done)");
+                    host.error("dump: cannot create " + dir.getParent() + ": " + dev.jcr.image.ImageIoException.why(dir.getParent(), e)
+                            + " (nothing was done)");
                 });
             }
         });

@@ -15,10 +15,13 @@ public final class Panels {
     private Panels() {
     }
 
-    /** A window filling the screen but a margin, titled, closed by Esc or q. */
+    /**
+     * A window over the whole width between the header's first line and the status line ({@link
+     * TopWindowManager}), titled, closed by Esc or q; no shadow, as nothing is left beside it to shade.
+     */
     public static BasicWindow expanded(String title, Component content) {
         BasicWindow w = new BasicWindow(title);
-        w.setHints(List.of(Window.Hint.EXPANDED));
+        w.setHints(List.of(Window.Hint.EXPANDED, Window.Hint.NO_POST_RENDERING));
         w.setComponent(content);
         closeOnEscape(w, true);
         return w;

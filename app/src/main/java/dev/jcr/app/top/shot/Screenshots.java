@@ -317,7 +317,7 @@ public final class Screenshots {
             terminal = new DefaultVirtualTerminal(size);
             screen = new TerminalScreen(terminal);
             screen.startScreen();
-            gui = new MultiWindowTextGUI(new SameTextGUIThread.Factory(), screen);
+            gui = dev.jcr.app.top.screen.TopWindowManager.gui(screen);
             ImageStore store = new ImageStore(roots);
             TopServices services = new TopServices(TopMain.liveSource(store), store, dump,
                     new SignalSender(), new CommandRunner(), catalog, background);

@@ -47,13 +47,14 @@ public final class HeaderBar extends AbstractComponent<HeaderBar> {
                 if (s.takenAt().getEpochSecond() > 0) {
                     pair(g, look, col + 2, 0, "at", TIME.format(s.takenAt()), w);
                 }
-                col = pair(g, look, 1, 1, "processes", Integer.toString(s.processes().size()), w);
+                col = pair(g, look, 1, 1, "processes", Long.toString(s.processCount()), w);
                 col = pair(g, look, col + 2, 1, "checkpointable", Long.toString(s.checkpointable()), w);
                 col = pair(g, look, col + 2, 1, "needs option", Long.toString(s.withOptions()), w);
                 col = pair(g, look, col + 2, 1, "images", Integer.toString(s.images()), w);
                 ViewSettings v = c.view;
                 char dir = look.glyph(v.descending() ? TopStyles.SORT_DESCENDING : TopStyles.SORT_ASCENDING);
-                col = pair(g, look, col + 3, 1, "view", v.tree() ? "tree" : "flat", w);
+                col = pair(g, look, col + 3, 1, "view", (v.tree() ? "tree" : "flat") + (v.kernelThreads() ? " +kernel" : "")
+                        + (v.threads() ? " +threads" : ""), w);
                 col = pair(g, look, col + 2, 1, "sort", v.sort().title + dir, w);
                 if (!v.filter().isEmpty()) {
                     col = pair(g, look, col + 2, 1, "filter", v.filter(), w);

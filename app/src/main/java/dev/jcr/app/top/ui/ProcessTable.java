@@ -187,7 +187,8 @@ public final class ProcessTable extends AbstractComponent<ProcessTable> {
                     .append(look.glyph(TopStyles.TREE_HORIZONTAL));
             col = look.put(g, col, y, prefix.toString(), isSelected ? base : TopStyles.TREE, w - col);
         }
-        look.put(g, col, y, p.command(), base, w - col);
+        // a thread's row: its name, dimmed, under its process
+        look.put(g, col, y, p.command(), p.isProcess() || isSelected ? base : TopStyles.DIM, w - col);
     }
 
     private static int cell(TextGUIGraphics g, Look look, int col, int y, String text, String style, int w) {

@@ -31,6 +31,11 @@ public final class StatusLine extends AbstractComponent<StatusLine> {
     }
 
     /** A long message wraps onto up to 4 rows so a reason is never cut; otherwise one row. */
+    /** How many rows the status line takes now (a long message wraps over up to four). */
+    public int rows() {
+        return rowsNeeded();
+    }
+
     private int rowsNeeded() {
         if (promptLabel != null || message.isEmpty()) {
             return 1;

@@ -1,0 +1,31 @@
+package dev.jcr.resource.file;
+
+import dev.jcr.image.proto.FdTypes;
+import dev.jcr.image.proto.FileEntry;
+import dev.jcr.resource.FdUse;
+import dev.jcr.resource.FileDriver;
+import dev.jcr.resource.FileImages;
+import dev.jcr.resource.RestoreContext;
+
+/**
+ * The restore side shared by the kinds recorded as a REG entry and reopened by their path (regular
+ * files, directories, stateless devices): the path must still exist at plan time, and is reopened
+ * with the dumped flags and position ({@link Reopen}).
+ */
+public interface ReopenedByPath extends FileDriver {
+
+    @Override
+    default FdTypes fileType() {
+        return FdTypes.REG;
+    }
+
+    @Override
+    default void check(FileEntry file, FdUse use, FileImages images) {
+        Reopen.checkExists(file, use, images);
+    }
+
+    @Override
+    default int restore(FileEntry file, RestoreContext ctx) {
+        return Reopen.open(file, ctx);
+    }
+}
