@@ -11,7 +11,6 @@ import dev.jcr.image.proto.VmaEntry;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.proc.ProcFs;
 import dev.jcr.proc.ProcessInfo;
-import dev.jcr.proc.SocketTable;
 import dev.jcr.proc.ThreadInfo;
 import dev.jcr.proc.Vma;
 import dev.jcr.ptrace.FrozenTree.FrozenProcess;
@@ -45,7 +44,10 @@ final class ProcessDump implements DumpContext, AutoCloseable {
     private final Tracer tracer;
     private final ImageSet images;
     private final DriverTable drivers;
-    private final boolean shellJob;
+    private final dev.jcr.resource.Analyzer analyzer;
+    private final DumpOptions options;
+    private final DumpScope scope;
+    private int pidfd = -1;
     private final Map<Integer, RemoteSyscalls> sessions = new LinkedHashMap<>();
     private final Map<Integer, CoreEntry.Builder> cores = new LinkedHashMap<>();
     private final TaskCoreEntry.Builder task = TaskCoreEntry.newBuilder();
@@ -54,13 +56,16 @@ final class ProcessDump implements DumpContext, AutoCloseable {
     final List<PageSelection> selections = new ArrayList<>();
     ProcessInfo info;
 
-    ProcessDump(FrozenProcess frozen, ProcFs fs, Tracer tracer, ImageSet images, DriverTable drivers, boolean shellJob) {
+    ProcessDump(FrozenProcess frozen, ProcFs fs, Tracer tracer, ImageSet images, DriverTable drivers,
+            dev.jcr.resource.Analyzer analyzer, DumpOptions options, DumpScope scope) {
         this.frozen = frozen;
         this.fs = fs;
         this.tracer = tracer;
         this.images = images;
         this.drivers = drivers;
-        this.shellJob = shellJob;
+        this.analyzer = analyzer;
+        this.options = options;
+        this.scope = scope;
         for (int tid : frozen.threads()) {
             cores.put(tid, CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64));
         }
@@ -74,8 +79,11 @@ final class ProcessDump implements DumpContext, AutoCloseable {
         return cores;
     }
 
-    /** Runs every driver over the process's threads, fds, memory areas and signal state. */
-    void collect(SocketTable sockets) {
+    /**
+     * Runs every driver over the process's threads, fds (as the dump's tree view read them, judged
+     * alone and inside the tree), memory areas and signal state.
+     */
+    void collect() {
         int pid = frozen.pid();
         info = fs.process(pid);
         // memory areas first: remote sessions map a scratch page, which must not be taken for the process's own
@@ -88,22 +96,36 @@ final class ProcessDump implements DumpContext, AutoCloseable {
             }
             dump(ResourceKind.THREAD, ThreadInfo.class, t);
         }
-        for (OpenFd fd : fs.fds(pid, sockets)) {
-            dump(ResourceKind.of(fd.kind()), OpenFd.class, fd);
+        for (OpenFd fd : scope.tree().fds(pid)) {
+            dumpFd(fd);
         }
         dump(ResourceKind.SIGNAL_STATE, ProcessInfo.class, info);
     }
 
     private <R> void dump(ResourceKind kind, Class<R> type, R resource) {
-        ResourceDriver<R> d = drivers.get(kind, type).orElseThrow(() -> new NotDumpableException(frozen.pid(),
+        ResourceDriver<R> d = driver(kind, type);
+        allowed(d.assess(resource));
+        d.dump(resource, this);
+    }
+
+    /** An fd is judged alone and inside the tree, as the check judged it. */
+    private void dumpFd(OpenFd fd) {
+        ResourceDriver<OpenFd> d = driver(ResourceKind.of(fd.kind()), OpenFd.class);
+        allowed(analyzer.inTree(frozen.pid(), fd, d.assess(fd), scope.tree()));
+        d.dump(fd, this);
+    }
+
+    private <R> ResourceDriver<R> driver(ResourceKind kind, Class<R> type) {
+        return drivers.get(kind, type).orElseThrow(() -> new NotDumpableException(frozen.pid(),
                 kind.words(), kind.words() + ": not supported yet"));
-        Assessment a = d.assess(resource);
+    }
+
+    private void allowed(Assessment a) {
         if (a.verdict() == Verdict.UNSUPPORTED
-                || (a.verdict() == Verdict.NEEDS_OPTION && !(shellJob && a.option().equals(dev.jcr.resource.Options.SHELL_JOB)))) {
+                || (a.verdict() == Verdict.NEEDS_OPTION && !options.given().contains(a.option()))) {
             throw new NotDumpableException(frozen.pid(), a.resource(), a.reason()
                     + (a.option() != null ? " (needs " + a.option() + ")" : ""));
         }
-        d.dump(resource, this);
     }
 
     // ---------------------------------------------------------------- DumpContext
@@ -195,7 +217,45 @@ final class ProcessDump implements DumpContext, AutoCloseable {
 
     @Override
     public boolean shellJob() {
-        return shellJob;
+        return options.shellJob();
+    }
+
+    @Override
+    public boolean option(String option) {
+        return options.given().contains(option);
+    }
+
+    @Override
+    public boolean killAfter() {
+        return options.kill();
+    }
+
+    @Override
+    public dev.jcr.resource.TreeView tree() {
+        return scope.tree();
+    }
+
+    @Override
+    public int localFd(int fd) {
+        if (pidfd < 0) {
+            pidfd = scope.keep(dev.jcr.sys.Linux.pidfdOpen(frozen.pid()));
+        }
+        return scope.keep(dev.jcr.sys.Linux.pidfdGetfd(pidfd, fd, frozen.pid()));
+    }
+
+    @Override
+    public <T> T shared(Object key, java.util.function.Supplier<T> make) {
+        return scope.shared(key, make);
+    }
+
+    @Override
+    public void atEnd(Object key, Runnable action) {
+        scope.atEnd(key, action);
+    }
+
+    @Override
+    public void onFailure(Runnable undo) {
+        scope.onFailure(undo);
     }
 
     /** Closes the remote sessions: every thread gets its registers back and sits in its interrupt stop. */

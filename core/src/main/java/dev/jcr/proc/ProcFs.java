@@ -77,6 +77,33 @@ public final class ProcFs {
         }
     }
 
+    /**
+     * A process holding an fd whose link reads LINK ("socket:[1234]"), other than those in EXCEPT, or -1:
+     * who outside a tree holds the other end of something. Reads every process's fd links (a scan of the
+     * machine), so it is for naming a blocker, not for every fd.
+     */
+    public long holderOf(String link, java.util.Set<Long> except) {
+        for (long pid : pids()) {
+            if (except.contains(pid)) {
+                continue;
+            }
+            try (java.util.stream.Stream<Path> fds = Files.list(dir(pid).resolve("fd"))) {
+                for (Path fd : (Iterable<Path>) fds::iterator) {
+                    try {
+                        if (Files.readSymbolicLink(fd).toString().equals(link)) {
+                            return pid;
+                        }
+                    } catch (IOException e) {
+                        // closed meanwhile
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // gone, or not ours to read
+            }
+        }
+        return -1;
+    }
+
     /** All process ids (numeric entries of the root), ascending. */
     public List<Long> pids() {
         long[] buf = new long[256];
@@ -255,7 +282,21 @@ public final class ProcFs {
         inet(pid, net, "raw6", FdKind.RAW_SOCKET, true, m);
         table(pid, net.resolve("netlink"), t -> NetParser.parseNetlink(net.resolve("netlink").toString(), t, m));
         table(pid, net.resolve("packet"), t -> NetParser.parsePacket(net.resolve("packet").toString(), t, m));
-        return new SocketTable(namespaces(pid).inode(NamespaceType.NET), m);
+        long netNs = namespaces(pid).inode(NamespaceType.NET);
+        return new SocketTable(netNs, m, socketDiag(netNs));
+    }
+
+    /**
+     * The kernel's socket table (NETLINK_SOCK_DIAG) for network namespace NET_NS: asked in jcr's own
+     * namespace, so only when that is NET_NS and this is the real /proc (a fixture tree has no kernel
+     * behind it); otherwise one that answers that the namespace is not jcr's.
+     */
+    private SocketDiag socketDiag(long netNs) {
+        if (!root.equals(Path.of("/proc"))) {
+            return SocketDiag.NONE;
+        }
+        long own = namespaces(selfPid()).inode(NamespaceType.NET);
+        return own == netNs ? SocketDiag.kernel() : SocketDiag.foreign(netNs, own);
     }
 
     private void inet(long pid, Path net, String name, FdKind kind, boolean v6, Map<Long, SocketInfo> m) {
@@ -334,7 +375,9 @@ public final class ProcFs {
                         int major = Devices.major(rdev);
                         int minor = Devices.minor(rdev);
                         String known = kind == FdKind.BLOCK_DEVICE ? null : Devices.charDeviceName(major, minor);
-                        yield new FdDetail.Device(major, minor, known != null ? known : pl.path());
+                        int pty = kind == FdKind.PTY_SLAVE ? Devices.ptyIndex(major, minor)
+                                : kind == FdKind.PTY_MASTER ? FdInfoParser.ttyIndex(info) : -1;
+                        yield new FdDetail.Device(major, minor, known != null ? known : pl.path(), pty);
                     }
                     default -> new FdDetail.File(pl, (Long) attrs.get("size"));
                 };
@@ -343,7 +386,7 @@ public final class ProcFs {
                 detail = switch (kind) {
                     case PIPE -> new FdDetail.Pipe(FdClassifier.bracketInode(link));
                     case UNIX_STREAM, UNIX_DGRAM, UNIX_SEQPACKET, TCP, UDP, RAW_SOCKET, NETLINK, PACKET ->
-                            new FdDetail.Socket(sockets.get(FdClassifier.bracketInode(link)));
+                            new FdDetail.Socket(sockets.get(FdClassifier.bracketInode(link)), sockets.diag());
                     case OTHER_ANON_INODE -> new FdDetail.AnonInode(FdClassifier.anonName(link));
                     default -> FdInfoParser.detail(infoPath.toString(), kind, info);
                 };

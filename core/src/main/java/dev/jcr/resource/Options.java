@@ -6,6 +6,12 @@ public final class Options {
     /** The process tree is attached to the caller's terminal/session; restore it into the current one. */
     public static final String SHELL_JOB = "--shell-job";
 
+    /**
+     * A unix socket may be connected to a peer outside the tree: at restore it is connected again to the
+     * peer's name (CRIU's option of the same name; datagram peers only, as CRIU).
+     */
+    public static final String EXT_UNIX_SK = "--ext-unix-sk";
+
     private Options() {
     }
 }

@@ -40,6 +40,7 @@ final class FileTable implements AutoCloseable, RestoreContext {
     private final Map<Long, Integer> shmem = new HashMap<>();
     private final Map<Object, Object> state = new HashMap<>();
     private final List<Integer> opened = new ArrayList<>();
+    private final List<Runnable> undo = new ArrayList<>();
 
     FileTable(RestorePlan plan, DriverTable drivers) {
         this.plan = plan;
@@ -151,6 +152,24 @@ final class FileTable implements AutoCloseable, RestoreContext {
             pages.put(pagesId, fd);
         }
         return fd;
+    }
+
+    @Override
+    public void onFailure(Runnable u) {
+        undo.add(u);
+    }
+
+    /** The restore failed: closes jcr's fds, then undoes what drivers left outside them (newest first), never throwing. */
+    void rollback() {
+        close();
+        for (int i = undo.size() - 1; i >= 0; i--) {
+            try {
+                undo.get(i).run();
+            } catch (RuntimeException ignored) {
+                // best effort: the failure that got us here is the one to report
+            }
+        }
+        undo.clear();
     }
 
     @Override

@@ -132,7 +132,8 @@ public final class RestoreEngine {
 
         private void restoreAll() {
             boolean resumed = false;
-            try (FileTable files = new FileTable(plan, DriverTable.standard())) {
+            FileTable files = new FileTable(plan, DriverTable.standard());
+            try {
                 createTree();
                 long[] progress = {0};
                 for (ProcessPlan p : plan.living()) {
@@ -166,10 +167,15 @@ public final class RestoreEngine {
             } catch (RuntimeException e) {
                 terminalDone(true);
                 killAll();
+                if (!resumed) {
+                    files.rollback();
+                }
                 if (e instanceof JcrException) {
                     throw e;
                 }
                 throw new RestoreException(Kind.INTERNAL, "restore failed" + (resumed ? " after resuming" : "") + ": " + e, e);
+            } finally {
+                files.close();
             }
         }
 
