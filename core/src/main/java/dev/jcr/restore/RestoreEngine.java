@@ -110,6 +110,7 @@ public final class RestoreEngine {
         private int seed = -1;
         private Tracer tracer;
         private dev.jcr.resource.device.Terminals.Saved savedTerminal;
+        private dev.jcr.image.ImageDir imageDir;
 
         Run(RestorePlan plan, RestoreOptions options, Optional<TimeNamespace> timens, RestoreListener listener) {
             this.plan = plan;
@@ -134,11 +135,21 @@ public final class RestoreEngine {
             boolean resumed = false;
             FileTable files = new FileTable(plan, DriverTable.standard());
             try {
-                createTree();
+                startSeed();
                 long[] progress = {0};
+                // parents before children: each child is cloned from its parent once the parent's memory
+                // is back, and keeps what they shared (Inheritance)
+                for (ProcessPlan p : plan.processes()) {
+                    listener.phase(RestoreListener.Phase.CREATE_TREE, p.pid());
+                    create(p);
+                    if (!p.zombie()) {
+                        listener.phase(RestoreListener.Phase.ADDRESS_SPACE, p.pid());
+                        progress[0] += addressSpace(p, files, progress);
+                    }
+                }
+                finishTree();
                 for (ProcessPlan p : plan.living()) {
-                    listener.phase(RestoreListener.Phase.ADDRESS_SPACE, p.pid());
-                    progress[0] += rebuild(p, files, progress);
+                    filesAndState(p, files);
                 }
                 for (ProcessPlan p : plan.living()) {
                     listener.phase(RestoreListener.Phase.THREADS, p.pid());
@@ -181,10 +192,11 @@ public final class RestoreEngine {
 
         /**
          * --shell-job: the restored tree's terminal fds are jcr's terminal, which is in whatever mode the
-         * shell left it (canonical, echoing). It gets the dumped terminal's line settings and window size
-         * (tty-info.img), the program's, and every restored process that holds it gets SIGWINCH, queued
-         * while it is still held: its screen is not on this terminal, and SIGWINCH is how a terminal
-         * program learns that its terminal changed and redraws (as when tmux or screen reattach).
+         * shell left it (canonical, echoing). It gets the dumped terminal's line settings (tty-info.img),
+         * the program's, and every restored process that holds it gets SIGWINCH, queued while it is still
+         * held: its screen is not on this terminal, and SIGWINCH is how a terminal program learns that
+         * its terminal changed, reads the window size (this window's) and redraws (as when tmux or screen
+         * reattach).
          */
         private void giveTerminalState() {
             List<ProcessPlan> onTerminal = plan.living().stream().filter(p -> p.fds().stream().anyMatch(fd -> {
@@ -238,43 +250,48 @@ public final class RestoreEngine {
 
         // ------------------------------------------------------------ tree
 
-        private void createTree() {
+        private void startSeed() {
             listener.phase(RestoreListener.Phase.SEED, 0);
             // a private copy of sleep, never /bin/sleep itself: see SeedExecutable
             seed = Linux.spawn(SeedExecutable.path(), new String[] {"sleep", "1000"}, !options.shellJob() || plan.root().sid() == plan.root().pid());
             tracer.seizeTask(seed);
             tracer.run(() -> Linux.ptraceSetOptions(seed, TRACE_OPTIONS));
             timens.ifPresent(this::enterTimeNamespace);
-            listener.phase(RestoreListener.Phase.CREATE_TREE, 0);
-            for (ProcessPlan p : plan.processes()) {
-                int parent = p == plan.root() ? seed : p.ppid();
-                int pid;
-                try (RemoteSyscalls r = tracer.remote(parent)) {
-                    // waiting for the root needs it as jcr's child (CLONE_PARENT: a sibling of the seed);
-                    // a detached root is the seed's child and goes to init when the seed is killed
-                    pid = p == plan.root() && !options.detach() ? r.clone3(CLONE_PARENT, 0, p.pid())
-                            : r.clone3(0, SIGCHLD, p.pid());
-                    r.newChildren();
-                } catch (SyscallException | dev.jcr.ptrace.RemoteSyscallException e) {
-                    throw failed(p.pid(), "clone3 with pid " + p.pid(), e);
-                }
-                created.add(pid);
-                if (pid != p.pid()) {
-                    throw new RestoreException(Kind.INTERNAL, "clone3 gave pid " + pid + " instead of " + p.pid());
-                }
-                try (RemoteSyscalls r = tracer.remote(pid)) {
-                    Target t = new Target(r, pid);
-                    if (p.sid() == p.pid()) {
-                        t.call("setsid", Target.SYS_SETSID);
-                    } else if (p.pgid() == p.pid() && !(p == plan.root() && options.shellJob())) {
-                        // a --shell-job root stays in jcr's process group (as CRIU does): the terminal's
-                        // foreground group, so that it can read from it
-                        t.call("setpgid(0, 0)", Target.SYS_SETPGID, 0, 0);
-                    } else if (p != plan.root() && p.pgid() != parentPgid(p)) {
-                        t.call("setpgid(0, " + p.pgid() + ")", Target.SYS_SETPGID, 0, p.pgid());
-                    }
+        }
+
+        /** Clones P with its pid: the root inside the seed, a child inside its (already rebuilt) parent; then its session and group. */
+        private void create(ProcessPlan p) {
+            int parent = p == plan.root() ? seed : p.ppid();
+            int pid;
+            try (RemoteSyscalls r = tracer.remote(parent)) {
+                // waiting for the root needs it as jcr's child (CLONE_PARENT: a sibling of the seed);
+                // a detached root is the seed's child and goes to init when the seed is killed
+                pid = p == plan.root() && !options.detach() ? r.clone3(CLONE_PARENT, 0, p.pid())
+                        : r.clone3(0, SIGCHLD, p.pid());
+                r.newChildren();
+            } catch (SyscallException | dev.jcr.ptrace.RemoteSyscallException e) {
+                throw failed(p.pid(), "clone3 with pid " + p.pid(), e);
+            }
+            created.add(pid);
+            if (pid != p.pid()) {
+                throw new RestoreException(Kind.INTERNAL, "clone3 gave pid " + pid + " instead of " + p.pid());
+            }
+            try (RemoteSyscalls r = tracer.remote(pid)) {
+                Target t = new Target(r, pid);
+                if (p.sid() == p.pid()) {
+                    t.call("setsid", Target.SYS_SETSID);
+                } else if (p.pgid() == p.pid() && !(p == plan.root() && options.shellJob())) {
+                    // a --shell-job root stays in jcr's process group (as CRIU does): the terminal's
+                    // foreground group, so that it can read from it
+                    t.call("setpgid(0, 0)", Target.SYS_SETPGID, 0, 0);
+                } else if (p != plan.root() && p.pgid() != parentPgid(p)) {
+                    t.call("setpgid(0, " + p.pgid() + ")", Target.SYS_SETPGID, 0, p.pgid());
                 }
             }
+        }
+
+        /** Every process exists: zombies die, and the seed goes. */
+        private void finishTree() {
             // zombies die now that every process (a zombie may lead a group others join) exists
             for (ProcessPlan p : plan.processes()) {
                 if (p.zombie()) {
@@ -314,8 +331,8 @@ public final class RestoreEngine {
 
         // ------------------------------------------------------------ one process
 
-        private long rebuild(ProcessPlan p, FileTable files, long[] progress) {
-            long pages;
+        /** P's memory, from inside it (it is cloned from its parent or the seed); returns its pages. */
+        private long addressSpace(ProcessPlan p, FileTable files, long[] progress) {
             try (RemoteSyscalls r = tracer.remote(p.pid())) {
                 Target t = new Target(r, p.pid());
                 RseqConfiguration rseq = tracer.rseq(p.pid());
@@ -325,9 +342,31 @@ public final class RestoreEngine {
                             rseq.signature());
                 }
                 t.closeAll();
-                int maxFd = p.fds().stream().mapToInt(FdinfoEntry::getFd).max().orElse(2);
-                t.connect(Linux.getpid(), Math.max(maxFd + 1, 3));
-                pages = new AddressSpace(t, p, files, procRoot, plan.dir()).rebuild(listener, progress, plan.totalPages());
+                t.connect(Linux.getpid(), lowestFree(p));
+                ProcessPlan parent = p == plan.root() ? null : plan.process(p.ppid());
+                Inheritance kept = parent == null ? Inheritance.none() : Inheritance.of(parent, p, images());
+                new AddressSpace(t, p, files, procRoot, plan.dir(), kept).rebuild(listener, progress, plan.totalPages());
+                t.disconnect();
+            }
+            return p.pages();
+        }
+
+        private int lowestFree(ProcessPlan p) {
+            return Math.max(p.fds().stream().mapToInt(FdinfoEntry::getFd).max().orElse(2) + 1, 3);
+        }
+
+        private dev.jcr.image.ImageDir images() {
+            if (imageDir == null) {
+                imageDir = dev.jcr.image.ImageDir.open(plan.dir());
+            }
+            return imageDir;
+        }
+
+        /** P's fds, working directory, umask and process-wide state. */
+        private void filesAndState(ProcessPlan p, FileTable files) {
+            try (RemoteSyscalls r = tracer.remote(p.pid())) {
+                Target t = new Target(r, p.pid());
+                t.connect(Linux.getpid(), lowestFree(p));
                 listener.phase(RestoreListener.Phase.FILES, p.pid());
                 for (FdinfoEntry fd : p.fds()) {
                     t.install(files.fd(fd.getId()), fd.getFd(), (fd.getFlags() & 1) != 0, "fd " + fd.getFd());
@@ -343,7 +382,6 @@ public final class RestoreEngine {
                 }
                 processState(t, p.core());
             }
-            return pages;
         }
 
         /** The drivers' view of T: remote syscalls in a process whose fds are in place. */

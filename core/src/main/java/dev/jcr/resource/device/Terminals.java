@@ -29,7 +29,6 @@ public final class Terminals {
     private static final long TCGETS2 = 0x802C542AL;
     private static final long TCSETS2 = 0x402C542BL;
     private static final long TIOCGWINSZ = 0x5413;
-    private static final long TIOCSWINSZ = 0x5414;
     /** struct termios2: four flag words, c_line, c_cc[19], c_ispeed, c_ospeed. */
     private static final int TERMIOS2 = 44;
     private static final int NCCS = 19;
@@ -73,21 +72,24 @@ public final class Terminals {
         }
     }
 
-    /** What jcr's terminal had before {@link #applyToOwn}: its termios2 and winsize bytes. */
-    public record Saved(int fd, byte[] termios, byte[] winsize) {
+    /** What jcr's terminal had before {@link #applyToOwn}: its termios2 bytes. */
+    public record Saved(int fd, byte[] termios) {
     }
 
     /**
-     * Gives jcr's own terminal (where --shell-job puts the restored tree) INFO's termios and window
-     * size, the dumped program's; returns what it had, to put back when the program is done.
+     * Gives jcr's own terminal (where --shell-job puts the restored tree) INFO's line settings, the
+     * dumped program's (a raw-mode editor gets raw mode back, not the shell's echoing canonical mode);
+     * returns what it had, to put back when the program is done. The window size is left as it is:
+     * it is the size of the window this terminal is shown in now, which the program learns from the
+     * SIGWINCH the restore sends; the dumped size was the old window's (a program told it would draw
+     * outside a smaller window).
      */
     public static Saved applyToOwn(dev.jcr.image.proto.TtyInfoEntry info) {
         int fd = openOwn(Linux.O_RDWR | Linux.O_NONBLOCK | O_NOCTTY);
-        byte[] oldTermios = Linux.ioctl(fd, TCGETS2, new byte[TERMIOS2]);
-        byte[] oldWinsize = Linux.ioctl(fd, TIOCGWINSZ, new byte[8]);
+        byte[] old = Linux.ioctl(fd, TCGETS2, new byte[TERMIOS2]);
         if (info.hasTermios()) {
             dev.jcr.image.proto.TermiosEntry te = info.getTermios();
-            java.nio.ByteBuffer t = le(oldTermios.clone());
+            java.nio.ByteBuffer t = le(old.clone());
             t.putInt(0, te.getCIflag()).putInt(4, te.getCOflag()).putInt(8, te.getCCflag()).putInt(12, te.getCLflag())
                     .put(16, (byte) te.getCLine());
             for (int i = 0; i < Math.min(NCCS, te.getCCcCount()); i++) {
@@ -98,19 +100,13 @@ public final class Terminals {
             }
             Linux.ioctl(fd, TCSETS2, t.array());
         }
-        if (info.hasWinsize() && info.getWinsize().getWsRow() != 0) {
-            dev.jcr.image.proto.WinsizeEntry ws = info.getWinsize();
-            Linux.ioctl(fd, TIOCSWINSZ, le(new byte[8]).putShort(0, (short) ws.getWsRow()).putShort(2, (short) ws.getWsCol())
-                    .putShort(4, (short) ws.getWsXpixel()).putShort(6, (short) ws.getWsYpixel()).array());
-        }
-        return new Saved(fd, oldTermios, oldWinsize);
+        return new Saved(fd, old);
     }
 
     /** Puts back what {@link #applyToOwn} found, and closes jcr's descriptor of the terminal. */
     public static void putBack(Saved s) {
         try {
             Linux.ioctl(s.fd(), TCSETS2, s.termios());
-            Linux.ioctl(s.fd(), TIOCSWINSZ, s.winsize());
         } finally {
             Linux.close(s.fd());
         }
