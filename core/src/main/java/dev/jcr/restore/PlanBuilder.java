@@ -105,6 +105,7 @@ public final class PlanBuilder {
                 checkFds(p.pid(), ids(p.pid(), p.core()).getFilesId(), p.fds());
             }
         }
+        dev.jcr.resource.lock.FileLocks.check(images);
         Map<Long, SharedMemoryPlan> shmem = sharedMemory(procs);
         for (ProcessPlan p : procs) {
             if (p.zombie() && procs.stream().anyMatch(q -> q.pid() == p.ppid() && q.zombie())) {

@@ -155,6 +155,7 @@ public final class RestoreEngine {
                     listener.phase(RestoreListener.Phase.THREADS, p.pid());
                     threads(p);
                 }
+                files.finish();
                 files.close();
                 listener.phase(RestoreListener.Phase.RESUME, plan.root().pid());
                 List<ProcessPlan> stopped = plan.living().stream().filter(ProcessPlan::stopped).toList();
