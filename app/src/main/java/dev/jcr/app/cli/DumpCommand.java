@@ -5,6 +5,8 @@ import dev.jcr.dump.DumpListener;
 import dev.jcr.dump.DumpOptions;
 import dev.jcr.dump.DumpPhase;
 import dev.jcr.dump.DumpResult;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.resource.DriverTable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -24,7 +26,9 @@ import picocli.CommandLine.Spec;
         description = {"Checkpoint a process tree into CRIU-format images.",
                 "%nThe tree rooted at PID is frozen, written to DIR and left running (unless --kill). DIR must not"
                         + " exist: it appears only when complete. A dump that is refused or fails leaves the tree"
-                        + " running unharmed and no directory behind."},
+                        + " running unharmed and no directory behind. --kill returns once every pid of the tree is"
+                        + " free again (a restore can follow at once), or warns after 10 s, naming the parent that"
+                        + " has not reaped a killed process."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:dumped", "2:usage error", "3:no such process", "4:permission denied",
                 "5:a process of the tree is traced by another process", "6:unsupported resources (all listed)",
@@ -50,6 +54,10 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--shell-job", description = "allow a tree attached to a terminal or session outside it")
     boolean shellJob;
 
+    @Option(names = "--ghost-limit", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "save deleted files up to SIZE (default 1M, as CRIU; K, M, G suffixes)")
+    Long ghostLimit;
+
     @Option(names = "--progress", negatable = true, description = "progress bar on stderr (default: when stderr is a terminal)")
     Boolean progress;
 
@@ -65,10 +73,16 @@ public final class DumpCommand implements Callable<Integer> {
         boolean bar = progress != null ? progress : System.console() != null;
         PrintWriter err = spec.commandLine().getErr();
         DumpListener listener = bar ? new ProgressBar(err) : DumpListener.NONE;
-        DumpResult r = new DumpEngine().dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob), listener);
+        DumpEngine engine = ghostLimit == null ? new DumpEngine()
+                : new DumpEngine(ProcFs.system(), DriverTable.standard(ghostLimit));
+        DumpResult r = engine.dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob), listener);
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());
         out.flush();
+        for (String w : r.warnings()) {
+            err.println("dump: warning: " + w);
+        }
+        err.flush();
         return 0;
     }
 
