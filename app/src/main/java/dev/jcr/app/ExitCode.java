@@ -15,7 +15,9 @@ public enum ExitCode {
     BAD_IMAGE(7),
     IO(8),
     CONFLICT(9),
-    INTERNAL(70);
+    INTERNAL(70),
+    /** Ended early on request (Ctrl-C, SIGTERM, SIGHUP), cleanly: nothing harmed, nothing half-written. */
+    CANCELLED(130);
 
     public final int code;
 

@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
                 dev.jcr.app.cli.RestoreCommand.class,
                 dev.jcr.app.cli.PageServerCommand.class,
                 dev.jcr.app.cli.MigrateCommand.class,
+                dev.jcr.app.cli.DebugCommand.class,
         })
 public final class Main implements Runnable {
 
@@ -43,6 +44,12 @@ public final class Main implements Runnable {
 
     /** Runs one command line; used by main, by the REPL and by tests. Never throws. */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        String bad = faultSpecProblem();
+        if (bad != null) {
+            err.println("jcr: " + bad);
+            err.flush();
+            return ExitCode.USAGE.code;
+        }
         if (args.length == 0 && dev.jcr.app.repl.ReplCommand.onTerminal()) {
             return dev.jcr.app.repl.ReplCommand.interactive(err);
         }
@@ -98,7 +105,23 @@ public final class Main implements Runnable {
         if (ex instanceof JcrException j) {
             return ExitCode.of(j.kind()).code;
         }
+        if (ex instanceof dev.jcr.fault.Cancelled) {
+            return ExitCode.CANCELLED.code;
+        }
         return ExitCode.INTERNAL.code;
+    }
+
+    /**
+     * Null, or what is wrong with {@code JCR_FAULT} (fault injection for tests, see docs/ptrace.md): a
+     * misspelt point must be refused, not silently never fire.
+     */
+    public static String faultSpecProblem() {
+        try {
+            dev.jcr.fault.Faults.armFromEnvironment();
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
     }
 
     /**
@@ -119,7 +142,7 @@ public final class Main implements Runnable {
     /** One line for a person: the typed message, or the class and message of an unexpected error. */
     public static String oneLine(String command, Throwable ex) {
         // the last guard: whatever a message quotes, it reaches the terminal as one escaped line
-        if (ex instanceof JcrException) {
+        if (ex instanceof JcrException || ex instanceof dev.jcr.fault.Cancelled || ex instanceof dev.jcr.fault.InjectedFault) {
             return command + ": " + Quote.controls(ex.getMessage());
         }
         return command + ": internal error: " + Quote.controls(String.valueOf(ex)) + " (please report)";

@@ -1,6 +1,9 @@
 package dev.jcr.dump;
 
 import dev.jcr.JcrException;
+import dev.jcr.fault.Cancellation;
+import dev.jcr.fault.Cancelled;
+import dev.jcr.fault.Faults;
 import dev.jcr.image.ImageDirWriter;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.CoreEntry;
@@ -75,9 +78,22 @@ public final class DumpEngine {
 
     /** Dumps the tree rooted at PID. Never leaves the tree stopped or a partial directory behind. */
     public DumpResult dump(int pid, DumpOptions options, DumpListener listener) {
+        Cancellation.enter();
+        try {
+            return dumpNow(pid, options, listener);
+        } catch (Cancelled c) {
+            throw c.withOutcome("the tree runs on unharmed, no image directory was written");
+        } finally {
+            Cancellation.leave();
+        }
+    }
+
+    private DumpResult dumpNow(int pid, DumpOptions options, DumpListener listener) {
         long t0 = System.nanoTime();
+        Faults.armFromEnvironment();
         listener.phase(DumpPhase.CHECKING);
         TreeReport report = check(pid, options);
+        Faults.hit(Faults.DUMP_CHECKED);
         ParentImages parent = parent(options);
         if (parent != null) {
             // read before the freeze: the pages each process has in the parent chain
@@ -96,7 +112,7 @@ public final class DumpEngine {
             }
             listener.phase(DumpPhase.FREEZING);
             long tFreeze = System.nanoTime();
-            FrozenTree tree = tracer.seizeTree(pid);
+            FrozenTree tree = seize(tracer, pid);
             long tFrozen = System.nanoTime();
             Run run = new Run(tree, tracer, dir, options, listener, tracking, runId);
             long tReleased;
@@ -118,10 +134,13 @@ public final class DumpEngine {
                     listener.phase(DumpPhase.RESUMING);
                     tracer.close();
                     tReleased = System.nanoTime();
+                    Faults.hit(Faults.DUMP_RELEASED);
                 }
                 listener.phase(DumpPhase.COMMITTING);
                 run.writeDeferred();
+                Faults.hit(Faults.DUMP_WRITTEN);
                 dir.commit();
+                Faults.hit(Faults.DUMP_COMMITTED);
             } catch (RuntimeException | Error e) {
                 run.failed();
                 dir.abort();
@@ -157,9 +176,15 @@ public final class DumpEngine {
             }
             long tEnd = System.nanoTime();
             DumpStats s = run.stats(tFrozen - tFreeze, tReleased - tFrozen, tEnd - t0, imageBytes(dir, run));
+            // a restore right after --kill must find every pid free: wait (not counted above) until the
+            // killed processes are reaped
+            List<String> warnings = new ArrayList<>(tracking.notes());
+            if (options.kill()) {
+                warnings.addAll(KilledTree.awaitFree(fs, tree.allIds(), options.reapWait()));
+            }
             listener.phase(DumpPhase.DONE);
             return new DumpResult(dir.target(), pid, pids, tree.allThreads().size(), kill, s,
-                    options.preDump(), tracking.notes(), run.link());
+                    options.preDump(), warnings, run.link());
         } finally {
             dir.abort(); // no-op once committed
         }
@@ -183,6 +208,14 @@ public final class DumpEngine {
     private static long imageBytes(ImageDirWriter dir, Run run) {
         // a directory sent away is not here to measure: its pages are most of it
         return dir.sink() != null ? run.pagesWritten * 4096 : imageBytes(dir.target());
+    }
+
+    /** Freezes the tree; a fault point fires on each side (the directory exists, nothing frozen / all frozen). */
+    private static FrozenTree seize(Tracer tracer, int pid) {
+        Faults.hit(Faults.DUMP_DIR);
+        FrozenTree tree = tracer.seizeTree(pid);
+        Faults.hit(Faults.DUMP_FROZEN);
+        return tree;
     }
 
     /**
@@ -311,13 +344,20 @@ public final class DumpEngine {
             // the instant the state is read (timers' remaining times are relative to it): dump_uptime
             stateUptimeMicros = uptimeMicros();
             for (FrozenProcess fp : tree.processes()) {
-                if (fp.zombie()) {
+                if (fp.zombie() && fp.pid() == tree.root()) {
                     throw new dev.jcr.resource.NotDumpableException(fp.pid(), "process",
                             "zombie: has exited and waits for its parent to reap it");
                 }
             }
             scope = new DumpScope(treeView());
             for (FrozenProcess fp : tree.processes()) {
+                if (fp.zombie()) {
+                    // as CRIU: its place in the tree, its exit status and name, nothing else is left
+                    pstree.add(PstreeEntry.newBuilder().setPid(fp.pid()).setPpid(fp.ppid()).setPgid(fp.pgid())
+                            .setSid(fp.sid()).addThreads(fp.pid()).build());
+                    later.single(ImageKind.CORE, fp.pid(), TaskImages.zombie(fs, fp.pid()));
+                    continue;
+                }
                 pstree.add(PstreeEntry.newBuilder().setPid(fp.pid()).setPpid(fp.pid() == tree.root() ? 0 : fp.ppid())
                         .setPgid(fp.pgid()).setSid(fp.sid()).addAllThreads(fp.threads()).build());
                 ProcessDump p = new ProcessDump(fp, fs, tracer, images, drivers, analyzer, options, scope);
@@ -325,8 +365,10 @@ public final class DumpEngine {
                 // on the tracer's thread: every ptrace request and remote syscall then runs inline, without
                 // a hop between threads (a process's state takes a few hundred of them)
                 tracer.run(() -> t[0] = collect(fp, p, fdinfos));
-                // after the sessions are closed: their scratch pages are gone again
+                Faults.hit(Faults.DUMP_STATE);
+                // after the sessions are closed: the process's own registers again
                 memory.add(scan(fp.pid(), pagesId++, p, t[0]));
+                Faults.hit(Faults.DUMP_SCANNED);
             }
             // what needs every process seen (a socket's peer elsewhere in the tree), still frozen
             scope.end();
@@ -336,6 +378,7 @@ public final class DumpEngine {
             }
             images.writeShared();
             copyMemory();
+            Faults.hit(Faults.DUMP_MEMORY);
             writeGlobal();
         }
 
@@ -348,6 +391,9 @@ public final class DumpEngine {
             Map<Long, String> comms = new java.util.LinkedHashMap<>();
             Map<Long, List<dev.jcr.proc.OpenFd>> fds = new HashMap<>();
             for (FrozenProcess fp : tree.processes()) {
+                if (fp.zombie()) {
+                    continue; // no fds, no namespaces left
+                }
                 long netNs = fs.namespaces(fp.pid()).inode(NamespaceType.NET);
                 SocketTable st = sockets.computeIfAbsent(netNs, k -> fs.sockets(fp.pid()));
                 comms.put((long) fp.pid(), fs.process(fp.pid()).comm());

@@ -3,6 +3,7 @@ package dev.jcr.dump;
 import dev.jcr.image.ImageSink;
 import dev.jcr.resource.Options;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;
@@ -28,9 +29,14 @@ import java.util.Set;
  * @param handoff   called with the images committed and the tree still frozen, to decide between
  *                  killing it and letting it run on (a migration: the receiver restores meanwhile); null:
  *                  KILL decides
+ * @param reapWait  with kill: how long the dump waits for the killed pids to be reaped (free for a
+ *                  restore) before it returns with a warning naming the parent that has not reaped
  */
 public record DumpOptions(Path directory, boolean kill, boolean shellJob, Set<String> allowed, boolean preDump,
-        String parent, boolean trackMem, ImageSink sink, ChainLink knownParent, Handoff handoff) {
+        String parent, boolean trackMem, ImageSink sink, ChainLink knownParent, Handoff handoff, Duration reapWait) {
+
+    /** The default bound of the wait for killed pids to come free (init here reaps within a few seconds). */
+    public static final Duration REAP_WAIT = Duration.ofSeconds(10);
 
     /**
      * The last step of a dump that hands the tree over: the images are committed, the tree still frozen.
@@ -43,6 +49,7 @@ public record DumpOptions(Path directory, boolean kill, boolean shellJob, Set<St
 
     public DumpOptions {
         Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(reapWait, "reapWait");
         allowed = Set.copyOf(allowed);
         if (preDump && (kill || handoff != null)) {
             throw new IllegalArgumentException("a pre-dump leaves the tree running: it cannot kill or hand it over");
@@ -50,7 +57,7 @@ public record DumpOptions(Path directory, boolean kill, boolean shellJob, Set<St
     }
 
     public DumpOptions(Path directory, boolean kill, boolean shellJob, Set<String> allowed) {
-        this(directory, kill, shellJob, allowed, false, null, false, null, null, null);
+        this(directory, kill, shellJob, allowed, false, null, false, null, null, null, REAP_WAIT);
     }
 
     public DumpOptions(Path directory, boolean kill, boolean shellJob) {
@@ -63,11 +70,18 @@ public record DumpOptions(Path directory, boolean kill, boolean shellJob, Set<St
     }
 
     public DumpOptions withKill(boolean k) {
-        return new DumpOptions(directory, k, shellJob, allowed, preDump, parent, trackMem, sink, knownParent, handoff);
+        return new DumpOptions(directory, k, shellJob, allowed, preDump, parent, trackMem, sink, knownParent, handoff,
+                reapWait);
     }
 
     public DumpOptions withShellJob(boolean s) {
-        return new DumpOptions(directory, kill, s, allowed, preDump, parent, trackMem, sink, knownParent, handoff);
+        return new DumpOptions(directory, kill, s, allowed, preDump, parent, trackMem, sink, knownParent, handoff,
+                reapWait);
+    }
+
+    public DumpOptions withReapWait(Duration d) {
+        return new DumpOptions(directory, kill, shellJob, allowed, preDump, parent, trackMem, sink, knownParent, handoff,
+                d);
     }
 
     /** These options, plus OPTION (e.g. {@link Options#EXT_UNIX_SK}) when ON. */
@@ -77,7 +91,8 @@ public record DumpOptions(Path directory, boolean kill, boolean shellJob, Set<St
         }
         Set<String> more = new LinkedHashSet<>(allowed);
         more.add(option);
-        return new DumpOptions(directory, kill, shellJob, more, preDump, parent, trackMem, sink, knownParent, handoff);
+        return new DumpOptions(directory, kill, shellJob, more, preDump, parent, trackMem, sink, knownParent, handoff,
+                reapWait);
     }
 
     /** Every option given, --shell-job included: what the check is asked with. */
@@ -90,30 +105,36 @@ public record DumpOptions(Path directory, boolean kill, boolean shellJob, Set<St
     }
 
     public DumpOptions withPreDump(boolean p) {
-        return new DumpOptions(directory, kill, shellJob, allowed, p, parent, trackMem, sink, knownParent, handoff);
+        return new DumpOptions(directory, kill, shellJob, allowed, p, parent, trackMem, sink, knownParent, handoff,
+                reapWait);
     }
 
     /** The previous dump (the {@code parent} link's text, relative to DIRECTORY), or null for none. */
     public DumpOptions withParent(String p) {
-        return new DumpOptions(directory, kill, shellJob, allowed, preDump, p, trackMem, sink, knownParent, handoff);
+        return new DumpOptions(directory, kill, shellJob, allowed, preDump, p, trackMem, sink, knownParent, handoff,
+                reapWait);
     }
 
     public DumpOptions withTrackMem(boolean t) {
-        return new DumpOptions(directory, kill, shellJob, allowed, preDump, parent, t, sink, knownParent, handoff);
+        return new DumpOptions(directory, kill, shellJob, allowed, preDump, parent, t, sink, knownParent, handoff,
+                reapWait);
     }
 
     /** Writes the directory (named DIRECTORY there) to SINK instead of the local disk. */
     public DumpOptions withSink(ImageSink s) {
-        return new DumpOptions(directory, kill, shellJob, allowed, preDump, parent, trackMem, s, knownParent, handoff);
+        return new DumpOptions(directory, kill, shellJob, allowed, preDump, parent, trackMem, s, knownParent, handoff,
+                reapWait);
     }
 
     /** The parent is LINK's dump (read nowhere: its run id and pages are known), reached as PARENT_TEXT. */
     public DumpOptions withParent(String parentText, ChainLink link) {
-        return new DumpOptions(directory, kill, shellJob, allowed, preDump, parentText, trackMem, sink, link, handoff);
+        return new DumpOptions(directory, kill, shellJob, allowed, preDump, parentText, trackMem, sink, link, handoff,
+                reapWait);
     }
 
     public DumpOptions withHandoff(Handoff h) {
-        return new DumpOptions(directory, kill, shellJob, allowed, preDump, parent, trackMem, sink, knownParent, h);
+        return new DumpOptions(directory, kill, shellJob, allowed, preDump, parent, trackMem, sink, knownParent, h,
+                reapWait);
     }
 
     /** Whether write tracking stays armed after this dump (a pre-dump, or --track-mem on a tree left running). */

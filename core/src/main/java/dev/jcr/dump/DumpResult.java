@@ -13,20 +13,22 @@ import java.util.List;
  * @param killed    true if the tree was killed afterwards (--kill), false if it runs on
  * @param stats     times and page counts
  * @param preDump   a pre-dump (memory only, not restorable by itself)
- * @param notes     what the dump could not do as asked, in words (write tracking lost or unavailable …)
+ * @param warnings  what the user should know although the dump succeeded: what it could not do as asked
+ *                  (write tracking lost or unavailable …), a killed pid that its parent has not reaped
+ *                  (which a restore will find in use)
  * @param link      what this dump holds, for a next dump that cannot read it back (see {@link ChainLink})
  */
 public record DumpResult(Path directory, int root, List<Integer> pids, int threads, boolean killed, DumpStats stats,
-        boolean preDump, List<String> notes, ChainLink link) {
+        boolean preDump, List<String> warnings, ChainLink link) {
 
     public DumpResult {
         pids = List.copyOf(pids);
-        notes = List.copyOf(notes);
+        warnings = List.copyOf(warnings);
     }
 
     /** The same result, the tree killed (or not) after all. */
     public DumpResult withKilled(boolean k) {
-        return new DumpResult(directory, root, pids, threads, k, stats, preDump, notes, link);
+        return new DumpResult(directory, root, pids, threads, k, stats, preDump, warnings, link);
     }
 
     /**

@@ -327,6 +327,7 @@ final class MemoryDump {
             pending += bytes;
             if (pending >= STEP) {
                 flush();
+                dev.jcr.fault.Cancellation.check(); // a long copy ends early when asked, every STEP
             }
         }
 

@@ -1,9 +1,12 @@
 package dev.jcr.image;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -51,6 +54,11 @@ public final class PageChain {
         for (Source s : sources) {
             pagesPerLevel[s.level()] += s.nrPages();
         }
+    }
+
+    /** No memory at all (a zombie's). */
+    public static PageChain none(int pid) {
+        return new PageChain(pid, List.of(), List.of(), List.of());
     }
 
     /**
@@ -233,6 +241,71 @@ public final class PageChain {
             n += p;
         }
         return n;
+    }
+
+    /** The source holding the page at ADDR, or null when no image of the chain has contents for it. */
+    public Source sourceAt(long addr) {
+        int lo = 0;
+        int hi = sources.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            Source s = sources.get(mid);
+            if (Long.compareUnsigned(addr, s.vaddr()) < 0) {
+                hi = mid - 1;
+            } else if (Long.compareUnsigned(addr, s.end()) >= 0) {
+                lo = mid + 1;
+            } else {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Reads page contents from the chain's pages files, each opened on first use. */
+    public Reader reader() {
+        return new Reader();
+    }
+
+    /** Reads contents of this chain's pages; close it to close the files. */
+    public final class Reader implements AutoCloseable {
+        private final FileChannel[] files = new FileChannel[pagesFiles.size()];
+
+        private Reader() {
+        }
+
+        /** Fills DST (its remaining bytes) with the contents from ADDR on, which SOURCE holds. */
+        public void read(ByteBuffer dst, Source source, long addr) {
+            Path file = pagesFiles.get(source.level());
+            long pos = source.pagesOffset() + (addr - source.vaddr());
+            try {
+                if (files[source.level()] == null) {
+                    files[source.level()] = FileChannel.open(file, StandardOpenOption.READ);
+                }
+                FileChannel ch = files[source.level()];
+                while (dst.hasRemaining()) {
+                    int n = ch.read(dst, pos);
+                    if (n < 0) {
+                        throw new BadImageException(file.toString(), pos, "ends early (file shrank while reading?)");
+                    }
+                    pos += n;
+                }
+            } catch (IOException e) {
+                throw new BadImageException(file.toString(), pos, "cannot read: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            for (FileChannel ch : files) {
+                if (ch != null) {
+                    try {
+                        ch.close();
+                    } catch (IOException ignored) {
+                        // read only: nothing lost
+                    }
+                }
+            }
+        }
     }
 
     /** The pages with contents, as ranges. */

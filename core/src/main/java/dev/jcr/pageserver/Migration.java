@@ -101,7 +101,7 @@ public final class Migration {
 
     private static Round round(DumpResult r, String name, Consumer<Round> out) {
         Round x = new Round(name, r.preDump(), r.stats().pagesWritten(), r.stats().pagesInParent(),
-                r.stats().frozenMicros(), r.notes());
+                r.stats().frozenMicros(), r.warnings());
         out.accept(x);
         return x;
     }

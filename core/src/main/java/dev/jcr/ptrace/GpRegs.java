@@ -19,6 +19,7 @@ public record GpRegs(long r15, long r14, long r13, long r12, long bp, long bx, l
     static final int DI = 14;
     static final int ORIG_AX = 15;
     static final int IP = 16;
+    static final int SP = 19;
 
     /** From the 27 longs of user_regs_struct in kernel order. */
     public static GpRegs fromArray(long[] a) {

@@ -1,5 +1,6 @@
 package dev.jcr.ptrace;
 
+import dev.jcr.fault.Faults;
 import dev.jcr.proc.ProcFs;
 import dev.jcr.sys.Errno;
 import dev.jcr.sys.Linux;
@@ -18,21 +19,25 @@ import java.util.function.LongConsumer;
  * read end (taken with pidfd_getfd), splices them into the file: the only copy is into the file's
  * page cache, as with a plain write(2).
  *
- * <p>The helper runs a dozen instructions jcr writes into a page it maps in the process: a loop of
+ * <p>The helper runs a few instructions jcr writes into a page it maps in the process: a loop of
  * blocking vmsplice calls over an iovec array of all the pages to copy. So the whole copy takes no
  * ptrace round trip per chunk: the pipe itself paces the helper (vmsplice sleeps while the pipe is
  * full, jcr's splice wakes it), and the helper and jcr run on two CPUs at once. The pipe is as large
  * as an unprivileged process may make it (/proc/sys/fs/pipe-max-size).
  *
- * <p>Why a helper thread and not one of the process's threads: a task driven by jcr has borrowed
- * registers, and if jcr is killed meanwhile (the kernel then detaches it) it would go on with them.
- * The helper has no state to lose: the code after its {@code syscall} instruction closes the pipe's
- * write end and ends the helper ({@code exit}, not {@code exit_group}), and that is where it goes
- * whenever jcr lets go of it — at the end of the loop, at {@link #close()}, or because jcr died (its
- * vmsplice then fails with EPIPE). It blocks every signal first, so signals for the process go to
- * its real threads, and the SIGPIPE of a vmsplice into a pipe whose reader died stays pending on the
- * helper and vanishes with it. The process's own threads are driven only briefly: to map the page,
- * make the pipe and clone3 the helper, and at the end to unmap the page.
+ * <p>Crash safety (jcr may die at any instant, docs/ptrace.md): the process's own threads are only
+ * driven by guarded remote sessions (mapping the page, cloning the helper, unmapping at the end). The
+ * helper is built to end itself whenever jcr lets go of it: it is cloned <em>without</em> CLONE_FILES,
+ * so its pipe lives in its own descriptor table and vanishes with it (the process never holds a pipe
+ * end, not even for an instant); it inherits the all-blocked signal mask of the guarded clone3 caller,
+ * so no signal of the process is ever taken by it (the SIGPIPE of a vmsplice into a pipe whose reader
+ * died stays pending on the helper and vanishes with it); its first instruction after clone3 sends it
+ * to its exit path (unmap its iovec array, exit), and every remote syscall jcr makes in it returns
+ * there too ({@link RemoteSyscalls#forHelper}). So at its birth stop, at any of its stops, in its loop
+ * (vmsplice fails with EPIPE once jcr's read end is gone) it ends by itself if jcr dies. The parent's
+ * clone3 returns to the same code, which sends it (rax = the child's tid) into its rt_sigreturn
+ * trampoline. What can remain after jcr's death is this small anonymous mapping (code, stack,
+ * arguments), nothing the process uses.
  *
  * <p>Pages vmspliced without SPLICE_F_GIFT stay the process's pages: every byte is spliced into the
  * file before {@link #copy} returns, while the process is still frozen. The loop stops at the first
@@ -42,69 +47,80 @@ import java.util.function.LongConsumer;
 public final class PipeDrain implements AutoCloseable {
 
     private static final int SYS_CLOSE = 3;
-    private static final int SYS_RT_SIGPROCMASK = 14;
     private static final int SYS_FCNTL = 72;
     private static final int SYS_PIPE2 = 293;
     private static final int SYS_CLONE3 = 435;
-    private static final long CLONE_THREAD_FLAGS = 0x100 /* VM */ | 0x200 /* FS */ | 0x400 /* FILES */
+    private static final int SYS_CLOSE_RANGE = 436;
+    /** A thread of the process (shared memory, signal handlers) with a descriptor table of its own. */
+    private static final long CLONE_THREAD_FLAGS = 0x100 /* VM */ | 0x200 /* FS */
             | 0x800 /* SIGHAND */ | 0x10000 /* THREAD */ | 0x40000 /* SYSVSEM */;
     private static final int PAGE = RemoteSyscalls.PAGE;
     /** How long the splicer waits for data before it looks after the helper (a stop to answer?). */
     private static final int POLL_MS = 100;
 
-    // the helper's area in the target: code page, stack, then a page for arguments, signal mask, results
-    private static final int EXIT_PATH = 2;
-    private static final int LOOP = 0x20;
-    private static final int STACK_TOP = 3 * PAGE;
-    private static final int ARGS = 3 * PAGE;
-    private static final int MASK = ARGS + 256;
-    private static final int RESULT = ARGS + 512;
-    private static final int AREA = 4 * PAGE;
+    // the helper's area in the target: code page, stack page, then a page for arguments and results
+    private static final int ENTRY = 0;
+    private static final int EXIT_PATH = 0x10;
+    private static final int LOOP = 0x40;
+    private static final int STACK_TOP = 2 * PAGE;
+    private static final int ARGS = 2 * PAGE;
+    private static final int FDS = ARGS + 128;
+    private static final int IOV_SLOT = ARGS + 192; // iovec array address and length, for the exit path
+    private static final int RESULT = ARGS + 256;
+    private static final int AREA = 3 * PAGE;
 
     /**
-     * The helper's code (x86-64, assembled from the listing beside each line). Offset 0: the
-     * {@code syscall} where jcr's remote syscalls run; EXIT_PATH: close(write end); exit(0); LOOP:
-     * r12 = iovec array, r13 = iovecs left, r14 = write end, r15 = {bytes moved, last result}.
+     * The helper's code (x86-64, from the listing beside each line). ENTRY: where clone3 returns in
+     * both threads: the new one (rax 0) goes to EXIT_PATH, the parent into its rt_sigreturn
+     * trampoline. EXIT_PATH: munmap(iovec array) and exit(0), the helper's trampoline. LOOP: r12 =
+     * iovec array, r13 = iovecs left, r14 = write end, r15 = {bytes moved, last result}.
      */
     private static final int[] CODE = {
-        0x0f, 0x05,                                     // 00 syscall
-        0xb8, 0x03, 0x00, 0x00, 0x00,                   // 02 exit: mov $3 (close), %eax
-        0xbf, 0x7f, 0x7f, 0x7f, 0x7f,                   // 07       mov $WRITE_END, %edi   (patched)
-        0x0f, 0x05,                                     // 0c       syscall
-        0xb8, 0x3c, 0x00, 0x00, 0x00,                   // 0e       mov $60 (exit), %eax
-        0x31, 0xff,                                     // 13       xor %edi, %edi
-        0x0f, 0x05,                                     // 15       syscall
-        0xeb, 0xe9,                                     // 17       jmp exit
-        0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00,       // 19       nop
-        0x4d, 0x85, 0xed,                               // 20 loop: test %r13, %r13
-        0x74, 0x4f,                                     // 23       jz ok
-        0x4c, 0x89, 0xea,                               // 25       mov %r13, %rdx
-        0x48, 0x81, 0xfa, 0x00, 0x04, 0x00, 0x00,       // 28       cmp $1024, %rdx
-        0x76, 0x05,                                     // 2f       jbe 1f
-        0xba, 0x00, 0x04, 0x00, 0x00,                   // 31       mov $1024, %edx
-        0xb8, 0x16, 0x01, 0x00, 0x00,                   // 36 1:    mov $278 (vmsplice), %eax
-        0x4c, 0x89, 0xf7,                               // 3b       mov %r14, %rdi
-        0x4c, 0x89, 0xe6,                               // 3e       mov %r12, %rsi
-        0x45, 0x31, 0xd2,                               // 41       xor %r10d, %r10d   (flags 0: block while full)
-        0x0f, 0x05,                                     // 44       syscall
-        0x48, 0x85, 0xc0,                               // 46       test %rax, %rax
-        0x7e, 0x2b,                                     // 49       jle fail
-        0x49, 0x01, 0x07,                               // 4b       add %rax, (%r15)
-        0x49, 0x8b, 0x4c, 0x24, 0x08,                   // 4e adv:  mov 8(%r12), %rcx   (consume rax bytes)
-        0x48, 0x39, 0xc8,                               // 53       cmp %rcx, %rax
-        0x72, 0x11,                                     // 56       jb partial
-        0x48, 0x29, 0xc8,                               // 58       sub %rcx, %rax
-        0x49, 0x83, 0xc4, 0x10,                         // 5b       add $16, %r12
-        0x49, 0xff, 0xcd,                               // 5f       dec %r13
-        0x48, 0x85, 0xc0,                               // 62       test %rax, %rax
-        0x75, 0xe7,                                     // 65       jnz adv
-        0xeb, 0xb7,                                     // 67       jmp loop
-        0x49, 0x01, 0x04, 0x24,                         // 69 partial: add %rax, (%r12)
-        0x49, 0x29, 0x44, 0x24, 0x08,                   // 6d       sub %rax, 8(%r12)
-        0xeb, 0xac,                                     // 72       jmp loop
-        0x31, 0xc0,                                     // 74 ok:   xor %eax, %eax
-        0x49, 0x89, 0x47, 0x08,                         // 76 fail: mov %rax, 8(%r15)
-        0xeb, 0x86,                                     // 7a       jmp exit
+        0x48, 0x85, 0xc0,                               // 00 entry:  test %rax, %rax
+        0x74, 0x0b,                                     // 03         jz exit_path
+        0xb8, 0x0f, 0x00, 0x00, 0x00,                   // 05 parent: mov $15 (rt_sigreturn), %eax
+        0x0f, 0x05,                                     // 0a         syscall
+        0xeb, 0xf7,                                     // 0c         jmp parent
+        0x00, 0x00,                                     // 0e
+        0xb8, 0x0b, 0x00, 0x00, 0x00,                   // 10 exit:   mov $11 (munmap), %eax
+        0x48, 0x8b, 0x3d, 0xa4, 0x20, 0x00, 0x00,       // 15         mov IOV_SLOT(%rip), %rdi
+        0x48, 0x8b, 0x35, 0xa5, 0x20, 0x00, 0x00,       // 1c         mov IOV_SLOT+8(%rip), %rsi
+        0x0f, 0x05,                                     // 23         syscall
+        0xb8, 0x3c, 0x00, 0x00, 0x00,                   // 25         mov $60 (exit), %eax
+        0x31, 0xff,                                     // 2a         xor %edi, %edi
+        0x0f, 0x05,                                     // 2c         syscall
+        0xeb, 0xe0,                                     // 2e         jmp exit
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, // 30
+        0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, // 38
+        0x4d, 0x85, 0xed,                               // 40 loop:   test %r13, %r13
+        0x74, 0x4f,                                     // 43         jz ok
+        0x4c, 0x89, 0xea,                               // 45         mov %r13, %rdx
+        0x48, 0x81, 0xfa, 0x00, 0x04, 0x00, 0x00,       // 48         cmp $1024, %rdx
+        0x76, 0x05,                                     // 4f         jbe 1f
+        0xba, 0x00, 0x04, 0x00, 0x00,                   // 51         mov $1024, %edx
+        0xb8, 0x16, 0x01, 0x00, 0x00,                   // 56 1:      mov $278 (vmsplice), %eax
+        0x4c, 0x89, 0xf7,                               // 5b         mov %r14, %rdi
+        0x4c, 0x89, 0xe6,                               // 5e         mov %r12, %rsi
+        0x45, 0x31, 0xd2,                               // 61         xor %r10d, %r10d (flags 0: block while full)
+        0x0f, 0x05,                                     // 64         syscall
+        0x48, 0x85, 0xc0,                               // 66         test %rax, %rax
+        0x7e, 0x2b,                                     // 69         jle fail
+        0x49, 0x01, 0x07,                               // 6b         add %rax, (%r15)
+        0x49, 0x8b, 0x4c, 0x24, 0x08,                   // 6e adv:    mov 8(%r12), %rcx (consume rax bytes)
+        0x48, 0x39, 0xc8,                               // 73         cmp %rcx, %rax
+        0x72, 0x11,                                     // 76         jb partial
+        0x48, 0x29, 0xc8,                               // 78         sub %rcx, %rax
+        0x49, 0x83, 0xc4, 0x10,                         // 7b         add $16, %r12
+        0x49, 0xff, 0xcd,                               // 7f         dec %r13
+        0x48, 0x85, 0xc0,                               // 82         test %rax, %rax
+        0x75, 0xe7,                                     // 85         jnz adv
+        0xeb, 0xb7,                                     // 87         jmp loop
+        0x49, 0x01, 0x04, 0x24,                         // 89 partial: add %rax, (%r12)
+        0x49, 0x29, 0x44, 0x24, 0x08,                   // 8d         sub %rax, 8(%r12)
+        0xeb, 0xac,                                     // 92         jmp loop
+        0x31, 0xc0,                                     // 94 ok:     xor %eax, %eax
+        0x49, 0x89, 0x47, 0x08,                         // 96 fail:   mov %rax, 8(%r15)
+        0xe9, 0x71, 0xff, 0xff, 0xff,                   // 9a         jmp exit
     };
 
     private final Tracer tracer;
@@ -112,22 +128,22 @@ public final class PipeDrain implements AutoCloseable {
     private final int tgid;
     private final long area;
     private final int readFd;
-    /** The pipe's write end in the target (its number is also in the helper's exit path). */
+    /** The pipe's write end in the helper's own descriptor table. */
     private final int writeEnd;
     private final int pipeSize;
-    private final RemoteSyscalls helper;
     private final int helperTid;
     private long iovArea;
     private long iovLen;
     private boolean helperGone;
     private boolean used;
-    /** The helper runs its loop (no longer sits in a syscall stop). */
+    /** The helper runs its loop (no longer sits in a stop). */
     private boolean running;
     private boolean readClosed;
     private boolean closed;
+    private boolean spliced;
 
     private PipeDrain(Tracer tracer, int tid, int tgid, long area, int readFd, int writeEnd, int pipeSize,
-            RemoteSyscalls helper) {
+            int helperTid) {
         this.writeEnd = writeEnd;
         this.tracer = tracer;
         this.tid = tid;
@@ -135,15 +151,14 @@ public final class PipeDrain implements AutoCloseable {
         this.area = area;
         this.readFd = readFd;
         this.pipeSize = pipeSize;
-        this.helper = helper;
-        this.helperTid = helper.tid();
+        this.helperTid = helperTid;
     }
 
     /**
      * Opens a drain on the process of traced task TID (stopped, with no other remote session open):
-     * maps the helper's page, makes the pipe, adds the helper thread. Fails with a
+     * maps the helper's page, adds the helper thread, which makes the pipe. Fails with a
      * {@link dev.jcr.JcrException} when the process does not let it (e.g. a seccomp filter refusing
-     * clone3); the process is then as it was.
+     * clone3, no descriptor allowed at all); the process is then as it was.
      */
     public static PipeDrain open(Tracer tracer, int tid) {
         return tracer.call(() -> openOnTracer(tracer, tid));
@@ -151,58 +166,63 @@ public final class PipeDrain implements AutoCloseable {
 
     private static PipeDrain openOnTracer(Tracer tracer, int tid) {
         TracedTask task = tracer.require(tid);
-        int[] target = {-1, -1}; // read and write end in the target, while the target must close them
         int mine = -1;
         long area = 0;
-        int size;
+        int helperTid = -1;
         boolean ok = false;
-        RemoteSyscalls helper = null;
         try {
+            int child;
             try (RemoteSyscalls rs = tracer.remote(tid)) {
                 area = rs.mmap(0, AREA, Linux.PROT_READ | Linux.PROT_WRITE, Linux.MAP_PRIVATE | Linux.MAP_ANONYMOUS, -1, 0);
-                rs.check("pipe2", SYS_PIPE2, area + ARGS, Linux.O_CLOEXEC);
-                ByteBuffer fds = le(rs.read(area + ARGS, 8));
-                target[0] = fds.getInt(0);
-                target[1] = fds.getInt(4);
-                long got = rs.syscall(SYS_FCNTL, target[1], Linux.F_SETPIPE_SZ, maxPipeSize());
-                if (got < 0) {
-                    got = rs.check("fcntl(F_GETPIPE_SZ)", SYS_FCNTL, target[1], Linux.F_GETPIPE_SZ);
-                }
-                size = (int) got;
-                int pidfd = Linux.pidfdOpen(task.tgid());
-                try {
-                    mine = Linux.pidfdGetfd(pidfd, target[0], tid);
-                } finally {
-                    Linux.close(pidfd);
-                }
-                rs.check("close", SYS_CLOSE, target[0]);
-                target[0] = -1;
-                rs.write(area, code(target[1]));
-                rs.write(area + MASK, le(new byte[8]).putLong(0, -1L).array());
+                rs.write(area, code());
                 ByteBuffer args = le(new byte[88]);
                 args.putLong(0, CLONE_THREAD_FLAGS).putLong(40, area + PAGE).putLong(48, STACK_TOP - PAGE);
                 rs.write(area + ARGS, args.array());
                 rs.mprotect(area, PAGE, Linux.PROT_READ | Linux.PROT_EXEC);
-            }
-            // clone3 from the helper's page, so that the new thread's first instruction is its exit path;
-            // TRACECLONE makes it ours, stopped before it runs at all
-            Linux.ptraceSetOptions(tid, Tracer.BASE_OPTIONS | Linux.PTRACE_O_TRACECLONE);
-            int child;
-            try (RemoteSyscalls rs = new RemoteSyscalls(tracer, task, area)) {
-                rs.check("clone3", SYS_CLONE3, area + ARGS, 88);
-                List<Integer> born = rs.newChildren();
-                if (born.size() != 1) {
-                    throw new TraceException(tid, "clone3 of the drain's helper thread gave " + born);
+                Faults.hit(Faults.DRAIN_AREA);
+                // clone3 returning into the helper's page: the new thread starts at ENTRY, which sends it
+                // to its exit path; TRACECLONE makes it ours, stopped before it runs at all
+                Linux.ptraceSetOptions(tid, Tracer.BASE_OPTIONS | Linux.PTRACE_O_TRACECLONE);
+                try {
+                    long r = rs.syscallReturningTo(area + ENTRY, SYS_CLONE3, area + ARGS, 88);
+                    if (r < 0 && r >= -4095) {
+                        throw new RemoteSyscallException("clone3 (drain helper)", tid, (int) -r);
+                    }
+                    List<Integer> born = rs.newChildren();
+                    if (born.size() != 1) {
+                        throw new TraceException(tid, "clone3 of the drain's helper thread gave " + born);
+                    }
+                    child = born.get(0);
+                    helperTid = child;
+                } finally {
+                    Linux.ptraceSetOptions(tid, Tracer.BASE_OPTIONS);
                 }
-                child = born.get(0);
-            } finally {
-                Linux.ptraceSetOptions(tid, Tracer.BASE_OPTIONS);
             }
-            int writeEnd = target[1];
-            target[1] = -1; // from now on the helper's exit path closes the write end
-            helper = new RemoteSyscalls(tracer, tracer.require(child), area);
-            helper.check("rt_sigprocmask", SYS_RT_SIGPROCMASK, 2 /* SIG_SETMASK */, area + MASK, 0, 8);
-            PipeDrain d = new PipeDrain(tracer, tid, task.tgid(), area, mine, writeEnd, size, helper);
+            Faults.hit(Faults.DRAIN_HELPER);
+            int size;
+            int writeEnd;
+            try (RemoteSyscalls helper = RemoteSyscalls.forHelper(tracer, tracer.require(child), area + EXIT_PATH)) {
+                // its descriptor table is a copy of the process's: drop those, keep only the pipe
+                helper.check("close_range", SYS_CLOSE_RANGE, 0, 0xffffffffL, 0);
+                helper.check("pipe2", SYS_PIPE2, area + FDS, Linux.O_CLOEXEC);
+                ByteBuffer fds = le(helper.read(area + FDS, 8));
+                int readEnd = fds.getInt(0);
+                writeEnd = fds.getInt(4);
+                long got = helper.syscall(SYS_FCNTL, writeEnd, Linux.F_SETPIPE_SZ, maxPipeSize());
+                if (got < 0) {
+                    got = helper.check("fcntl(F_GETPIPE_SZ)", SYS_FCNTL, writeEnd, Linux.F_GETPIPE_SZ);
+                }
+                size = (int) got;
+                int pidfd = Linux.pidfdOpenThread(child);
+                try {
+                    mine = Linux.pidfdGetfd(pidfd, readEnd, child);
+                } finally {
+                    Linux.close(pidfd);
+                }
+                helper.check("close", SYS_CLOSE, readEnd);
+            }
+            Faults.hit(Faults.DRAIN_PIPE);
+            PipeDrain d = new PipeDrain(tracer, tid, task.tgid(), area, mine, writeEnd, size, child);
             ok = true;
             return d;
         } finally {
@@ -210,20 +230,18 @@ public final class PipeDrain implements AutoCloseable {
                 if (mine >= 0) {
                     Linux.close(mine);
                 }
-                if (helper != null) {
-                    endHelper(tracer, helper.tid(), area);
+                if (helperTid <= 0 || endHelper(tracer, helperTid)) {
+                    unmapArea(tracer, tid, area);
                 }
-                cleanTarget(tracer, tid, target, area, AREA, 0, 0);
             }
         }
     }
 
-    private static byte[] code(int writeEnd) {
+    private static byte[] code() {
         byte[] b = new byte[CODE.length];
         for (int i = 0; i < b.length; i++) {
             b[i] = (byte) CODE[i];
         }
-        ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).putInt(8, writeEnd);
         return b;
     }
 
@@ -297,6 +315,7 @@ public final class PipeDrain implements AutoCloseable {
             return 0;
         }
         tracer.run(() -> startLoop(runs));
+        Faults.hit(Faults.DRAIN_RUNNING);
         long done = 0;
         try {
             int r = 0;
@@ -318,7 +337,11 @@ public final class PipeDrain implements AutoCloseable {
                     continue;
                 }
                 if (s == 0) {
-                    break; // end of file: the helper stopped early (and closed the write end)
+                    break; // end of file: the helper stopped early (its exit closed the write end)
+                }
+                if (!spliced) {
+                    spliced = true;
+                    Faults.hit(Faults.DRAIN_SPLICED);
                 }
                 done += s;
                 inRun += s;
@@ -335,14 +358,20 @@ public final class PipeDrain implements AutoCloseable {
         } finally {
             tracer.run(() -> tendHelper(true));
         }
+        Faults.hit(Faults.DRAIN_DONE);
         return done;
     }
 
-    /** Writes the iovecs into the process, points the helper at its loop and lets it run. */
+    /** Writes the iovecs into the process (an array the helper maps), points the helper at its loop, lets it run. */
     private void startLoop(PageRuns runs) {
         long bytes = (long) runs.count() * 16;
         iovLen = (bytes + PAGE - 1) / PAGE * PAGE;
-        iovArea = helper.mmap(0, iovLen, Linux.PROT_READ | Linux.PROT_WRITE, Linux.MAP_PRIVATE | Linux.MAP_ANONYMOUS, -1, 0);
+        try (RemoteSyscalls helper = RemoteSyscalls.forHelper(tracer, tracer.require(helperTid), area + EXIT_PATH)) {
+            iovArea = helper.mmap(0, iovLen, Linux.PROT_READ | Linux.PROT_WRITE, Linux.MAP_PRIVATE | Linux.MAP_ANONYMOUS,
+                    -1, 0);
+        }
+        // from now on the helper's exit path unmaps the array (also if jcr dies)
+        Linux.writeMemory(tgid, area + IOV_SLOT, le(new byte[16]).putLong(0, iovArea).putLong(8, iovLen).array());
         int per = 1 << 16;
         for (int first = 0; first < runs.count(); first += per) {
             int n = Math.min(per, runs.count() - first);
@@ -350,9 +379,9 @@ public final class PipeDrain implements AutoCloseable {
             for (int i = 0; i < n; i++) {
                 b.putLong(runs.addr(first + i)).putLong(runs.len(first + i));
             }
-            helper.write(iovArea + (long) first * 16, b.array());
+            Linux.writeMemory(tgid, iovArea + (long) first * 16, b.array());
         }
-        helper.write(area + RESULT, new byte[16]);
+        Linux.writeMemory(tgid, area + RESULT, new byte[16]);
         long[] regs = Linux.ptraceGetRegs(helperTid);
         regs[3] = iovArea;                 // r12
         regs[2] = runs.count();            // r13
@@ -399,23 +428,44 @@ public final class PipeDrain implements AutoCloseable {
         forgetHelper(tracer, helperTid);
     }
 
-    /** Lets a helper that sits in a syscall stop run its way out (close the write end, exit) and reaps it. */
-    private static void endHelper(Tracer tracer, int helperTid, long area) {
+    /**
+     * Lets a helper that sits in a stop (parked on its exit path) run its way out and reaps it;
+     * false when its end was not seen (its area must then stay mapped: unmapping code a thread may
+     * still run would kill the whole process).
+     */
+    private static boolean endHelper(Tracer tracer, int helperTid) {
+        boolean gone = false;
+        long deadline = System.nanoTime() + 10_000_000_000L;
         try {
-            long[] regs = Linux.ptraceGetRegs(helperTid);
-            regs[GpRegs.IP] = area + EXIT_PATH;
-            regs[GpRegs.ORIG_AX] = -1;
-            Linux.ptraceSetRegs(helperTid, regs);
-            Linux.ptraceCont(helperTid, 0);
-            while (!Linux.waitpid(helperTid, Linux.WALL).gone()) {
-                Linux.ptraceCont(helperTid, 0);
+            boolean resume = true;
+            while (System.nanoTime() < deadline) {
+                if (resume) {
+                    try {
+                        Linux.ptraceCont(helperTid, 0);
+                    } catch (SyscallException e) {
+                        if (!e.isGone()) {
+                            throw e;
+                        }
+                    }
+                }
+                WaitStatus st = Linux.waitpid(helperTid, Linux.WALL | Linux.WNOHANG);
+                if (st.pid() != 0 && st.gone()) {
+                    gone = true;
+                    break;
+                }
+                resume = st.pid() != 0; // a stop on its way out: let it go on
+                if (!resume) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+                }
             }
         } catch (SyscallException e) {
             if (!e.isGone() && e.errno() != Errno.ECHILD) {
                 throw e;
             }
+            gone = true;
         }
         forgetHelper(tracer, helperTid);
+        return gone;
     }
 
     /** Drops the helper from the tracer; signals for the process it caught before blocking them go to the process. */
@@ -433,23 +483,13 @@ public final class PipeDrain implements AutoCloseable {
         }
     }
 
-    /** Closes pipe ends left in the target (after a failed open) and unmaps the helper's areas. */
-    private static void cleanTarget(Tracer tracer, int tid, int[] fds, long area, long areaLen, long iovArea, long iovLen) {
-        if (area == 0 && fds[0] < 0 && fds[1] < 0) {
+    /** Unmaps the helper's area again (a guarded session in the process's own thread). */
+    private static void unmapArea(Tracer tracer, int tid, long area) {
+        if (area == 0) {
             return;
         }
         try (RemoteSyscalls rs = tracer.remote(tid)) {
-            for (int fd : fds) {
-                if (fd >= 0) {
-                    rs.syscall(SYS_CLOSE, fd);
-                }
-            }
-            if (iovArea != 0) {
-                rs.munmap(iovArea, iovLen);
-            }
-            if (area != 0) {
-                rs.munmap(area, areaLen);
-            }
+            rs.munmap(area, AREA);
         }
     }
 
@@ -461,8 +501,8 @@ public final class PipeDrain implements AutoCloseable {
     }
 
     /**
-     * Ends the helper if it still exists (its exit path closes the write end), closes jcr's read end
-     * and unmaps the helper's areas: the process is as the drain found it.
+     * Ends the helper if it still exists (its exit path unmaps the iovec array, its exit closes the
+     * pipe), closes jcr's read end and unmaps the helper's area: the process is as the drain found it.
      */
     @Override
     public void close() {
@@ -471,22 +511,23 @@ public final class PipeDrain implements AutoCloseable {
         }
         closed = true;
         try {
+            closeRead();
+        } finally {
             tracer.run(() -> {
                 try {
                     if (!helperGone) {
                         if (running) {
                             tendHelper(true);
                         } else {
-                            endHelper(tracer, helperTid, area);
-                            helperGone = true;
+                            helperGone = endHelper(tracer, helperTid);
                         }
                     }
                 } finally {
-                    cleanTarget(tracer, tid, new int[] {-1, -1}, area, AREA, iovArea, iovLen);
+                    if (helperGone) {
+                        unmapArea(tracer, tid, area);
+                    }
                 }
             });
-        } finally {
-            closeRead();
         }
     }
 

@@ -123,6 +123,48 @@ final class ProcFiles {
         });
     }
 
+    /**
+     * The mapping of PID that contains ADDR, as {start, end, writable ? 1 : 0}; empty when none does
+     * (or PID is gone).
+     */
+    Optional<long[]> mappingContaining(int pid, long addr) {
+        return read(pid + "/maps").flatMap(maps -> {
+            for (String line : maps.split("\n")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                long[] r = range(line);
+                if (Long.compareUnsigned(addr, r[0]) >= 0 && Long.compareUnsigned(addr, r[1]) < 0) {
+                    String perms = line.split("\\s+")[1];
+                    return Optional.of(new long[] {r[0], r[1], perms.charAt(1) == 'w' ? 1 : 0});
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    /**
+     * The readable executable mappings of PID as {start, end} pairs, the C library's first (where the
+     * rt_sigreturn trampoline of signal handlers lives), then the others in address order.
+     */
+    java.util.List<long[]> executableMappings(int pid) {
+        java.util.List<long[]> libc = new ArrayList<>();
+        java.util.List<long[]> other = new ArrayList<>();
+        for (String line : read(pid + "/maps").orElse("").split("\n")) {
+            String[] f = line.split("\\s+");
+            if (f.length < 2 || f[1].length() < 3 || f[1].charAt(0) != 'r' || f[1].charAt(2) != 'x'
+                    || line.endsWith("[vsyscall]")) {
+                continue;
+            }
+            String name = f.length > 5 ? f[5] : "";
+            String base = name.substring(name.lastIndexOf('/') + 1);
+            (base.startsWith("libc.") || base.startsWith("libc-") || base.startsWith("ld-musl") ? libc : other)
+                    .add(range(line));
+        }
+        libc.addAll(other);
+        return libc;
+    }
+
     private static long[] range(String mapsLine) {
         String r = mapsLine.substring(0, mapsLine.indexOf(' '));
         int dash = r.indexOf('-');

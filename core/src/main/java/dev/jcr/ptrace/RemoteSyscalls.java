@@ -1,5 +1,6 @@
 package dev.jcr.ptrace;
 
+import dev.jcr.fault.Faults;
 import dev.jcr.sys.Linux;
 import dev.jcr.sys.SyscallException;
 import dev.jcr.sys.WaitStatus;
@@ -9,19 +10,34 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Executes syscalls inside one stopped task, as if it had made them itself. How: save its registers,
- * point rip at a {@code syscall} instruction in its vDSO, put the number and arguments in rax, rdi,
- * rsi, rdx, r10, r8, r9 with orig_rax = -1 (so the kernel does not "restart" anything on resume),
- * PTRACE_SYSCALL to the syscall-enter stop and again to the exit stop, read rax. Nothing is written
- * into the target's code. {@link #close()} unmaps the scratch page if one was used, restores the
- * registers, and steers the task from the syscall-exit stop back into an interrupt stop, from where
- * an originally interrupted syscall restarts normally when the task resumes.
+ * Executes syscalls inside one stopped task, as if it had made them itself, in one of two ways.
  *
- * <p>Signals that arrive meanwhile are held back (handlers must not run on borrowed registers) and
- * queued again when the task is detached. Children created by a remote clone/fork while the task has
- * PTRACE_O_TRACECLONE/TRACEFORK set (see {@link SeedProcess}) are adopted by the tracer, stopped.
+ * <p><b>Guarded</b> (every task of a process jcr must not harm: dump, check, tests): the task never
+ * holds a register state that would hurt it if jcr died that instant. Opening writes a
+ * {@link RescueFrame} below its stack pointer, points its instruction pointer at an rt_sigreturn
+ * trampoline that its own C library has ({@code mov $15,%eax; syscall}, found by
+ * {@link SyscallSite#findSigreturnTrampoline}) with the stack pointer on the frame, and blocks every
+ * signal (PTRACE_SETSIGMASK). A syscall is made by letting the task run the trampoline to its
+ * syscall-entry stop and replacing the number there (orig_ax) and the arguments, with the return
+ * address set back to the trampoline; PTRACE_SYSCALL again to the exit stop; read rax. So whenever jcr
+ * could die — before, during or after a call — the kernel detaches a task whose next instruction
+ * returns it to itself through rt_sigreturn: registers, signal mask and FPU state from the frame
+ * (docs/ptrace.md walks through every stop). Signals are not held back by jcr: blocked, they stay
+ * queued in the kernel, and nothing is lost whoever ends the session. Closing steers the task into an
+ * interrupt stop (PTRACE_INTERRUPT + PTRACE_CONT, still on the trampoline), then puts its own mask and
+ * registers back, from where an interrupted syscall of its own restarts exactly as the kernel would
+ * have done. No scratch mapping is made: arguments and results live below the frame.
  *
- * <p>All methods may be called from any thread; they run on the tracer's thread.
+ * <p><b>Plain</b> (tasks that die with jcr anyway, PTRACE_O_EXITKILL: the seed and the processes a
+ * restore builds, which unmap even their C library): rip on a {@code syscall} instruction of the vDSO,
+ * rax = nr, orig_ax = -1, PTRACE_SYSCALL to the entry and exit stops; close puts the registers back.
+ *
+ * <p>A third use is the page drain's helper thread ({@link PipeDrain}): guarded by its own exit path,
+ * its "trampoline" ends the thread (see {@link #forHelper}).
+ *
+ * <p>Children created by a remote clone/fork while the task has PTRACE_O_TRACECLONE/TRACEFORK set
+ * are adopted by the tracer, stopped. All methods may be called from any thread; they run on the
+ * tracer's thread.
  */
 public final class RemoteSyscalls implements AutoCloseable {
 
@@ -30,6 +46,7 @@ public final class RemoteSyscalls implements AutoCloseable {
     public static final int SYS_MPROTECT = 10;
     public static final int SYS_MUNMAP = 11;
     public static final int SYS_RT_SIGACTION = 13;
+    public static final int SYS_RT_SIGRETURN = 15;
     public static final int SYS_GETITIMER = 36;
     public static final int SYS_GETPID = 39;
     public static final int SYS_SIGALTSTACK = 131;
@@ -46,25 +63,106 @@ public final class RemoteSyscalls implements AutoCloseable {
     public static final int PR_GET_TID_ADDRESS = 40;
     public static final int PAGE = 4096;
 
+    /** How the session keeps the task safe (see the class comment). */
+    private enum Mode { GUARDED, HELPER, PLAIN }
+
     private final Tracer tracer;
     private final TracedTask task;
+    private final Mode mode;
+    /** PLAIN: the vDSO's syscall instruction. GUARDED/HELPER: the trampoline the task rests on. */
     private long site;
     private final GpRegs saved;
+    /** GUARDED: the task's own signal mask, put back on close. */
+    private final long savedMask;
+    /** GUARDED: where the rescue frame is; the stack pointer while the session is open. */
+    private final RescueFrame frame;
+    /** GUARDED: the lowest address of the stack mapping (scratch space must stay above it). */
+    private final long stackFloor;
     private final List<Integer> adopted = new ArrayList<>();
     private long scratch;
     private int scratchSize;
     private boolean ran;
+    /** GUARDED/HELPER: the task sits at a syscall-entry stop (a close must cancel that call). */
+    private boolean atEntry;
     private boolean closed;
 
+    /** A session on TASK: guarded unless the task dies with jcr anyway (then plain, from vDSO SITE). */
     RemoteSyscalls(Tracer tracer, TracedTask task, long site) {
+        this(tracer, task, task.expendable() ? Mode.PLAIN : Mode.GUARDED, site);
+    }
+
+    private RemoteSyscalls(Tracer tracer, TracedTask task, Mode mode, long site) {
         tracer.checkThread();
-        if (task.stop() == StopKind.SYSCALL) {
+        if (task.session() != null) {
             throw new TraceException(task.tid(), "already driven by another remote session");
         }
         this.tracer = tracer;
         this.task = task;
-        this.site = site;
-        this.saved = GpRegs.fromArray(Linux.ptraceGetRegs(task.tid()));
+        this.mode = mode;
+        int tid = task.tid();
+        this.saved = GpRegs.fromArray(Linux.ptraceGetRegs(tid));
+        if (mode == Mode.GUARDED) {
+            this.site = tracer.sigreturnTrampoline(task.tgid());
+            this.savedMask = Linux.ptraceGetSigmask(tid);
+            this.frame = RescueFrame.of(saved, savedMask, FpuState.read(tid));
+            this.stackFloor = stackFloor(tracer, task, saved, frame);
+            // order matters: the frame exists before the registers point at it, and the registers
+            // point at the trampoline before the mask is changed (rt_sigreturn puts the mask back too)
+            Linux.writeMemory(task.tgid(), frame.low, frame.bytes);
+            Linux.ptraceSetRegs(tid, parked(saved, frame.uc).toArray());
+            task.session(this);
+            ran = true;
+            Linux.ptraceSetSigmask(tid, -1L);
+            Faults.hit(Faults.REMOTE_OPEN);
+        } else if (mode == Mode.HELPER) {
+            this.site = site;
+            this.savedMask = 0;
+            this.frame = null;
+            this.stackFloor = 0;
+            Linux.ptraceSetRegs(tid, parked(saved, saved.sp()).toArray());
+            task.session(this);
+            ran = true;
+        } else {
+            this.site = site;
+            this.savedMask = 0;
+            this.frame = null;
+            this.stackFloor = 0;
+            task.session(this);
+        }
+    }
+
+    /**
+     * A session on a helper thread jcr created inside a target (the page drain's): its trampoline is
+     * EXIT_PATH, code that ends the thread, so that the helper ends itself whenever jcr lets go of it
+     * (or dies). Closing leaves it parked there.
+     */
+    static RemoteSyscalls forHelper(Tracer tracer, TracedTask helper, long exitPath) {
+        return new RemoteSyscalls(tracer, helper, Mode.HELPER, exitPath);
+    }
+
+    /** Registers R parked on the trampoline with the stack pointer at SP and no syscall to restart. */
+    private GpRegs parked(GpRegs r, long sp) {
+        long[] a = r.toArray();
+        a[GpRegs.IP] = site;
+        a[GpRegs.SP] = sp;
+        a[GpRegs.ORIG_AX] = -1;
+        return GpRegs.fromArray(a);
+    }
+
+    /**
+     * The start of the writable mapping that holds the frame, checked to leave at least a page of
+     * scratch space under it: a thread whose stack has no such room is refused before anything of it
+     * changes (growing a stack from outside is not possible: ptrace/process_vm_writev never expand it).
+     */
+    private static long stackFloor(Tracer tracer, TracedTask task, GpRegs own, RescueFrame frame) {
+        long top = own.sp() - RescueFrame.RED_ZONE - 1;
+        long[] m = tracer.proc().mappingContaining(task.tgid(), top).orElse(null);
+        if (m == null || m[2] == 0 || Long.compareUnsigned(frame.low - PAGE, m[0]) < 0
+                || Long.compareUnsigned(frame.low - PAGE, frame.low) > 0) {
+            throw new TraceException(task.tid(), String.format("has no room on its stack below sp 0x%x for the"
+                    + " rescue frame of a crash-safe remote call: not driven", own.sp()));
+        }
+        return m[0];
     }
 
     /** The task this session drives. */
@@ -77,18 +175,31 @@ public final class RemoteSyscalls implements AutoCloseable {
         return saved;
     }
 
+    /** The signal mask the task had when the session opened (guarded sessions block all meanwhile). */
+    long savedMask() {
+        return mode == Mode.GUARDED ? savedMask : Linux.ptraceGetSigmask(task.tid());
+    }
+
+    /** True for a guarded session (the task survives jcr's death at every moment). */
+    public boolean guarded() {
+        return mode == Mode.GUARDED;
+    }
+
     /**
      * Tells the session that the target's vDSO was moved by DELTA bytes (a restore mremaps it to
      * where the dump had it): later syscalls execute from the instruction's new address.
      */
     public void vdsoMoved(long delta) {
         tracer.run(() -> {
+            if (mode != Mode.PLAIN) {
+                throw new IllegalStateException("only a plain session executes from the vDSO");
+            }
             site += delta;
             tracer.syscallSiteMoved(task.tgid(), site);
         });
     }
 
-    /** Where the syscall instruction used lives (in the vDSO). */
+    /** Where the syscall instruction used lives (plain: the vDSO; otherwise the trampoline). */
     public long syscallSite() {
         return site;
     }
@@ -98,10 +209,19 @@ public final class RemoteSyscalls implements AutoCloseable {
      * -errno, as the kernel returns it.
      */
     public long syscall(int nr, long... args) {
+        return syscallReturningTo(0, nr, args);
+    }
+
+    /**
+     * Like {@link #syscall}, but the call returns to RET instead of the trampoline (0: the trampoline).
+     * For clone3 of a thread: the new thread starts where its parent returns, so RET is code that sends
+     * the child its way and the parent back into the trampoline (guarded sessions only).
+     */
+    long syscallReturningTo(long ret, int nr, long... args) {
         if (args.length > 6) {
             throw new IllegalArgumentException("at most 6 syscall arguments");
         }
-        return tracer.call(() -> execute(nr, args));
+        return tracer.call(() -> mode == Mode.PLAIN ? executePlain(nr, args) : executeParked(ret, nr, args));
     }
 
     /** Like {@link #syscall} but throws {@link RemoteSyscallException} (naming NAME) on an error return. */
@@ -113,16 +233,52 @@ public final class RemoteSyscalls implements AutoCloseable {
         return r;
     }
 
-    private long execute(int nr, long[] args) {
+    private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("remote session of task " + task.tid() + " is closed");
         }
+    }
+
+    private static final int[] ARG_SLOTS = {GpRegs.DI, GpRegs.SI, GpRegs.DX, GpRegs.R10, GpRegs.R8, GpRegs.R9};
+
+    /** A syscall of a guarded or helper session: the number goes in at the trampoline's entry stop. */
+    private long executeParked(long ret, int nr, long[] args) {
+        requireOpen();
+        int tid = task.tid();
+        task.stop(StopKind.SYSCALL);
+        resumeToSyscallStop(); // the trampoline's own syscall, at its entry
+        atEntry = true;
+        Faults.hit(Faults.REMOTE_ENTRY);
+        long[] r = Linux.ptraceGetRegs(tid);
+        if (mode == Mode.GUARDED && r[GpRegs.ORIG_AX] != SYS_RT_SIGRETURN) {
+            throw new TraceException(tid, "expected the trampoline's rt_sigreturn at the entry stop, found syscall "
+                    + r[GpRegs.ORIG_AX]);
+        }
+        r[GpRegs.ORIG_AX] = nr;
+        r[GpRegs.AX] = nr;
+        for (int i = 0; i < args.length; i++) {
+            r[ARG_SLOTS[i]] = args[i];
+        }
+        r[GpRegs.IP] = ret != 0 ? ret : site;
+        if (mode == Mode.GUARDED) {
+            r[GpRegs.SP] = frame.uc;
+        }
+        Linux.ptraceSetRegs(tid, r);
+        Faults.syscall(nr).ifPresent(Faults::hit);
+        resumeToSyscallStop(); // exit
+        atEntry = false;
+        long result = Linux.ptraceGetRegs(tid)[GpRegs.AX];
+        Faults.hit(Faults.REMOTE_EXIT);
+        return result;
+    }
+
+    private long executePlain(int nr, long[] args) {
+        requireOpen();
         int tid = task.tid();
         long[] r = saved.toArray();
         r[GpRegs.AX] = nr;
-        int[] slots = {GpRegs.DI, GpRegs.SI, GpRegs.DX, GpRegs.R10, GpRegs.R8, GpRegs.R9};
         for (int i = 0; i < args.length; i++) {
-            r[slots[i]] = args[i];
+            r[ARG_SLOTS[i]] = args[i];
         }
         r[GpRegs.IP] = site;
         r[GpRegs.ORIG_AX] = -1;
@@ -130,6 +286,7 @@ public final class RemoteSyscalls implements AutoCloseable {
         ran = true;
         task.stop(StopKind.SYSCALL);
         resumeToSyscallStop(); // entry
+        Faults.syscall(nr).ifPresent(Faults::hit);
         resumeToSyscallStop(); // exit
         return Linux.ptraceGetRegs(tid)[GpRegs.AX];
     }
@@ -141,27 +298,42 @@ public final class RemoteSyscalls implements AutoCloseable {
             WaitStatus st = Linux.waitpid(tid, Linux.WALL);
             if (st.gone()) {
                 closed = true;
+                task.session(null);
                 throw new TraceException(tid, "ended during a remote syscall: " + st);
             }
             if (st.syscallStop()) {
                 return;
             }
             int ev = st.event();
+            int deliver = 0;
             if (ev == Linux.PTRACE_EVENT_CLONE || ev == Linux.PTRACE_EVENT_FORK || ev == Linux.PTRACE_EVENT_VFORK) {
                 adopted.add((int) Linux.ptraceGetEventMsg(tid));
             } else if (ev == 0) {
-                byte[] info = Linux.ptraceGetSiginfo(tid);
-                SigInfo si = SigInfo.parse(info);
-                if (si.code() > 0 && isFault(si.signo())) {
-                    // our own execution faulted (e.g. rseq area unmapped): retrying would fault forever
-                    throw new TraceException(tid, "remote syscall faulted with signal " + si.signo()
-                            + " (code " + si.code() + ")");
-                }
-                // a signal arrived: hold it back, it is queued again at detach
-                task.deferSignal(info);
+                deliver = signalStop(tid);
             }
-            Linux.ptraceSyscall(tid, 0);
+            Linux.ptraceSyscall(tid, deliver);
         }
+    }
+
+    /**
+     * A signal-delivery stop met while driving the task; returns the signal to deliver. A fault of our
+     * own execution fails the call (retrying would fault forever). A stop signal is let through: the
+     * task joins the group stop, which ptrace reports and we resume from; after detach the kernel puts
+     * it back into the group stop. Anything else (impossible in a guarded session, where every other
+     * signal is blocked and stays queued) is held back and re-queued at detach.
+     */
+    private int signalStop(int tid) {
+        byte[] info = Linux.ptraceGetSiginfo(tid);
+        SigInfo si = SigInfo.parse(info);
+        if (si.code() > 0 && isFault(si.signo())) {
+            throw new TraceException(tid, "remote syscall faulted with signal " + si.signo()
+                    + " (code " + si.code() + ")");
+        }
+        if (mode != Mode.PLAIN && (si.signo() == 19 || si.signo() == 20 || si.signo() == 21 || si.signo() == 22)) {
+            return si.signo();
+        }
+        task.deferSignal(info);
+        return 0;
     }
 
     private static boolean isFault(int sig) {
@@ -175,7 +347,7 @@ public final class RemoteSyscalls implements AutoCloseable {
     public List<Integer> newChildren() {
         return tracer.call(() -> {
             for (int child : adopted) {
-                tracer.adoptChild(child);
+                tracer.adoptChild(child, task.expendable());
             }
             return List.copyOf(adopted);
         });
@@ -192,11 +364,22 @@ public final class RemoteSyscalls implements AutoCloseable {
             if (scratch != 0 && scratchSize >= size) {
                 return scratch;
             }
+            int len = (size + PAGE - 1) / PAGE * PAGE;
+            if (mode != Mode.PLAIN) {
+                // under the rescue frame (guarded) or the helper's stack pointer: dead memory by the ABI
+                long below = mode == Mode.GUARDED ? frame.low : saved.sp() - RescueFrame.RED_ZONE;
+                long at = (below - len) & ~63L;
+                if (mode == Mode.GUARDED && Long.compareUnsigned(at, stackFloor) < 0) {
+                    throw new TraceException(task.tid(), "no room for " + size + " bytes of scratch space on its stack");
+                }
+                scratch = at;
+                scratchSize = len;
+                return scratch;
+            }
             if (scratch != 0) {
                 check("munmap", SYS_MUNMAP, scratch, scratchSize);
                 scratch = 0;
             }
-            int len = (size + PAGE - 1) / PAGE * PAGE;
             scratch = mmap(0, len, Linux.PROT_READ | Linux.PROT_WRITE, Linux.MAP_PRIVATE | Linux.MAP_ANONYMOUS, -1, 0);
             scratchSize = len;
             return scratch;
@@ -363,8 +546,10 @@ public final class RemoteSyscalls implements AutoCloseable {
     }
 
     /**
-     * Unmaps the scratch page, puts the saved registers back and returns the task to an interrupt
-     * stop. After this the task is exactly as the session found it.
+     * Ends the session. Guarded: the task goes back into an interrupt stop (still on the trampoline),
+     * gets its own signal mask and registers back, and is exactly as the session found it. Plain: the
+     * scratch page is unmapped and the registers put back. Helper: the thread stays parked on its
+     * exit path.
      */
     @Override
     public void close() {
@@ -373,24 +558,45 @@ public final class RemoteSyscalls implements AutoCloseable {
                 return;
             }
             try {
-                if (scratch != 0) {
+                if (mode == Mode.PLAIN && scratch != 0) {
                     long s = scratch;
                     scratch = 0;
-                    execute(SYS_MUNMAP, new long[] {s, scratchSize});
+                    executePlain(SYS_MUNMAP, new long[] {s, scratchSize});
                 }
             } finally {
                 closed = true;
-                if (ran) {
-                    try {
+                try {
+                    if (mode == Mode.GUARDED) {
+                        restoreGuarded();
+                    } else if (mode == Mode.PLAIN && ran) {
                         Linux.ptraceSetRegs(task.tid(), saved.toArray());
                         tracer.reinterrupt(task);
-                    } catch (SyscallException e) {
-                        if (!e.isGone()) {
-                            throw e;
-                        }
                     }
+                } catch (SyscallException e) {
+                    if (!e.isGone()) {
+                        throw e;
+                    }
+                } finally {
+                    task.session(null);
                 }
             }
         });
+    }
+
+    private void restoreGuarded() {
+        int tid = task.tid();
+        if (atEntry) {
+            // a call whose number is in place but which has not run: cancel it (orig_ax -1 skips it)
+            long[] r = Linux.ptraceGetRegs(tid);
+            r[GpRegs.ORIG_AX] = -1;
+            Linux.ptraceSetRegs(tid, r);
+            atEntry = false;
+        }
+        if (task.stop() == StopKind.SYSCALL) {
+            tracer.reinterrupt(task); // from a syscall stop into the interrupt stop, on the trampoline
+        }
+        Linux.ptraceSetSigmask(tid, savedMask);
+        Faults.hit(Faults.REMOTE_CLOSE);
+        Linux.ptraceSetRegs(tid, saved.toArray());
     }
 }

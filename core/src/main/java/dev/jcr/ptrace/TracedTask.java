@@ -14,11 +14,39 @@ public final class TracedTask {
     private StopKind stop;
     private int groupStopSignal;
     private final List<byte[]> deferredSignals = new ArrayList<>();
+    private boolean expendable;
+    private RemoteSyscalls session;
 
     TracedTask(int tid, int tgid, StopKind stop) {
+        this(tid, tgid, stop, false);
+    }
+
+    TracedTask(int tid, int tgid, StopKind stop, boolean expendable) {
         this.tid = tid;
         this.tgid = tgid;
         this.stop = stop;
+        this.expendable = expendable;
+    }
+
+    /**
+     * True for a task that dies with jcr (PTRACE_O_EXITKILL: a restore's seed and what it builds):
+     * remote syscalls need not keep it safe from jcr's death. False for every task of a target.
+     */
+    public boolean expendable() {
+        return expendable;
+    }
+
+    void expendable(boolean e) {
+        this.expendable = e;
+    }
+
+    /** The remote session open on this task, or null. */
+    RemoteSyscalls session() {
+        return session;
+    }
+
+    void session(RemoteSyscalls s) {
+        this.session = s;
     }
 
     public int tid() {

@@ -1,6 +1,7 @@
 package dev.jcr.ptrace;
 
 import dev.jcr.JcrException;
+import dev.jcr.fault.Faults;
 import dev.jcr.sys.Errno;
 import dev.jcr.sys.Linux;
 import dev.jcr.sys.RseqConfiguration;
@@ -43,6 +44,7 @@ public final class Tracer implements AutoCloseable {
     private final ProcFiles proc;
     private final Map<Integer, TracedTask> tasks = new LinkedHashMap<>();
     private final Map<Integer, Long> syscallSites = new LinkedHashMap<>();
+    private final Map<Integer, Long> trampolines = new LinkedHashMap<>();
     private boolean closed;
 
     private Tracer(Path procRoot) {
@@ -140,7 +142,11 @@ public final class Tracer implements AutoCloseable {
      * @throws AlreadyTracedException if a task is traced by someone else
      */
     public FrozenTree seizeTree(int pid) {
-        return call(() -> new TreeSeizer(this, proc).seize(pid));
+        return call(() -> {
+            FrozenTree tree = new TreeSeizer(this, proc).seize(pid);
+            Faults.hit(Faults.FREEZE_FROZEN);
+            return tree;
+        });
     }
 
     /** Seizes and interrupts one thread (any thread id); returns it stopped. */
@@ -162,6 +168,7 @@ public final class Tracer implements AutoCloseable {
             if (t == null || !awaitFreezeStop(t)) {
                 throw new NoSuchProcessException(tid);
             }
+            t.expendable((options & Linux.PTRACE_O_EXITKILL) != 0);
             return t;
         });
     }
@@ -186,6 +193,34 @@ public final class Tracer implements AutoCloseable {
         });
     }
 
+    /**
+     * Lets TID go straight into syscall NR with ARGS (its {@code syscall} instruction in the vDSO, its
+     * other registers as they are): for calls it makes once and never returns from, such as a restored
+     * zombie's exit_group. The task is detached, so the call runs untraced (its exit is its parent's
+     * business, not the tracer's).
+     */
+    public void releaseIntoSyscall(int tid, int nr, long... args) {
+        if (args.length > 6) {
+            throw new IllegalArgumentException("at most 6 syscall arguments");
+        }
+        run(() -> {
+            TracedTask t = require(tid);
+            long[] r = Linux.ptraceGetRegs(tid);
+            r[GpRegs.AX] = nr;
+            int[] slots = {GpRegs.DI, GpRegs.SI, GpRegs.DX, GpRegs.R10, GpRegs.R8, GpRegs.R9};
+            for (int i = 0; i < args.length; i++) {
+                r[slots[i]] = args[i];
+            }
+            r[GpRegs.IP] = syscallSite(t.tgid());
+            r[GpRegs.ORIG_AX] = -1;
+            Linux.ptraceSetRegs(tid, r);
+            tasks.remove(tid);
+            if (!release(t)) {
+                settle(List.of(t), true);
+            }
+        });
+    }
+
     /** Stops tracking TID without detaching it (a helper thread jcr ends itself); returns what was known. */
     TracedTask forget(int tid) {
         checkThread();
@@ -204,6 +239,7 @@ public final class Tracer implements AutoCloseable {
             List<TracedTask> all = new ArrayList<>(tasks.values());
             tasks.clear();
             syscallSites.clear();
+            trampolines.clear();
             JcrException first = null;
             List<TracedTask> notStopped = new ArrayList<>();
             for (TracedTask t : all) {
@@ -226,7 +262,11 @@ public final class Tracer implements AutoCloseable {
 
     /** Changes the ptrace options of TID (e.g. drop PTRACE_O_EXITKILL before letting a restored task go). */
     public void setOptions(int tid, long options) {
-        run(() -> Linux.ptraceSetOptions(require(tid).tid(), options | BASE_OPTIONS));
+        run(() -> {
+            TracedTask t = require(tid);
+            Linux.ptraceSetOptions(t.tid(), options | BASE_OPTIONS);
+            t.expendable((options & Linux.PTRACE_O_EXITKILL) != 0);
+        });
     }
 
     /**
@@ -254,6 +294,7 @@ public final class Tracer implements AutoCloseable {
             // all threads at once: the leader is reported only after the other threads are reaped
             settle(mine, false);
             syscallSites.remove(tgid);
+            trampolines.remove(tgid);
         });
     }
 
@@ -273,12 +314,25 @@ public final class Tracer implements AutoCloseable {
 
     // ---------------------------------------------------------------- registers and signals
 
+    /** The thread's own registers (those it gets back when an open guarded session ends). */
     public GpRegs gpRegs(int tid) {
-        return call(() -> GpRegs.fromArray(Linux.ptraceGetRegs(require(tid).tid())));
+        return call(() -> {
+            TracedTask t = require(tid);
+            RemoteSyscalls s = t.session();
+            return s != null && s.guarded() ? s.savedRegs() : GpRegs.fromArray(Linux.ptraceGetRegs(t.tid()));
+        });
     }
 
     public void setGpRegs(int tid, GpRegs regs) {
-        run(() -> Linux.ptraceSetRegs(require(tid).tid(), regs.toArray()));
+        run(() -> Linux.ptraceSetRegs(noSession(tid).tid(), regs.toArray()));
+    }
+
+    private TracedTask noSession(int tid) {
+        TracedTask t = require(tid);
+        if (t.session() != null) {
+            throw new IllegalStateException("task " + tid + " is driven by a remote session: close it first");
+        }
+        return t;
     }
 
     /** The full FPU/SSE/AVX state (NT_X86_XSTATE, or the FXSAVE area where the CPU has no XSAVE). */
@@ -293,11 +347,14 @@ public final class Tracer implements AutoCloseable {
 
     /** The blocked-signal mask: bit N-1 set means signal N is blocked. */
     public long sigmask(int tid) {
-        return call(() -> Linux.ptraceGetSigmask(require(tid).tid()));
+        return call(() -> {
+            TracedTask t = require(tid);
+            return t.session() != null ? t.session().savedMask() : Linux.ptraceGetSigmask(t.tid());
+        });
     }
 
     public void setSigmask(int tid, long mask) {
-        run(() -> Linux.ptraceSetSigmask(require(tid).tid(), mask));
+        run(() -> Linux.ptraceSetSigmask(noSession(tid).tid(), mask));
     }
 
     /** Signals queued for this thread alone, not dequeued. */
@@ -320,7 +377,10 @@ public final class Tracer implements AutoCloseable {
      * is closed, which puts registers back (and any scratch memory away).
      */
     public RemoteSyscalls remote(int tid) {
-        return call(() -> new RemoteSyscalls(this, require(tid), syscallSite(require(tid).tgid())));
+        return call(() -> {
+            TracedTask t = require(tid);
+            return new RemoteSyscalls(this, t, t.expendable() ? syscallSite(t.tgid()) : 0);
+        });
     }
 
     // ---------------------------------------------------------------- internals (tracer thread only)
@@ -378,6 +438,7 @@ public final class Tracer implements AutoCloseable {
         }
         TracedTask t = new TracedTask(tid, tgid, StopKind.INTERRUPT);
         tasks.put(tid, t);
+        Faults.hit(Faults.FREEZE_SEIZED);
         try {
             Linux.ptraceInterrupt(tid);
         } catch (SyscallException e) {
@@ -388,15 +449,18 @@ public final class Tracer implements AutoCloseable {
         return t;
     }
 
-    /** Registers a task the kernel attached for us (a traced clone/fork's child) and waits for its first stop. */
-    TracedTask adoptChild(int tid) {
+    /**
+     * Registers a task the kernel attached for us (a traced clone/fork's child) and waits for its first
+     * stop. EXPENDABLE: it inherited PTRACE_O_EXITKILL from its parent (dies with jcr).
+     */
+    TracedTask adoptChild(int tid, boolean expendable) {
         checkThread();
         TracedTask t = tasks.get(tid);
         if (t != null) {
             return t;
         }
         int tgid = proc.tgid(tid);
-        t = new TracedTask(tid, tgid < 0 ? tid : tgid, StopKind.NEW_CHILD);
+        t = new TracedTask(tid, tgid < 0 ? tid : tgid, StopKind.NEW_CHILD, expendable);
         tasks.put(tid, t);
         while (true) {
             WaitStatus st = Linux.waitpid(tid, Linux.WALL);
@@ -487,19 +551,28 @@ public final class Tracer implements AutoCloseable {
                 Linux.ptraceCont(tid, 0);
                 continue;
             }
-            t.deferSignal(Linux.ptraceGetSiginfo(tid));
+            // a signal-delivery stop: a stop signal is let through (the task joins the group stop,
+            // reported above); anything else (only possible in a plain session: guarded ones block
+            // every signal) is held back and queued again at detach
+            byte[] info = Linux.ptraceGetSiginfo(tid);
+            int sig = SigInfo.parse(info).signo();
+            if (sig == 19 || sig == 20 || sig == 21 || sig == 22) {
+                Linux.ptraceCont(tid, sig);
+                continue;
+            }
+            t.deferSignal(info);
             Linux.ptraceCont(tid, 0);
         }
     }
 
     /** Address of a {@code syscall} instruction in TGID (inside its vDSO), cached per process. */
     long syscallSite(int tgid) {
-        Long site = syscallSites.get(tgid);
-        if (site == null) {
-            site = SyscallSite.findInVdso(proc, tgid);
-            syscallSites.put(tgid, site);
-        }
-        return site;
+        return syscallSites.computeIfAbsent(tgid, p -> SyscallSite.findInVdso(proc, p));
+    }
+
+    /** Address of an rt_sigreturn trampoline in TGID's code (see {@link RemoteSyscalls}), cached per process. */
+    long sigreturnTrampoline(int tgid) {
+        return trampolines.computeIfAbsent(tgid, p -> SyscallSite.findSigreturnTrampoline(proc, p));
     }
 
     void syscallSiteMoved(int tgid, long site) {
@@ -508,6 +581,7 @@ public final class Tracer implements AutoCloseable {
 
     void forgetProcess(int tgid) {
         syscallSites.remove(tgid);
+        trampolines.remove(tgid);
     }
 
     /**

@@ -8,6 +8,15 @@ import java.util.function.Supplier;
  */
 public interface RestoreContext extends FileImages {
 
+    /**
+     * The pid on this host of PID, a process or thread as dumped: the same, unless the tree is restored
+     * into a new PID namespace (where the dumped pids are the namespace's). What jcr's own calls (open of
+     * a /proc path, F_SETOWN) must use; calls made inside the restored processes use the dumped pid.
+     */
+    default int hostPid(int pid) {
+        return pid;
+    }
+
     /** Registers FD (jcr's) so that it is closed when the restore is done; returns it. */
     int keep(int fd);
 

@@ -48,10 +48,19 @@ final class FileTable implements AutoCloseable, RestoreContext {
     private final List<Integer> opened = new ArrayList<>();
     private final List<Runnable> undo = new ArrayList<>();
 
-    FileTable(RestorePlan plan, DriverTable drivers) {
+    private final java.util.function.IntUnaryOperator hostPids;
+
+    /** HOST_PIDS: a dumped pid to its pid on this host ({@link #hostPid}). */
+    FileTable(RestorePlan plan, DriverTable drivers, java.util.function.IntUnaryOperator hostPids) {
         this.plan = plan;
         this.images = plan.images();
         this.drivers = drivers;
+        this.hostPids = hostPids;
+    }
+
+    @Override
+    public int hostPid(int pid) {
+        return hostPids.applyAsInt(pid);
     }
 
     /** jcr's fd for file ID (recreated by its driver on first use). */
@@ -124,7 +133,8 @@ final class FileTable implements AutoCloseable, RestoreContext {
             try {
                 FileCalls.Owner o = FileOwners.ownerOf(f, images);
                 if (o != null && !o.none()) {
-                    FileCalls.setOwner(e.getValue(), o);
+                    // set by jcr: the owner's pid as this host sees it
+                    FileCalls.setOwner(e.getValue(), o.pid() > 0 ? o.withPid(hostPid(o.pid())) : o);
                 }
             } catch (dev.jcr.sys.SyscallException x) {
                 throw new RestoreException(x.errno() == dev.jcr.sys.Errno.ESRCH ? Kind.CONFLICT : x.kind(), "file "
@@ -141,6 +151,12 @@ final class FileTable implements AutoCloseable, RestoreContext {
 
     /** jcr's fd for mapping the regular file ID, read-only or read-write, without touching its access time. */
     int mappingFd(int id, boolean writable) {
+        FileEntry f = plan.files().get(id);
+        if (driver(f).kind() == dev.jcr.resource.ResourceKind.DELETED_FILE) {
+            // deleted when dumped: the recreated (unlinked) file, opened as its entry says (O_RDWR when
+            // a shared mapping writes), one inode for every mapping and fd that had it
+            return fd(id);
+        }
         long key = id * 2L + (writable ? 1 : 0);
         Integer fd = mappings.get(key);
         if (fd == null) {

@@ -30,6 +30,7 @@ final class PhaseClock implements RestoreListener {
     public void pages(long written, long total) {
         pages = written;
         next.pages(written, total);
+        dev.jcr.fault.Cancellation.check(); // page filling is the long part: it ends early when asked
     }
 
     private void lap() {

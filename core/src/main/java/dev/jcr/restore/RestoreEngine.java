@@ -2,6 +2,9 @@ package dev.jcr.restore;
 
 import dev.jcr.JcrException;
 import dev.jcr.JcrException.Kind;
+import dev.jcr.fault.Cancellation;
+import dev.jcr.fault.Cancelled;
+import dev.jcr.fault.Faults;
 import dev.jcr.image.ImageDir;
 import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.FdinfoEntry;
@@ -30,19 +33,25 @@ import java.util.concurrent.TimeUnit;
  * own child, traced) from which the tree is cloned with the original pids (clone3 set_tid), then
  * each process rebuilt from inside by remote syscalls, then every thread's registers, then resume.
  *
- * <p>Until the first restored task runs (the point of no return) every created process is traced
- * and stopped; any failure kills them all and waits until they are gone. jcr dying meanwhile kills
+ * <p>With {@link RestoreOptions#pidNamespace()} the tree goes into a new PID namespace whose pid 1 is an
+ * init of jcr's (a reaper); the dumped pids are then pids inside it, and every step that addresses a
+ * task from jcr's side uses its pid on this host ({@code host(pid)}).
+ *
+ * <p>Until the tree is released every created process is traced and stopped; any failure kills
+ * them all and waits until they are gone. The release is all or nothing (see release()): jcr dying
+ * before the root runs kills every process, after it none. jcr dying meanwhile kills
  * them too (PTRACE_O_EXITKILL).
  */
 public final class RestoreEngine {
 
-    private static final String SEED = "/bin/sleep";
     private static final long TRACE_OPTIONS = Linux.PTRACE_O_TRACESYSGOOD | Linux.PTRACE_O_TRACEFORK
             | Linux.PTRACE_O_TRACECLONE | Linux.PTRACE_O_EXITKILL;
     private static final long CLONE_PARENT = 0x8000;
     private static final long THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
     private static final int SIGCHLD = 17;
     private static final int SIGKILL = 9;
+    private static final int SIGWINCH = 28;
+    private static final int PR_SET_PDEATHSIG = 1;
     private static final long CLONE_NEWPID = 0x20000000;
 
     /**
@@ -72,6 +81,7 @@ public final class RestoreEngine {
 
     private final RestoreListener listener;
     private final Path procRoot = Path.of("/proc");
+    private final dev.jcr.proc.ProcFs fs = new dev.jcr.proc.ProcFs(procRoot);
 
     public RestoreEngine(RestoreListener listener) {
         this.listener = listener == null ? RestoreListener.NONE : listener;
@@ -79,6 +89,16 @@ public final class RestoreEngine {
 
     /** Plans, restores and (unless detached) waits for the root to end. */
     public RestoreResult restore(RestoreOptions options) {
+        Cancellation.enter();
+        try {
+            return restoreNow(options);
+        } finally {
+            Cancellation.leave();
+        }
+    }
+
+    private RestoreResult restoreNow(RestoreOptions options) {
+        Faults.armFromEnvironment();
         PhaseClock clock = new PhaseClock(listener);
         clock.phase(RestoreListener.Phase.PLAN, 0);
         if (options.pidNamespace() && !options.detach()) {
@@ -90,6 +110,7 @@ public final class RestoreEngine {
                     + " namespace cannot");
         }
         RestorePlan plan = PlanBuilder.build(options.dir(), options.pidNamespace());
+        Faults.hit(Faults.RESTORE_PLANNED);
         ProcessPlan root = plan.root();
         if (options.pidNamespace() && plan.processes().stream().anyMatch(p -> p.pid() == 1)) {
             throw new RestoreException(Kind.UNSUPPORTED, "the dumped tree has a pid 1 of its own: restoring it into a"
@@ -115,11 +136,31 @@ public final class RestoreEngine {
             writePidfile(options.pidfile(), hostRoot);
         }
         if (!options.detach()) {
-            status = Linux.waitpid(hostRoot, 0).raw();
+            status = awaitRoot(hostRoot);
         }
+        run.terminalDone(!options.detach());
         listener.phase(RestoreListener.Phase.DONE, root.pid());
         return new RestoreResult(root.pid(), plan.processes().stream().map(ProcessPlan::pid).toList(), status, stats,
                 hostRoot);
+    }
+
+    /**
+     * Waits for the restored root to end and returns its wait status; a {@link Cancellation} (jcr got
+     * SIGINT/SIGTERM/SIGHUP) ends the wait, not the tree, which is released and runs on.
+     */
+    private static int awaitRoot(int pid) {
+        int spins = 0;
+        while (true) {
+            WaitStatus st = Linux.waitpid(pid, Linux.WNOHANG);
+            if (st.pid() != 0) {
+                return st.raw();
+            }
+            if (Cancellation.requested()) {
+                throw new Cancelled(Cancellation.reason()).withOutcome("no longer waiting for " + pid
+                        + ": the restored tree runs on");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(++spins < 50 ? 1_000_000 : 50_000_000);
+        }
     }
 
     /** Reads and validates the images only (what `jcr restore` checks before it creates anything). */
@@ -151,9 +192,16 @@ public final class RestoreEngine {
         /** The init of the new PID namespace (host pid), or -1; it stays as the namespace's reaper. */
         private int init = -1;
         private long initLoop;
-        /** A pidfd of jcr that every process of a new PID namespace inherits (jcr's pid is not visible there). */
-        private int inheritedJcrPidfd = -1;
+        /**
+         * In a new PID namespace, where jcr's pid is not visible: the fd number at which each process
+         * (host pid) holds the pidfd of jcr it inherited from its parent (the seed opened it), kept from
+         * its address space until its files are in place, for its children to inherit in turn.
+         */
+        private final java.util.Map<Integer, Integer> jcrPidfds = new java.util.HashMap<>();
         private Tracer tracer;
+        private dev.jcr.resource.device.Terminals.Saved savedTerminal;
+        /** The root is released: from here on the tree outlives jcr and no failure may take it back. */
+        private boolean committed;
 
         Run(RestorePlan plan, RestoreOptions options, Optional<TimeNamespace> timens, RestoreListener listener) {
             this.plan = plan;
@@ -181,30 +229,54 @@ public final class RestoreEngine {
 
         private void restoreAll() {
             boolean resumed = false;
-            FileTable files = new FileTable(plan, DriverTable.standard());
+            committed = false;
+            FileTable files = new FileTable(plan, DriverTable.standard(), this::host);
             try {
-                createTree();
+                startSeed();
                 long[] progress = {0};
+                // parents before children: each child is cloned from its parent once the parent's memory
+                // is back, and keeps what they shared (Inheritance)
                 for (ProcessPlan p : plan.processes()) {
-                    listener.phase(RestoreListener.Phase.ADDRESS_SPACE, p.pid());
-                    progress[0] += rebuild(p, files, progress);
+                    listener.phase(RestoreListener.Phase.CREATE_TREE, p.pid());
+                    create(p);
+                    if (!p.zombie()) {
+                        listener.phase(RestoreListener.Phase.ADDRESS_SPACE, p.pid());
+                        progress[0] += addressSpace(p, files, progress);
+                    }
                 }
-                for (ProcessPlan p : plan.processes()) {
+                finishTree();
+                for (ProcessPlan p : plan.living()) {
+                    filesAndState(p, files);
+                }
+                for (ProcessPlan p : plan.living()) {
                     listener.phase(RestoreListener.Phase.THREADS, p.pid());
                     threads(p);
                 }
                 files.finish();
                 files.close();
+                listener.phase(RestoreListener.Phase.RESUME, plan.root().pid());
+                List<ProcessPlan> stopped = plan.living().stream().filter(ProcessPlan::stopped).toList();
+                for (ProcessPlan p : stopped) {
+                    // queued while every thread is still held: it stops before running one instruction
+                    Linux.kill(host(p.pid()), StopSignal.of(plan, p, options.shellJob()));
+                }
+                if (options.shellJob()) {
+                    giveTerminalState();
+                }
                 if (init > 0) {
                     startReaper();
                 }
-                listener.phase(RestoreListener.Phase.RESUME, plan.root().pid());
-                resumed = true; // from here on a task may run: the point of no return
-                tracer.detachAll();
+                resumed = true; // from here on a task may run
+                release(stopped);
             } catch (RuntimeException e) {
+                if (committed) {
+                    throw e; // the tree is released as a whole and runs on: nothing to take back
+                }
+                terminalDone(true);
                 killAll();
-                if (!resumed) {
-                    files.rollback();
+                files.rollback(); // before the commit every process is gone again: so is what was made for them
+                if (e instanceof Cancelled c) {
+                    throw c.withOutcome("every process the restore had made is gone again");
                 }
                 if (e instanceof JcrException) {
                     throw e;
@@ -215,53 +287,175 @@ public final class RestoreEngine {
             }
         }
 
+        /**
+         * --shell-job: the restored tree's terminal fds are jcr's terminal, which is in whatever mode the
+         * shell left it (canonical, echoing). It gets the dumped terminal's line settings (tty-info.img),
+         * the program's, and every restored process that holds it gets SIGWINCH, queued while it is still
+         * held: its screen is not on this terminal, and SIGWINCH is how a terminal program learns that
+         * its terminal changed, reads the window size (this window's) and redraws (as when tmux or screen
+         * reattach).
+         */
+        private void giveTerminalState() {
+            List<ProcessPlan> onTerminal = plan.living().stream().filter(p -> p.fds().stream().anyMatch(fd -> {
+                var f = plan.files().get(fd.getId());
+                return f != null && f.hasReg() && dev.jcr.resource.device.Terminals.isTerminal(f.getReg().getName());
+            })).toList();
+            if (onTerminal.isEmpty()) {
+                return;
+            }
+            List<dev.jcr.image.ImageEntry> ttys = plan.images().read(dev.jcr.image.ImageKind.TTY_INFO, null);
+            if (!ttys.isEmpty()) {
+                // jcr has one terminal to give: the state of the first one dumped (the root's lowest terminal fd)
+                savedTerminal = dev.jcr.resource.device.Terminals.applyToOwn(
+                        ttys.get(0).as(dev.jcr.image.proto.TtyInfoEntry.class));
+            }
+            for (ProcessPlan p : onTerminal) {
+                Linux.kill(host(p.pid()), SIGWINCH);
+            }
+        }
+
+        /** After the restored program (PUT_BACK) or at once: jcr's terminal gets back the state it had before. */
+        void terminalDone(boolean putBack) {
+            dev.jcr.resource.device.Terminals.Saved s = savedTerminal;
+            savedTerminal = null;
+            if (s == null) {
+                return;
+            }
+            if (putBack) {
+                dev.jcr.resource.device.Terminals.putBack(s);
+            } else {
+                Linux.close(s.fd());
+            }
+        }
+
+        /** Waits (bounded) until PID shows as stopped in /proc: the stop signal queued for it has acted. */
+        private void awaitStopped(int pid) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            Path stat = procRoot.resolve(pid + "/stat");
+            while (System.nanoTime() < deadline) {
+                try {
+                    String s = Files.readString(stat);
+                    if (s.charAt(s.lastIndexOf(')') + 2) == 'T') {
+                        return;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    return; // gone: nothing to wait for
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        }
+
         // ------------------------------------------------------------ tree
 
-        private void createTree() {
+        private void startSeed() {
             listener.phase(RestoreListener.Phase.SEED, 0);
-            seed = Linux.spawn(SEED, new String[] {"sleep", "1000"}, !options.shellJob() || plan.root().sid() == plan.root().pid());
-            tracer.seizeTask(seed);
-            tracer.run(() -> Linux.ptraceSetOptions(seed, TRACE_OPTIONS));
+            // a private copy of sleep, never /bin/sleep itself: see SeedExecutable
+            // JCR_SEED_OF tells a leftover apart; it would sleep only 30 s anyway: once seized (with
+            // PTRACE_O_EXITKILL) it never runs its own code again
+            seed = Linux.spawn(SeedExecutable.path(), new String[] {"sleep", "30"},
+                    new String[] {"JCR_SEED_OF=" + Linux.getpid()},
+                    !options.shellJob() || plan.root().sid() == plan.root().pid());
+            tracer.seizeTask(seed, TRACE_OPTIONS);
+            Faults.hit(Faults.RESTORE_SEED);
             timens.ifPresent(this::enterTimeNamespace);
             if (options.pidNamespace()) {
                 enterPidNamespace();
             }
-            listener.phase(RestoreListener.Phase.CREATE_TREE, 0);
+        }
+
+        /**
+         * Gives the seed a new PID namespace for its children: the first child becomes the namespace's
+         * pid 1, jcr's init (it stays, reaping orphans, when the restore ends); the tree is then cloned
+         * from it with the dumped pids, which are free there by construction. jcr's pid is not visible
+         * inside, so the seed first opens a pidfd of jcr, which init and the root inherit, and each
+         * process passes on to the children cloned from it ({@link #connect}).
+         */
+        private void enterPidNamespace() {
+            try (RemoteSyscalls r = tracer.remote(seed)) {
+                int pidfd = (int) r.check("pidfd_open(jcr)", Target.SYS_PIDFD_OPEN, Linux.getpid(), 0);
+                r.check("unshare(CLONE_NEWPID)", TimeNamespace.SYS_UNSHARE, CLONE_NEWPID);
+                r.clone3(0, SIGCHLD);
+                List<Integer> born = r.newChildren();
+                if (born.size() != 1) {
+                    throw new RestoreException(Kind.INTERNAL, "the namespace's init was not born: " + born);
+                }
+                init = born.get(0);
+                created.add(init);
+                jcrPidfds.put(init, pidfd);
+            } catch (SyscallException | dev.jcr.ptrace.RemoteSyscallException e) {
+                throw new RestoreException(e.kind(), "cannot make a new PID namespace: " + e.getMessage(), e);
+            }
+            try (RemoteSyscalls r = tracer.remote(init)) {
+                long page = r.mmap(0, RemoteSyscalls.PAGE, Linux.PROT_READ | Linux.PROT_WRITE,
+                        Linux.MAP_PRIVATE | Linux.MAP_ANONYMOUS, -1, 0);
+                r.write(page, REAPER);
+                r.mprotect(page, RemoteSyscalls.PAGE, Linux.PROT_READ | Linux.PROT_EXEC);
+                initLoop = page;
+            }
+        }
+
+        /** Points the namespace's init at its loop: wait4(-1) for any child, pause when it has none. */
+        private void startReaper() {
+            // it sits in its first stop, just out of clone3 with ax = 0: no syscall is restarted
+            dev.jcr.ptrace.GpRegs regs = tracer.gpRegs(init);
+            tracer.setGpRegs(init, regs.withAxIp(regs.ax(), initLoop));
+        }
+
+        /** Clones P with its pid: the root inside the seed, a child inside its (already rebuilt) parent; then its session and group. */
+        private void create(ProcessPlan p) {
+            int parent = p == plan.root() ? (init > 0 ? init : seed) : host(p.ppid());
+            int pid;
+            int hostPid;
+            try (RemoteSyscalls r = tracer.remote(parent)) {
+                // waiting for the root needs it as jcr's child (CLONE_PARENT: a sibling of the seed);
+                // a detached root is the seed's child and goes to init when the seed is killed
+                pid = p == plan.root() && !options.detach() ? r.clone3(CLONE_PARENT, 0, p.pid())
+                        : r.clone3(0, SIGCHLD, p.pid());
+                // clone3 answers in the parent's PID namespace; ptrace tells jcr the pid on this host
+                List<Integer> born = r.newChildren();
+                hostPid = born.isEmpty() ? pid : born.get(0);
+            } catch (SyscallException | dev.jcr.ptrace.RemoteSyscallException e) {
+                throw failed(p.pid(), "clone3 with pid " + p.pid(), e);
+            }
+            created.add(hostPid);
+            hostIds.put(p.pid(), hostPid);
+            Integer inherited = jcrPidfds.get(parent);
+            if (inherited != null) {
+                jcrPidfds.put(hostPid, inherited); // the same fd number in the child's copy of the table
+            }
+            if (pid != p.pid()) {
+                throw new RestoreException(Kind.INTERNAL, "clone3 gave pid " + pid + " instead of " + p.pid());
+            }
+            Faults.hit(Faults.RESTORE_CLONED);
+            try (RemoteSyscalls r = tracer.remote(hostPid)) {
+                Target t = new Target(r, hostPid);
+                if (p != plan.root() && !p.zombie()) {
+                    // before it runs anything: it dies when its parent dies, until the tree is released
+                    // as a whole (the root is held by PTRACE_O_EXITKILL until then; see release())
+                    t.call("prctl(PR_SET_PDEATHSIG)", RemoteSyscalls.SYS_PRCTL, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+                }
+                if (p.sid() == p.pid()) {
+                    t.call("setsid", Target.SYS_SETSID);
+                } else if (p.pgid() == p.pid() && !(p == plan.root() && options.shellJob())) {
+                    // a --shell-job root stays in jcr's process group (as CRIU does): the terminal's
+                    // foreground group, so that it can read from it
+                    t.call("setpgid(0, 0)", Target.SYS_SETPGID, 0, 0);
+                } else if (p != plan.root() && p.pgid() != parentPgid(p)) {
+                    t.call("setpgid(0, " + p.pgid() + ")", Target.SYS_SETPGID, 0, p.pgid());
+                }
+            }
+        }
+
+        /** Every process exists: zombies die, and the seed goes. */
+        private void finishTree() {
+            // zombies die now that every process (a zombie may lead a group others join) exists
             for (ProcessPlan p : plan.processes()) {
-                int parent = p == plan.root() ? (init > 0 ? init : seed) : host(p.ppid());
-                int pid;
-                int hostPid;
-                try (RemoteSyscalls r = tracer.remote(parent)) {
-                    // waiting for the root needs it as jcr's child (CLONE_PARENT: a sibling of the seed);
-                    // a detached root is the seed's child and goes to init when the seed is killed
-                    pid = p == plan.root() && !options.detach() ? r.clone3(CLONE_PARENT, 0, p.pid())
-                            : r.clone3(0, SIGCHLD, p.pid());
-                    // clone3 answers in the parent's PID namespace; ptrace tells jcr the pid on this host
-                    List<Integer> born = r.newChildren();
-                    hostPid = born.isEmpty() ? pid : born.get(0);
-                } catch (SyscallException | dev.jcr.ptrace.RemoteSyscallException e) {
-                    throw failed(p.pid(), "clone3 with pid " + p.pid(), e);
-                }
-                created.add(hostPid);
-                hostIds.put(p.pid(), hostPid);
-                if (pid != p.pid()) {
-                    throw new RestoreException(Kind.INTERNAL, "clone3 gave pid " + pid + " instead of " + p.pid());
-                }
-                try (RemoteSyscalls r = tracer.remote(hostPid)) {
-                    Target t = new Target(r, hostPid);
-                    if (p.sid() == p.pid()) {
-                        t.call("setsid", Target.SYS_SETSID);
-                    } else if (p.pgid() == p.pid() && !(p == plan.root() && options.shellJob())) {
-                        // a --shell-job root stays in jcr's process group (as CRIU does): the terminal's
-                        // foreground group, so that it can read from it
-                        t.call("setpgid(0, 0)", Target.SYS_SETPGID, 0, 0);
-                    } else if (p != plan.root() && p.pgid() != parentPgid(p)) {
-                        t.call("setpgid(0, " + p.pgid() + ")", Target.SYS_SETPGID, 0, p.pgid());
-                    }
+                if (p.zombie()) {
+                    Zombies.die(tracer, fs, p, host(p.pid()), host(p.ppid()));
                 }
             }
             if (init > 0) {
-                // the namespace's init keeps nothing of the seed's: its children have their own copies
+                // the namespace's init keeps nothing of the seed's: the root has its own copies
                 try (RemoteSyscalls r = tracer.remote(init)) {
                     new Target(r, init).closeAll();
                 }
@@ -271,6 +465,79 @@ public final class RestoreEngine {
             tracer.run(() -> Linux.waitpid(seed, Linux.WALL));
             tracer.detach(seed);
             seed = -1;
+            Faults.hit(Faults.RESTORE_TREE);
+        }
+
+        /**
+         * Lets the tree run, as a whole: if jcr dies at any instant before the root is let go, every
+         * restored process dies (the held ones by PTRACE_O_EXITKILL, the released ones by the
+         * parent-death signal armed when they were created: the root dies, then its children, and so
+         * on down); after that instant, none does. So: stopped processes first, into their stop (a
+         * parent that looks at its stopped child at once finds it stopped, as before the dump), then
+         * every other process, then the root's threads, its main thread last (a thread still held
+         * takes its whole process with it). Then each other process gets its own parent-death signal
+         * back (a guarded remote prctl: jcr may die during that, too).
+         */
+        private void release(List<ProcessPlan> stopped) {
+            int root = host(plan.root().pid());
+            for (ProcessPlan p : stopped) {
+                if (p != plan.root()) {
+                    p.threads().forEach(th -> tracer.detach(host(th.tid())));
+                }
+            }
+            for (ProcessPlan p : stopped) {
+                if (p != plan.root()) {
+                    awaitStopped(host(p.pid()));
+                }
+            }
+            for (dev.jcr.ptrace.TracedTask t : tracer.tasks()) {
+                if (t.tgid() != root && t.tgid() != init) {
+                    tracer.detach(t.tid());
+                }
+            }
+            Faults.hit(Faults.RESTORE_RELEASE);
+            // a new PID namespace's init last: jcr dying while it is held kills it, and with it every
+            // process of its namespace, the root's too; so letting it go is the instant of commit there
+            List<dev.jcr.ptrace.TracedTask> rootTasks = new ArrayList<>(tracer.tasks());
+            rootTasks.sort(java.util.Comparator.comparingInt((dev.jcr.ptrace.TracedTask t) -> t.tgid() == init ? 2
+                    : t.tid() == root ? 1 : 0));
+            for (dev.jcr.ptrace.TracedTask t : rootTasks) {
+                tracer.detach(t.tid());
+            }
+            committed = true;
+            try {
+                Faults.hit(Faults.RESTORE_COMMITTED);
+            } finally {
+                disarmParentDeath();
+            }
+        }
+
+        /** Gives every living non-root process its parent-death signal from the images (0 when none) back. */
+        private void disarmParentDeath() {
+            List<String> failed = new ArrayList<>();
+            for (ProcessPlan p : plan.living()) {
+                if (p == plan.root()) {
+                    continue;
+                }
+                int sig = p.core().getThreadCore().getPdeathSig();
+                int pid = host(p.pid());
+                try {
+                    tracer.seizeTask(pid);
+                    try (RemoteSyscalls r = tracer.remote(pid)) {
+                        r.prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0);
+                    } finally {
+                        tracer.detach(pid);
+                    }
+                } catch (dev.jcr.ptrace.NoSuchProcessException gone) {
+                    // it ended on its own meanwhile
+                } catch (JcrException e) {
+                    failed.add(p.pid() + " (" + e.getMessage() + ")");
+                }
+            }
+            if (!failed.isEmpty()) {
+                throw new RestoreException(Kind.INTERNAL, "the tree is restored and runs, but these processes still"
+                        + " die with their parent (parent-death signal SIGKILL): " + String.join(", ", failed));
+            }
         }
 
         /**
@@ -292,43 +559,6 @@ public final class RestoreEngine {
             }
         }
 
-        /**
-         * Gives the seed a new PID namespace for its children: the first child becomes the namespace's
-         * pid 1, jcr's init (it stays, reaping orphans, when the restore ends); the tree is then cloned
-         * from it with the dumped pids, which are free there by construction. jcr's pid is not visible
-         * inside, so the seed first opens a pidfd of jcr, which every process inherits to take jcr's
-         * descriptors with.
-         */
-        private void enterPidNamespace() {
-            try (RemoteSyscalls r = tracer.remote(seed)) {
-                inheritedJcrPidfd = (int) r.check("pidfd_open(jcr)", Target.SYS_PIDFD_OPEN, Linux.getpid(), 0);
-                r.check("unshare(CLONE_NEWPID)", TimeNamespace.SYS_UNSHARE, CLONE_NEWPID);
-                r.clone3(0, SIGCHLD);
-                List<Integer> born = r.newChildren();
-                if (born.size() != 1) {
-                    throw new RestoreException(Kind.INTERNAL, "the namespace's init was not born: " + born);
-                }
-                init = born.get(0);
-                created.add(init);
-            } catch (SyscallException | dev.jcr.ptrace.RemoteSyscallException e) {
-                throw new RestoreException(e.kind(), "cannot make a new PID namespace: " + e.getMessage(), e);
-            }
-            try (RemoteSyscalls r = tracer.remote(init)) {
-                long page = r.mmap(0, RemoteSyscalls.PAGE, Linux.PROT_READ | Linux.PROT_WRITE,
-                        Linux.MAP_PRIVATE | Linux.MAP_ANONYMOUS, -1, 0);
-                r.write(page, REAPER);
-                r.mprotect(page, RemoteSyscalls.PAGE, Linux.PROT_READ | Linux.PROT_EXEC);
-                initLoop = page;
-            }
-        }
-
-        /** Points the namespace's init at its loop: wait4(-1) for any child, pause when it has none. */
-        private void startReaper() {
-            // it sits in its first stop, just out of clone3 with ax = 0: no syscall is restarted
-            dev.jcr.ptrace.GpRegs regs = tracer.gpRegs(init);
-            tracer.setGpRegs(init, regs.withAxIp(regs.ax(), initLoop));
-        }
-
         private int parentPgid(ProcessPlan p) {
             return plan.processes().stream().filter(q -> q.pid() == p.ppid()).findFirst().map(ProcessPlan::pgid)
                     .orElse(-1);
@@ -336,25 +566,53 @@ public final class RestoreEngine {
 
         // ------------------------------------------------------------ one process
 
-        private long rebuild(ProcessPlan p, FileTable files, long[] progress) {
-            long pages;
-            int hostPid = host(p.pid());
-            try (RemoteSyscalls r = tracer.remote(hostPid)) {
-                Target t = new Target(r, hostPid);
-                RseqConfiguration rseq = tracer.rseq(hostPid);
+        /** P's memory, from inside it (it is cloned from its parent or the seed); returns its pages. */
+        private long addressSpace(ProcessPlan p, FileTable files, long[] progress) {
+            int pid = host(p.pid());
+            try (RemoteSyscalls r = tracer.remote(pid)) {
+                Target t = new Target(r, pid);
+                RseqConfiguration rseq = tracer.rseq(pid);
                 if (rseq.rseqAbiPointer() != 0) {
                     // the seed's registration points into memory about to go away
                     t.call("rseq unregister", Target.SYS_RSEQ, rseq.rseqAbiPointer(), rseq.rseqAbiSize(), 1,
                             rseq.signature());
                 }
-                int maxFd = p.fds().stream().mapToInt(FdinfoEntry::getFd).max().orElse(2);
-                if (inheritedJcrPidfd >= 0) {
-                    t.connectInherited(inheritedJcrPidfd, Math.max(maxFd + 1, 3));
+                Integer inherited = jcrPidfds.get(pid);
+                if (inherited != null) {
+                    // every fd but the inherited pidfd goes; that one stays (above every fd of P) until
+                    // P's files are in place: its children, cloned before, inherit it
+                    t.connectInherited(inherited, lowestFree(p));
+                    jcrPidfds.put(pid, t.jcrPidfd());
                 } else {
                     t.closeAll();
-                    t.connect(Linux.getpid(), Math.max(maxFd + 1, 3));
+                    t.connect(Linux.getpid(), lowestFree(p));
                 }
-                pages = new AddressSpace(t, p, files, procRoot, plan.dir()).rebuild(listener, progress, plan.totalPages());
+                ProcessPlan parent = p == plan.root() ? null : plan.process(p.ppid());
+                Inheritance kept = parent == null ? Inheritance.none() : Inheritance.of(parent, p);
+                new AddressSpace(t, p, files, procRoot, kept).rebuild(listener, progress, plan.totalPages());
+                if (inherited == null) {
+                    t.disconnect();
+                }
+                Faults.hit(Faults.RESTORE_MEMORY);
+            }
+            return p.pages();
+        }
+
+        private int lowestFree(ProcessPlan p) {
+            return Math.max(p.fds().stream().mapToInt(FdinfoEntry::getFd).max().orElse(2) + 1, 3);
+        }
+
+        /** P's fds, working directory, umask and process-wide state. */
+        private void filesAndState(ProcessPlan p, FileTable files) {
+            int pid = host(p.pid());
+            try (RemoteSyscalls r = tracer.remote(pid)) {
+                Target t = new Target(r, pid);
+                Integer kept = jcrPidfds.remove(pid);
+                if (kept != null) {
+                    t.adopt(kept); // the pidfd kept from its address space (a new PID namespace)
+                } else {
+                    t.connect(Linux.getpid(), lowestFree(p));
+                }
                 listener.phase(RestoreListener.Phase.FILES, p.pid());
                 for (FdinfoEntry fd : p.fds()) {
                     t.install(files.fd(fd.getId()), fd.getFd(), (fd.getFlags() & 1) != 0, "fd " + fd.getFd());
@@ -364,13 +622,14 @@ public final class RestoreEngine {
                 t.call("fchdir", Target.SYS_FCHDIR, cwd);
                 t.close(cwd);
                 t.disconnect();
+                Faults.hit(Faults.RESTORE_FILES);
                 listener.phase(RestoreListener.Phase.PROCESS_STATE, p.pid());
                 if (p.fs().hasUmask()) {
                     t.call("umask", Target.SYS_UMASK, p.fs().getUmask());
                 }
                 processState(t, p.core());
+                Faults.hit(Faults.RESTORE_STATE);
             }
-            return pages;
         }
 
         /** The drivers' view of T: remote syscalls in a process whose fds are in place. */
@@ -444,6 +703,7 @@ public final class RestoreEngine {
                 ThreadPlan th = p.threads().get(i);
                 threadState(p, th);
             }
+            Faults.hit(Faults.RESTORE_THREADS);
         }
 
         private void threadState(ProcessPlan p, ThreadPlan th) {
@@ -494,7 +754,12 @@ public final class RestoreEngine {
                     TaskFlags.restore(t, tc, procRoot);
                 }
                 if (tcore.hasCreds()) {
-                    Credentials.restore(t, hostTid, tcore.getCreds(), procRoot); // last: it may drop what the above needed
+                    Credentials.restore(t, hostTid, tcore.getCreds(), procRoot); // it may drop what the above needed
+                }
+                // after the credentials, whose change would reset them
+                LateState.thread(t, tcore);
+                if (main) {
+                    LateState.process(t, core.getTc(), p.mm());
                 }
             }
             dev.jcr.ptrace.GpRegs regs = ThreadState.gpRegs(core.getThreadInfo().getGpregs());
@@ -525,7 +790,8 @@ public final class RestoreEngine {
             if (seed > 0) {
                 all.add(seed);
             }
-            // init last (first killed below): its death takes the whole namespace with it
+            // a new PID namespace's init is the first created, so killed last (its death would take
+            // every process of the namespace with it anyway)
             for (int i = all.size() - 1; i >= 0; i--) {
                 try {
                     Linux.kill(all.get(i), SIGKILL);

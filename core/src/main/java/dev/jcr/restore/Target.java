@@ -83,6 +83,16 @@ final class Target {
         pidfd = high;
     }
 
+    /** Uses the pidfd of jcr the target already holds as FD (kept from an earlier connection). */
+    void adopt(int fd) {
+        pidfd = fd;
+    }
+
+    /** The target's pidfd of jcr, or -1 when not connected. */
+    int jcrPidfd() {
+        return pidfd;
+    }
+
     /** Duplicates jcr's fd JCR_FD into the target; returns the target's new (close-on-exec) fd. */
     int take(int jcrFd, String what) {
         if (pidfd < 0) {

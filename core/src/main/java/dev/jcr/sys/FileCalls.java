@@ -77,6 +77,10 @@ public final class FileCalls {
         public boolean none() {
             return pid == 0 && signum == 0;
         }
+
+        public Owner withPid(int p) {
+            return new Owner(pidType, p, uid, euid, signum);
+        }
     }
 
     /** The owner of the description FD is open on (F_GETOWN_EX, F_GETOWNER_UIDS, F_GETSIG). */

@@ -306,6 +306,14 @@ public final class Linux {
         return (int) syscall("pidfd_open", pid, SYS_PIDFD_OPEN, pid, 0, 0, 0, 0, 0);
     }
 
+    /** PIDFD_THREAD (= O_EXCL): pidfd_open of a thread id refers to that thread (Linux 6.9). */
+    public static final int PIDFD_THREAD = 0x80;
+
+    /** pidfd_open(TID, PIDFD_THREAD): a file descriptor referring to one thread (its own fd table for pidfd_getfd). */
+    public static int pidfdOpenThread(int tid) {
+        return (int) syscall("pidfd_open(PIDFD_THREAD)", tid, SYS_PIDFD_OPEN, tid, PIDFD_THREAD, 0, 0, 0, 0);
+    }
+
     /** pidfd_getfd: a duplicate, in jcr, of file descriptor TARGET_FD of the process PIDFD refers to. */
     public static int pidfdGetfd(int pidfd, int targetFd, int pid) {
         return (int) syscall("pidfd_getfd(" + targetFd + ")", pid, SYS_PIDFD_GETFD, pidfd, targetFd, 0, 0, 0, 0);
@@ -355,6 +363,11 @@ public final class Linux {
      * ProcessBuilder, in a new session when SETSID. Returns its pid; the caller must reap it.
      */
     public static int spawn(String path, String[] argv, boolean setsid) {
+        return spawn(path, argv, new String[0], setsid);
+    }
+
+    /** Like {@link #spawn(String, String[], boolean)} with the environment ENVP ("NAME=value" each). */
+    public static int spawn(String path, String[] argv, String[] envp, boolean setsid) {
         Memory attr = new Memory(SpawnLib.ATTR_SIZE);
         attr.clear();
         try {
@@ -364,7 +377,7 @@ public final class Linux {
             }
             int[] pid = new int[1];
             int err = SpawnLib.posix_spawn(pid, path, null, attr, new com.sun.jna.StringArray(argv),
-                    new com.sun.jna.StringArray(new String[0]));
+                    new com.sun.jna.StringArray(envp));
             if (err != 0) {
                 throw new SyscallException("posix_spawn(" + path + ")", 0, err);
             }
@@ -377,6 +390,23 @@ public final class Linux {
             } catch (LastErrorException ignored) {
                 // nothing was allocated
             }
+        }
+    }
+
+    private static final int SYS_MEMFD_CREATE = 319;
+    /** memfd_create flags. */
+    public static final int MFD_CLOEXEC = 1;
+    /** Executable memfd (Linux 6.3+, where vm.memfd_noexec may otherwise forbid exec); older kernels say EINVAL. */
+    public static final int MFD_EXEC = 0x10;
+
+    /** memfd_create(NAME, FLAGS) in jcr: an anonymous file; returns its fd. */
+    public static int memfdCreate(String name, int flags) {
+        Memory n = new Memory(name.length() + 1L);
+        n.setString(0, name);
+        try {
+            return (int) syscall("memfd_create(" + name + ")", 0, SYS_MEMFD_CREATE, Pointer.nativeValue(n), flags, 0, 0, 0, 0);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(n);
         }
     }
 
@@ -493,6 +523,35 @@ public final class Linux {
     public static final int F_GETPIPE_SZ = 1032;
     public static final int F_SETPIPE_SZ = 1031;
     public static final int SPLICE_F_NONBLOCK = 2;
+
+    /** ioctl(FD, REQUEST, buffer) with DATA as the buffer (in and out): returns the buffer after the call. */
+    public static byte[] ioctl(int fd, long request, byte[] data) {
+        Memory m = new Memory(Math.max(1, data.length));
+        m.write(0, data, 0, data.length);
+        try {
+            syscall("ioctl(fd " + fd + ", 0x" + Long.toHexString(request) + ")", 0, SYS_IOCTL, fd, request,
+                    Pointer.nativeValue(m), 0, 0, 0);
+            return m.getByteArray(0, data.length);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(m);
+        }
+    }
+
+    public static void mkdir(String path, int mode) {
+        try {
+            FdLib.mkdir(path, mode);
+        } catch (LastErrorException e) {
+            throw new SyscallException("mkdir(" + path + ")", 0, e.getErrorCode());
+        }
+    }
+
+    public static void rmdir(String path) {
+        try {
+            FdLib.rmdir(path);
+        } catch (LastErrorException e) {
+            throw new SyscallException("rmdir(" + path + ")", 0, e.getErrorCode());
+        }
+    }
 
     public static int open(String path, int flags, int mode) {
         try {

@@ -159,8 +159,31 @@ class PipeDrainTest {
     }
 
     @Test
-    void aProcessThatCannotMakeThePipeRefusesTheDrainAndIsLeftAsItWas() throws Exception {
+    void aProcessWithNoFreeDescriptorStillDrainsBecauseThePipeLivesInTheHelpersOwnTable() throws Exception {
         try (LiveProcess p = Fixture.start("sparse", "1", "1", "nofds")) {
+            int pid = (int) p.pid();
+            long[] big = SparseFixture.area(p.stdout(), "BIG");
+            long fds = fdCount(pid);
+            try (Tracer tracer = Tracer.start()) {
+                tracer.seizeTree(pid);
+                PageRuns runs = new PageRuns();
+                runs.add(big[0], big[1]);
+                try (PipeDrain d = PipeDrain.open(tracer, pid)) {
+                    assertEquals(big[1], d.copyToFile(runs, dir.resolve("nofds.img"), 0));
+                }
+                assertEquals(List.of(pid), ProcView.tasks(pid));
+                assertEquals(fds, fdCount(pid), "the process never held a pipe end");
+            }
+            ByteBuffer file = ByteBuffer.wrap(Files.readAllBytes(dir.resolve("nofds.img"))).order(ByteOrder.LITTLE_ENDIAN);
+            assertPage(file, 0, big[0]);
+            p.signal("USR1");
+            assertTrue(p.awaitOutput("PASS", Duration.ofSeconds(20)).contains("PASS"));
+        }
+    }
+
+    @Test
+    void aProcessThatMayHaveNoDescriptorAtAllRefusesTheDrainAndIsLeftAsItWas() throws Exception {
+        try (LiveProcess p = Fixture.start("sparse", "1", "1", "nofile0")) {
             int pid = (int) p.pid();
             long fds = fdCount(pid);
             String maps = ProcView.maps(pid);
@@ -170,7 +193,7 @@ class PipeDrainTest {
                 RemoteSyscallException e = org.junit.jupiter.api.Assertions.assertThrows(RemoteSyscallException.class,
                         () -> PipeDrain.open(tracer, pid));
                 assertTrue(e.getMessage().contains("pipe2"), e.getMessage());
-                assertEquals(List.of(pid), ProcView.tasks(pid));
+                assertEquals(List.of(pid), ProcView.tasks(pid), "the helper ended");
                 assertEquals(fds, fdCount(pid));
                 assertEquals(maps, ProcView.maps(pid), "the helper's area is unmapped again");
                 assertEquals(regs, tracer.gpRegs(pid));
@@ -187,7 +210,7 @@ class PipeDrainTest {
             long[] big = SparseFixture.area(p.stdout(), "BIG");
             long fds = fdCount(pid);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process jcr = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+            Process jcr = new ProcessBuilder(java, "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
                     DrainAndWait.class.getName(), Long.toString(pid), Long.toHexString(big[0]), Long.toHexString(big[1]),
                     dir.resolve("pages.img").toString()).redirectErrorStream(true).start();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(jcr.getInputStream(), StandardCharsets.UTF_8))) {

@@ -74,14 +74,14 @@ class IncrementalRestoreTest {
             Path fin = tmp.resolve("final");
             DumpResult r1 = dump(p, DumpOptions.to(d1).withPreDump(true));
             assertTrue(r1.preDump());
-            assertEquals(List.of(), r1.notes());
+            assertEquals(List.of(), r1.warnings());
             assertTrue(r1.stats().pagesWritten() >= 16384, "the first pre-dump copies everything: " + r1.stats());
             assertEquals(1, userfaultfds(p.pid()), "the process holds jcr's write tracker");
             DumpResult r2 = dump(p, DumpOptions.to(d2).withPreDump(true).withParent("../d1"));
-            assertEquals(List.of(), r2.notes());
+            assertEquals(List.of(), r2.warnings());
             assertTrue(r2.stats().pagesInParent() > 0, "unwritten pages stay in the parent: " + r2.stats());
             DumpResult r3 = dump(p, DumpOptions.to(fin).withParent("../d2").withKill(true));
-            assertEquals(List.of(), r3.notes());
+            assertEquals(List.of(), r3.warnings());
             assertTrue(r3.stats().pagesInParent() > 0 && r3.stats().pagesWritten() < r3.stats().pagesInParent(),
                     "the final dump copies only what was written since the second pre-dump: " + r3.stats());
             assertEquals("../d2", Files.readSymbolicLink(fin.resolve("parent")).toString(), "CRIU's parent link");
@@ -103,7 +103,7 @@ class IncrementalRestoreTest {
             // b reset the tracker: pages written between a and b would look unwritten against a
             DumpResult r = dump(p, DumpOptions.to(tmp.resolve("fin")).withParent("../a").withKill(true));
             assertEquals(0, r.stats().pagesInParent(), r.stats().toString());
-            assertTrue(r.notes().stream().anyMatch(n -> n.contains("reset after the parent dump")), r.notes().toString());
+            assertTrue(r.warnings().stream().anyMatch(n -> n.contains("reset after the parent dump")), r.warnings().toString());
             restoreAndCheck(p, tmp.resolve("fin"));
         }
     }
@@ -113,7 +113,7 @@ class IncrementalRestoreTest {
         // the process's descriptor table is full: no userfaultfd can be made in it
         try (LiveProcess p = Fixture.start("memhog", "16", "10", "fdfull")) {
             DumpResult pre = dump(p, DumpOptions.to(tmp.resolve("pre")).withPreDump(true));
-            assertTrue(pre.notes().stream().anyMatch(n -> n.contains("write tracking is not available")), pre.notes().toString());
+            assertTrue(pre.warnings().stream().anyMatch(n -> n.contains("write tracking is not available")), pre.warnings().toString());
             DumpResult r = dump(p, DumpOptions.to(tmp.resolve("fin")).withParent("../pre").withKill(true));
             assertEquals(0, r.stats().pagesInParent());
             assertTrue(r.stats().pagesWritten() >= 4096, r.stats().toString());

@@ -26,13 +26,16 @@ import picocli.CommandLine.Spec;
         description = {"Checkpoint a process tree into CRIU-format images.",
                 "%nThe tree rooted at PID is frozen, written to DIR and left running (unless --kill). DIR must not"
                         + " exist: it appears only when complete. A dump that is refused or fails leaves the tree"
-                        + " running unharmed and no directory behind.",
+                        + " running unharmed and no directory behind. --kill returns once every pid of the tree is"
+                        + " free again (a restore can follow at once), or warns after 10 s, naming the parent that"
+                        + " has not reaped a killed process.",
                 "%nIterative dumps (CRIU's model): --pre-dump copies memory with the tree running; --prev-images-dir"
                         + " makes a dump that holds only the pages written since that one (the rest marked in_parent)."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:dumped", "2:usage error", "3:no such process", "4:permission denied",
                 "5:a process of the tree is traced by another process", "6:unsupported resources (all listed)",
-                "7:bad parent images (--prev-images-dir)", "8:I/O error (bad directory, disk full)"})
+                "7:bad parent images (--prev-images-dir)", "8:I/O error (bad directory, disk full)",
+                "130:cancelled (SIGINT, SIGTERM, SIGHUP): the tree runs on unharmed, nothing is written"})
 public final class DumpCommand implements Callable<Integer> {
 
     @Spec
@@ -80,7 +83,11 @@ public final class DumpCommand implements Callable<Integer> {
     Boolean progress;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        return SignalsCancel.during(this::dump);
+    }
+
+    private Integer dump() {
         if (kill && leaveRunning) {
             throw new ParameterException(spec.commandLine(), "--kill and --leave-running exclude each other");
         }
@@ -103,13 +110,13 @@ public final class DumpCommand implements Callable<Integer> {
         } else {
             r = engine.dump((int) pid, options, listener);
         }
-        for (String note : r.notes()) {
-            err.println("dump: " + note);
-        }
-        err.flush();
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());
         out.flush();
+        for (String w : r.warnings()) {
+            err.println("dump: warning: " + w);
+        }
+        err.flush();
         return 0;
     }
 

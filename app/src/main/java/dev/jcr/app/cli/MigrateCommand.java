@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
                 "pre-dump rounds while what they copy keeps shrinking, a final frozen round, restore on the receiver.",
                 "The source is killed only after the receiver reports the tree running; if the receiver fails it runs on.",
                 "Exit status: 0 migrated, 2 usage, 3 no such process, 6 unsupported, 7 the receiver refused the images,",
-                "8 I/O (connection lost), 9 conflict on the receiver."})
+                "8 I/O (connection lost), 9 conflict on the receiver, 130 cancelled (SIGINT, SIGTERM, SIGHUP: the source",
+                "runs on unharmed)."})
 public final class MigrateCommand implements Callable<Integer> {
 
     @Spec
@@ -43,7 +44,11 @@ public final class MigrateCommand implements Callable<Integer> {
     boolean pidNamespace;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        return SignalsCancel.during(this::migrate);
+    }
+
+    private Integer migrate() {
         if (pid <= 0 || pid > Integer.MAX_VALUE) {
             throw new ParameterException(spec.commandLine(), "PID must be a positive number, not " + pid);
         }

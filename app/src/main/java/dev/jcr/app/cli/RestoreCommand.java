@@ -55,7 +55,11 @@ public final class RestoreCommand implements Callable<Integer> {
     boolean pidNamespace;
 
     @Override
-    public Integer call() {
+    public Integer call() throws Exception {
+        return SignalsCancel.during(this::restore);
+    }
+
+    private Integer restore() {
         long t0 = System.nanoTime();
         boolean detached = detach || pidNamespace;
         RestoreResult r = new RestoreEngine(null).restore(new RestoreOptions(dir, detached, shellJob, pidfile, timens,

@@ -10,23 +10,35 @@ package dev.jcr.app.repl;
  */
 public final class Cancellation {
 
+    private static final java.util.concurrent.atomic.AtomicInteger RUNNING = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Thread running;
     private volatile boolean requested;
 
     /** Called by the thread that is about to run a command. */
     public void enter() {
         running = Thread.currentThread();
+        RUNNING.incrementAndGet();
     }
 
     /** Called by that thread when the command is over; clears a pending interrupt. */
     public void exit() {
         running = null;
+        RUNNING.decrementAndGet();
         Thread.interrupted();
     }
 
-    /** Requests cancellation of the running command (if any); safe to call from any thread. */
+    /** True while a REPL, script or {@code every} command runs: its own handlers take the signals. */
+    public static boolean anyRunning() {
+        return RUNNING.get() > 0;
+    }
+
+    /**
+     * Requests cancellation of the running command (if any); safe to call from any thread. A dump or
+     * restore in it ends cleanly at its next fault point ({@link dev.jcr.fault.Cancellation}).
+     */
     public void cancel() {
         requested = true;
+        dev.jcr.fault.Cancellation.request("interrupted");
         Thread t = running;
         if (t != null) {
             t.interrupt();

@@ -435,6 +435,7 @@ public final class TopApp implements Host {
         });
     }
 
+    @Override
     public void quit() {
         running = false;
         for (Window w : gui.getWindows()) {

@@ -109,11 +109,26 @@ public final class TopMain implements java.util.concurrent.Callable<Integer> {
         }
         roots.add(ImageStore.defaultRoot());
         ImageStore store = new ImageStore(roots);
-        run(catalog, chosen, store);
-        return ExitCode.OK.code;
+        return run(catalog, chosen, store) ? ExitCode.CANCELLED.code : ExitCode.OK.code;
     }
 
-    private void run(ThemeCatalog catalog, JcrTheme chosen, ImageStore store) throws IOException, InterruptedException {
+    /**
+     * Runs the UI until it is quit (q, F10) or jcr-top gets SIGHUP (its terminal closed) or SIGTERM.
+     * Returns true when a dump or restore was still running then: it is cancelled and waited for, so
+     * that its target runs on unharmed and no partial image directory remains (exit 130).
+     */
+    private boolean run(ThemeCatalog catalog, JcrTheme chosen, ImageStore store) throws IOException, InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<String> closing = new java.util.concurrent.atomic.AtomicReference<>();
+        Map<String, sun.misc.SignalHandler> previous = new java.util.LinkedHashMap<>();
+        for (String s : List.of("HUP", "TERM")) {
+            try {
+                previous.put(s, sun.misc.Signal.handle(new sun.misc.Signal(s), sig -> closing.set("SIG" + sig.getName())));
+            } catch (IllegalArgumentException e) {
+                // kept by the JVM: its default applies
+            }
+        }
+        dev.jcr.fault.Cancellation.reset();
+        boolean[] busy = {false};
         Terminal terminal = new DefaultTerminalFactory().setForceTextTerminal(true).createTerminal();
         Screen screen = new TerminalScreen(terminal);
         ExecutorService background = Executors.newSingleThreadExecutor(daemon("jcr-top-work"));
@@ -127,17 +142,31 @@ public final class TopMain implements java.util.concurrent.Callable<Integer> {
                     DumpAction.engine(), new SignalSender(), new CommandRunner(), catalog, background);
             TopApp app = new TopApp(gui, services, chosen);
             ticker.scheduleWithFixedDelay(app::refreshNow, 0, (long) (delay * 1000), TimeUnit.MILLISECONDS);
-            while (app.running()) {
+            while (app.running() && closing.get() == null) {
                 if (!gui.getGUIThread().processEventsAndUpdate()) {
                     Thread.sleep(5);
                 }
             }
+        } catch (IOException | RuntimeException e) {
+            if (closing.get() == null) {
+                throw e;
+            }
+            // the terminal went away (SIGHUP): end as if quit
         } finally {
             ticker.shutdownNow();
+            busy[0] = dev.jcr.fault.Cancellation.running() > 0;
+            if (busy[0]) {
+                // a dump (or restore) in the background: end it cleanly before the JVM goes
+                dev.jcr.fault.Cancellation.request(closing.get() != null ? closing.get() : "jcr-top closed");
+                background.shutdown();
+                background.awaitTermination(120, TimeUnit.SECONDS);
+            }
             background.shutdownNow();
             stopQuietly(screen);
             Runtime.getRuntime().removeShutdownHook(restore);
+            previous.forEach((s, h) -> sun.misc.Signal.handle(new sun.misc.Signal(s), h));
         }
+        return busy[0];
     }
 
     /** The process data jcr-top shows: the live system, verdicts from the drivers. */

@@ -57,7 +57,7 @@ public final class Reopen {
     /** Opens FILE's path with its kept flags and seeks to its position. */
     public static int open(FileEntry file, RestoreContext ctx) {
         RegFileEntry reg = file.getReg();
-        int fd = ctx.keep(Linux.open(reg.getName(), reg.getFlags() & KEPT, 0));
+        int fd = ctx.keep(Linux.open(VirtualFs.onHost(reg.getName(), ctx), reg.getFlags() & KEPT, 0));
         seek(fd, reg);
         return fd;
     }

@@ -1,5 +1,7 @@
 package dev.jcr.resource.file;
 
+import dev.jcr.resource.RestoreContext;
+
 import dev.jcr.JcrException.Kind;
 import dev.jcr.Quote;
 import dev.jcr.image.proto.FileEntry;
@@ -41,6 +43,23 @@ public final class VirtualFs {
         }
         long tid = number(path, "/proc/" + pid + "/task/");
         return tid > 0 && tid != pid ? tid : -1;
+    }
+
+    /**
+     * PATH as jcr opens it on this host: a /proc/N path (and its /proc/N/task/N part) with N's pid on this
+     * host, which differs from the dumped one when the tree is restored into a new PID namespace.
+     */
+    static String onHost(String path, RestoreContext ctx) {
+        long pid = pidOf(path);
+        if (pid < 0 || ctx.hostPid((int) pid) == pid) {
+            return path;
+        }
+        String host = Integer.toString(ctx.hostPid((int) pid));
+        String rest = path.substring(("/proc/" + pid).length());
+        if (number(path, "/proc/" + pid + "/task/") == pid) {
+            rest = "/task/" + host + rest.substring(("/task/" + pid).length());
+        }
+        return "/proc/" + host + rest;
     }
 
     private static long number(String path, String prefix) {

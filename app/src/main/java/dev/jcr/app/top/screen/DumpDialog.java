@@ -131,6 +131,26 @@ public final class DumpDialog {
         BasicWindow pw = new BasicWindow("Dumping " + target.pid());
         pw.setHints(List.of(com.googlecode.lanterna.gui2.Window.Hint.CENTERED, com.googlecode.lanterna.gui2.Window.Hint.MODAL));
         pw.setComponent(progress);
+        // the progress window is modal: it takes the keys. F10/q still quit jcr-top (the dump is then
+        // cancelled cleanly before it exits), Esc cancels the dump alone
+        pw.addWindowListener(new com.googlecode.lanterna.gui2.WindowListenerAdapter() {
+            @Override
+            public void onInput(com.googlecode.lanterna.gui2.Window w, com.googlecode.lanterna.input.KeyStroke key,
+                    java.util.concurrent.atomic.AtomicBoolean deliver) {
+                var type = key.getKeyType();
+                if (type == com.googlecode.lanterna.input.KeyType.F10
+                        || (type == com.googlecode.lanterna.input.KeyType.Character && key.getCharacter() == 'q')
+                        || type == com.googlecode.lanterna.input.KeyType.EOF) {
+                    deliver.set(false);
+                    host.quit();
+                } else if (type == com.googlecode.lanterna.input.KeyType.Escape) {
+                    deliver.set(false);
+                    dev.jcr.fault.Cancellation.request("Esc in jcr-top");
+                    progress.setPhase("cancelling");
+                }
+            }
+        });
+        dev.jcr.fault.Cancellation.reset();
         host.gui().addWindow(pw);
         DumpListener listener = new DumpListener() {
             @Override

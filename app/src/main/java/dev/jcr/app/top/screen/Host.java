@@ -20,4 +20,8 @@ public interface Host {
     void onGui(Runnable task);
 
     void refreshNow();
+
+    /** Ends jcr-top (a dump still running is cancelled cleanly first, see TopMain). */
+    default void quit() {
+    }
 }
