@@ -95,6 +95,22 @@ class IncrementalRestoreTest {
     }
 
     @Test
+    void aForkedChildRestoredThroughAChainSharesTheUnwrittenPagesWithItsParentAgain() {
+        // cow: parent and child share 62 of 64 pages copy-on-write; both left to the parent image by
+        // the final dump, so the restore compares them through the chain (Inheritance)
+        try (LiveProcess p = Fixture.start("cow")) {
+            dump(p, DumpOptions.to(tmp.resolve("pre")).withPreDump(true));
+            DumpResult r = dump(p, DumpOptions.to(tmp.resolve("fin")).withParent("../pre").withKill(true));
+            assertTrue(r.stats().pagesInParent() >= 2 * 64, "the 64 pages of each are in the parent: " + r.stats());
+            LiveProcess.awaitGone(p.pid(), Duration.ofSeconds(10));
+            new RestoreEngine(null).restore(RestoreOptions.of(tmp.resolve("fin")).detached());
+            p.signal("USR1");
+            String out = p.awaitOutput("PASS", Duration.ofSeconds(30));
+            assertTrue(out.contains("PASS 62 pages shared"), out);
+        }
+    }
+
+    @Test
     void aParentWhoseTrackerWasResetSinceIsNotTrustedAndEverythingIsCopied() {
         try (LiveProcess p = Fixture.start("memhog", "16", "10")) {
             Path a = tmp.resolve("a");
