@@ -39,9 +39,18 @@ final class FaultRun {
 
     /** A restore of DIR in its own (warmed) JVM, killed at SPEC (point[:n]). */
     static Result restoreKilled(String spec, Path dir) {
+        return restoreKilled("restore", spec, dir);
+    }
+
+    /** The same, into a new PID namespace. */
+    static Result restoreKilledInPidNamespace(String spec, Path dir) {
+        return restoreKilled("restore-ns", spec, dir);
+    }
+
+    private static Result restoreKilled(String command, String spec, Path dir) {
         String[] parts = spec.split(":");
         String full = parts[0] + ":kill" + (parts.length > 1 ? ":" + parts[1] : "");
-        return Warmed.run(dir.toString(), "restore " + full + " " + dir);
+        return Warmed.run(dir.toString(), command + " " + full + " " + dir);
     }
 
     /**

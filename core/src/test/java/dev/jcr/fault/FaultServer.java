@@ -20,7 +20,8 @@ import java.util.Set;
  * already loaded.
  *
  * <p>Protocol on stdin/stdout: {@code warm PID|DIR} (check the tree of PID, or plan the images in DIR,
- * ignoring the answer) → {@code WARM}; then {@code dump SPEC PID DIR} or {@code restore SPEC DIR} →
+ * ignoring the answer) → {@code WARM}; then {@code dump SPEC PID DIR}, {@code restore SPEC DIR} or
+ * {@code restore-ns SPEC DIR} (into a new PID namespace) →
  * {@code DONE} (the point was not reached) or the JVM dies at the point.
  */
 public final class FaultServer {
@@ -51,7 +52,8 @@ public final class FaultServer {
         if (cmd[0].equals("dump")) {
             new DumpEngine().dump(Integer.parseInt(cmd[2]), DumpOptions.to(Path.of(cmd[3])), DumpListener.NONE);
         } else {
-            new RestoreEngine(null).restore(RestoreOptions.of(Path.of(cmd[2])).detached());
+            new RestoreEngine(null).restore(RestoreOptions.of(Path.of(cmd[2])).detached()
+                    .withPidNamespace(cmd[0].equals("restore-ns")));
         }
         System.out.println("DONE");
         System.out.flush();
