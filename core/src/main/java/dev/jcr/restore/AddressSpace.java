@@ -392,7 +392,11 @@ final class AddressSpace {
 
     private void setMmMap() {
         MmEntry mm = p.mm();
-        int exe = t.take(files.mappingFd(mm.getExeFileId(), false), "executable");
+        int jcrExe = files.mappingFd(mm.getExeFileId(), false);
+        // a process whose executable is the seed's own (a restored sleep) keeps it: the kernel refuses to
+        // change mm's exe to a file while the old one is mapped (EBUSY), and here both are the same file
+        int exe = sameFile(procRoot.resolve(p.pid() + "/exe"), Path.of("/proc/self/fd/" + jcrExe)) ? -1
+                : t.take(jcrExe, "executable");
         int auxvLen = mm.getMmSavedAuxvCount() * 8;
         ByteBuffer b = Target.le(104 + auxvLen);
         b.putLong(mm.getMmStartCode()).putLong(mm.getMmEndCode()).putLong(mm.getMmStartData())
@@ -406,6 +410,17 @@ final class AddressSpace {
         }
         t.remote().write(addr, b.array());
         t.call("prctl(PR_SET_MM_MAP)", RemoteSyscalls.SYS_PRCTL, PR_SET_MM, PR_SET_MM_MAP, addr, 104, 0);
-        t.close(exe);
+        if (exe >= 0) {
+            t.close(exe);
+        }
+    }
+
+    /** True when A and B (links followed) are one file: same inode on the same device. */
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.readAttributes(a, "unix:ino,dev").equals(Files.readAttributes(b, "unix:ino,dev"));
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 }

@@ -49,6 +49,10 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--shell-job", description = "allow a tree attached to a terminal or session outside it")
     boolean shellJob;
 
+    @Option(names = "--ext-unix-sk", description = "allow a unix datagram socket connected to a named socket outside"
+            + " the tree (connected to that name again at restore)")
+    boolean extUnixSk;
+
     @Option(names = "--progress", negatable = true, description = "progress bar on stderr (default: when stderr is a terminal)")
     Boolean progress;
 
@@ -60,7 +64,8 @@ public final class DumpCommand implements Callable<Integer> {
         boolean bar = progress != null ? progress : System.console() != null;
         PrintWriter err = spec.commandLine().getErr();
         DumpListener listener = bar ? new ProgressBar(err) : DumpListener.NONE;
-        DumpResult r = new DumpEngine().dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob), listener);
+        DumpResult r = new DumpEngine().dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob)
+                .with(dev.jcr.resource.Options.EXT_UNIX_SK, extUnixSk), listener);
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());
         out.flush();
