@@ -162,7 +162,8 @@ public final class UnixSocketDriver implements FileDriver {
         if (s == null) {
             return alone;
         }
-        String inFlight = firstFdsInFlight(pid, fd, s);
+        // a check peeks the first message; a dump peeks them all when it writes the queue (entry())
+        String inFlight = tree.frozen() ? null : firstFdsInFlight(pid, fd, s);
         if (inFlight != null) {
             return Assessment.unsupported(fd.label(), kind(), words(s, all) + ": " + inFlight);
         }
@@ -286,7 +287,7 @@ public final class UnixSocketDriver implements FileDriver {
             }
         }
         if (!s.listening() && (s.rqueue() > 0 || (s.meminfo().length > 0 && s.meminfo()[0] > 0))) {
-            List<SocketQueue.Packet> queue = SocketQueue.peek(local, s.type() != Sockets.SOCK_STREAM);
+            List<SocketQueue.Packet> queue = SocketQueue.peek(local, s.type() != Sockets.SOCK_STREAM, s.rqueue());
             int rights = queue.stream().mapToInt(SocketQueue.Packet::rights).sum();
             if (rights > 0) {
                 throw new NotDumpableException(ctx.pid(), fd.label(), words(s, all) + ": " + inFlight(rights));
