@@ -140,20 +140,18 @@ public final class Ttys {
 
     /** The session of the pty whose master is FD, or 0 when it is no session's controlling terminal. */
     public static int session(int master) {
-        try {
-            return Sockets.ioctlGetInt(master, TIOCGSID, "TIOCGSID");
-        } catch (SyscallException e) {
-            if (e.errno() == Errno.ENOTTY) {
-                return 0;
-            }
-            throw e;
-        }
+        return orZero(master, TIOCGSID, "TIOCGSID");
     }
 
     /** The foreground process group of the pty whose master is FD, 0 when none. */
     public static int foregroundGroup(int master) {
+        return orZero(master, TIOCGPGRP, "TIOCGPGRP");
+    }
+
+    /** An int ioctl answered with ENOTTY when the terminal has no session: 0 then. */
+    private static int orZero(int fd, long request, String what) {
         try {
-            return Sockets.ioctlGetInt(master, TIOCGPGRP, "TIOCGPGRP");
+            return Sockets.ioctlGetInt(fd, request, what);
         } catch (SyscallException e) {
             if (e.errno() == Errno.ENOTTY) {
                 return 0;

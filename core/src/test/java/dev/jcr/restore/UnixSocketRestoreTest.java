@@ -50,25 +50,6 @@ class UnixSocketRestoreTest {
     @TempDir
     Path tmp;
 
-    private static void usr1UntilPass(LiveProcess p, String pass) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        int before = p.stdout().length();
-        while (!p.stdout().substring(before).contains(pass)) {
-            if (System.nanoTime() > deadline || p.stdout().substring(before).contains("FAIL")) {
-                throw new AssertionError("no " + pass + ": " + p.stdout() + p.stderr());
-            }
-            if (p.isAlive()) {
-                p.signal("USR1");
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
-    }
-
     @Test
     void critDecodesTheSocketsAndTheirQueuesAndTheProcessKeepsItsData() throws IOException {
         Crit.assumeAvailable();
@@ -85,7 +66,7 @@ class UnixSocketRestoreTest {
                 assertTrue(queues.contains("\"length\": " + len), len + " in " + queues);
             }
             assertTrue(queues.contains("\"extra\": \"aGVsbG8gd29ybGQ="), "the bytes follow the entry: " + queues);
-            usr1UntilPass(p, "PASS unix_queues"); // left running: every byte still there
+            p.signalUntil("USR1", "PASS unix_queues"); // left running: every byte still there
         }
     }
 
@@ -125,7 +106,7 @@ class UnixSocketRestoreTest {
             assertTrue(files.contains("\"uflags\": 1"), "CRIU's USK_EXTERN entry: " + files);
             LiveProcess.awaitGone(client.pid(), Duration.ofSeconds(30));
             new RestoreEngine(null).restore(RestoreOptions.of(dir).detached());
-            usr1UntilPass(client, "PASS unix_client");
+            client.signalUntil("USR1", "PASS unix_client");
             server.awaitOutput("GOT after restore", Duration.ofSeconds(10));
         }
     }

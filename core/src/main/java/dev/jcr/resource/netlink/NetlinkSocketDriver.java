@@ -5,7 +5,6 @@ import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.NetlinkSkEntry;
-import dev.jcr.proc.FdClassifier;
 import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.NetlinkSock;
 import dev.jcr.proc.NetlinkSockets;
@@ -22,6 +21,7 @@ import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.RestoreContext;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
+import dev.jcr.resource.socket.SocketFds;
 import dev.jcr.resource.socket.SocketOptions;
 import dev.jcr.restore.RestoreException;
 import dev.jcr.sys.Errno;
@@ -71,14 +71,13 @@ public final class NetlinkSocketDriver implements FileDriver {
 
     @Override
     public Assessment assess(OpenFd fd) {
-        String what = FdDescriber.describe(fd);
-        FdDetail.Socket d = (FdDetail.Socket) fd.detail();
-        if (d.diag().unavailable() != null) {
-            return Assessment.unsupported(fd.label(), kind(), what + ": " + d.diag().unavailable());
+        Assessment unreadable = SocketFds.unreadable(fd, kind());
+        if (unreadable != null) {
+            return unreadable;
         }
-        NetlinkSock s = d.diag().netlink().get(inode(fd));
+        NetlinkSock s = SocketFds.diag(fd).netlink().get(inode(fd));
         if (s == null) {
-            return Assessment.unsupported(fd.label(), kind(), what + ": not in the kernel's socket table (closed meanwhile?)");
+            return SocketFds.gone(fd, kind());
         }
         String words = "netlink " + s.protocolWords() + " socket (port " + s.portid() + ")";
         if (!PROTOCOLS.contains(s.protocol())) {
@@ -184,7 +183,6 @@ public final class NetlinkSocketDriver implements FileDriver {
     }
 
     private static long inode(OpenFd fd) {
-        long n = FdClassifier.bracketInode(fd.link());
-        return n > 0 ? n : fd.inode();
+        return SocketFds.inode(fd);
     }
 }

@@ -8,7 +8,6 @@ import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.SkOptsEntry;
 import dev.jcr.image.proto.UnixSkEntry;
 import dev.jcr.proc.FdDetail;
-import dev.jcr.proc.FdClassifier;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.proc.UnixSock;
 import dev.jcr.proc.UnixSockets;
@@ -26,6 +25,7 @@ import dev.jcr.resource.RestoreContext;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.TreeView;
 import dev.jcr.resource.Verdict;
+import dev.jcr.resource.socket.SocketFds;
 import dev.jcr.resource.socket.SocketOptions;
 import dev.jcr.resource.socket.SocketQueue;
 import dev.jcr.restore.RestoreException;
@@ -79,15 +79,14 @@ public final class UnixSocketDriver implements FileDriver {
 
     @Override
     public Assessment assess(OpenFd fd) {
-        String what = FdDescriber.describe(fd);
-        FdDetail.Socket d = (FdDetail.Socket) fd.detail();
-        if (d.diag().unavailable() != null) {
-            return Assessment.unsupported(fd.label(), kind(), what + ": " + d.diag().unavailable());
+        Assessment unreadable = SocketFds.unreadable(fd, kind());
+        if (unreadable != null) {
+            return unreadable;
         }
-        UnixSockets all = d.diag().unix();
+        UnixSockets all = SocketFds.diag(fd).unix();
         UnixSock s = all.get(inode(fd));
         if (s == null) {
-            return Assessment.unsupported(fd.label(), kind(), what + ": not in the kernel's socket table (closed meanwhile?)");
+            return SocketFds.gone(fd, kind());
         }
         String problem = problem(s, all);
         if (problem != null) {
@@ -410,8 +409,7 @@ public final class UnixSocketDriver implements FileDriver {
     }
 
     private static long inode(OpenFd fd) {
-        long n = FdClassifier.bracketInode(fd.link());
-        return n > 0 ? n : fd.inode();
+        return SocketFds.inode(fd);
     }
 
     private static void closeQuietly(int fd) {
