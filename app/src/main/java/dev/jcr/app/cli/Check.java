@@ -64,6 +64,9 @@ public final class Check implements Callable<Integer> {
     @Option(names = "--shell-job", description = "count resources that need --shell-job as checkpointable")
     boolean shellJob;
 
+    @Option(names = "--ext-unix-sk", description = "count unix sockets that need --ext-unix-sk as checkpointable")
+    boolean extUnixSk;
+
     @Option(names = "--ghost-limit", paramLabel = "SIZE", converter = ByteSize.class,
             description = "count deleted files up to SIZE as checkpointable (what jcr dump --ghost-limit saves)")
     Long ghostLimit;
@@ -110,7 +113,13 @@ public final class Check implements Callable<Integer> {
                 return ExitCode.OK.code;
             }
         }
-        Set<String> options = shellJob ? Set.of(Options.SHELL_JOB) : Set.of();
+        Set<String> options = new java.util.LinkedHashSet<>();
+        if (shellJob) {
+            options.add(Options.SHELL_JOB);
+        }
+        if (extUnixSk) {
+            options.add(Options.EXT_UNIX_SK);
+        }
         List<TreeReport> reports = new ArrayList<>();
         TreeCheck trees = trees();
         // check all first: a missing pid fails the command before anything is printed
