@@ -135,7 +135,8 @@ public final class FdInfoParser {
         for (String line : lines) {
             if (line.startsWith("inotify ")) {
                 long sdev = parseUnsignedHex(path, "sdev", field(path, line, "sdev:"));
-                out.add(new FdDetail.InotifyWatch((int) parseLong(path, 0, "wd", field(path, line, "wd:"), 16) /* the kernel prints wd:%x */,
+                // the kernel prints the watch descriptor in hex too (fs/notify/fdinfo.c: "wd:%x")
+                out.add(new FdDetail.InotifyWatch((int) parseLong(path, 0, "wd", field(path, line, "wd:"), 16),
                         parseUnsignedHex(path, "ino", field(path, line, "ino:")),
                         kernelMajor(sdev), kernelMinor(sdev),
                         parseUnsignedHex(path, "mask", field(path, line, "mask:"))));

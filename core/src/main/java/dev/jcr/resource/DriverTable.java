@@ -11,6 +11,10 @@ import dev.jcr.resource.file.DirectoryDriver;
 import dev.jcr.resource.file.RegularFileDriver;
 import dev.jcr.resource.lock.FileLockDriver;
 import dev.jcr.resource.memory.MemoryMappingDriver;
+import dev.jcr.resource.netlink.NetlinkSocketDriver;
+import dev.jcr.resource.socket.RefusedSocketDriver;
+import dev.jcr.resource.pty.PtyDriver;
+import dev.jcr.resource.unix.UnixSocketDriver;
 import dev.jcr.resource.pipe.FifoDriver;
 import dev.jcr.resource.pipe.PipeDriver;
 import dev.jcr.resource.signal.SignalStateDriver;
@@ -100,7 +104,12 @@ public final class DriverTable {
                 new EventfdDriver(),
                 new EventpollDriver(),
                 new SignalfdDriver(),
-                new TimerfdDriver());
+                new TimerfdDriver(),
+                new UnixSocketDriver(),
+                new NetlinkSocketDriver(),
+                RefusedSocketDriver.packet(),
+                RefusedSocketDriver.raw(),
+                new PtyDriver());
     }
 
     /**
