@@ -42,7 +42,8 @@ public final class ImageMutator {
     /** The kinds a restore reads: a mutation of anything else proves nothing about the plan. */
     public static final Set<ImageKind> RESTORE_KINDS = Set.of(ImageKind.INVENTORY, ImageKind.PSTREE, ImageKind.CORE,
             ImageKind.IDS, ImageKind.MM, ImageKind.PAGEMAP, ImageKind.FDINFO, ImageKind.FILES, ImageKind.FS,
-            ImageKind.PIPES_DATA, ImageKind.FIFO_DATA, ImageKind.GHOST_FILE, ImageKind.REMAP_FPATH);
+            ImageKind.PIPES_DATA, ImageKind.FIFO_DATA, ImageKind.GHOST_FILE, ImageKind.REMAP_FPATH,
+            ImageKind.SK_QUEUES, ImageKind.TTY_INFO, ImageKind.TTY_DATA);
 
     private record Image(String name, ImageKind kind, List<ImageEntry> entries) {
     }

@@ -40,7 +40,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)   // a hang guard, not a speed check
 class PlanMutationTest {
 
-    /** Mutations per source directory (9 sources). */
+    /** Mutations per source directory (11 sources). */
     private static final int PER_SOURCE = 450;
 
     @TempDir
@@ -59,6 +59,8 @@ class PlanMutationTest {
         SOURCES.put("jcr:fifo", dumpFixture("fifo", true));
         SOURCES.put("jcr:shmem", dumpFixture("shmem", true));
         SOURCES.put("jcr:eventfd", dumpFixture("eventfd", false));
+        SOURCES.put("jcr:unix_queues", dumpFixture("unix_queues", false));
+        SOURCES.put("jcr:pty", dumpFixture("pty", true));
     }
 
     /** Dumps fixture NAME (with --kill) into the temporary directory; its own files stay where it made them. */
