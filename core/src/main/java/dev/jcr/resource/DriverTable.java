@@ -4,6 +4,8 @@ import dev.jcr.resource.device.CharDeviceDriver;
 import dev.jcr.resource.device.TerminalDriver;
 import dev.jcr.resource.eventfd.EventfdDriver;
 import dev.jcr.resource.eventpoll.EventpollDriver;
+import dev.jcr.resource.notify.InotifyDriver;
+import dev.jcr.resource.anon.Refused;
 import dev.jcr.resource.signalfd.SignalfdDriver;
 import dev.jcr.resource.timerfd.TimerfdDriver;
 import dev.jcr.resource.file.DeletedFileDriver;
@@ -70,7 +72,7 @@ public final class DriverTable {
 
     // Drivers of one files.img type claim entries in this order: the most specific first (terminals by
     // name, deleted files by their ghost image, directories and devices by mode), regular files last.
-    private static final DriverTable STANDARD = new DriverTable(List.of(
+    private static final DriverTable STANDARD = new DriverTable(withRefusals(List.of(
             new MemoryMappingDriver(),
             new ThreadDriver(),
             new SignalStateDriver(),
@@ -84,7 +86,15 @@ public final class DriverTable {
             new EventfdDriver(),
             new EventpollDriver(),
             new SignalfdDriver(),
-            new TimerfdDriver()));
+            new TimerfdDriver(),
+            new InotifyDriver())));
+
+    /** DRIVERS and the kinds refused with a reason of their own ({@link Refused}). */
+    private static List<ResourceDriver<?>> withRefusals(List<ResourceDriver<?>> drivers) {
+        List<ResourceDriver<?>> all = new ArrayList<>(drivers);
+        all.addAll(Refused.all());
+        return all;
+    }
 
     /**
      * The driver that recreates files.img entry FILE: the first registered driver of its type that

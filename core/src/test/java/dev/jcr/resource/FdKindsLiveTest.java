@@ -73,7 +73,7 @@ class FdKindsLiveTest {
         expect("eventpoll", FdKind.EVENTPOLL, Verdict.SUPPORTED);
         expect("signalfd", FdKind.SIGNALFD, Verdict.SUPPORTED);
         expect("timerfd", FdKind.TIMERFD, Verdict.SUPPORTED);
-        expect("inotify", FdKind.INOTIFY, Verdict.UNSUPPORTED);
+        expect("inotify", FdKind.INOTIFY, Verdict.SUPPORTED);
         expect("fanotify", FdKind.FANOTIFY, Verdict.UNSUPPORTED);
         expect("pidfd", FdKind.PIDFD, Verdict.UNSUPPORTED);
         expect("memfd", FdKind.MEMFD, Verdict.UNSUPPORTED);
@@ -119,14 +119,26 @@ class FdKindsLiveTest {
     @Test
     void reasonsNameWhatTheFdIs() {
         // zoo watches /tmp and /; the kernel lists the watches newest first, which no one promises
-        assertTrue(java.util.Set.of("inotify watching /, /tmp (2 watches): not supported yet",
-                "inotify watching /tmp, / (2 watches): not supported yet").contains(assessment("inotify").reason()),
+        assertTrue(java.util.Set.of("inotify watching /, /tmp (2 watches)",
+                "inotify watching /tmp, / (2 watches)").contains(assessment("inotify").reason()),
                 assessment("inotify").reason());
         assertTrue(assessment("signalfd").reason().contains("SIGHUP, SIGUSR2"), assessment("signalfd").reason());
         assertTrue(assessment("timerfd").reason().contains("CLOCK_MONOTONIC (every 5 s)"));
         assertTrue(assessment("dev_full").message().endsWith("character device /dev/full (1:7): not supported yet"),
                 assessment("dev_full").message());
         assertTrue(assessment("memfd").reason().startsWith("memfd zoo-memfd (0 B)"), assessment("memfd").reason());
+    }
+
+    @Test
+    void anonymousInodesWhoseStateTheKernelKeepsAreRefusedSayingWhy() {
+        assertEquals("pidfd of process " + zoo.pid() + ": not supported: a restore would have to make it name the"
+                + " restored process, and jcr recreates no pidfds", assessment("pidfd").reason());
+        assertTrue(assessment("io_uring").message().matches("fd \\d+: io_uring: not supported: its rings, .*"),
+                assessment("io_uring").message());
+        for (String k : List.of("userfaultfd", "perf_event", "bpf_map")) {
+            assertTrue(assessment(k).reason().contains(": not supported: ") && !assessment(k).reason().contains("yet"),
+                    assessment(k).reason());
+        }
     }
 
     @Test

@@ -38,17 +38,28 @@ class SupportTableDocTest {
         rows.forEach((k, s) -> {
             boolean driven = switch (k) {
                 case MEMORY_MAPPING, THREAD, SIGNAL_STATE, REGULAR_FILE, DIRECTORY, DELETED_FILE, PIPE, FIFO, EVENTFD,
-                        CHAR_DEVICE, EVENTPOLL, SIGNALFD, TIMERFD -> true;
+                        CHAR_DEVICE, EVENTPOLL, SIGNALFD, TIMERFD, INOTIFY -> true;
                 default -> false;
             };
             if (driven) {
                 assertEquals(Verdict.SUPPORTED, s.verdict(), k.toString());
             } else if (k == ResourceKind.TERMINAL) {
                 assertEquals(Verdict.NEEDS_OPTION, s.verdict());
+            } else if (refusedWithAReason(k)) {
+                assertEquals(Verdict.UNSUPPORTED, s.verdict(), k.toString());
+                assertTrue(s.condition().startsWith("refused: "), s.condition());
             } else {
                 assertEquals(new Support(Verdict.UNSUPPORTED, "not supported yet"), s, k.toString());
             }
         });
+    }
+
+    /** Kinds whose state the kernel keeps out of reach: refused, saying why (resource.anon.Refused). */
+    private static boolean refusedWithAReason(ResourceKind k) {
+        return switch (k) {
+            case PIDFD, IO_URING, USERFAULTFD, PERF_EVENT, BPF -> true;
+            default -> false;
+        };
     }
 
     private static String between(String text) {
