@@ -57,6 +57,7 @@ public final class DumpEngine {
     private final ProcFs fs;
     private final DriverTable drivers;
     private final TreeCheck treeCheck;
+    private final Analyzer analyzer;
 
     public DumpEngine() {
         this(ProcFs.system(), DriverTable.standard());
@@ -65,7 +66,8 @@ public final class DumpEngine {
     public DumpEngine(ProcFs fs, DriverTable drivers) {
         this.fs = fs;
         this.drivers = drivers;
-        this.treeCheck = new TreeCheck(fs, new Analyzer(fs, drivers, Self.of(fs)));
+        this.analyzer = new Analyzer(fs, drivers, Self.of(fs));
+        this.treeCheck = new TreeCheck(fs, analyzer);
     }
 
     /** Dumps the tree rooted at PID. Never leaves the tree stopped or a partial directory behind. */
@@ -95,8 +97,11 @@ public final class DumpEngine {
                 run.writeDeferred();
                 dir.commit();
             } catch (RuntimeException | Error e) {
+                run.failed();
                 dir.abort();
                 throw e;
+            } finally {
+                run.close();
             }
             if (options.kill()) {
                 listener.phase(DumpPhase.RESUMING);
@@ -125,7 +130,7 @@ public final class DumpEngine {
      * traced by another, or one jcr may not read (the exception's kind says which came first).
      */
     private void check(int pid, DumpOptions options) {
-        TreeReport r = check(pid, options.shellJob() ? Set.of(Options.SHELL_JOB) : Set.of());
+        TreeReport r = check(pid, options.given());
         if (!r.checkpointable()) {
             throw new UnsupportedTreeException(r);
         }
@@ -147,7 +152,7 @@ public final class DumpEngine {
      * ("pid 1234 (comm): fd 7: …"); empty when {@link #dump} would go ahead.
      */
     public List<String> blockers(int pid, DumpOptions options) {
-        return check(pid, options.shellJob() ? Set.of(Options.SHELL_JOB) : Set.of()).messages();
+        return check(pid, options.given()).messages();
     }
 
     /**
@@ -185,6 +190,7 @@ public final class DumpEngine {
         private final DeferredImages later = new DeferredImages();
         private final KobjIds ids;
         private final List<MemoryDump> memory = new ArrayList<>();
+        private DumpScope scope;
         private long memdumpNanos;
         private long memwriteNanos;
         private long pagesScanned;
@@ -203,7 +209,6 @@ public final class DumpEngine {
         void dumpAll() {
             listener.phase(DumpPhase.STATE);
             List<PstreeEntry> pstree = new ArrayList<>();
-            Map<Long, SocketTable> sockets = new HashMap<>();
             Map<Integer, List<dev.jcr.image.proto.FdinfoEntry>> fdinfos = new java.util.LinkedHashMap<>();
             int pagesId = 1;
             // the instant the state is read (timers' remaining times are relative to it): dump_uptime
@@ -213,15 +218,20 @@ public final class DumpEngine {
                     throw new dev.jcr.resource.NotDumpableException(fp.pid(), "process",
                             "zombie: has exited and waits for its parent to reap it");
                 }
+            }
+            scope = new DumpScope(treeView());
+            for (FrozenProcess fp : tree.processes()) {
                 pstree.add(PstreeEntry.newBuilder().setPid(fp.pid()).setPpid(fp.pid() == tree.root() ? 0 : fp.ppid())
                         .setPgid(fp.pgid()).setSid(fp.sid()).addAllThreads(fp.threads()).build());
-                ProcessDump p = new ProcessDump(fp, fs, tracer, images, drivers, options.shellJob());
+                ProcessDump p = new ProcessDump(fp, fs, tracer, images, drivers, analyzer, options, scope);
                 // on the tracer's thread: every ptrace request and remote syscall then runs inline, without
                 // a hop between threads (a process's state takes a few hundred of them)
-                tracer.run(() -> collect(fp, p, sockets, fdinfos));
+                tracer.run(() -> collect(fp, p, fdinfos));
                 // after the sessions are closed: their scratch pages are gone again
                 memory.add(scan(fp.pid(), pagesId++, p));
             }
+            // what needs every process seen (a socket's peer elsewhere in the tree), still frozen
+            scope.end();
             later.all(ImageKind.PSTREE, null, pstree);
             for (Map.Entry<Integer, List<dev.jcr.image.proto.FdinfoEntry>> e : fdinfos.entrySet()) {
                 later.all(ImageKind.FDINFO, e.getKey(), e.getValue());
@@ -231,12 +241,39 @@ public final class DumpEngine {
             writeGlobal();
         }
 
-        private void collect(FrozenProcess fp, ProcessDump p, Map<Long, SocketTable> sockets,
-                Map<Integer, List<dev.jcr.image.proto.FdinfoEntry>> fdinfos) {
-            try (p) {
+        /**
+         * The frozen tree as drivers see it: every process's fds, read once here (each socket table once
+         * per network namespace), so that a driver can tell where a socket's peer or a pty's master is.
+         */
+        private dev.jcr.resource.TreeView treeView() {
+            Map<Long, SocketTable> sockets = new HashMap<>();
+            Map<Long, String> comms = new java.util.LinkedHashMap<>();
+            Map<Long, List<dev.jcr.proc.OpenFd>> fds = new HashMap<>();
+            for (FrozenProcess fp : tree.processes()) {
                 long netNs = fs.namespaces(fp.pid()).inode(NamespaceType.NET);
                 SocketTable st = sockets.computeIfAbsent(netNs, k -> fs.sockets(fp.pid()));
-                p.collect(st);
+                comms.put((long) fp.pid(), fs.process(fp.pid()).comm());
+                fds.put((long) fp.pid(), fs.fds(fp.pid(), st));
+            }
+            return new dev.jcr.resource.TreeView(fs, comms, fds, options.given());
+        }
+
+        void failed() {
+            if (scope != null) {
+                scope.failed();
+            }
+        }
+
+        void close() {
+            if (scope != null) {
+                scope.close();
+            }
+        }
+
+        private void collect(FrozenProcess fp, ProcessDump p,
+                Map<Integer, List<dev.jcr.image.proto.FdinfoEntry>> fdinfos) {
+            try (p) {
+                p.collect();
                 TaskKobjIdsEntry kids = ids.of(fp.pid(), p.info.namespaces());
                 long leaderMask = p.cores().get(fp.pid()).getThreadCore().getBlkSigset();
                 TaskCoreEntry.Builder tc = p.taskCore();

@@ -8,10 +8,10 @@ import dev.jcr.image.proto.GhostFileEntry;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.TaskCoreEntry;
 import dev.jcr.image.proto.VmaEntry;
+import dev.jcr.proc.FileLock;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.proc.ProcFs;
 import dev.jcr.proc.ProcessInfo;
-import dev.jcr.proc.SocketTable;
 import dev.jcr.proc.ThreadInfo;
 import dev.jcr.proc.Vma;
 import dev.jcr.ptrace.FrozenTree.FrozenProcess;
@@ -20,6 +20,8 @@ import dev.jcr.ptrace.Tracer;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.DriverTable;
 import dev.jcr.resource.DumpContext;
+import dev.jcr.resource.FileOwners;
+import dev.jcr.sys.FileCalls;
 import dev.jcr.resource.NotDumpableException;
 import dev.jcr.resource.PageSelection;
 import dev.jcr.resource.ResourceDriver;
@@ -45,7 +47,10 @@ final class ProcessDump implements DumpContext, AutoCloseable {
     private final Tracer tracer;
     private final ImageSet images;
     private final DriverTable drivers;
-    private final boolean shellJob;
+    private final dev.jcr.resource.Analyzer analyzer;
+    private final DumpOptions options;
+    private final DumpScope scope;
+    private int pidfd = -1;
     private final Map<Integer, RemoteSyscalls> sessions = new LinkedHashMap<>();
     private final Map<Integer, CoreEntry.Builder> cores = new LinkedHashMap<>();
     private final TaskCoreEntry.Builder task = TaskCoreEntry.newBuilder();
@@ -54,13 +59,16 @@ final class ProcessDump implements DumpContext, AutoCloseable {
     final List<PageSelection> selections = new ArrayList<>();
     ProcessInfo info;
 
-    ProcessDump(FrozenProcess frozen, ProcFs fs, Tracer tracer, ImageSet images, DriverTable drivers, boolean shellJob) {
+    ProcessDump(FrozenProcess frozen, ProcFs fs, Tracer tracer, ImageSet images, DriverTable drivers,
+            dev.jcr.resource.Analyzer analyzer, DumpOptions options, DumpScope scope) {
         this.frozen = frozen;
         this.fs = fs;
         this.tracer = tracer;
         this.images = images;
         this.drivers = drivers;
-        this.shellJob = shellJob;
+        this.analyzer = analyzer;
+        this.options = options;
+        this.scope = scope;
         for (int tid : frozen.threads()) {
             cores.put(tid, CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64));
         }
@@ -74,8 +82,11 @@ final class ProcessDump implements DumpContext, AutoCloseable {
         return cores;
     }
 
-    /** Runs every driver over the process's threads, fds, memory areas and signal state. */
-    void collect(SocketTable sockets) {
+    /**
+     * Runs every driver over the process's threads, fds (as the dump's tree view read them, judged
+     * alone and inside the tree), memory areas and signal state.
+     */
+    void collect() {
         int pid = frozen.pid();
         info = fs.process(pid);
         // memory areas first: remote sessions map a scratch page, which must not be taken for the process's own
@@ -88,22 +99,42 @@ final class ProcessDump implements DumpContext, AutoCloseable {
             }
             dump(ResourceKind.THREAD, ThreadInfo.class, t);
         }
-        for (OpenFd fd : fs.fds(pid, sockets)) {
-            dump(ResourceKind.of(fd.kind()), OpenFd.class, fd);
+        for (OpenFd fd : scope.tree().fds(pid)) {
+            dumpFd(fd);
+        }
+        // after every fd: a lock is recorded with its holder's fd, and its description's id
+        for (OpenFd fd : scope.tree().fds(pid)) {
+            for (FileLock l : fd.locks()) {
+                dump(ResourceKind.FILE_LOCK, FileLock.class, l);
+            }
         }
         dump(ResourceKind.SIGNAL_STATE, ProcessInfo.class, info);
     }
 
     private <R> void dump(ResourceKind kind, Class<R> type, R resource) {
-        ResourceDriver<R> d = drivers.get(kind, type).orElseThrow(() -> new NotDumpableException(frozen.pid(),
+        ResourceDriver<R> d = driver(kind, type);
+        allowed(d.assess(resource));
+        d.dump(resource, this);
+    }
+
+    /** An fd is judged alone and inside the tree, as the check judged it. */
+    private void dumpFd(OpenFd fd) {
+        ResourceDriver<OpenFd> d = driver(ResourceKind.of(fd.kind()), OpenFd.class);
+        allowed(analyzer.inTree(frozen.pid(), fd, d.assess(fd), scope.tree()));
+        d.dump(fd, this);
+    }
+
+    private <R> ResourceDriver<R> driver(ResourceKind kind, Class<R> type) {
+        return drivers.get(kind, type).orElseThrow(() -> new NotDumpableException(frozen.pid(),
                 kind.words(), kind.words() + ": not supported yet"));
-        Assessment a = d.assess(resource);
+    }
+
+    private void allowed(Assessment a) {
         if (a.verdict() == Verdict.UNSUPPORTED
-                || (a.verdict() == Verdict.NEEDS_OPTION && !(shellJob && a.option().equals(dev.jcr.resource.Options.SHELL_JOB)))) {
+                || (a.verdict() == Verdict.NEEDS_OPTION && !options.given().contains(a.option()))) {
             throw new NotDumpableException(frozen.pid(), a.resource(), a.reason()
                     + (a.option() != null ? " (needs " + a.option() + ")" : ""));
         }
-        d.dump(resource, this);
     }
 
     // ---------------------------------------------------------------- DumpContext
@@ -138,9 +169,39 @@ final class ProcessDump implements DumpContext, AutoCloseable {
 
     @Override
     public void addFd(OpenFd fd, FdTypes type, IntFunction<FileEntry> entry) {
-        int id = images.descriptionId(frozen.pid(), fd, entry);
+        int id = images.descriptionId(frozen.pid(), fd, fid -> withOwner(entry.apply(fid), fd));
         fdinfos.add(FdinfoEntry.newBuilder().setId(id).setFlags((fd.flags() & OpenFd.O_CLOEXEC) != 0 ? 1 : 0)
                 .setType(type).setFd(fd.fd()).build());
+    }
+
+    /** FILE with the F_SETOWN owner of FD's description in its fown field, when it has one. */
+    private FileEntry withOwner(FileEntry file, OpenFd fd) {
+        FileCalls.Owner o = owner(fd);
+        return o == null ? file : FileOwners.withOwner(file, o);
+    }
+
+    /**
+     * An owner outside the dumped tree can only get here where it does nothing (no O_ASYNC, no lease:
+     * the check refuses those), and it would be some other process after the restore: it is left out,
+     * its signal number kept.
+     */
+    @Override
+    public FileCalls.Owner owner(OpenFd fd) {
+        FileCalls.Owner o = fd.owner() != null ? fd.owner() : fs.owner(frozen.pid(), fd.fd());
+        if (o != null && o.pid() != 0 && !scope.tree().contains(FileOwners.process(o, fs))) {
+            o = new FileCalls.Owner(0, 0, 0, 0, o.signum());
+        }
+        return o == null || o.none() ? null : o;
+    }
+
+    @Override
+    public int fileIdOf(int fd) {
+        for (FdinfoEntry e : fdinfos) {
+            if (e.getFd() == fd) {
+                return e.getId();
+            }
+        }
+        throw new IllegalStateException("fd " + fd + " of process " + frozen.pid() + " was not dumped");
     }
 
     @Override
@@ -195,7 +256,45 @@ final class ProcessDump implements DumpContext, AutoCloseable {
 
     @Override
     public boolean shellJob() {
-        return shellJob;
+        return options.shellJob();
+    }
+
+    @Override
+    public boolean option(String option) {
+        return options.given().contains(option);
+    }
+
+    @Override
+    public boolean killAfter() {
+        return options.kill();
+    }
+
+    @Override
+    public dev.jcr.resource.TreeView tree() {
+        return scope.tree();
+    }
+
+    @Override
+    public int localFd(int fd) {
+        if (pidfd < 0) {
+            pidfd = scope.keep(dev.jcr.sys.Linux.pidfdOpen(frozen.pid()));
+        }
+        return scope.keep(dev.jcr.sys.Linux.pidfdGetfd(pidfd, fd, frozen.pid()));
+    }
+
+    @Override
+    public <T> T shared(Object key, java.util.function.Supplier<T> make) {
+        return scope.shared(key, make);
+    }
+
+    @Override
+    public void atEnd(Object key, Runnable action) {
+        scope.atEnd(key, action);
+    }
+
+    @Override
+    public void onFailure(Runnable undo) {
+        scope.onFailure(undo);
     }
 
     /** Closes the remote sessions: every thread gets its registers back and sits in its interrupt stop. */

@@ -23,6 +23,11 @@ public final class Devices {
         return major >= 136 && major <= 143;
     }
 
+    /** N of /dev/pts/N for a pty slave's device numbers. */
+    public static int ptyIndex(int major, int minor) {
+        return (major - 136) * 256 + minor;
+    }
+
     public static boolean isPtyMaster(int major, int minor) {
         return major == 5 && minor == 2;
     }
@@ -47,7 +52,7 @@ public final class Devices {
             };
         }
         if (isPtySlave(major)) {
-            return "/dev/pts/" + ((major - 136) * 256 + minor);
+            return "/dev/pts/" + ptyIndex(major, minor);
         }
         if (major == 5) {
             return switch (minor) {

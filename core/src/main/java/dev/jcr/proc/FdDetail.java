@@ -20,12 +20,27 @@ public sealed interface FdDetail {
     record Pipe(long inode) implements FdDetail {
     }
 
-    /** A character or block device, with its /dev name when jcr knows it (else the link path). */
-    record Device(int major, int minor, String name) implements FdDetail {
+    /**
+     * A character or block device, with its /dev name when jcr knows it (else the link path). PTY_INDEX
+     * is the pty's number N (/dev/pts/N) for both ends of a pseudo-terminal (a master's from fdinfo's
+     * tty-index), -1 for other devices.
+     */
+    record Device(int major, int minor, String name, int ptyIndex) implements FdDetail {
+
+        public Device(int major, int minor, String name) {
+            this(major, minor, name, -1);
+        }
     }
 
-    /** A socket found in the net tables. */
-    record Socket(SocketInfo socket) implements FdDetail {
+    /**
+     * A socket found in the net tables. DIAG is the kernel's socket table of the same network
+     * namespace (NETLINK_SOCK_DIAG), asked on demand; {@link SocketDiag#NONE} when jcr cannot ask it.
+     */
+    record Socket(SocketInfo socket, SocketDiag diag) implements FdDetail {
+
+        public Socket(SocketInfo socket) {
+            this(socket, SocketDiag.NONE);
+        }
     }
 
     /** An eventfd: its counter and whether it was created with EFD_SEMAPHORE. */

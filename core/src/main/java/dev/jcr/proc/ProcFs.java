@@ -1,5 +1,8 @@
 package dev.jcr.proc;
 
+import dev.jcr.sys.FileCalls;
+import dev.jcr.sys.Linux;
+import dev.jcr.sys.SyscallException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -75,6 +78,33 @@ public final class ProcFs {
         } catch (IOException | NumberFormatException e) {
             throw new ProcParseException(self.toString(), 0, "'self' is not a link to a pid: " + e.getMessage());
         }
+    }
+
+    /**
+     * A process holding an fd whose link reads LINK ("socket:[1234]"), other than those in EXCEPT, or -1:
+     * who outside a tree holds the other end of something. Reads every process's fd links (a scan of the
+     * machine), so it is for naming a blocker, not for every fd.
+     */
+    public long holderOf(String link, java.util.Set<Long> except) {
+        for (long pid : pids()) {
+            if (except.contains(pid)) {
+                continue;
+            }
+            try (java.util.stream.Stream<Path> fds = Files.list(dir(pid).resolve("fd"))) {
+                for (Path fd : (Iterable<Path>) fds::iterator) {
+                    try {
+                        if (Files.readSymbolicLink(fd).toString().equals(link)) {
+                            return pid;
+                        }
+                    } catch (IOException e) {
+                        // closed meanwhile
+                    }
+                }
+            } catch (IOException | java.io.UncheckedIOException e) {
+                // gone, or not ours to read
+            }
+        }
+        return -1;
     }
 
     /** All process ids (numeric entries of the root), ascending. */
@@ -231,7 +261,21 @@ public final class ProcFs {
         inet(pid, net, "raw6", FdKind.RAW_SOCKET, true, m);
         table(pid, net.resolve("netlink"), t -> NetParser.parseNetlink(net.resolve("netlink").toString(), t, m));
         table(pid, net.resolve("packet"), t -> NetParser.parsePacket(net.resolve("packet").toString(), t, m));
-        return new SocketTable(namespaces(pid).inode(NamespaceType.NET), m);
+        long netNs = namespaces(pid).inode(NamespaceType.NET);
+        return new SocketTable(netNs, m, socketDiag(netNs));
+    }
+
+    /**
+     * The kernel's socket table (NETLINK_SOCK_DIAG) for network namespace NET_NS: asked in jcr's own
+     * namespace, so only when that is NET_NS and this is the real /proc (a fixture tree has no kernel
+     * behind it); otherwise one that answers that the namespace is not jcr's.
+     */
+    private SocketDiag socketDiag(long netNs) {
+        if (!root.equals(Path.of("/proc"))) {
+            return SocketDiag.NONE;
+        }
+        long own = namespaces(selfPid()).inode(NamespaceType.NET);
+        return own == netNs ? SocketDiag.kernel() : SocketDiag.foreign(netNs, own);
     }
 
     private void inet(long pid, Path net, String name, FdKind kind, boolean v6, Map<Long, SocketInfo> m) {
@@ -310,7 +354,9 @@ public final class ProcFs {
                         int major = Devices.major(rdev);
                         int minor = Devices.minor(rdev);
                         String known = kind == FdKind.BLOCK_DEVICE ? null : Devices.charDeviceName(major, minor);
-                        yield new FdDetail.Device(major, minor, known != null ? known : pl.path());
+                        int pty = kind == FdKind.PTY_SLAVE ? Devices.ptyIndex(major, minor)
+                                : kind == FdKind.PTY_MASTER ? FdInfoParser.ttyIndex(info) : -1;
+                        yield new FdDetail.Device(major, minor, known != null ? known : pl.path(), pty);
                     }
                     default -> new FdDetail.File(pl, (Long) attrs.get("size"));
                 };
@@ -319,12 +365,16 @@ public final class ProcFs {
                 detail = switch (kind) {
                     case PIPE -> new FdDetail.Pipe(FdClassifier.bracketInode(link));
                     case UNIX_STREAM, UNIX_DGRAM, UNIX_SEQPACKET, TCP, UDP, RAW_SOCKET, NETLINK, PACKET ->
-                            new FdDetail.Socket(sockets.get(FdClassifier.bracketInode(link)));
+                            new FdDetail.Socket(sockets.get(FdClassifier.bracketInode(link)), sockets.diag());
                     case OTHER_ANON_INODE -> new FdDetail.AnonInode(FdClassifier.anonName(link));
                     default -> FdInfoParser.detail(infoPath.toString(), kind, info);
                 };
             }
-            out.add(new OpenFd((int) n, link, kind, info.flags(), info.position(), info.mntId(), info.inode(), detail));
+            List<FileLock> locks = FdInfoParser.locks((int) n, info);
+            FileCalls.Owner owner = (info.flags() & OpenFd.O_ASYNC) != 0
+                    || locks.stream().anyMatch(l -> l.kind() == FileLock.Kind.LEASE) ? owner(pid, (int) n) : null;
+            out.add(new OpenFd((int) n, link, kind, info.flags(), info.position(), info.mntId(), info.inode(), detail,
+                    locks, owner));
         }
         if (out.stream().anyMatch(f -> f.kind() == FdKind.INOTIFY)) {
             out = nameInotifyWatches(pid, out);
@@ -338,6 +388,42 @@ public final class ProcFs {
             throw new ProcessGoneException(pid, fdDir.toString());
         }
         return out;
+    }
+
+    /**
+     * The F_SETOWN owner of fd FD of PID, read through a duplicate of it (pidfd_getfd: the owner
+     * belongs to the open file description, which the duplicate shares); null when jcr may not take it.
+     */
+    public FileCalls.Owner owner(long pid, int fd) {
+        try {
+            int pidfd = Linux.pidfdOpen((int) pid);
+            try {
+                int dup = Linux.pidfdGetfd(pidfd, fd, (int) pid);
+                try {
+                    return FileCalls.owner(dup);
+                } finally {
+                    Linux.close(dup);
+                }
+            } finally {
+                Linux.close(pidfd);
+            }
+        } catch (SyscallException e) {
+            return null;
+        }
+    }
+
+    /** The process (thread group) thread TID belongs to, or TID itself when /proc does not say. */
+    public long processOf(long tid) {
+        try {
+            for (String line : readText(dir(tid).resolve("status")).split("\n")) {
+                if (line.startsWith("Tgid:")) {
+                    return Long.parseLong(line.substring(5).trim());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // gone or unreadable: the thread id is all there is
+        }
+        return tid;
     }
 
     /**
@@ -380,8 +466,7 @@ public final class ProcFs {
                 for (FdDetail.InotifyWatch w : in.watches()) {
                     ws.add(w.withPath(byInode.get(w.inode() + "@" + w.devMajor() + ":" + w.devMinor())));
                 }
-                f = new OpenFd(f.fd(), f.link(), f.kind(), f.flags(), f.position(), f.mntId(), f.inode(),
-                        new FdDetail.Inotify(ws));
+                f = f.withDetail(new FdDetail.Inotify(ws));
             }
             named.add(f);
         }

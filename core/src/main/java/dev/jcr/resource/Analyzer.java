@@ -1,5 +1,6 @@
 package dev.jcr.resource;
 
+import dev.jcr.proc.FileLock;
 import dev.jcr.proc.NamespaceType;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.proc.ProcAccessException;
@@ -16,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 
@@ -82,18 +84,97 @@ public final class Analyzer {
         return out;
     }
 
+    /**
+     * Analyzes every process of TREE as one dump takes them all: each fd is judged alone and then inside
+     * the tree ({@link FileDriver#assessInTree}: a socket's peer, a pty's master) with OPTIONS given.
+     * Processes that exited meanwhile are left out, as in {@link #analyzeAll}.
+     */
+    public Map<Long, ProcessReport> analyzeTree(ProcessTree tree, Set<String> options) {
+        Map<Long, SocketTable> socketCache = new ConcurrentHashMap<>();
+        List<ProcessInfo> all = tree.all();
+        Analysis[] done = new Analysis[all.size()];
+        IntStream.range(0, done.length).parallel().forEach(i -> {
+            ProcessInfo p = all.get(i);
+            try {
+                done[i] = analyzeWithFds(p, tree, socketCache);
+            } catch (ProcessGoneException e) {
+                // exited during the scan
+            } catch (ProcAccessException e) {
+                done[i] = new Analysis(ProcessReport.of(p.pid(), p.comm(), List.of(Assessment.unsupported(
+                        ProcessChecks.ACCESS, ResourceKind.PROCESS, "cannot read " + e.path()
+                                + ": permission denied (" + e.why() + ")"))), List.of(), 0);
+            }
+        });
+        Map<Long, String> comms = new LinkedHashMap<>();
+        Map<Long, List<OpenFd>> fds = new HashMap<>();
+        for (Analysis a : done) {
+            if (a != null) {
+                comms.put(a.report().pid(), a.report().comm());
+                fds.put(a.report().pid(), a.fds());
+            }
+        }
+        TreeView view = new TreeView(fs, comms, fds, options);
+        Map<Long, ProcessReport> out = new LinkedHashMap<>();
+        for (Analysis a : done) {
+            if (a != null) {
+                out.put(a.report().pid(), a.inTree(this, view));
+            }
+        }
+        return out;
+    }
+
+    /** A process's report and the fds it was made from (their assessments start at FD_START). */
+    private record Analysis(ProcessReport report, List<OpenFd> fds, int fdStart) {
+
+        /** The report with each fd's assessment replaced by its driver's answer inside VIEW. */
+        ProcessReport inTree(Analyzer analyzer, TreeView view) {
+            if (fds.isEmpty()) {
+                return report;
+            }
+            List<Assessment> as = new ArrayList<>(report.assessments());
+            for (int i = 0; i < fds.size(); i++) {
+                as.set(fdStart + i, analyzer.inTree(report.pid(), fds.get(i), as.get(fdStart + i), view));
+            }
+            return ProcessReport.of(report.pid(), report.comm(), as);
+        }
+    }
+
+    /** FD of PID judged inside VIEW, given ALONE (its driver's answer for the fd alone). */
+    public Assessment inTree(long pid, OpenFd fd, Assessment alone, TreeView view) {
+        Assessment a = drivers.get(ResourceKind.of(fd.kind()), OpenFd.class)
+                .filter(FileDriver.class::isInstance)
+                .map(d -> ((FileDriver) d).assessInTree(pid, fd, alone, view))
+                .orElse(alone);
+        // whatever the kind: the process its SIGIO goes to must be restored with it
+        return FileOwners.inTree(a, fd, view);
+    }
+
     private ProcessReport analyze(ProcessInfo p, ProcessTree tree, Map<Long, SocketTable> socketCache) {
+        return analyzeWithFds(p, tree, socketCache).report();
+    }
+
+    private Analysis analyzeWithFds(ProcessInfo p, ProcessTree tree, Map<Long, SocketTable> socketCache) {
         long pid = p.pid();
         List<Assessment> out = new ArrayList<>(processChecks.assess(p, fs.cwd(pid), fs.rootDir(pid),
                 other -> commOf(tree, other)));
         if (p.kernelThread() || p.isZombie()) {
-            return ProcessReport.of(pid, p.comm(), out);
+            return new Analysis(ProcessReport.of(pid, p.comm(), out), List.of(), out.size());
         }
         long netNs = p.namespaces().inode(NamespaceType.NET);
         // one socket table per network namespace (unknown namespace: read for this process only)
         SocketTable sockets = netNs < 0 ? fs.sockets(pid) : socketCache.computeIfAbsent(netNs, k -> fs.sockets(pid));
-        for (OpenFd fd : fs.fds(pid, sockets)) {
+        int fdStart = out.size();
+        List<OpenFd> fds = fs.fds(pid, sockets);
+        for (OpenFd fd : fds) {
             out.add(assessFd(fd));
+        }
+        // after the fds (whose answers stay together, see Analysis): the locks held through them
+        ResourceDriver<FileLock> locks = drivers.get(ResourceKind.FILE_LOCK, FileLock.class).orElse(null);
+        for (OpenFd fd : fds) {
+            for (FileLock l : fd.locks()) {
+                out.add(locks != null ? locks.assess(l) : Assessment.unsupported(fd.label() + " lock",
+                        ResourceKind.FILE_LOCK, l.describe() + ": not supported yet"));
+            }
         }
         ResourceDriver<Vma> mem = drivers.get(ResourceKind.MEMORY_MAPPING, Vma.class).orElse(null);
         for (Vma v : fs.maps(pid)) {
@@ -112,7 +193,7 @@ public final class Analyzer {
         Optional<ResourceDriver<ProcessInfo>> sig = drivers.get(ResourceKind.SIGNAL_STATE, ProcessInfo.class);
         out.add(sig.isPresent() ? sig.get().assess(p) : Assessment.unsupported("signals", ResourceKind.SIGNAL_STATE,
                 "signal state: not supported yet"));
-        return ProcessReport.of(pid, p.comm(), out);
+        return new Analysis(ProcessReport.of(pid, p.comm(), out), fds, fdStart);
     }
 
     /** The driver's answer for FD, or "not supported yet" with a description when its kind has none. */
@@ -126,7 +207,10 @@ public final class Analyzer {
 
     private String commOf(ProcessTree tree, long pid) {
         if (tree != null) {
-            return tree.get(pid).map(ProcessInfo::comm).orElse(null);
+            Optional<ProcessInfo> in = tree.get(pid);
+            if (in.isPresent()) {
+                return in.get().comm();
+            }
         }
         try {
             return fs.process(pid).comm();

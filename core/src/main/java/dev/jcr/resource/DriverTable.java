@@ -11,6 +11,7 @@ import dev.jcr.resource.timerfd.TimerfdDriver;
 import dev.jcr.resource.file.DeletedFileDriver;
 import dev.jcr.resource.file.DirectoryDriver;
 import dev.jcr.resource.file.RegularFileDriver;
+import dev.jcr.resource.lock.FileLockDriver;
 import dev.jcr.resource.memory.MemoryMappingDriver;
 import dev.jcr.resource.pipe.FifoDriver;
 import dev.jcr.resource.pipe.PipeDriver;
@@ -65,33 +66,45 @@ public final class DriverTable {
         this.fileDrivers = List.copyOf(files);
     }
 
-    /** The drivers of the first dump/restore engine version. */
+    /** The drivers of the first dump/restore engine version, with the default ghost-file limit (1 MiB, as CRIU). */
     public static DriverTable standard() {
         return STANDARD;
     }
 
+    /**
+     * The standard drivers with GHOST_LIMIT bytes as the largest deleted file a dump saves
+     * ({@code --ghost-limit}): check and dump given the same limit give the same answers.
+     */
+    public static DriverTable standard(long ghostLimit) {
+        if (ghostLimit < 0) {
+            throw new IllegalArgumentException("negative ghost-file limit " + ghostLimit);
+        }
+        return ghostLimit == GHOST_LIMIT_BYTES ? STANDARD : new DriverTable(drivers(ghostLimit));
+    }
+
+    private static final DriverTable STANDARD = new DriverTable(drivers(GHOST_LIMIT_BYTES));
+
     // Drivers of one files.img type claim entries in this order: the most specific first (terminals by
     // name, deleted files by their ghost image, directories and devices by mode), regular files last.
-    private static final DriverTable STANDARD = new DriverTable(withRefusals(List.of(
-            new MemoryMappingDriver(),
-            new ThreadDriver(),
-            new SignalStateDriver(),
-            new TerminalDriver(),
-            new DeletedFileDriver(GHOST_LIMIT_BYTES),
-            new DirectoryDriver(),
-            new CharDeviceDriver(),
-            new RegularFileDriver(),
-            new PipeDriver(),
-            new FifoDriver(),
-            new EventfdDriver(),
-            new EventpollDriver(),
-            new SignalfdDriver(),
-            new TimerfdDriver(),
-            new InotifyDriver())));
-
-    /** DRIVERS and the kinds refused with a reason of their own ({@link Refused}). */
-    private static List<ResourceDriver<?>> withRefusals(List<ResourceDriver<?>> drivers) {
-        List<ResourceDriver<?>> all = new ArrayList<>(drivers);
+    private static List<ResourceDriver<?>> drivers(long ghostLimit) {
+        List<ResourceDriver<?>> all = new ArrayList<>(List.of(
+                new MemoryMappingDriver(),
+                new ThreadDriver(),
+                new SignalStateDriver(),
+                new FileLockDriver(),
+                new TerminalDriver(),
+                new DeletedFileDriver(ghostLimit),
+                new DirectoryDriver(),
+                new CharDeviceDriver(),
+                new RegularFileDriver(),
+                new PipeDriver(),
+                new FifoDriver(),
+                new EventfdDriver(),
+                new EventpollDriver(),
+                new SignalfdDriver(),
+                new TimerfdDriver(),
+                new InotifyDriver()));
+        // kinds refused with a reason of their own
         all.addAll(Refused.all());
         return all;
     }

@@ -48,6 +48,16 @@ public interface DumpContext {
     void addFd(OpenFd fd, FdTypes type, IntFunction<FileEntry> entry);
 
     /**
+     * The F_SETOWN owner of FD's open file description as the dump records it, or null when it has
+     * none. {@link #addFd} puts it into the entry's fown field itself; a driver whose entry has no
+     * fown field puts it where CRIU keeps it (a FIFO: in its path entry).
+     */
+    dev.jcr.sys.FileCalls.Owner owner(OpenFd fd);
+
+    /** The files.img id of fd FD of this process, recorded by {@link #addFd} (fds are dumped before what refers to them). */
+    int fileIdOf(int fd);
+
+    /**
      * The files.img id for KEY (a path-like object that is not an fd: mapped files, exe, cwd, root),
      * made once per dump by ENTRY.
      */
@@ -87,4 +97,35 @@ public interface DumpContext {
 
     /** True when the user allowed terminals to be left behind (--shell-job). */
     boolean shellJob();
+
+    /** True when the user gave OPTION (e.g. {@link Options#EXT_UNIX_SK}). */
+    boolean option(String option);
+
+    /** True when the tree is killed once the images are written (--kill): it will not run on. */
+    boolean killAfter();
+
+    /** The whole tree being dumped: every process, every fd (see {@link FileDriver#assessInTree}). */
+    TreeView tree();
+
+    /**
+     * jcr's duplicate of fd FD of this process (pidfd_getfd), open until the dump ends: how a driver
+     * reads state the kernel keeps per open file (socket options and queues, terminal settings).
+     */
+    int localFd(int fd);
+
+    /**
+     * Dump-wide state under KEY, made by MAKE on first use (e.g. one socket table for every process, the
+     * sockets seen so far), dropped when the dump ends. Drivers are shared: their state lives here.
+     */
+    <T> T shared(Object key, java.util.function.Supplier<T> make);
+
+    /**
+     * Runs ACTION once per KEY after every process of the tree is dumped, while the tree is still
+     * frozen and before any image is written: for what needs all processes seen (a socket's peer dumped
+     * elsewhere in the tree). It may throw {@link NotDumpableException}: the dump then fails, unharmed.
+     */
+    void atEnd(Object key, Runnable action);
+
+    /** Runs UNDO if the dump fails while the tree is frozen (e.g. data taken out of a terminal put back). */
+    void onFailure(Runnable undo);
 }

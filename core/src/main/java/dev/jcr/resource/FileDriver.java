@@ -30,6 +30,15 @@ public interface FileDriver extends ResourceDriver<OpenFd> {
         return true;
     }
 
+    /**
+     * The answer for FD of process PID inside TREE, given ALONE, this driver's {@link #assess} of it: what
+     * depends on other processes (a socket's peer, a pty's master) is decided here. The check and the
+     * dump both use this answer. The default is ALONE.
+     */
+    default Assessment assessInTree(long pid, OpenFd fd, Assessment alone, TreeView tree) {
+        return alone;
+    }
+
     /** Writes FD of the frozen process into the images through CTX (see {@link ResourceDriver#dump}). */
     @Override
     void dump(OpenFd fd, DumpContext ctx);

@@ -23,4 +23,10 @@ public interface RestoreContext extends FileImages {
      * the one jcr fd a FIFO or a recreated deleted file is reopened from for each of its descriptions.
      */
     <T> T state(Object key, Supplier<T> make);
+
+    /**
+     * Runs UNDO if the restore fails (after the processes created so far are gone), newest first: how a
+     * driver takes back what outlives its fds, such as the socket file a bind() created.
+     */
+    void onFailure(Runnable undo);
 }

@@ -54,8 +54,8 @@ public final class TreeCheck {
         if (sub.isEmpty()) {
             throw new ProcessGoneException(pid, fs.root().resolve(Long.toString(pid)).toString());
         }
-        Map<Long, ProcessReport> reports = analyzer.analyzeAll(ProcessTree.of(sub));
-        reports.put(pid, root);
+        Map<Long, ProcessReport> reports = analyzer.analyzeTree(ProcessTree.of(sub), options);
+        reports.putIfAbsent(pid, root);
         Set<Long> inTree = new HashSet<>();
         for (ProcessInfo p : sub) {
             inTree.add(p.pid());

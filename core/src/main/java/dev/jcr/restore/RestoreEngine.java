@@ -129,7 +129,8 @@ public final class RestoreEngine {
 
         private void restoreAll() {
             boolean resumed = false;
-            try (FileTable files = new FileTable(plan, DriverTable.standard())) {
+            FileTable files = new FileTable(plan, DriverTable.standard());
+            try {
                 createTree();
                 long[] progress = {0};
                 for (ProcessPlan p : plan.processes()) {
@@ -140,16 +141,22 @@ public final class RestoreEngine {
                     listener.phase(RestoreListener.Phase.THREADS, p.pid());
                     threads(p);
                 }
+                files.finish();
                 files.close();
                 listener.phase(RestoreListener.Phase.RESUME, plan.root().pid());
                 resumed = true; // from here on a task may run: the point of no return
                 tracer.detachAll();
             } catch (RuntimeException e) {
                 killAll();
+                if (!resumed) {
+                    files.rollback();
+                }
                 if (e instanceof JcrException) {
                     throw e;
                 }
                 throw new RestoreException(Kind.INTERNAL, "restore failed" + (resumed ? " after resuming" : "") + ": " + e, e);
+            } finally {
+                files.close();
             }
         }
 

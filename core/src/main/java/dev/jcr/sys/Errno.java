@@ -25,6 +25,8 @@ public final class Errno {
     public static final int ENOTTY = 25;
     public static final int EOPNOTSUPP = 95;
     public static final int ESTALE = 116;
+    public static final int EADDRINUSE = 98;
+    public static final int ECONNREFUSED = 111;
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(
             Map.entry(1, "EPERM"), Map.entry(2, "ENOENT"), Map.entry(3, "ESRCH"), Map.entry(4, "EINTR"),
@@ -35,7 +37,11 @@ public final class Errno {
             Map.entry(22, "EINVAL"), Map.entry(23, "ENFILE"), Map.entry(24, "EMFILE"), Map.entry(25, "ENOTTY"),
             Map.entry(27, "EFBIG"), Map.entry(28, "ENOSPC"), Map.entry(29, "ESPIPE"), Map.entry(30, "EROFS"),
             Map.entry(32, "EPIPE"), Map.entry(34, "ERANGE"), Map.entry(36, "ENAMETOOLONG"),
-            Map.entry(38, "ENOSYS"), Map.entry(95, "EOPNOTSUPP"), Map.entry(116, "ESTALE"), Map.entry(122, "EDQUOT"));
+            Map.entry(38, "ENOSYS"), Map.entry(88, "ENOTSOCK"), Map.entry(90, "EMSGSIZE"),
+            Map.entry(93, "EPROTONOSUPPORT"), Map.entry(95, "EOPNOTSUPP"), Map.entry(97, "EAFNOSUPPORT"),
+            Map.entry(98, "EADDRINUSE"), Map.entry(99, "EADDRNOTAVAIL"), Map.entry(104, "ECONNRESET"),
+            Map.entry(105, "ENOBUFS"), Map.entry(106, "EISCONN"), Map.entry(107, "ENOTCONN"),
+            Map.entry(111, "ECONNREFUSED"), Map.entry(116, "ESTALE"), Map.entry(122, "EDQUOT"));
 
     private Errno() {
     }
@@ -61,6 +67,7 @@ public final class Errno {
                 return Kind.IO;
             case EBUSY:
             case EEXIST:
+            case EADDRINUSE:
                 return Kind.CONFLICT;
             default:
                 return Kind.INTERNAL;

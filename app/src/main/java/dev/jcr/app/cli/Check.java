@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcr.app.ExitCode;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.resource.Analyzer;
+import dev.jcr.resource.DriverTable;
+import dev.jcr.resource.Self;
 import dev.jcr.resource.Options;
 import dev.jcr.resource.ProcessReport;
 import dev.jcr.resource.TreeCheck;
@@ -53,20 +57,38 @@ public final class Check implements Callable<Integer> {
     @Option(names = "--shell-job", description = "count resources that need --shell-job as checkpointable")
     boolean shellJob;
 
+    @Option(names = "--ghost-limit", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "count deleted files up to SIZE as checkpointable (what jcr dump --ghost-limit saves)")
+    Long ghostLimit;
+
     private final TreeCheck trees;
 
     public Check() {
-        this(TreeCheck.system());
+        this(null);
     }
 
+    /** With TREES (tests); null: the system's processes, judged by the standard drivers with the --ghost-limit given. */
     Check(TreeCheck trees) {
         this.trees = trees;
+    }
+
+    private TreeCheck trees() {
+        if (trees != null) {
+            return trees;
+        }
+        if (ghostLimit == null) {
+            return TreeCheck.system();
+        }
+        ProcFs fs = ProcFs.system();
+        DriverTable drivers = DriverTable.standard(ghostLimit);
+        return new TreeCheck(fs, new Analyzer(fs, drivers, Self.of(fs)));
     }
 
     @Override
     public Integer call() throws JsonProcessingException {
         Set<String> options = shellJob ? Set.of(Options.SHELL_JOB) : Set.of();
         List<TreeReport> reports = new ArrayList<>();
+        TreeCheck trees = trees();
         // check all first: a missing pid fails the command before anything is printed
         for (long pid : new LinkedHashSet<>(pids)) {
             reports.add(trees.check(pid, options));

@@ -5,6 +5,8 @@ import dev.jcr.dump.DumpListener;
 import dev.jcr.dump.DumpOptions;
 import dev.jcr.dump.DumpPhase;
 import dev.jcr.dump.DumpResult;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.resource.DriverTable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -49,6 +51,10 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--shell-job", description = "allow a tree attached to a terminal or session outside it")
     boolean shellJob;
 
+    @Option(names = "--ghost-limit", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "save deleted files up to SIZE (default 1M, as CRIU; K, M, G suffixes)")
+    Long ghostLimit;
+
     @Option(names = "--progress", negatable = true, description = "progress bar on stderr (default: when stderr is a terminal)")
     Boolean progress;
 
@@ -60,7 +66,9 @@ public final class DumpCommand implements Callable<Integer> {
         boolean bar = progress != null ? progress : System.console() != null;
         PrintWriter err = spec.commandLine().getErr();
         DumpListener listener = bar ? new ProgressBar(err) : DumpListener.NONE;
-        DumpResult r = new DumpEngine().dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob), listener);
+        DumpEngine engine = ghostLimit == null ? new DumpEngine()
+                : new DumpEngine(ProcFs.system(), DriverTable.standard(ghostLimit));
+        DumpResult r = engine.dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob), listener);
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());
         out.flush();
