@@ -197,6 +197,13 @@ final class ImageSet {
                     int n = (int) Math.min(SHMEM_CHUNK, end - at);
                     buf.clear().limit(n);
                     long got = Linux.pread(fd, buf, at);
+                    if (got < n && got >= 0 && seek(fd, at + got, SEEK_DATA, pid, object) < 0) {
+                        // the object ends inside its last page (a memfd's size needs no page multiple)
+                        for (int i = (int) got; i < n; i++) {
+                            buf.put(i, (byte) 0);
+                        }
+                        got = n;
+                    }
                     if (got != n) {
                         throw new dev.jcr.resource.NotDumpableException(pid, object.toString(),
                                 "shared memory object " + shmid + " ended at " + (at + got) + " instead of " + (at + n));

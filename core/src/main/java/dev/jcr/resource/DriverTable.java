@@ -5,6 +5,7 @@ import dev.jcr.resource.device.TerminalDriver;
 import dev.jcr.resource.eventfd.EventfdDriver;
 import dev.jcr.resource.eventpoll.EventpollDriver;
 import dev.jcr.resource.notify.InotifyDriver;
+import dev.jcr.resource.memfd.MemfdDriver;
 import dev.jcr.resource.anon.Refused;
 import dev.jcr.resource.signalfd.SignalfdDriver;
 import dev.jcr.resource.timerfd.TimerfdDriver;
@@ -103,7 +104,8 @@ public final class DriverTable {
                 new EventpollDriver(),
                 new SignalfdDriver(),
                 new TimerfdDriver(),
-                new InotifyDriver()));
+                new InotifyDriver(),
+                new MemfdDriver()));
         // kinds refused with a reason of their own
         all.addAll(Refused.all());
         return all;

@@ -140,6 +140,12 @@ final class FileTable implements AutoCloseable, RestoreContext {
 
     /** jcr's fd for mapping the regular file ID, read-only or read-write, without touching its access time. */
     int mappingFd(int id, boolean writable) {
+        FileEntry f = plan.files().get(id);
+        if (f.getType() != dev.jcr.image.proto.FdTypes.REG) {
+            // an object its driver recreates (a memfd): the mapping shares it with every fd and mapping of it,
+            // through the description the dump wrote for it (read-write when a shared mapping writes)
+            return fd(id);
+        }
         long key = id * 2L + (writable ? 1 : 0);
         Integer fd = mappings.get(key);
         if (fd == null) {

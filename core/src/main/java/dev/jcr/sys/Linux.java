@@ -657,6 +657,13 @@ public final class Linux {
         syscall("fchown(fd " + fd + ")", 0, SYS_FCHOWN, fd, uid, gid, 0, 0, 0);
     }
 
+    /** The filesystem magic number of what FD is on (fstatfs f_type), e.g. HUGETLBFS_MAGIC. */
+    public static long fstatfsType(int fd) {
+        Memory m = new Memory(120); // struct statfs on x86-64; f_type first
+        syscall("fstatfs(fd " + fd + ")", 0, 138, fd, Pointer.nativeValue(m), 0, 0, 0, 0);
+        return m.getLong(0);
+    }
+
     private static Memory cString(String s) {
         byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
         Memory m = new Memory(b.length + 1);

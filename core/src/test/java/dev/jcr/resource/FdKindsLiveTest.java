@@ -76,7 +76,7 @@ class FdKindsLiveTest {
         expect("inotify", FdKind.INOTIFY, Verdict.SUPPORTED);
         expect("fanotify", FdKind.FANOTIFY, Verdict.UNSUPPORTED);
         expect("pidfd", FdKind.PIDFD, Verdict.UNSUPPORTED);
-        expect("memfd", FdKind.MEMFD, Verdict.UNSUPPORTED);
+        expect("memfd", FdKind.MEMFD, Verdict.SUPPORTED);
         expect("io_uring", FdKind.IO_URING, Verdict.UNSUPPORTED);
         expect("perf_event", FdKind.PERF_EVENT, Verdict.UNSUPPORTED);
         expect("userfaultfd", FdKind.USERFAULTFD, Verdict.UNSUPPORTED);

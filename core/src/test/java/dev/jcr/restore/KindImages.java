@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Message;
 import dev.jcr.JcrException;
 import dev.jcr.dump.DumpEngine;
 import dev.jcr.dump.DumpListener;
@@ -46,12 +47,18 @@ final class KindImages {
 
     /** A copy of DIR (as NAME beside it, in TMP) whose files.img went through EDIT. */
     static Path withFiles(Path tmp, Path dir, String name, UnaryOperator<FileEntry> edit) throws IOException {
+        return withEntries(tmp, dir, name, ImageKind.FILES, FileEntry.class, edit);
+    }
+
+    /** A copy of DIR (as TMP/NAME) whose image KIND (one of fixed name, entries of TYPE) went through EDIT. */
+    static <T extends Message> Path withEntries(Path tmp, Path dir, String name, ImageKind kind, Class<T> type,
+            UnaryOperator<T> edit) throws IOException {
         Path dst = copy(tmp, dir, name);
-        List<FileEntry> all = ImageDir.open(dst).readAll(ImageKind.FILES, null, FileEntry.class);
-        try (OutputStream out = Files.newOutputStream(dst.resolve("files.img"));
-                ImageWriter w = ImageWriter.start(ImageKind.FILES, "files.img", out)) {
-            for (FileEntry f : all) {
-                w.write(edit.apply(f));
+        List<T> all = ImageDir.open(dst).readAll(kind, null, type);
+        String file = kind.fileName(null);
+        try (OutputStream out = Files.newOutputStream(dst.resolve(file)); ImageWriter w = ImageWriter.start(kind, file, out)) {
+            for (T e : all) {
+                w.write(edit.apply(e));
             }
         }
         return dst;

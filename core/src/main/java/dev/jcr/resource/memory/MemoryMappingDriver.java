@@ -14,14 +14,17 @@ import dev.jcr.resource.ResourceDriver;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
+import dev.jcr.resource.memfd.MemfdInodes;
 
 /**
  * Memory areas. Private anonymous memory, heap, stack and mappings of files that still
  * have a name are supported: their pages are copied (file mappings: private dirty pages) and the
  * area is mapped again. Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, also shared with children
  * after fork) is saved once per object and mapped again from one new object in every process that
- * had it. [vdso], [vvar] and [vsyscall] are provided by the restoring kernel. Mappings of deleted
- * files, memfds and SysV shared memory are not (their backing object would have to be recreated).
+ * had it. A memfd mapping names a description of its memfd, which is saved once for every fd and mapping
+ * of it (resource.memfd.MemfdInodes) and recreated once. [vdso], [vvar] and [vsyscall] are provided by
+ * the restoring kernel. Mappings of deleted files and SysV shared memory are not (their backing object
+ * would have to be recreated).
  */
 public final class MemoryMappingDriver implements ResourceDriver<Vma> {
 
@@ -33,7 +36,8 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
     @Override
     public Support support() {
         return new Support(Verdict.SUPPORTED,
-                "private and shared anonymous, heap, stack, file-backed, [vdso]/[vvar]/[vsyscall]; not deleted files, memfd, SysV shm");
+                "private and shared anonymous, heap, stack, file-backed, memfd (the object saved once),"
+                        + " [vdso]/[vvar]/[vsyscall]; not deleted files, SysV shm");
     }
 
     @Override
@@ -41,8 +45,8 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
         String label = "vma " + v.range();
         String what = describe(v);
         return switch (v.kind()) {
-            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE -> Assessment.supported(label, kind(), what);
-            case DELETED_FILE, MEMFD, SYSV_SHM, OTHER_SPECIAL -> Assessment.unsupported(label, kind(),
+            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE, MEMFD -> Assessment.supported(label, kind(), what);
+            case DELETED_FILE, SYSV_SHM, OTHER_SPECIAL -> Assessment.unsupported(label, kind(),
                     what + ": not supported yet");
         };
     }
@@ -63,7 +67,7 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
     /** True for kinds the table above calls supported; used by tests and summaries. */
     public static boolean isSupported(VmaKind k) {
         return switch (k) {
-            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE -> true;
+            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE, MEMFD -> true;
             default -> false;
         };
     }
@@ -95,6 +99,7 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
     public static final int VMA_ANON_SHARED = 1 << 8;
     public static final int VMA_ANON_PRIVATE = 1 << 9;
     public static final int VMA_AREA_VVAR = 1 << 12;
+    public static final int VMA_AREA_MEMFD = 1 << 14;
 
     static final int MAP_SHARED = 1;
     static final int MAP_PRIVATE = 2;
@@ -155,6 +160,19 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
                         fid -> FileEntries.reg(fid, v.path(), fdflags, 0, (int) stat[0], stat[1]));
                 e.setFlags(priv).setPgoff(v.offset()).setShmid(id).setFdflags(fdflags)
                         .setStatus(VMA_AREA_REGULAR | (v.shared() ? VMA_FILE_SHARED : VMA_FILE_PRIVATE));
+                pages = v.shared() ? PageSelection.NONE : PageSelection.PRIVATE_COPIES;
+            }
+            case MEMFD -> {
+                // the object is saved once (memfd.img + its content); the mapping names a MEMFD description
+                // of it, read-write when a shared mapping may write, as CRIU writes it
+                int fdflags = v.shared() && v.writable() ? O_RDWR : 0;
+                java.nio.file.Path mapFile = ctx.proc().dir(ctx.pid()).resolve("map_files").resolve(v.range());
+                String name = MemfdInodes.name(v.path());
+                MemfdInodes.save(ctx, v.inode(), name, mapFile, "vma " + v.range());
+                int id = ctx.fileId(List.of("memfd-map", v.devMajor(), v.devMinor(), v.inode(), fdflags),
+                        fid -> MemfdInodes.entry(fid, fdflags, 0, v.inode()));
+                e.setFlags(priv).setPgoff(v.offset()).setShmid(id).setFdflags(fdflags)
+                        .setStatus(VMA_AREA_REGULAR | VMA_AREA_MEMFD | (v.shared() ? VMA_FILE_SHARED : VMA_FILE_PRIVATE));
                 pages = v.shared() ? PageSelection.NONE : PageSelection.PRIVATE_COPIES;
             }
             default -> throw new NotDumpableException(ctx.pid(), "vma " + v.range(), describe(v) + ": not supported yet");
