@@ -4,6 +4,7 @@ import dev.jcr.resource.device.CharDeviceDriver;
 import dev.jcr.resource.device.TerminalDriver;
 import dev.jcr.resource.eventfd.EventfdDriver;
 import dev.jcr.resource.eventpoll.EventpollDriver;
+import dev.jcr.resource.notify.FanotifyDriver;
 import dev.jcr.resource.notify.InotifyDriver;
 import dev.jcr.resource.memfd.MemfdDriver;
 import dev.jcr.resource.anon.Refused;
@@ -105,6 +106,7 @@ public final class DriverTable {
                 new SignalfdDriver(),
                 new TimerfdDriver(),
                 new InotifyDriver(),
+                new FanotifyDriver(),
                 new MemfdDriver()));
         // kinds refused with a reason of their own
         all.addAll(Refused.all());

@@ -74,7 +74,7 @@ class FdKindsLiveTest {
         expect("signalfd", FdKind.SIGNALFD, Verdict.SUPPORTED);
         expect("timerfd", FdKind.TIMERFD, Verdict.SUPPORTED);
         expect("inotify", FdKind.INOTIFY, Verdict.SUPPORTED);
-        expect("fanotify", FdKind.FANOTIFY, Verdict.UNSUPPORTED);
+        expect("fanotify", FdKind.FANOTIFY, Verdict.SUPPORTED);
         expect("pidfd", FdKind.PIDFD, Verdict.UNSUPPORTED);
         expect("memfd", FdKind.MEMFD, Verdict.SUPPORTED);
         expect("io_uring", FdKind.IO_URING, Verdict.UNSUPPORTED);

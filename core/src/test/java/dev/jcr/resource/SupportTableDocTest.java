@@ -38,7 +38,7 @@ class SupportTableDocTest {
         rows.forEach((k, s) -> {
             boolean driven = switch (k) {
                 case MEMORY_MAPPING, THREAD, SIGNAL_STATE, FILE_LOCK, REGULAR_FILE, DIRECTORY, DELETED_FILE, PIPE, FIFO, EVENTFD,
-                        CHAR_DEVICE, EVENTPOLL, SIGNALFD, TIMERFD, INOTIFY, MEMFD -> true;
+                        CHAR_DEVICE, EVENTPOLL, SIGNALFD, TIMERFD, INOTIFY, FANOTIFY, MEMFD -> true;
                 default -> false;
             };
             if (driven) {

@@ -16,7 +16,9 @@ import dev.jcr.dump.Crit;
 import dev.jcr.dump.DumpEngine;
 import dev.jcr.dump.DumpListener;
 import dev.jcr.dump.DumpOptions;
+import dev.jcr.image.proto.FanotifyFileEntry;
 import dev.jcr.image.proto.FdTypes;
+import dev.jcr.image.proto.MarkType;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.InotifyFileEntry;
 import dev.jcr.image.proto.InotifyWdEntry;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * inotify through real dumps (--kill): the watches in CRIU's format (crit decodes them), corrupt
+ * inotify and fanotify through real dumps (--kill): the watches in CRIU's format (crit decodes them), corrupt
  * entries refused before anything exists, a watched object gone refused naming it, unread events
  * refused by the dump, and a restore after which the fixture gets its events under the same
  * (non-contiguous) watch descriptors, also for an object renamed while the process was down.
@@ -105,6 +107,41 @@ class NotifyRestoreTest {
             Files.move(watched.resolve("moved"), watched.resolve("renamed"));
             String out = restoreAndPass(p, dir, "PASS inotify");
             assertTrue(out.contains("PASS inotify (renamed)"), out);
+        }
+    }
+
+    @Test
+    void fanotifyGroupsKeepTheirFlagsInodeMarksByHandleIgnoredMasksAndMountMarksAndDeliverEventsAfterRestore()
+            throws IOException {
+        try (LiveProcess p = Fixture.start("fanotify", Files.createDirectory(tmp.resolve("marked")).toString())) {
+            Path dir = tmp.resolve("img");
+            dumpAndKill(p, dir);
+            List<FileEntry> groups = files(dir, FdTypes.FANOTIFY);
+            assertEquals(2, groups.size(), groups.toString());
+            FanotifyFileEntry inodes = groups.stream().map(FileEntry::getFfy).filter(g -> g.getMarkCount() == 2).findFirst()
+                    .orElseThrow();
+            FanotifyFileEntry mount = groups.stream().map(FileEntry::getFfy).filter(g -> g.getMarkCount() == 1).findFirst()
+                    .orElseThrow();
+            assertEquals(0x8000, inodes.getEvflags() & 0x8000, "event files O_LARGEFILE");
+            assertTrue(inodes.getMarkList().stream().allMatch(m -> m.getType() == MarkType.INODE && m.getIe().hasFHandle()));
+            assertTrue(inodes.getMarkList().stream().anyMatch(m -> m.getIgnoredMask() == IN_CLOSE_WRITE
+                    && m.getMflags() == 0x40 && m.getMask() == 0), "the ignored mask surviving modification");
+            assertEquals(MarkType.MOUNT, mount.getMark(0).getType());
+            assertEquals("/dev/shm", mount.getMark(0).getMe().getPath());
+
+            Crit.assumeAvailable();
+            String json = Crit.decode(dir.resolve("files.img"));
+            assertTrue(json.contains("\"FANOTIFY\"") && json.contains("\"/dev/shm\"") && json.contains("\"ie\""), json);
+
+            int id = groups.stream().filter(f -> f.getFfy().getMarkCount() == 1).findFirst().orElseThrow().getId();
+            refusedNaming(withFiles(tmp, dir, "mflags", f -> f.getId() != id ? f : f.toBuilder().setFfy(f.getFfy().toBuilder()
+                    .setMark(0, f.getFfy().getMark(0).toBuilder().setMflags(0x8000))).build()), p.pid(),
+                    "fanotify " + id + " mark[0]: mflags 0x8000");
+            refusedNaming(withFiles(tmp, dir, "no-path", f -> f.getId() != id ? f : f.toBuilder().setFfy(f.getFfy().toBuilder()
+                    .setMark(0, f.getFfy().getMark(0).toBuilder().clearMe())).build()), p.pid(),
+                    "fanotify " + id + " mark[0].me.path is missing");
+
+            restoreAndPass(p, dir, "PASS fanotify");
         }
     }
 

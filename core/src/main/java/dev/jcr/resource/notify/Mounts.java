@@ -67,7 +67,7 @@ final class Mounts implements AutoCloseable {
     }
 
     /** mountinfo escapes space, tab, newline and backslash as \ooo. */
-    private static String unescape(String s) {
+    static String unescape(String s) {
         StringBuilder b = new StringBuilder();
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
