@@ -141,9 +141,10 @@ final class FileTable implements AutoCloseable, RestoreContext {
     /** jcr's fd for mapping the regular file ID, read-only or read-write, without touching its access time. */
     int mappingFd(int id, boolean writable) {
         FileEntry f = plan.files().get(id);
-        if (f.getType() != dev.jcr.image.proto.FdTypes.REG) {
-            // an object its driver recreates (a memfd): the mapping shares it with every fd and mapping of it,
-            // through the description the dump wrote for it (read-write when a shared mapping writes)
+        if (f.getType() != dev.jcr.image.proto.FdTypes.REG || driver(f).kind() == dev.jcr.resource.ResourceKind.DELETED_FILE) {
+            // an object its driver recreates (a memfd; a file deleted when dumped, recreated unlinked): the
+            // mapping shares it with every fd and mapping of it, through the description the dump wrote for
+            // it (O_RDWR when a shared mapping writes)
             return fd(id);
         }
         long key = id * 2L + (writable ? 1 : 0);

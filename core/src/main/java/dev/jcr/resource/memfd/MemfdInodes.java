@@ -45,10 +45,10 @@ public final class MemfdInodes {
     /** F_SEAL_SEAL, SHRINK, GROW, WRITE, FUTURE_WRITE, EXEC. */
     static final int KNOWN_SEALS = 0x3f;
     static final int F_SEAL_EXEC = 0x20;
-    static final int MFD_CLOEXEC = 1;
+    static final int MFD_CLOEXEC = Linux.MFD_CLOEXEC;
     static final int MFD_ALLOW_SEALING = 2;
     static final int MFD_NOEXEC_SEAL = 8;
-    static final int MFD_EXEC = 0x10;
+    static final int MFD_EXEC = Linux.MFD_EXEC;
     /** memfd_create's limit on a name (NAME_MAX minus "memfd:"). */
     static final int MAX_NAME_BYTES = 249;
     private static final long HUGETLBFS_MAGIC = 0x958458f6L;
