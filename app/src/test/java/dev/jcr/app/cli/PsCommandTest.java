@@ -45,7 +45,8 @@ class PsCommandTest {
             assertTrue(!l.has("children"), "flat list has no children");
             JsonNode z = find(list, zoo.pid());
             assertEquals("UNSUPPORTED", z.get("verdict").asText());
-            assertTrue(z.get("blockers").size() >= 19);
+            // at least the kinds refused for good: pidfd, io_uring, perf_event, userfaultfd, bpf, /dev/full
+            assertTrue(z.get("blockers").size() >= 6, z.get("blockers").toString());
         }
     }
 
