@@ -269,7 +269,7 @@ public final class DumpEngine {
                 comms.put((long) fp.pid(), fs.process(fp.pid()).comm());
                 fds.put((long) fp.pid(), fs.fds(fp.pid(), st));
             }
-            return new dev.jcr.resource.TreeView(fs, comms, fds, options.given());
+            return new dev.jcr.resource.TreeView(fs, comms, fds, options.given(), true);
         }
 
         void failed() {

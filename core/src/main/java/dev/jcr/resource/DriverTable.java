@@ -15,6 +15,10 @@ import dev.jcr.resource.file.DirectoryDriver;
 import dev.jcr.resource.file.RegularFileDriver;
 import dev.jcr.resource.lock.FileLockDriver;
 import dev.jcr.resource.memory.MemoryMappingDriver;
+import dev.jcr.resource.netlink.NetlinkSocketDriver;
+import dev.jcr.resource.socket.RefusedSocketDriver;
+import dev.jcr.resource.pty.PtyDriver;
+import dev.jcr.resource.unix.UnixSocketDriver;
 import dev.jcr.resource.pipe.FifoDriver;
 import dev.jcr.resource.pipe.PipeDriver;
 import dev.jcr.resource.signal.SignalStateDriver;
@@ -107,7 +111,12 @@ public final class DriverTable {
                 new TimerfdDriver(),
                 new InotifyDriver(),
                 new FanotifyDriver(),
-                new MemfdDriver()));
+                new MemfdDriver(),
+                new UnixSocketDriver(),
+                new NetlinkSocketDriver(),
+                RefusedSocketDriver.packet(),
+                RefusedSocketDriver.raw(),
+                new PtyDriver()));
         // kinds refused with a reason of their own
         all.addAll(Refused.all());
         return all;

@@ -38,7 +38,7 @@ class SupportTableDocTest {
         rows.forEach((k, s) -> {
             boolean driven = switch (k) {
                 case MEMORY_MAPPING, THREAD, SIGNAL_STATE, FILE_LOCK, REGULAR_FILE, DIRECTORY, DELETED_FILE, PIPE, FIFO, EVENTFD,
-                        CHAR_DEVICE, EVENTPOLL, SIGNALFD, TIMERFD, INOTIFY, FANOTIFY, MEMFD -> true;
+                        CHAR_DEVICE, EVENTPOLL, SIGNALFD, TIMERFD, INOTIFY, FANOTIFY, MEMFD, UNIX_SOCKET, NETLINK_SOCKET, PTY -> true;
                 default -> false;
             };
             if (driven) {
@@ -48,6 +48,9 @@ class SupportTableDocTest {
             } else if (refusedWithAReason(k)) {
                 assertEquals(Verdict.UNSUPPORTED, s.verdict(), k.toString());
                 assertTrue(s.condition().startsWith("refused: "), s.condition());
+            } else if (k == ResourceKind.PACKET_SOCKET || k == ResourceKind.RAW_SOCKET) {
+                assertEquals(Verdict.UNSUPPORTED, s.verdict());
+                assertTrue(s.condition().contains("not supported") && s.condition().length() > 40, s.condition());
             } else {
                 assertEquals(new Support(Verdict.UNSUPPORTED, "not supported yet"), s, k.toString());
             }

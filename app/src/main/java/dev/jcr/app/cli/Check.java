@@ -57,6 +57,9 @@ public final class Check implements Callable<Integer> {
     @Option(names = "--shell-job", description = "count resources that need --shell-job as checkpointable")
     boolean shellJob;
 
+    @Option(names = "--ext-unix-sk", description = "count unix sockets that need --ext-unix-sk as checkpointable")
+    boolean extUnixSk;
+
     @Option(names = "--ghost-limit", paramLabel = "SIZE", converter = ByteSize.class,
             description = "count deleted files up to SIZE as checkpointable (what jcr dump --ghost-limit saves)")
     Long ghostLimit;
@@ -86,7 +89,13 @@ public final class Check implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        Set<String> options = shellJob ? Set.of(Options.SHELL_JOB) : Set.of();
+        Set<String> options = new java.util.LinkedHashSet<>();
+        if (shellJob) {
+            options.add(Options.SHELL_JOB);
+        }
+        if (extUnixSk) {
+            options.add(Options.EXT_UNIX_SK);
+        }
         List<TreeReport> reports = new ArrayList<>();
         TreeCheck trees = trees();
         // check all first: a missing pid fails the command before anything is printed

@@ -53,6 +53,10 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--shell-job", description = "allow a tree attached to a terminal or session outside it")
     boolean shellJob;
 
+    @Option(names = "--ext-unix-sk", description = "allow a unix datagram socket connected to a named socket outside"
+            + " the tree (connected to that name again at restore)")
+    boolean extUnixSk;
+
     @Option(names = "--ghost-limit", paramLabel = "SIZE", converter = ByteSize.class,
             description = "save deleted files up to SIZE (default 1M, as CRIU; K, M, G suffixes)")
     Long ghostLimit;
@@ -70,7 +74,8 @@ public final class DumpCommand implements Callable<Integer> {
         DumpListener listener = bar ? new ProgressBar(err) : DumpListener.NONE;
         DumpEngine engine = ghostLimit == null ? new DumpEngine()
                 : new DumpEngine(ProcFs.system(), DriverTable.standard(ghostLimit));
-        DumpResult r = engine.dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob), listener);
+        DumpResult r = engine.dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob)
+                .with(dev.jcr.resource.Options.EXT_UNIX_SK, extUnixSk), listener);
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());
         out.flush();
