@@ -81,31 +81,78 @@ public sealed interface FdDetail {
     }
 
     /**
-     * One inotify watch: the watched inode and device, and a path for it when jcr found one. The
-     * kernel gives no path (only a file handle, which open_by_handle_at would turn into a name), so
-     * {@link ProcFs} looks for the inode among the places the process is known to use (its cwd, its
-     * files and their directories, the top-level directories); {@code path} is null when none matched.
+     * One inotify watch (fdinfo "inotify wd:… ino:… sdev:… mask:… ignored_mask:… fhandle-bytes:…
+     * fhandle-type:… f_handle:…", every number in hex): its watch descriptor, the watched inode and
+     * device, the event mask as the program gave it (with IN_ONESHOT, IN_EXCL_UNLINK), the file handle
+     * the kernel encodes for the inode (null when its filesystem gives none), and a path for it when
+     * jcr found one. The kernel gives no path; {@link ProcFs} looks for the inode among the places the
+     * process is known to use (its cwd, its files and their directories, the top-level directories);
+     * {@code path} is null when none matched. A restore finds the object again by its handle.
      */
-    record InotifyWatch(int wd, long inode, int devMajor, int devMinor, long mask, String path) {
+    record InotifyWatch(int wd, long inode, int devMajor, int devMinor, long mask, long ignoredMask, FileHandle handle,
+            String path) {
 
         public InotifyWatch(int wd, long inode, int devMajor, int devMinor, long mask) {
-            this(wd, inode, devMajor, devMinor, mask, null);
+            this(wd, inode, devMajor, devMinor, mask, 0, null, null);
         }
 
         public InotifyWatch withPath(String p) {
-            return new InotifyWatch(wd, inode, devMajor, devMinor, mask, p);
+            return new InotifyWatch(wd, inode, devMajor, devMinor, mask, ignoredMask, handle, p);
+        }
+
+        /** The device in the kernel's own encoding (major << 20 | minor), as fdinfo and CRIU's s_dev have it. */
+        public int sdev() {
+            return devMajor << 20 | devMinor;
+        }
+
+        /** "/etc (inode 19 on 254:0)" or "inode 19 on 254:0". */
+        public String describe() {
+            String where = "inode " + inode + " on " + devMajor + ":" + devMinor;
+            return path != null ? path + " (" + where + ")" : where;
         }
     }
 
-    /** A fanotify group and its marks (inode and mount marks). */
-    record Fanotify(long flags, List<FanotifyMark> marks) implements FdDetail {
+    /**
+     * A file handle as name_to_handle_at(2) makes it and open_by_handle_at(2) takes it: the
+     * filesystem's handle type and its opaque bytes (hex, as fdinfo prints them).
+     */
+    record FileHandle(int type, String hex) {
+
+        public byte[] bytes() {
+            return java.util.HexFormat.of().parseHex(hex);
+        }
+    }
+
+    /**
+     * A fanotify group (fdinfo "fanotify flags:… event-flags:…"): its fanotify_init flags (the
+     * FAN_CLASS and FAN_REPORT bits, FAN_UNLIMITED_*; not FAN_CLOEXEC/FAN_NONBLOCK, which are the
+     * file's), the open flags of the event files it makes, and its marks.
+     */
+    record Fanotify(long flags, long eventFlags, List<FanotifyMark> marks) implements FdDetail {
         public Fanotify {
             marks = List.copyOf(marks);
         }
+
+        public Fanotify(long flags, List<FanotifyMark> marks) {
+            this(flags, 0, marks);
+        }
     }
 
-    /** One fanotify mark; inode == -1 for a mount mark (then mntId is set). */
-    record FanotifyMark(long inode, int mntId, long mask) {
+    /** What a fanotify mark is on: an inode, a mount, or a whole filesystem. */
+    enum MarkOn { INODE, MOUNT, FILESYSTEM }
+
+    /**
+     * One fanotify mark: on an inode (INODE and SDEV, with the inode's file HANDLE), a mount (MNT_ID),
+     * or a filesystem (SDEV); its mark flags (FAN_MARK_IGNORED_SURV_MODIFY, FAN_MARK_EVICTABLE …), mask
+     * and ignored mask. Unused numbers are -1 (inode, mount) or 0.
+     */
+    record FanotifyMark(MarkOn on, long inode, int sdev, int mntId, int mflags, long mask, long ignoredMask,
+            FileHandle handle) {
+
+        /** An inode mark (INODE &gt;= 0) or a mount mark (MNT_ID) with MASK; the rest zero. */
+        public FanotifyMark(long inode, int mntId, long mask) {
+            this(inode >= 0 ? MarkOn.INODE : MarkOn.MOUNT, inode, 0, mntId, 0, mask, 0, null);
+        }
     }
 
     /** A signalfd and the signals it accepts. */

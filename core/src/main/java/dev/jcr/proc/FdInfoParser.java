@@ -140,33 +140,55 @@ public final class FdInfoParser {
         List<FdDetail.InotifyWatch> out = new ArrayList<>();
         for (String line : lines) {
             if (line.startsWith("inotify ")) {
+                // the kernel prints every number of this line in hex, the wd too
                 long sdev = parseUnsignedHex(path, "sdev", field(path, line, "sdev:"));
-                // the kernel prints the watch descriptor in hex too (fs/notify/fdinfo.c: "wd:%x")
-                out.add(new FdDetail.InotifyWatch((int) parseLong(path, 0, "wd", field(path, line, "wd:"), 16),
+                out.add(new FdDetail.InotifyWatch((int) parseUnsignedHex(path, "wd", field(path, line, "wd:")),
                         parseUnsignedHex(path, "ino", field(path, line, "ino:")),
                         kernelMajor(sdev), kernelMinor(sdev),
-                        parseUnsignedHex(path, "mask", field(path, line, "mask:"))));
+                        parseUnsignedHex(path, "mask", field(path, line, "mask:")),
+                        line.contains(" ignored_mask:") ? parseUnsignedHex(path, "ignored_mask", field(path, line, "ignored_mask:")) : 0,
+                        handle(path, line), null));
             }
         }
         return out;
     }
 
+    /** "fhandle-bytes:8 fhandle-type:1 f_handle:0200000000000000"; null when the line has none. */
+    private static FdDetail.FileHandle handle(String path, String line) {
+        if (!line.contains(" fhandle-bytes:") || !line.contains(" f_handle:")) {
+            return null;
+        }
+        int bytes = (int) parseUnsignedHex(path, "fhandle-bytes", field(path, line, "fhandle-bytes:"));
+        String hex = field(path, line, "f_handle:");
+        if (hex.length() != 2 * bytes || !hex.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+            throw new ProcParseException(path, 0, "f_handle '" + hex + "' is not " + bytes + " hex bytes");
+        }
+        return new FdDetail.FileHandle((int) parseUnsignedHex(path, "fhandle-type", field(path, line, "fhandle-type:")),
+                hex.toLowerCase(java.util.Locale.ROOT));
+    }
+
     private static FdDetail.Fanotify fanotify(String path, List<String> lines) {
         long flags = 0;
+        long eventFlags = 0;
         List<FdDetail.FanotifyMark> marks = new ArrayList<>();
         for (String line : lines) {
             if (line.startsWith("fanotify flags:")) {
                 flags = parseUnsignedHex(path, "flags", field(path, line, "flags:"));
-            } else if (line.startsWith("fanotify ino:")) {
-                marks.add(new FdDetail.FanotifyMark(parseUnsignedHex(path, "ino", field(path, line, "ino:")), -1,
-                        parseUnsignedHex(path, "mask", field(path, line, "mask:"))));
-            } else if (line.startsWith("fanotify mnt_id:")) {
-                marks.add(new FdDetail.FanotifyMark(-1,
-                        (int) parseUnsignedHex(path, "mnt_id", field(path, line, "mnt_id:")),
-                        parseUnsignedHex(path, "mask", field(path, line, "mask:"))));
+                eventFlags = line.contains(" event-flags:") ? parseUnsignedHex(path, "event-flags", field(path, line, "event-flags:")) : 0;
+            } else if (line.startsWith("fanotify ")) {
+                FdDetail.MarkOn on = line.startsWith("fanotify ino:") ? FdDetail.MarkOn.INODE
+                        : line.startsWith("fanotify mnt_id:") ? FdDetail.MarkOn.MOUNT : FdDetail.MarkOn.FILESYSTEM;
+                marks.add(new FdDetail.FanotifyMark(on,
+                        on == FdDetail.MarkOn.INODE ? parseUnsignedHex(path, "ino", field(path, line, "ino:")) : -1,
+                        on == FdDetail.MarkOn.MOUNT ? 0 : (int) parseUnsignedHex(path, "sdev", field(path, line, "sdev:")),
+                        on == FdDetail.MarkOn.MOUNT ? (int) parseUnsignedHex(path, "mnt_id", field(path, line, "mnt_id:")) : -1,
+                        line.contains(" mflags:") ? (int) parseUnsignedHex(path, "mflags", field(path, line, "mflags:")) : 0,
+                        parseUnsignedHex(path, "mask", field(path, line, "mask:")),
+                        line.contains(" ignored_mask:") ? parseUnsignedHex(path, "ignored_mask", field(path, line, "ignored_mask:")) : 0,
+                        handle(path, line)));
             }
         }
-        return new FdDetail.Fanotify(flags, marks);
+        return new FdDetail.Fanotify(flags, eventFlags, marks);
     }
 
     // in-kernel dev_t (inotify's sdev): major in the top 12 bits, minor in the low 20

@@ -4,6 +4,10 @@ import dev.jcr.resource.device.CharDeviceDriver;
 import dev.jcr.resource.device.TerminalDriver;
 import dev.jcr.resource.eventfd.EventfdDriver;
 import dev.jcr.resource.eventpoll.EventpollDriver;
+import dev.jcr.resource.notify.FanotifyDriver;
+import dev.jcr.resource.notify.InotifyDriver;
+import dev.jcr.resource.memfd.MemfdDriver;
+import dev.jcr.resource.anon.Refused;
 import dev.jcr.resource.signalfd.SignalfdDriver;
 import dev.jcr.resource.timerfd.TimerfdDriver;
 import dev.jcr.resource.file.DeletedFileDriver;
@@ -91,7 +95,7 @@ public final class DriverTable {
     // Drivers of one files.img type claim entries in this order: the most specific first (terminals by
     // name, deleted files by their ghost image, directories and devices by mode), regular files last.
     private static List<ResourceDriver<?>> drivers(long ghostLimit) {
-        return List.of(
+        List<ResourceDriver<?>> all = new ArrayList<>(List.of(
                 new MemoryMappingDriver(ghostLimit),
                 new ThreadDriver(),
                 new SignalStateDriver(),
@@ -107,12 +111,18 @@ public final class DriverTable {
                 new EventpollDriver(),
                 new SignalfdDriver(),
                 new TimerfdDriver(),
+                new InotifyDriver(),
+                new FanotifyDriver(),
+                new MemfdDriver(),
                 new UnixSocketDriver(),
                 new NetlinkSocketDriver(),
                 RefusedSocketDriver.packet(),
                 RefusedSocketDriver.raw(),
                 new PtyDriver(),
-                new WriteTrackerDriver());
+                new WriteTrackerDriver()));
+        // kinds refused with a reason of their own
+        all.addAll(Refused.all());
+        return all;
     }
 
     /**

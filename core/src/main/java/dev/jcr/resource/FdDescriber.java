@@ -14,6 +14,9 @@ import java.util.List;
  */
 public final class FdDescriber {
 
+    /** Watched objects named in a description; the rest are counted. */
+    private static final int SHOWN = 4;
+
     private FdDescriber() {
     }
 
@@ -52,9 +55,13 @@ public final class FdDescriber {
             if (in.watches().isEmpty()) {
                 return words + " with no watches";
             }
+            // a few names say what it is; thousands would drown the line
             List<String> w = new ArrayList<>();
-            in.watches().forEach(x -> w.add(x.path() != null ? x.path()
+            in.watches().stream().limit(SHOWN).forEach(x -> w.add(x.path() != null ? x.path()
                     : "inode " + x.inode() + " on " + x.devMajor() + ":" + x.devMinor()));
+            if (in.watches().size() > SHOWN) {
+                w.add("…");
+            }
             return words + " watching " + String.join(", ", w) + " ("
                     + plural(in.watches().size(), "watch", "watches") + ")";
         }

@@ -152,9 +152,10 @@ final class FileTable implements AutoCloseable, RestoreContext {
     /** jcr's fd for mapping the regular file ID, read-only or read-write, without touching its access time. */
     int mappingFd(int id, boolean writable) {
         FileEntry f = plan.files().get(id);
-        if (driver(f).kind() == dev.jcr.resource.ResourceKind.DELETED_FILE) {
-            // deleted when dumped: the recreated (unlinked) file, opened as its entry says (O_RDWR when
-            // a shared mapping writes), one inode for every mapping and fd that had it
+        if (f.getType() != dev.jcr.image.proto.FdTypes.REG || driver(f).kind() == dev.jcr.resource.ResourceKind.DELETED_FILE) {
+            // an object its driver recreates (a memfd; a file deleted when dumped, recreated unlinked): the
+            // mapping shares it with every fd and mapping of it, through the description the dump wrote for
+            // it (O_RDWR when a shared mapping writes)
             return fd(id);
         }
         long key = id * 2L + (writable ? 1 : 0);

@@ -5,21 +5,18 @@ import dev.jcr.Quote;
 import dev.jcr.JcrException.Kind;
 import dev.jcr.image.BadImageException;
 import dev.jcr.image.ImageDir;
-import dev.jcr.image.ImageEntry;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.PageChain;
 import dev.jcr.image.ProcessMemory;
 import dev.jcr.image.proto.CoreEntry;
+import dev.jcr.image.proto.FdTypes;
 import dev.jcr.image.proto.FdinfoEntry;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.FsEntry;
 import dev.jcr.resource.DriverTable;
 import dev.jcr.resource.FdUse;
 import dev.jcr.resource.FileDriver;
-import dev.jcr.image.PagesWriter;
 import dev.jcr.image.proto.MmEntry;
-import dev.jcr.image.proto.PagemapEntry;
-import dev.jcr.image.proto.PagemapHead;
 import dev.jcr.image.proto.PstreeEntry;
 import dev.jcr.image.proto.TaskKobjIdsEntry;
 import dev.jcr.image.proto.UserX86RegsMode;
@@ -142,61 +139,10 @@ public final class PlanBuilder {
         Map<Long, SharedMemoryPlan> out = new HashMap<>();
         for (Map.Entry<Long, Long> e : sizes.entrySet()) {
             String id = "shmem-" + e.getKey();
-            List<ImageEntry> es = dir.read(ImageKind.PAGEMAP, id);
-            int pagesId = 0;
-            List<SharedMemoryPlan.Run> runs = new ArrayList<>();
-            if (!es.isEmpty()) {
-                pagesId = es.get(0).as(PagemapHead.class).getPagesId();
-                long pagesOffset = 0;
-                for (ImageEntry pe : es.subList(1, es.size())) {
-                    PagemapEntry m = pe.as(PagemapEntry.class);
-                    long n = ProcessMemory.pageCount(m);
-                    int flags = ProcessMemory.flags(m);
-                    if ((flags & PagesWriter.PE_PRESENT) == 0) {
-                        continue;
-                    }
-                    if ((flags & PagesWriter.PE_PARENT) != 0) {
-                        throw unsupported(procs.get(0).pid(), "shared memory " + e.getKey()
-                                + " has pages in a parent image (incremental dumps are not supported)");
-                    }
-                    // vaddr is an offset into the object here; jcr reads the pages into its own mapping of
-                    // it, so a run must lie inside it however large or negative the numbers are
-                    if (m.getVaddr() < 0 || m.getVaddr() % ProcessMemory.PAGE_SIZE != 0 || n <= 0
-                            || n > e.getValue() / ProcessMemory.PAGE_SIZE
-                            || m.getVaddr() > e.getValue() - n * ProcessMemory.PAGE_SIZE) {
-                        throw new BadImageException(dir.file(ImageKind.PAGEMAP, id).toString(), pe.offset(), String.format(
-                                "entry %d: %d pages at offset 0x%x lie outside the %d-byte object", pe.index(), n,
-                                m.getVaddr(), e.getValue()));
-                    }
-                    runs.add(new SharedMemoryPlan.Run(m.getVaddr(), n, pagesOffset));
-                    pagesOffset += n * ProcessMemory.PAGE_SIZE;
-                }
-            }
-            checkPagesFile(id, pagesId, runs.isEmpty() ? 0 : runs.get(runs.size() - 1).pagesOffset()
-                    + runs.get(runs.size() - 1).nrPages() * ProcessMemory.PAGE_SIZE);
-            out.put(e.getKey(), new SharedMemoryPlan(e.getKey(), e.getValue(), pagesId, List.copyOf(runs)));
+            out.put(e.getKey(), SharedMemoryPlan.read(e.getKey(), e.getValue(), dir.read(ImageKind.PAGEMAP, id),
+                    dir.file(ImageKind.PAGEMAP, id), pagesId -> dir.file(ImageKind.PAGES, Integer.toUnsignedString(pagesId))));
         }
         return out;
-    }
-
-    /** pages-PAGESID.img, named by pagemap-ID.img, holds at least NEEDED bytes (none needed: may be absent). */
-    private void checkPagesFile(String id, int pagesId, long needed) {
-        if (needed == 0) {
-            return;
-        }
-        Path pages = dir.file(ImageKind.PAGES, Integer.toUnsignedString(pagesId));
-        long size;
-        try {
-            size = Files.size(pages);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw bad(ImageKind.PAGEMAP, id, "pages_id " + Integer.toUnsignedString(pagesId) + " names " + pages.getFileName()
-                    + ", which does not exist (" + needed + " bytes are needed from it)");
-        } catch (IOException e) {
-            throw dev.jcr.image.ImageIoException.of(pages, "read", e);
-        }
-        if (size < needed) {
-            throw bad(ImageKind.PAGEMAP, id, "needs " + needed + " bytes of " + pages.getFileName() + ", which holds " + size);
-        }
     }
 
     /** Parents before children; the first entry is the root. */
@@ -388,9 +334,19 @@ public final class PlanBuilder {
                 throw unsupported(pid, Vmas.describe(v) + " is of a kind jcr cannot map (status 0x"
                         + Integer.toHexString(v.getStatus()) + ")");
             }
-            if (Vmas.is(v, Vmas.SYSVIPC) || Vmas.is(v, Vmas.SOCKET) || Vmas.is(v, Vmas.AIORING)
-                    || Vmas.is(v, Vmas.MEMFD)) {
-                throw unsupported(pid, Vmas.describe(v) + ": SysV, socket, AIO and memfd mappings are not supported yet");
+            if (Vmas.is(v, Vmas.SYSVIPC) || Vmas.is(v, Vmas.SOCKET) || Vmas.is(v, Vmas.AIORING)) {
+                throw unsupported(pid, Vmas.describe(v) + ": SysV, socket and AIO mappings are not supported yet");
+            }
+            if (Vmas.is(v, Vmas.MEMFD)) {
+                // a description of a memfd, which its driver recreates (and checks, as it does for fds)
+                FileEntry f = file(pid, (int) v.getShmid(), "memfd of " + Vmas.describe(v));
+                if (f.getType() != FdTypes.MEMFD || !Vmas.fileBacked(v)) {
+                    throw bad(ImageKind.MM, pid, Vmas.describe(v) + " is a memfd mapping of file " + v.getShmid() + ", a "
+                            + f.getType() + (Vmas.fileBacked(v) ? "" : ", without VMA_FILE_SHARED or VMA_FILE_PRIVATE"));
+                }
+                drivers.forFile(f, images).orElseThrow(() -> unsupported(pid, Vmas.describe(v)
+                        + " maps a memfd, which restore does not support")).check(f, FdUse.mapping(pid), images);
+                continue;
             }
             if (Vmas.is(v, Vmas.ANON_SHARED)) {
                 if ((v.getFlags() & Vmas.MAP_SHARED) == 0 || v.getPgoff() < 0 || v.getPgoff() % 4096 != 0) {

@@ -23,6 +23,8 @@ public final class Errno {
     public static final int ENOSPC = 28;
     public static final int ENOSYS = 38;
     public static final int ENOTTY = 25;
+    public static final int EOPNOTSUPP = 95;
+    public static final int ESTALE = 116;
     public static final int EADDRINUSE = 98;
     public static final int ECONNREFUSED = 111;
 
@@ -39,7 +41,7 @@ public final class Errno {
             Map.entry(93, "EPROTONOSUPPORT"), Map.entry(95, "EOPNOTSUPP"), Map.entry(97, "EAFNOSUPPORT"),
             Map.entry(98, "EADDRINUSE"), Map.entry(99, "EADDRNOTAVAIL"), Map.entry(104, "ECONNRESET"),
             Map.entry(105, "ENOBUFS"), Map.entry(106, "EISCONN"), Map.entry(107, "ENOTCONN"),
-            Map.entry(111, "ECONNREFUSED"), Map.entry(122, "EDQUOT"));
+            Map.entry(111, "ECONNREFUSED"), Map.entry(116, "ESTALE"), Map.entry(122, "EDQUOT"));
 
     private Errno() {
     }

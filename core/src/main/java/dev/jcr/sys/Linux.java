@@ -399,12 +399,12 @@ public final class Linux {
     /** Executable memfd (Linux 6.3+, where vm.memfd_noexec may otherwise forbid exec); older kernels say EINVAL. */
     public static final int MFD_EXEC = 0x10;
 
-    /** memfd_create(NAME, FLAGS) in jcr: an anonymous file; returns its fd. */
+    /** memfd_create(NAME, FLAGS) in jcr (MFD_CLOEXEC, MFD_ALLOW_SEALING, MFD_EXEC …): an anonymous file; returns its fd. */
     public static int memfdCreate(String name, int flags) {
-        Memory n = new Memory(name.length() + 1L);
-        n.setString(0, name);
+        Memory n = cString(name); // UTF-8: a restored memfd's name may be any bytes but NUL
         try {
-            return (int) syscall("memfd_create(" + name + ")", 0, SYS_MEMFD_CREATE, Pointer.nativeValue(n), flags, 0, 0, 0, 0);
+            return (int) syscall("memfd_create(" + dev.jcr.Quote.of(name) + ")", 0, SYS_MEMFD_CREATE, Pointer.nativeValue(n),
+                    flags, 0, 0, 0, 0);
         } finally {
             java.lang.ref.Reference.reachabilityFence(n);
         }
@@ -636,6 +636,91 @@ public final class Linux {
             }
             throw e;
         }
+    }
+
+    // ---------------------------------------------------------------- fsnotify, file handles, memfd
+
+    private static final int SYS_INOTIFY_ADD_WATCH = 254;
+    private static final int SYS_INOTIFY_INIT1 = 294;
+    private static final int SYS_FANOTIFY_INIT = 300;
+    private static final int SYS_FANOTIFY_MARK = 301;
+    private static final int SYS_OPEN_BY_HANDLE_AT = 304;
+    private static final int SYS_FCHMOD = 91;
+    private static final int SYS_FCHOWN = 93;
+    /** _IOW('I', 0, __s32): the wd an inotify instance gives next (CONFIG_CHECKPOINT_RESTORE); the value is the argument itself. */
+    private static final long INOTIFY_IOC_SETNEXTWD = 0x40044900L;
+    private static final long FIONREAD = 0x541B;
+    public static final int O_PATH = 010000000;
+    public static final int O_DIRECTORY = 0200000;
+
+    /** inotify_init1(FLAGS) (IN_NONBLOCK, IN_CLOEXEC). */
+    public static int inotifyInit(int flags) {
+        return (int) syscall("inotify_init1", 0, SYS_INOTIFY_INIT1, flags, 0, 0, 0, 0, 0);
+    }
+
+    /** Makes inotify instance FD give watch descriptor WD to the next watch added (INOTIFY_IOC_SETNEXTWD). */
+    public static void inotifySetNextWd(int fd, int wd) {
+        syscall("ioctl(INOTIFY_IOC_SETNEXTWD, " + wd + ")", 0, SYS_IOCTL, fd, INOTIFY_IOC_SETNEXTWD, wd, 0, 0, 0);
+    }
+
+    /** inotify_add_watch(FD, PATH, MASK): the watch descriptor. */
+    public static int inotifyAddWatch(int fd, String path, int mask) {
+        Memory m = cString(path);
+        return (int) syscall("inotify_add_watch(" + dev.jcr.Quote.of(path) + ")", 0, SYS_INOTIFY_ADD_WATCH, fd,
+                Pointer.nativeValue(m), mask & 0xffffffffL, 0, 0, 0);
+    }
+
+    /** fanotify_init(FLAGS, EVENT_F_FLAGS). */
+    public static int fanotifyInit(int flags, int eventFlags) {
+        return (int) syscall("fanotify_init", 0, SYS_FANOTIFY_INIT, flags & 0xffffffffL, eventFlags & 0xffffffffL, 0, 0, 0, 0);
+    }
+
+    /** fanotify_mark(FD, FLAGS, MASK, DIRFD, PATH or null): WHAT names the mark in errors. */
+    public static void fanotifyMark(int fd, int flags, long mask, int dirfd, String path, String what) {
+        Memory m = path == null ? null : cString(path);
+        syscall("fanotify_mark(" + what + ")", 0, SYS_FANOTIFY_MARK, fd, flags & 0xffffffffL, mask, dirfd,
+                m == null ? 0 : Pointer.nativeValue(m), 0);
+    }
+
+    /** open_by_handle_at(MOUNT_FD, {HANDLE of TYPE}, FLAGS): an fd of the file the handle names (needs CAP_DAC_READ_SEARCH). */
+    public static int openByHandle(int mountFd, int type, byte[] handle, int flags) {
+        Memory h = new Memory(8 + Math.max(1, handle.length));
+        h.setInt(0, handle.length);
+        h.setInt(4, type);
+        h.write(8, handle, 0, handle.length);
+        return (int) syscall("open_by_handle_at", 0, SYS_OPEN_BY_HANDLE_AT, mountFd, Pointer.nativeValue(h),
+                flags | O_CLOEXEC, 0, 0, 0);
+    }
+
+    /** The bytes waiting to be read from FD (ioctl FIONREAD): unread events of an inotify or fanotify instance. */
+    public static int bytesReadable(int fd) {
+        Memory m = new Memory(4);
+        m.setInt(0, 0);
+        syscall("ioctl(FIONREAD)", 0, SYS_IOCTL, fd, FIONREAD, Pointer.nativeValue(m), 0, 0, 0);
+        return m.getInt(0);
+    }
+
+    public static void fchmod(int fd, int mode) {
+        syscall("fchmod(fd " + fd + ")", 0, SYS_FCHMOD, fd, mode, 0, 0, 0, 0);
+    }
+
+    public static void fchown(int fd, int uid, int gid) {
+        syscall("fchown(fd " + fd + ")", 0, SYS_FCHOWN, fd, uid, gid, 0, 0, 0);
+    }
+
+    /** The filesystem magic number of what FD is on (fstatfs f_type), e.g. HUGETLBFS_MAGIC. */
+    public static long fstatfsType(int fd) {
+        Memory m = new Memory(120); // struct statfs on x86-64; f_type first
+        syscall("fstatfs(fd " + fd + ")", 0, 138, fd, Pointer.nativeValue(m), 0, 0, 0, 0);
+        return m.getLong(0);
+    }
+
+    private static Memory cString(String s) {
+        byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Memory m = new Memory(b.length + 1);
+        m.write(0, b, 0, b.length);
+        m.setByte(b.length, (byte) 0);
+        return m;
     }
 
     public static void close(int fd) {

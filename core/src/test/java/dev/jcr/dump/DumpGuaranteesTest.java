@@ -116,7 +116,7 @@ class DumpGuaranteesTest {
     void anUnsupportedResourceFoundAfterTheCheckAbandonsTheDump() throws Exception {
         try (LiveProcess p = Fixture.start("lateopen")) {
             Path dir = tmp.resolve("img");
-            // between the check and the freeze, the process opens an inotify fd
+            // between the check and the freeze, the process opens a pidfd
             DumpListener opensLate = new DumpListener() {
                 @Override
                 public void phase(DumpPhase phase) {
@@ -129,7 +129,7 @@ class DumpGuaranteesTest {
             NotDumpableException e = assertThrows(NotDumpableException.class,
                     () -> new DumpEngine().dump((int) p.pid(), DumpOptions.to(dir), opensLate));
             assertEquals(JcrException.Kind.UNSUPPORTED, e.kind());
-            assertTrue(e.getMessage().contains("inotify"), e.getMessage());
+            assertTrue(e.getMessage().contains("pidfd"), e.getMessage());
             assertNothingLeftIn(tmp);
             assertUnharmed(p);
         }

@@ -35,8 +35,19 @@ class FdInfoParserTest {
         FdDetail d = detail(FdKind.INOTIFY, "pos:\t0\nflags:\t00\nmnt_id:\t17\nino:\t1038\n"
                 + "inotify wd:2 ino:2 sdev:fe00000 mask:200 ignored_mask:0 fhandle-bytes:8 fhandle-type:1 f_handle:0200000000000000\n"
                 + "inotify wd:1 ino:3f7e8 sdev:fe00001 mask:100 ignored_mask:0 fhandle-bytes:8 fhandle-type:1 f_handle:e8f7030000000000\n");
-        assertEquals(new FdDetail.Inotify(List.of(new FdDetail.InotifyWatch(2, 2, 0xfe, 0, 0x200),
-                new FdDetail.InotifyWatch(1, 0x3f7e8, 0xfe, 1, 0x100))), d);
+        assertEquals(new FdDetail.Inotify(List.of(
+                new FdDetail.InotifyWatch(2, 2, 0xfe, 0, 0x200, 0, new FdDetail.FileHandle(1, "0200000000000000"), null),
+                new FdDetail.InotifyWatch(1, 0x3f7e8, 0xfe, 1, 0x100, 0, new FdDetail.FileHandle(1, "e8f7030000000000"), null))), d);
+    }
+
+    @Test
+    void inotifyWatchDescriptorsAreHexadecimalAndAFilesystemWithoutHandlesGivesNone() {
+        FdDetail d = detail(FdKind.INOTIFY, "pos:\t0\nflags:\t00\nmnt_id:\t17\nino:\t1038\n"
+                + "inotify wd:68 ino:22c984 sdev:fe00000 mask:4000100 ignored_mask:0\n");
+        assertEquals(new FdDetail.Inotify(List.of(new FdDetail.InotifyWatch(0x68, 0x22c984, 0xfe, 0, 0x4000100))), d);
+        assertThrows(ProcParseException.class, () -> detail(FdKind.INOTIFY, "pos:\t0\nflags:\t00\n"
+                + "inotify wd:1 ino:2 sdev:fe00000 mask:100 ignored_mask:0 fhandle-bytes:8 fhandle-type:1 f_handle:02\n"),
+                "a handle shorter than its byte count");
     }
 
     @Test
@@ -64,9 +75,14 @@ class FdInfoParserTest {
         assertEquals(new FdDetail.Timerfd(0, 4, 1_000_000_000L, 0, 3), detail(FdKind.TIMERFD, head
                 + "clockid: 0\nticks: 4\nsettime flags: 03\nit_value: (1, 0)\nit_interval: (0, 0)\n"),
                 "settime flags are octal: TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET");
-        assertEquals(new FdDetail.Fanotify(0, List.of(new FdDetail.FanotifyMark(0x3f7e8, -1, 0x20))),
-                detail(FdKind.FANOTIFY, head + "fanotify flags:0 event-flags:8000\n"
-                        + "fanotify ino:3f7e8 sdev:fe00000 mflags:0 mask:20 ignored_mask:0 fhandle-bytes:8\n"));
+        assertEquals(new FdDetail.Fanotify(0x200, 0x8000, List.of(
+                new FdDetail.FanotifyMark(FdDetail.MarkOn.INODE, 0x3f7e8, 0xfe00000, -1, 0x40, 0x20, 0x8, null),
+                new FdDetail.FanotifyMark(FdDetail.MarkOn.MOUNT, -1, 0, 0x1b, 0, 0x20, 0, null),
+                new FdDetail.FanotifyMark(FdDetail.MarkOn.FILESYSTEM, -1, 0xfe00000, -1, 0, 0x100, 0, null))),
+                detail(FdKind.FANOTIFY, head + "fanotify flags:200 event-flags:8000\n"
+                        + "fanotify ino:3f7e8 sdev:fe00000 mflags:40 mask:20 ignored_mask:8 fhandle-bytes:8\n"
+                        + "fanotify mnt_id:1b mflags:0 mask:20 ignored_mask:0\n"
+                        + "fanotify sdev:fe00000 mflags:0 mask:100 ignored_mask:0\n"));
         assertEquals(new FdDetail.Pidfd(6079), detail(FdKind.PIDFD, head + "Pid:\t6079\nNSpid:\t6079\n"));
         assertEquals(new FdDetail.Pidfd(-1), detail(FdKind.PIDFD, head + "Pid:\t-1\n"));
     }

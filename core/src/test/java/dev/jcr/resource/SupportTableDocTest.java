@@ -38,7 +38,7 @@ class SupportTableDocTest {
         rows.forEach((k, s) -> {
             boolean driven = switch (k) {
                 case MEMORY_MAPPING, THREAD, SIGNAL_STATE, FILE_LOCK, REGULAR_FILE, DIRECTORY, DELETED_FILE, PIPE, FIFO, EVENTFD,
-                        CHAR_DEVICE, EVENTPOLL, SIGNALFD, TIMERFD, UNIX_SOCKET, NETLINK_SOCKET, PTY -> true;
+                        CHAR_DEVICE, EVENTPOLL, SIGNALFD, TIMERFD, INOTIFY, FANOTIFY, MEMFD, UNIX_SOCKET, NETLINK_SOCKET, PTY -> true;
                 default -> false;
             };
             if (driven) {
@@ -49,6 +49,9 @@ class SupportTableDocTest {
                 // only jcr's own write tracker, which dumps leave out
                 assertEquals(Verdict.SUPPORTED, s.verdict());
                 assertTrue(s.condition().startsWith("only jcr's own write tracker"), s.condition());
+            } else if (refusedWithAReason(k)) {
+                assertEquals(Verdict.UNSUPPORTED, s.verdict(), k.toString());
+                assertTrue(s.condition().startsWith("refused: "), s.condition());
             } else if (k == ResourceKind.PACKET_SOCKET || k == ResourceKind.RAW_SOCKET) {
                 assertEquals(Verdict.UNSUPPORTED, s.verdict());
                 assertTrue(s.condition().contains("not supported") && s.condition().length() > 40, s.condition());
@@ -56,6 +59,14 @@ class SupportTableDocTest {
                 assertEquals(new Support(Verdict.UNSUPPORTED, "not supported yet"), s, k.toString());
             }
         });
+    }
+
+    /** Kinds whose state the kernel keeps out of reach: refused, saying why (resource.anon.Refused). */
+    private static boolean refusedWithAReason(ResourceKind k) {
+        return switch (k) {
+            case PIDFD, IO_URING, PERF_EVENT, BPF -> true;
+            default -> false;
+        };
     }
 
     private static String between(String text) {

@@ -110,7 +110,7 @@ class DumpCommandTest {
             assertEquals("dump: refused: " + n + " resources of " + zoo.pid() + " (" + Files.readString(Path.of("/proc/" + zoo.pid() + "/comm")).strip() + ") cannot be checkpointed",
                     lines.get(0));
             assertEquals(check.out().lines().skip(1).toList(), lines.subList(1, lines.size()));
-            assertTrue(lines.contains("  inotify (1)"), r.err());
+            assertTrue(lines.contains("  pidfd (1)"), r.err());
             assertTrue(lines.stream().allMatch(l -> l.length() < 200), "one blocker per line:\n" + r.err());
             assertFalse(r.err().contains("Exception"), r.err());
             assertFalse(Files.exists(tmp.resolve("img")));

@@ -47,7 +47,7 @@ class PsCommandTest {
             assertEquals("UNSUPPORTED", z.get("verdict").asText());
             java.util.Set<String> kinds = new java.util.HashSet<>();
             z.get("blockers").forEach(b -> kinds.add(b.get("kind").asText()));
-            assertTrue(kinds.containsAll(java.util.List.of("INOTIFY", "FANOTIFY", "PIDFD", "MEMFD", "PACKET_SOCKET",
+            assertTrue(kinds.containsAll(java.util.List.of("PIDFD", "IO_URING", "PACKET_SOCKET",
                     "UDP_SOCKET", "CHAR_DEVICE")), "every kind that blocks is listed: " + kinds);
         }
     }

@@ -14,6 +14,7 @@ import dev.jcr.resource.ResourceDriver;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
+import dev.jcr.resource.memfd.MemfdInodes;
 
 /**
  * Memory areas. Private anonymous memory, heap, stack and mappings of files are supported: their
@@ -22,8 +23,10 @@ import dev.jcr.resource.Verdict;
  * mapped again from one new object in every process that had it. A file deleted while mapped is saved
  * as a ghost file (its content, up to the ghost-file limit, once per inode whatever maps or opens it),
  * recreated and unlinked by the restore, and mapped from there: private mappings get their own dirty
- * pages on top, shared ones share the one recreated file. [vdso], [vvar] and [vsyscall] are provided
- * by the restoring kernel. memfds and SysV shared memory are not supported yet.
+ * pages on top, shared ones share the one recreated file. A memfd mapping names a description of its
+ * memfd, which is saved once for every fd and mapping of it (resource.memfd.MemfdInodes) and recreated
+ * once. [vdso], [vvar] and [vsyscall] are provided by the restoring kernel. SysV shared memory is not
+ * supported yet.
  */
 public final class MemoryMappingDriver implements ResourceDriver<Vma> {
 
@@ -42,7 +45,8 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
     @Override
     public Support support() {
         return new Support(Verdict.SUPPORTED, "private and shared anonymous, heap, stack, file-backed, [vdso]/[vvar]/[vsyscall],"
-                + " deleted files up to " + FdDescriber.size(ghostLimitBytes) + " (content saved); not memfd, SysV shm");
+                + " deleted files up to " + FdDescriber.size(ghostLimitBytes) + " (content saved), memfd (the object saved"
+                + " once); not SysV shm");
     }
 
     @Override
@@ -50,14 +54,14 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
         String label = "vma " + v.range();
         String what = describe(v);
         return switch (v.kind()) {
-            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE -> Assessment.supported(label, kind(), what);
+            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE, MEMFD -> Assessment.supported(label, kind(), what);
             case DELETED_FILE -> v.fileSize() < 0
                     ? Assessment.unsupported(label, kind(), what + ": its size cannot be read (map_files)")
                     : v.fileSize() > ghostLimitBytes
                     ? Assessment.unsupported(label, kind(), what + ": the file holds " + FdDescriber.size(v.fileSize())
                             + ", more than the ghost-file limit of " + FdDescriber.size(ghostLimitBytes) + ": not supported")
                     : Assessment.supported(label, kind(), what + ", content saved (" + FdDescriber.size(v.fileSize()) + ")");
-            case MEMFD, SYSV_SHM, OTHER_SPECIAL -> Assessment.unsupported(label, kind(), what + ": not supported yet");
+            case SYSV_SHM, OTHER_SPECIAL -> Assessment.unsupported(label, kind(), what + ": not supported yet");
         };
     }
 
@@ -77,7 +81,7 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
     /** True for kinds the table above calls supported (deleted files: up to the limit); used by tests and summaries. */
     public static boolean isSupported(VmaKind k) {
         return switch (k) {
-            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE, DELETED_FILE -> true;
+            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE, DELETED_FILE, MEMFD -> true;
             default -> false;
         };
     }
@@ -124,6 +128,7 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
     public static final int VMA_ANON_SHARED = 1 << 8;
     public static final int VMA_ANON_PRIVATE = 1 << 9;
     public static final int VMA_AREA_VVAR = 1 << 12;
+    public static final int VMA_AREA_MEMFD = 1 << 14;
 
     static final int MAP_SHARED = 1;
     static final int MAP_PRIVATE = 2;
@@ -196,6 +201,19 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
                 });
                 e.setFlags(priv).setPgoff(v.offset()).setShmid(id).setFdflags(fdflags)
                         .setStatus(VMA_AREA_REGULAR | (v.shared() ? VMA_FILE_SHARED : VMA_FILE_PRIVATE));
+                pages = v.shared() ? PageSelection.NONE : PageSelection.PRIVATE_COPIES;
+            }
+            case MEMFD -> {
+                // the object is saved once (memfd.img + its content); the mapping names a MEMFD description
+                // of it, read-write when a shared mapping may write, as CRIU writes it
+                int fdflags = v.shared() && v.writable() ? O_RDWR : 0;
+                java.nio.file.Path mapFile = ctx.proc().dir(ctx.pid()).resolve("map_files").resolve(v.range());
+                String name = MemfdInodes.name(v.path());
+                MemfdInodes.save(ctx, v.inode(), name, mapFile, "vma " + v.range());
+                int id = ctx.fileId(List.of("memfd-map", v.devMajor(), v.devMinor(), v.inode(), fdflags),
+                        fid -> MemfdInodes.entry(fid, fdflags, 0, v.inode()));
+                e.setFlags(priv).setPgoff(v.offset()).setShmid(id).setFdflags(fdflags)
+                        .setStatus(VMA_AREA_REGULAR | VMA_AREA_MEMFD | (v.shared() ? VMA_FILE_SHARED : VMA_FILE_PRIVATE));
                 pages = v.shared() ? PageSelection.NONE : PageSelection.PRIVATE_COPIES;
             }
             default -> throw new NotDumpableException(ctx.pid(), "vma " + v.range(), describe(v) + ": not supported yet");

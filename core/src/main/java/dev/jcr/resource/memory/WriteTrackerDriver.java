@@ -8,6 +8,7 @@ import dev.jcr.resource.OmittedFd;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
+import dev.jcr.resource.anon.Refused;
 
 /**
  * userfaultfds: only the one jcr itself leaves in a process to track its writes between incremental
@@ -32,7 +33,7 @@ public final class WriteTrackerDriver implements OmittedFd {
         if (isTracker(fd)) {
             return Assessment.supported(fd.label(), kind(), "jcr's write tracker (incremental dumps): not part of the image");
         }
-        return Assessment.unsupported(fd.label(), kind(), "userfaultfd: not supported yet");
+        return Assessment.unsupported(fd.label(), kind(), "userfaultfd: not supported: " + Refused.USERFAULTFD_WHY);
     }
 
     public static boolean isTracker(OpenFd fd) {

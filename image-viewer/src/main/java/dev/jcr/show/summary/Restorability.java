@@ -180,9 +180,6 @@ public final class Restorability {
         if ((status & FileNames.VMA_SYSVIPC) != 0) {
             return "System V shared memory: not supported yet";
         }
-        if ((status & FileNames.VMA_MEMFD) != 0) {
-            return "memfd mapping: not supported yet";
-        }
         if ((status & FileNames.VMA_AIORING) != 0) {
             return "AIO ring: not supported yet";
         }

@@ -14,7 +14,6 @@ import dev.jcr.image.proto.FdinfoEntry;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.FownEntry;
 import dev.jcr.image.proto.InetSkEntry;
-import dev.jcr.image.proto.InotifyFileEntry;
 import dev.jcr.image.proto.MmEntry;
 import dev.jcr.image.proto.SkOptsEntry;
 import dev.jcr.image.proto.TaskKobjIdsEntry;
@@ -33,7 +32,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** summary and the socket view on real CRIU dumps, and on one given sockets and an inotify fd with the image library. */
+/** summary and the socket view on real CRIU dumps, and on one given sockets and a pidfd with the image library. */
 class SummaryTest {
 
     static final int PID = 20104;
@@ -96,8 +95,7 @@ class SummaryTest {
             out.add(FileEntry.newBuilder().setType(FdTypes.INETSK).setId(101).setIsk(InetSkEntry.newBuilder().setId(101)
                     .setIno(6666).setFamily(2).setType(1).setProto(6).setState(10).setSrcPort(8080).setDstPort(0).setFlags(0)
                     .setBacklog(128).addSrcAddr(0x0100007f).addDstAddr(0).setFown(fown).setOpts(opts)).build());
-            out.add(FileEntry.newBuilder().setType(FdTypes.INOTIFY).setId(102)
-                    .setIfy(InotifyFileEntry.newBuilder().setId(102).setFlags(0).setFown(fown)).build());
+            out.add(FileEntry.newBuilder().setType(FdTypes.PIDFD).setId(102).build());
             return out;
         });
         int filesId = ImageDir.open(dir).readSingle(ImageKind.IDS, PID, TaskKobjIdsEntry.class).getFilesId();
@@ -105,7 +103,7 @@ class SummaryTest {
             List<FdinfoEntry> out = new ArrayList<>(fds);
             out.add(FdinfoEntry.newBuilder().setId(100).setFlags(0).setType(FdTypes.UNIXSK).setFd(20).build());
             out.add(FdinfoEntry.newBuilder().setId(101).setFlags(0).setType(FdTypes.INETSK).setFd(21).build());
-            out.add(FdinfoEntry.newBuilder().setId(102).setFlags(0).setType(FdTypes.INOTIFY).setFd(22).build());
+            out.add(FdinfoEntry.newBuilder().setId(102).setFlags(0).setType(FdTypes.PIDFD).setFd(22).build());
             return out;
         });
         DumpEdit.single(dir, ImageKind.MM, PID, MmEntry.class, mm -> mm.toBuilder().addVmas(0, VmaEntry.newBuilder()
