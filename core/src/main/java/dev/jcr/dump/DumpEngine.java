@@ -90,12 +90,16 @@ public final class DumpEngine {
                 if (!options.kill()) {
                     // every byte is in the page cache: the tree may run on while the images are synced
                     listener.phase(DumpPhase.RESUMING);
+                    run.release();
                     tracer.close();
                 }
                 tReleased = System.nanoTime();
                 listener.phase(DumpPhase.COMMITTING);
                 run.writeDeferred();
                 dir.commit();
+                if (options.kill()) {
+                    run.release();
+                }
             } catch (RuntimeException | Error e) {
                 run.failed();
                 dir.abort();
@@ -258,6 +262,13 @@ public final class DumpEngine {
             return new dev.jcr.resource.TreeView(fs, comms, fds, options.given());
         }
 
+        /** The drivers' last steps before the tree is let go (run on, or killed). */
+        void release() {
+            if (scope != null) {
+                scope.release();
+            }
+        }
+
         void failed() {
             if (scope != null) {
                 scope.failed();
@@ -322,9 +333,13 @@ public final class DumpEngine {
         }
 
         private void writeGlobal() {
-            later.single(ImageKind.INVENTORY, null, InventoryEntry.newBuilder().setImgVersion(2)
+            InventoryEntry.Builder inventory = InventoryEntry.newBuilder().setImgVersion(2)
                     .setFdinfoPerId(true).setRootIds(ids.root()).setNsPerId(true).setLsmtype(Lsmtype.NO_LSM)
-                    .setDumpUptime(stateUptimeMicros).setNetworkLockMethod(0).build());
+                    .setDumpUptime(stateUptimeMicros).setNetworkLockMethod(0);
+            if (options.given().contains(Options.TCP_CLOSE)) {
+                inventory.setTcpClose(true); // as CRIU: the restore then knows its connections come back closed
+            }
+            later.single(ImageKind.INVENTORY, null, inventory.build());
             later.single(ImageKind.SECCOMP, null, SeccompEntry.getDefaultInstance());
             // the clocks as the tree sees them: this machine's plus its time namespace's offsets
             long[] offsets = TimeOffsets.of(fs, tree.root());

@@ -9,6 +9,8 @@ import dev.jcr.resource.timerfd.TimerfdDriver;
 import dev.jcr.resource.file.DeletedFileDriver;
 import dev.jcr.resource.file.DirectoryDriver;
 import dev.jcr.resource.file.RegularFileDriver;
+import dev.jcr.resource.inet.TcpDriver;
+import dev.jcr.resource.inet.UdpDriver;
 import dev.jcr.resource.memory.MemoryMappingDriver;
 import dev.jcr.resource.pipe.FifoDriver;
 import dev.jcr.resource.pipe.PipeDriver;
@@ -84,7 +86,9 @@ public final class DriverTable {
             new EventfdDriver(),
             new EventpollDriver(),
             new SignalfdDriver(),
-            new TimerfdDriver()));
+            new TimerfdDriver(),
+            new TcpDriver(),
+            new UdpDriver()));
 
     /**
      * The driver that recreates files.img entry FILE: the first registered driver of its type that

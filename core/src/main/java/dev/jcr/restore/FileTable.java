@@ -41,6 +41,7 @@ final class FileTable implements AutoCloseable, RestoreContext {
     private final Map<Object, Object> state = new HashMap<>();
     private final List<Integer> opened = new ArrayList<>();
     private final List<Runnable> undo = new ArrayList<>();
+    private final List<Runnable> beforeResume = new ArrayList<>();
 
     FileTable(RestorePlan plan, DriverTable drivers) {
         this.plan = plan;
@@ -151,6 +152,18 @@ final class FileTable implements AutoCloseable, RestoreContext {
     @Override
     public void onFailure(Runnable u) {
         undo.add(u);
+    }
+
+    @Override
+    public void beforeResume(Runnable action) {
+        beforeResume.add(action);
+    }
+
+    /** Every process is rebuilt: the drivers' last steps before the tree runs (see {@link #beforeResume}). */
+    void resume() {
+        List<Runnable> steps = new ArrayList<>(beforeResume);
+        beforeResume.clear();
+        steps.forEach(Runnable::run);
     }
 
     /** The restore failed: closes jcr's fds, then undoes what drivers left outside them (newest first), never throwing. */
