@@ -218,6 +218,11 @@ final class FileTable implements AutoCloseable, RestoreContext {
     }
 
     @Override
+    public boolean option(String option) {
+        return images.option(option);
+    }
+
+    @Override
     public <T> T derived(Object key, Supplier<T> make) {
         return images.derived(key, make);
     }

@@ -55,7 +55,7 @@ public final class RestoreEngine {
     public RestoreResult restore(RestoreOptions options) {
         PhaseClock clock = new PhaseClock(listener);
         clock.phase(RestoreListener.Phase.PLAN, 0);
-        RestorePlan plan = PlanBuilder.build(options.dir());
+        RestorePlan plan = PlanBuilder.build(options.dir(), options.given());
         ProcessPlan root = plan.root();
         if (root.sid() != root.pid() && !options.shellJob()) {
             throw new RestoreException(Kind.UNSUPPORTED, "process " + root.pid() + " was in session " + root.sid()

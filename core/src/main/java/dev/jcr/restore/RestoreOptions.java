@@ -1,6 +1,8 @@
 package dev.jcr.restore;
 
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * What a restore is asked to do.
@@ -11,11 +13,31 @@ import java.nio.file.Path;
  *                 jcr's session instead of recreating its own
  * @param pidfile  where to write the root's pid once it runs, or null
  * @param timens   when the tree gets a time namespace that continues the dump's clocks
+ * @param given    further options the drivers read (e.g. {@link dev.jcr.resource.Options#TCP_CLOSE})
  */
-public record RestoreOptions(Path dir, boolean detach, boolean shellJob, Path pidfile, TimeNamespace.Mode timens) {
+public record RestoreOptions(Path dir, boolean detach, boolean shellJob, Path pidfile, TimeNamespace.Mode timens,
+        Set<String> given) {
+
+    public RestoreOptions {
+        given = Set.copyOf(given);
+    }
+
+    public RestoreOptions(Path dir, boolean detach, boolean shellJob, Path pidfile, TimeNamespace.Mode timens) {
+        this(dir, detach, shellJob, pidfile, timens, Set.of());
+    }
 
     public RestoreOptions(Path dir, boolean detach, boolean shellJob, Path pidfile) {
         this(dir, detach, shellJob, pidfile, TimeNamespace.Mode.AUTO);
+    }
+
+    /** These options, plus OPTION (e.g. {@link dev.jcr.resource.Options#TCP_CLOSE}) when ON. */
+    public RestoreOptions with(String option, boolean on) {
+        if (!on) {
+            return this;
+        }
+        Set<String> more = new LinkedHashSet<>(given);
+        more.add(option);
+        return new RestoreOptions(dir, detach, shellJob, pidfile, timens, more);
     }
 
     public static RestoreOptions of(Path dir) {
@@ -23,10 +45,10 @@ public record RestoreOptions(Path dir, boolean detach, boolean shellJob, Path pi
     }
 
     public RestoreOptions detached() {
-        return new RestoreOptions(dir, true, shellJob, pidfile, timens);
+        return new RestoreOptions(dir, true, shellJob, pidfile, timens, given);
     }
 
     public RestoreOptions withTimens(TimeNamespace.Mode mode) {
-        return new RestoreOptions(dir, detach, shellJob, pidfile, mode);
+        return new RestoreOptions(dir, detach, shellJob, pidfile, mode, given);
     }
 }

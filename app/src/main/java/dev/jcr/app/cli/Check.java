@@ -53,6 +53,13 @@ public final class Check implements Callable<Integer> {
     @Option(names = "--shell-job", description = "count resources that need --shell-job as checkpointable")
     boolean shellJob;
 
+    @Option(names = "--tcp-established", description = "count TCP connections with a peer outside the tree as"
+            + " checkpointable (as jcr dump --tcp-established)")
+    boolean tcpEstablished;
+
+    @Option(names = "--tcp-close", description = "count TCP connections as checkpointable closed (as jcr dump --tcp-close)")
+    boolean tcpClose;
+
     private final TreeCheck trees;
 
     public Check() {
@@ -65,7 +72,16 @@ public final class Check implements Callable<Integer> {
 
     @Override
     public Integer call() throws JsonProcessingException {
-        Set<String> options = shellJob ? Set.of(Options.SHELL_JOB) : Set.of();
+        Set<String> options = new java.util.LinkedHashSet<>();
+        if (shellJob) {
+            options.add(Options.SHELL_JOB);
+        }
+        if (tcpEstablished) {
+            options.add(Options.TCP_ESTABLISHED);
+        }
+        if (tcpClose) {
+            options.add(Options.TCP_CLOSE);
+        }
         List<TreeReport> reports = new ArrayList<>();
         // check all first: a missing pid fails the command before anything is printed
         for (long pid : new LinkedHashSet<>(pids)) {

@@ -3,6 +3,7 @@ package dev.jcr.app.cli;
 import dev.jcr.dump.DumpEngine;
 import dev.jcr.dump.DumpListener;
 import dev.jcr.dump.DumpOptions;
+import dev.jcr.resource.Options;
 import dev.jcr.dump.DumpPhase;
 import dev.jcr.dump.DumpResult;
 import java.io.PrintWriter;
@@ -49,6 +50,14 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--shell-job", description = "allow a tree attached to a terminal or session outside it")
     boolean shellJob;
 
+    @Option(names = "--tcp-established", description = "allow established TCP connections whose peer is outside the"
+            + " tree (dumped and restored through TCP repair; the peer must keep its end until the restore)")
+    boolean tcpEstablished;
+
+    @Option(names = "--tcp-close", description = "dump established TCP connections as closed sockets: they come back"
+            + " closed")
+    boolean tcpClose;
+
     @Option(names = "--progress", negatable = true, description = "progress bar on stderr (default: when stderr is a terminal)")
     Boolean progress;
 
@@ -60,7 +69,8 @@ public final class DumpCommand implements Callable<Integer> {
         boolean bar = progress != null ? progress : System.console() != null;
         PrintWriter err = spec.commandLine().getErr();
         DumpListener listener = bar ? new ProgressBar(err) : DumpListener.NONE;
-        DumpResult r = new DumpEngine().dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob), listener);
+        DumpResult r = new DumpEngine().dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob)
+                .with(Options.TCP_ESTABLISHED, tcpEstablished).with(Options.TCP_CLOSE, tcpClose), listener);
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());
         out.flush();

@@ -47,13 +47,18 @@ public final class RestoreCommand implements Callable<Integer> {
                     + " machine's clocks are behind the dump's), always or never (default: ${DEFAULT-VALUE})")
     TimeNamespace.Mode timens;
 
+    @Option(names = "--tcp-close", description = "restore established TCP connections as closed sockets (as CRIU's"
+            + " option): for a tree whose peers are gone")
+    boolean tcpClose;
+
     @Option(names = "--stats", description = "print where the time went, phase by phase, on stderr")
     boolean stats;
 
     @Override
     public Integer call() {
         long t0 = System.nanoTime();
-        RestoreResult r = new RestoreEngine(null).restore(new RestoreOptions(dir, detach, shellJob, pidfile, timens));
+        RestoreResult r = new RestoreEngine(null).restore(new RestoreOptions(dir, detach, shellJob, pidfile, timens)
+                .with(dev.jcr.resource.Options.TCP_CLOSE, tcpClose));
         if (stats) {
             printStats(r.stats());
         }

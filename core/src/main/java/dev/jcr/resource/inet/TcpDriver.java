@@ -169,8 +169,13 @@ public final class TcpDriver implements FileDriver {
             throw images.bad(ImageKind.FILES, null, "TCP socket " + e.getId() + " (" + use + ") has type " + e.getType()
                     + ": SOCK_STREAM (1) expected");
         }
-        if (shape(e, images) == Shape.ESTABLISHED) {
+        Shape shape = shape(e, images);
+        if (shape == Shape.ESTABLISHED) {
             TcpStream.load(e, use, images);
+        }
+        if (shape == Shape.ESTABLISHED || shape == Shape.CLOSED) {
+            // locked while restored, unlocked when the tree resumes: a lock left by a dump with --kill is lifted
+            // also for a connection that comes back closed, so that its peer then learns it is gone
             connections(images).put(e.getId(), new ConnectionLock.Connection(InetEntries.local(e), InetEntries.remote(e)));
         }
     }
@@ -182,8 +187,8 @@ public final class TcpDriver implements FileDriver {
 
     /**
      * LISTENING, UNCONNECTED (a socket in state CLOSE: bound at most), ESTABLISHED (a connection with its
-     * tcp-stream image), CLOSED (a connection dumped with --tcp-close, which has none). Other states are a
-     * bad image, as a connection without state would be.
+     * tcp-stream image), CLOSED (a connection dumped with --tcp-close, which has none, or any connection of a
+     * restore given --tcp-close). Other states are a bad image, as a connection without state would be.
      */
     private static Shape shape(InetSkEntry e, FileImages images) {
         if (e.getState() == InetSock.LISTEN) {
@@ -196,7 +201,7 @@ public final class TcpDriver implements FileDriver {
             }
             return Shape.UNCONNECTED;
         }
-        if (closedByDump(images)) {
+        if (closedByDump(images) || images.option(Options.TCP_CLOSE)) {
             return Shape.CLOSED;
         }
         if (e.getState() != InetSock.ESTABLISHED) {
@@ -235,6 +240,7 @@ public final class TcpDriver implements FileDriver {
             }
             case CLOSED -> {
                 // as CRIU's --tcp-close: a socket that never connects; reads and writes fail as on a reset one
+                finish.lock(connections(ctx).values());
                 InetEntries.options(fd, e);
                 finish.bound(fd, e.getOpts().getReuseaddr(), false);
             }
