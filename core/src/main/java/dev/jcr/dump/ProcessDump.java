@@ -8,6 +8,7 @@ import dev.jcr.image.proto.GhostFileEntry;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.proto.TaskCoreEntry;
 import dev.jcr.image.proto.VmaEntry;
+import dev.jcr.proc.FileLock;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.proc.ProcFs;
 import dev.jcr.proc.ProcessInfo;
@@ -19,6 +20,8 @@ import dev.jcr.ptrace.Tracer;
 import dev.jcr.resource.Assessment;
 import dev.jcr.resource.DriverTable;
 import dev.jcr.resource.DumpContext;
+import dev.jcr.resource.FileOwners;
+import dev.jcr.sys.FileCalls;
 import dev.jcr.resource.NotDumpableException;
 import dev.jcr.resource.PageSelection;
 import dev.jcr.resource.ResourceDriver;
@@ -99,6 +102,12 @@ final class ProcessDump implements DumpContext, AutoCloseable {
         for (OpenFd fd : scope.tree().fds(pid)) {
             dumpFd(fd);
         }
+        // after every fd: a lock is recorded with its holder's fd, and its description's id
+        for (OpenFd fd : scope.tree().fds(pid)) {
+            for (FileLock l : fd.locks()) {
+                dump(ResourceKind.FILE_LOCK, FileLock.class, l);
+            }
+        }
         dump(ResourceKind.SIGNAL_STATE, ProcessInfo.class, info);
     }
 
@@ -160,9 +169,39 @@ final class ProcessDump implements DumpContext, AutoCloseable {
 
     @Override
     public void addFd(OpenFd fd, FdTypes type, IntFunction<FileEntry> entry) {
-        int id = images.descriptionId(frozen.pid(), fd, entry);
+        int id = images.descriptionId(frozen.pid(), fd, fid -> withOwner(entry.apply(fid), fd));
         fdinfos.add(FdinfoEntry.newBuilder().setId(id).setFlags((fd.flags() & OpenFd.O_CLOEXEC) != 0 ? 1 : 0)
                 .setType(type).setFd(fd.fd()).build());
+    }
+
+    /** FILE with the F_SETOWN owner of FD's description in its fown field, when it has one. */
+    private FileEntry withOwner(FileEntry file, OpenFd fd) {
+        FileCalls.Owner o = owner(fd);
+        return o == null ? file : FileOwners.withOwner(file, o);
+    }
+
+    /**
+     * An owner outside the dumped tree can only get here where it does nothing (no O_ASYNC, no lease:
+     * the check refuses those), and it would be some other process after the restore: it is left out,
+     * its signal number kept.
+     */
+    @Override
+    public FileCalls.Owner owner(OpenFd fd) {
+        FileCalls.Owner o = fd.owner() != null ? fd.owner() : fs.owner(frozen.pid(), fd.fd());
+        if (o != null && o.pid() != 0 && !scope.tree().contains(FileOwners.process(o, fs))) {
+            o = new FileCalls.Owner(0, 0, 0, 0, o.signum());
+        }
+        return o == null || o.none() ? null : o;
+    }
+
+    @Override
+    public int fileIdOf(int fd) {
+        for (FdinfoEntry e : fdinfos) {
+            if (e.getFd() == fd) {
+                return e.getId();
+            }
+        }
+        throw new IllegalStateException("fd " + fd + " of process " + frozen.pid() + " was not dumped");
     }
 
     @Override

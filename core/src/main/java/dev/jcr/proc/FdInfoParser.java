@@ -46,6 +46,20 @@ public final class FdInfoParser {
         return new FdInfo(pos, flags, mnt, ino, extra);
     }
 
+    /** The locks fdinfo lists for fd FD ("lock:" lines), in the kernel's order. */
+    public static List<FileLock> locks(int fd, FdInfo info) {
+        List<FileLock> out = new ArrayList<>();
+        for (String line : info.extraLines()) {
+            if (line.startsWith("lock:")) {
+                FileLock l = FileLock.parse(fd, line.substring(5));
+                if (l != null) {
+                    out.add(l);
+                }
+            }
+        }
+        return out;
+    }
+
     /** A pty master's index (fdinfo "tty-index:", the N of its /dev/pts/N), or -1 when fdinfo has none. */
     public static int ttyIndex(FdInfo info) {
         String v = value(info.extraLines(), "tty-index:");

@@ -1,5 +1,8 @@
 package dev.jcr.proc;
 
+import dev.jcr.sys.FileCalls;
+import java.util.List;
+
 /**
  * One open file descriptor of a process: /proc/PID/fd/N (the link), /proc/PID/fdinfo/N (flags,
  * position, mount, kind-specific lines) and what the link leads to.
@@ -12,9 +15,26 @@ package dev.jcr.proc;
  * @param mntId    mount id (fdinfo "mnt_id")
  * @param inode    inode number (fdinfo "ino")
  * @param detail   kind-specific facts
+ * @param locks    the locks fdinfo lists for it (flock/OFD/lease of its description, POSIX ones set through it)
+ * @param owner    its F_SETOWN owner and signal, read (through a duplicate of the fd) only where they act: with
+ *                 O_ASYNC or a lease; null otherwise or when jcr may not duplicate the fd
  */
 public record OpenFd(int fd, String link, FdKind kind, int flags, long position, int mntId, long inode,
-        FdDetail detail) {
+        FdDetail detail, List<FileLock> locks, FileCalls.Owner owner) {
+
+    public OpenFd {
+        locks = List.copyOf(locks);
+    }
+
+    /** An fd without locks and with no owner read. */
+    public OpenFd(int fd, String link, FdKind kind, int flags, long position, int mntId, long inode, FdDetail detail) {
+        this(fd, link, kind, flags, position, mntId, inode, detail, List.of(), null);
+    }
+
+    /** The same fd with DETAIL instead. */
+    public OpenFd withDetail(FdDetail d) {
+        return new OpenFd(fd, link, kind, flags, position, mntId, inode, d, locks, owner);
+    }
 
     public static final int O_ACCMODE = 03;
     public static final int O_WRONLY = 01;
@@ -23,6 +43,7 @@ public record OpenFd(int fd, String link, FdKind kind, int flags, long position,
     public static final int O_NONBLOCK = 04000;
     public static final int O_CLOEXEC = 02000000;
     public static final int O_PATH = 010000000;
+    public static final int O_ASYNC = 020000;
 
     /** "fd 7": how a person names this resource. */
     public String label() {

@@ -1,5 +1,8 @@
 package dev.jcr.proc;
 
+import dev.jcr.sys.FileCalls;
+import dev.jcr.sys.Linux;
+import dev.jcr.sys.SyscallException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -367,7 +370,11 @@ public final class ProcFs {
                     default -> FdInfoParser.detail(infoPath.toString(), kind, info);
                 };
             }
-            out.add(new OpenFd((int) n, link, kind, info.flags(), info.position(), info.mntId(), info.inode(), detail));
+            List<FileLock> locks = FdInfoParser.locks((int) n, info);
+            FileCalls.Owner owner = (info.flags() & OpenFd.O_ASYNC) != 0
+                    || locks.stream().anyMatch(l -> l.kind() == FileLock.Kind.LEASE) ? owner(pid, (int) n) : null;
+            out.add(new OpenFd((int) n, link, kind, info.flags(), info.position(), info.mntId(), info.inode(), detail,
+                    locks, owner));
         }
         if (out.stream().anyMatch(f -> f.kind() == FdKind.INOTIFY)) {
             out = nameInotifyWatches(pid, out);
@@ -381,6 +388,42 @@ public final class ProcFs {
             throw new ProcessGoneException(pid, fdDir.toString());
         }
         return out;
+    }
+
+    /**
+     * The F_SETOWN owner of fd FD of PID, read through a duplicate of it (pidfd_getfd: the owner
+     * belongs to the open file description, which the duplicate shares); null when jcr may not take it.
+     */
+    public FileCalls.Owner owner(long pid, int fd) {
+        try {
+            int pidfd = Linux.pidfdOpen((int) pid);
+            try {
+                int dup = Linux.pidfdGetfd(pidfd, fd, (int) pid);
+                try {
+                    return FileCalls.owner(dup);
+                } finally {
+                    Linux.close(dup);
+                }
+            } finally {
+                Linux.close(pidfd);
+            }
+        } catch (SyscallException e) {
+            return null;
+        }
+    }
+
+    /** The process (thread group) thread TID belongs to, or TID itself when /proc does not say. */
+    public long processOf(long tid) {
+        try {
+            for (String line : readText(dir(tid).resolve("status")).split("\n")) {
+                if (line.startsWith("Tgid:")) {
+                    return Long.parseLong(line.substring(5).trim());
+                }
+            }
+        } catch (IOException | NumberFormatException e) {
+            // gone or unreadable: the thread id is all there is
+        }
+        return tid;
     }
 
     /**
@@ -423,8 +466,7 @@ public final class ProcFs {
                 for (FdDetail.InotifyWatch w : in.watches()) {
                     ws.add(w.withPath(byInode.get(w.inode() + "@" + w.devMajor() + ":" + w.devMinor())));
                 }
-                f = new OpenFd(f.fd(), f.link(), f.kind(), f.flags(), f.position(), f.mntId(), f.inode(),
-                        new FdDetail.Inotify(ws));
+                f = f.withDetail(new FdDetail.Inotify(ws));
             }
             named.add(f);
         }

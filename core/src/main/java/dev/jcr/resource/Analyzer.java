@@ -1,5 +1,6 @@
 package dev.jcr.resource;
 
+import dev.jcr.proc.FileLock;
 import dev.jcr.proc.NamespaceType;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.proc.ProcAccessException;
@@ -140,10 +141,12 @@ public final class Analyzer {
 
     /** FD of PID judged inside VIEW, given ALONE (its driver's answer for the fd alone). */
     public Assessment inTree(long pid, OpenFd fd, Assessment alone, TreeView view) {
-        return drivers.get(ResourceKind.of(fd.kind()), OpenFd.class)
+        Assessment a = drivers.get(ResourceKind.of(fd.kind()), OpenFd.class)
                 .filter(FileDriver.class::isInstance)
                 .map(d -> ((FileDriver) d).assessInTree(pid, fd, alone, view))
                 .orElse(alone);
+        // whatever the kind: the process its SIGIO goes to must be restored with it
+        return FileOwners.inTree(a, fd, view);
     }
 
     private ProcessReport analyze(ProcessInfo p, ProcessTree tree, Map<Long, SocketTable> socketCache) {
@@ -164,6 +167,14 @@ public final class Analyzer {
         List<OpenFd> fds = fs.fds(pid, sockets);
         for (OpenFd fd : fds) {
             out.add(assessFd(fd));
+        }
+        // after the fds (whose answers stay together, see Analysis): the locks held through them
+        ResourceDriver<FileLock> locks = drivers.get(ResourceKind.FILE_LOCK, FileLock.class).orElse(null);
+        for (OpenFd fd : fds) {
+            for (FileLock l : fd.locks()) {
+                out.add(locks != null ? locks.assess(l) : Assessment.unsupported(fd.label() + " lock",
+                        ResourceKind.FILE_LOCK, l.describe() + ": not supported yet"));
+            }
         }
         ResourceDriver<Vma> mem = drivers.get(ResourceKind.MEMORY_MAPPING, Vma.class).orElse(null);
         for (Vma v : fs.maps(pid)) {

@@ -9,8 +9,12 @@ import dev.jcr.resource.timerfd.TimerfdDriver;
 import dev.jcr.resource.file.DeletedFileDriver;
 import dev.jcr.resource.file.DirectoryDriver;
 import dev.jcr.resource.file.RegularFileDriver;
+<<<<<<< HEAD
 import dev.jcr.resource.inet.TcpDriver;
 import dev.jcr.resource.inet.UdpDriver;
+=======
+import dev.jcr.resource.lock.FileLockDriver;
+>>>>>>> main
 import dev.jcr.resource.memory.MemoryMappingDriver;
 import dev.jcr.resource.pipe.FifoDriver;
 import dev.jcr.resource.pipe.PipeDriver;
@@ -65,13 +69,27 @@ public final class DriverTable {
         this.fileDrivers = List.copyOf(files);
     }
 
-    /** The drivers of the first dump/restore engine version. */
+    /** The drivers of the first dump/restore engine version, with the default ghost-file limit (1 MiB, as CRIU). */
     public static DriverTable standard() {
         return STANDARD;
     }
 
+    /**
+     * The standard drivers with GHOST_LIMIT bytes as the largest deleted file a dump saves
+     * ({@code --ghost-limit}): check and dump given the same limit give the same answers.
+     */
+    public static DriverTable standard(long ghostLimit) {
+        if (ghostLimit < 0) {
+            throw new IllegalArgumentException("negative ghost-file limit " + ghostLimit);
+        }
+        return ghostLimit == GHOST_LIMIT_BYTES ? STANDARD : new DriverTable(drivers(ghostLimit));
+    }
+
+    private static final DriverTable STANDARD = new DriverTable(drivers(GHOST_LIMIT_BYTES));
+
     // Drivers of one files.img type claim entries in this order: the most specific first (terminals by
     // name, deleted files by their ghost image, directories and devices by mode), regular files last.
+<<<<<<< HEAD
     private static final DriverTable STANDARD = new DriverTable(List.of(
             new MemoryMappingDriver(),
             new ThreadDriver(),
@@ -89,6 +107,26 @@ public final class DriverTable {
             new TimerfdDriver(),
             new TcpDriver(),
             new UdpDriver()));
+=======
+    private static List<ResourceDriver<?>> drivers(long ghostLimit) {
+        return List.of(
+                new MemoryMappingDriver(),
+                new ThreadDriver(),
+                new SignalStateDriver(),
+                new FileLockDriver(),
+                new TerminalDriver(),
+                new DeletedFileDriver(ghostLimit),
+                new DirectoryDriver(),
+                new CharDeviceDriver(),
+                new RegularFileDriver(),
+                new PipeDriver(),
+                new FifoDriver(),
+                new EventfdDriver(),
+                new EventpollDriver(),
+                new SignalfdDriver(),
+                new TimerfdDriver());
+    }
+>>>>>>> main
 
     /**
      * The driver that recreates files.img entry FILE: the first registered driver of its type that

@@ -48,6 +48,16 @@ public interface DumpContext {
     void addFd(OpenFd fd, FdTypes type, IntFunction<FileEntry> entry);
 
     /**
+     * The F_SETOWN owner of FD's open file description as the dump records it, or null when it has
+     * none. {@link #addFd} puts it into the entry's fown field itself; a driver whose entry has no
+     * fown field puts it where CRIU keeps it (a FIFO: in its path entry).
+     */
+    dev.jcr.sys.FileCalls.Owner owner(OpenFd fd);
+
+    /** The files.img id of fd FD of this process, recorded by {@link #addFd} (fds are dumped before what refers to them). */
+    int fileIdOf(int fd);
+
+    /**
      * The files.img id for KEY (a path-like object that is not an fd: mapped files, exe, cwd, root),
      * made once per dump by ENTRY.
      */

@@ -28,6 +28,11 @@ public interface FileImages {
     /** Every fd that holds description FILE_ID, processes in restore order (parents first). */
     List<FdUse> holders(int fileId);
 
+    /** The pids of the processes being restored (they keep their pids: /proc/PID of one is the same path again). */
+    default java.util.Set<Integer> pids() {
+        return java.util.Set.of();
+    }
+
     /** Process PID's fd table as dumped: fd number to files.img id. */
     Map<Integer, Integer> fdTable(int pid);
 

@@ -7,6 +7,13 @@ public final class Options {
     public static final String SHELL_JOB = "--shell-job";
 
     /**
+     * Deleted files (and, with them, mapped deleted files) up to this size are saved in the images;
+     * CRIU's option of the same name, with CRIU's default of 1 MiB. It carries a size, so it reaches the
+     * drivers as their limit ({@link DriverTable#standard(long)}), not as a name in the set of options.
+     */
+    public static final String GHOST_LIMIT = "--ghost-limit";
+
+    /**
      * A unix socket may be connected to a peer outside the tree: at restore it is connected again to the
      * peer's name (CRIU's option of the same name; datagram peers only, as CRIU).
      */

@@ -1,6 +1,7 @@
 package dev.jcr.resource;
 
 import dev.jcr.proc.FdKind;
+import dev.jcr.proc.FileLock;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.proc.ProcessInfo;
 import dev.jcr.proc.ThreadInfo;
@@ -17,6 +18,7 @@ public enum ResourceKind {
     MEMORY_MAPPING("memory mapping", Vma.class),
     THREAD("thread", ThreadInfo.class),
     SIGNAL_STATE("signal state", ProcessInfo.class),
+    FILE_LOCK("file lock", FileLock.class),
     REGULAR_FILE("regular file", OpenFd.class, FdKind.REGULAR),
     DIRECTORY("directory", OpenFd.class, FdKind.DIRECTORY),
     DELETED_FILE("deleted file", OpenFd.class, FdKind.DELETED_FILE),

@@ -253,7 +253,10 @@ final class AddressSpace {
             boolean shared = (v.getFlags() & Vmas.MAP_SHARED) != 0;
             int prot = shared ? v.getProt() : v.getProt() | 1 | Vmas.PROT_WRITE;
             if (Vmas.fileBacked(v)) {
-                boolean writable = shared && (v.getProt() & Vmas.PROT_WRITE) != 0;
+                // a shared mapping is made from a file opened as the dumped one was (fdflags): read-only
+                // when it was, so that a later mprotect(PROT_WRITE) fails with EACCES again; read-write
+                // when it was, even if the mapping is read-only now (a later mprotect may make it writable)
+                boolean writable = shared && (v.hasFdflags() ? (v.getFdflags() & 3) == 2 : (v.getProt() & Vmas.PROT_WRITE) != 0);
                 Integer fd = fileFds.get(v.getShmid() * 2 + (writable ? 1 : 0));
                 if (fd == null) {
                     int jfd = files.mappingFd((int) v.getShmid(), writable);

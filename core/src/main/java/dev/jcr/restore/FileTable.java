@@ -9,8 +9,11 @@ import dev.jcr.resource.DriverTable;
 import dev.jcr.resource.FdUse;
 import dev.jcr.resource.FileDriver;
 import dev.jcr.resource.FileImages;
+import dev.jcr.resource.FileOwners;
+import dev.jcr.resource.lock.FileLocks;
 import dev.jcr.resource.InProcess;
 import dev.jcr.resource.RestoreContext;
+import dev.jcr.sys.FileCalls;
 import dev.jcr.sys.Linux;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,6 +38,8 @@ final class FileTable implements AutoCloseable, RestoreContext {
     private final DriverTable drivers;
     private final Map<Integer, Integer> byId = new HashMap<>();
     private final Set<Integer> opening = new HashSet<>();
+    /** Descriptions whose O_ASYNC is registered (once, in the first process holding them). */
+    private final Set<Integer> asyncDone = new HashSet<>();
     private final Map<Long, Integer> mappings = new HashMap<>();
     private final Map<Integer, Integer> pages = new HashMap<>();
     private final Map<Long, Integer> shmem = new HashMap<>();
@@ -86,6 +91,45 @@ final class FileTable implements AutoCloseable, RestoreContext {
             if (seen.add(fd.getId())) {
                 FileEntry f = plan.files().get(fd.getId());
                 driver(f).settle(f, new FdUse(p.pid(), fd.getFd()), process, images);
+                if (asyncDone.add(fd.getId()) && (FileOwners.flagsOf(f, images) & FileCalls.O_ASYNC) != 0) {
+                    enableAsync(process, fd.getFd());
+                }
+            }
+        }
+        // the locks the process held, taken again by the process itself on its own fds
+        FileLocks.restore(process, images);
+    }
+
+    /**
+     * Makes O_ASYNC of fd FD take effect, inside the process (the first that holds the description):
+     * open(2) records the flag without registering the file for SIGIO (only F_SETFL does, and only when
+     * the flag changes), and the registration remembers the fd number the process gets in si_fd, so it
+     * is made with that number.
+     */
+    private static void enableAsync(InProcess p, int fd) {
+        long flags = p.call("fcntl(" + fd + ", F_GETFL)", SYS_FCNTL, fd, FileCalls.F_GETFL);
+        p.call("fcntl(" + fd + ", F_SETFL)", SYS_FCNTL, fd, FileCalls.F_SETFL, flags & ~FileCalls.O_ASYNC);
+        p.call("fcntl(" + fd + ", F_SETFL, O_ASYNC)", SYS_FCNTL, fd, FileCalls.F_SETFL, flags | FileCalls.O_ASYNC);
+    }
+
+    private static final int SYS_FCNTL = 72;
+
+    /**
+     * Last, once every process and thread of the tree exists (an owner may be any of them): each
+     * description's F_SETOWN owner and signal, set on jcr's own fds (they are the descriptions).
+     */
+    void finish() {
+        for (Map.Entry<Integer, Integer> e : byId.entrySet()) {
+            FileEntry f = plan.files().get(e.getKey());
+            try {
+                FileCalls.Owner o = FileOwners.ownerOf(f, images);
+                if (o != null && !o.none()) {
+                    FileCalls.setOwner(e.getValue(), o);
+                }
+            } catch (dev.jcr.sys.SyscallException x) {
+                throw new RestoreException(x.errno() == dev.jcr.sys.Errno.ESRCH ? Kind.CONFLICT : x.kind(), "file "
+                        + f.getId() + " (" + f.getType() + "): cannot give it its owner " + FileOwners.ownerOf(f, images)
+                        + ": " + x.getMessage(), x);
             }
         }
     }
@@ -95,13 +139,14 @@ final class FileTable implements AutoCloseable, RestoreContext {
                 "no driver restores " + f.getType() + " files (file " + f.getId() + ")"));
     }
 
-    /** jcr's fd for mapping the regular file ID, read-only or read-write. */
+    /** jcr's fd for mapping the regular file ID, read-only or read-write, without touching its access time. */
     int mappingFd(int id, boolean writable) {
         long key = id * 2L + (writable ? 1 : 0);
         Integer fd = mappings.get(key);
         if (fd == null) {
             String path = plan.files().get(id).getReg().getName();
-            fd = keep(Linux.open(path, writable ? Linux.O_RDWR : Linux.O_RDONLY, 0));
+            // O_NOATIME: mapping a file counts as an access (mmap touches its atime); the restore is none
+            fd = keep(FileCalls.openNoatime(path, writable ? Linux.O_RDWR : Linux.O_RDONLY));
             mappings.put(key, fd);
         }
         return fd;
@@ -210,6 +255,11 @@ final class FileTable implements AutoCloseable, RestoreContext {
     @Override
     public List<FdUse> holders(int fileId) {
         return images.holders(fileId);
+    }
+
+    @Override
+    public Set<Integer> pids() {
+        return images.pids();
     }
 
     @Override

@@ -102,6 +102,7 @@ public final class PlanBuilder {
         for (ProcessPlan p : procs) {
             checkFds(p.pid(), ids(p.pid(), p.core()).getFilesId(), p.fds());
         }
+        dev.jcr.resource.lock.FileLocks.check(images);
         Map<Long, SharedMemoryPlan> shmem = sharedMemory(procs);
         checkIdsFree(procs);
         return new RestorePlan(dir.path(), List.copyOf(procs), images.files(), images, Map.copyOf(shmem));

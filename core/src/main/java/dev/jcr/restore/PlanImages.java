@@ -83,6 +83,11 @@ final class PlanImages implements FileImages {
     }
 
     @Override
+    public java.util.Set<Integer> pids() {
+        return java.util.Collections.unmodifiableSet(fdTables.keySet());
+    }
+
+    @Override
     public Map<Integer, Integer> fdTable(int pid) {
         return fdTables.getOrDefault(pid, Map.of());
     }

@@ -141,6 +141,7 @@ public final class RestoreEngine {
                     listener.phase(RestoreListener.Phase.THREADS, p.pid());
                     threads(p);
                 }
+                files.finish();
                 files.resume();
                 files.close();
                 listener.phase(RestoreListener.Phase.RESUME, plan.root().pid());

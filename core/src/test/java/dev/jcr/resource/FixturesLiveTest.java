@@ -84,8 +84,9 @@ class FixturesLiveTest {
             assertEquals(Verdict.SUPPORTED, smallA.verdict());
             assertEquals("deleted file " + tmp.resolve("small-deleted") + " (100 B), rw at offset 100", smallA.reason());
             Assessment big = byResource(rep, "fd " + fds.get("big_deleted"));
-            assertEquals(Verdict.UNSUPPORTED, big.verdict());
-            assertTrue(big.reason().contains("(2 MiB): larger than the ghost-file limit of 1 MiB"), big.reason());
+            assertEquals(Verdict.NEEDS_OPTION, big.verdict());
+            assertTrue(big.reason().contains("(2 MiB): larger than the ghost-file limit of 1 MiB: dump with"
+                    + " --ghost-limit 2M or more"), big.reason());
             assertEquals(List.of(big), rep.blockers());
         }
     }

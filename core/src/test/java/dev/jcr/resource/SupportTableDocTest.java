@@ -37,7 +37,7 @@ class SupportTableDocTest {
         assertEquals(ResourceKind.values().length - 1, rows.size());
         rows.forEach((k, s) -> {
             boolean driven = switch (k) {
-                case MEMORY_MAPPING, THREAD, SIGNAL_STATE, REGULAR_FILE, DIRECTORY, DELETED_FILE, PIPE, FIFO, EVENTFD,
+                case MEMORY_MAPPING, THREAD, SIGNAL_STATE, FILE_LOCK, REGULAR_FILE, DIRECTORY, DELETED_FILE, PIPE, FIFO, EVENTFD,
                         CHAR_DEVICE, EVENTPOLL, SIGNALFD, TIMERFD -> true;
                 default -> false;
             };

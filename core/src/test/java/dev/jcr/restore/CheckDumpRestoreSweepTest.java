@@ -76,6 +76,7 @@ class CheckDumpRestoreSweepTest {
             Map.entry("threads", Setup.plain().flags("-pthread")),
             Map.entry("thread_masks", Setup.plain().flags("-pthread")),
             Map.entry("spawner", Setup.plain().flags("-pthread")),
+            Map.entry("fown", Setup.plain().flags("-pthread")),
             Map.entry("pattern", Setup.plain().args(w -> List.of("8"))), // 8 MiB, not the default
             Map.entry("sparse", Setup.plain().args(w -> List.of("2", "1"))), // small sizes in MiB
             Map.entry("unix", Setup.plain().args(w -> List.of(w.resolve("sock").toString()))),

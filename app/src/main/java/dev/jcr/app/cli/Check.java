@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jcr.app.ExitCode;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.resource.Analyzer;
+import dev.jcr.resource.DriverTable;
+import dev.jcr.resource.Self;
 import dev.jcr.resource.Options;
 import dev.jcr.resource.ProcessReport;
 import dev.jcr.resource.TreeCheck;
@@ -53,21 +57,40 @@ public final class Check implements Callable<Integer> {
     @Option(names = "--shell-job", description = "count resources that need --shell-job as checkpointable")
     boolean shellJob;
 
+<<<<<<< HEAD
     @Option(names = "--tcp-established", description = "count TCP connections with a peer outside the tree as"
             + " checkpointable (as jcr dump --tcp-established)")
     boolean tcpEstablished;
 
     @Option(names = "--tcp-close", description = "count TCP connections as checkpointable closed (as jcr dump --tcp-close)")
     boolean tcpClose;
+=======
+    @Option(names = "--ghost-limit", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "count deleted files up to SIZE as checkpointable (what jcr dump --ghost-limit saves)")
+    Long ghostLimit;
+>>>>>>> main
 
     private final TreeCheck trees;
 
     public Check() {
-        this(TreeCheck.system());
+        this(null);
     }
 
+    /** With TREES (tests); null: the system's processes, judged by the standard drivers with the --ghost-limit given. */
     Check(TreeCheck trees) {
         this.trees = trees;
+    }
+
+    private TreeCheck trees() {
+        if (trees != null) {
+            return trees;
+        }
+        if (ghostLimit == null) {
+            return TreeCheck.system();
+        }
+        ProcFs fs = ProcFs.system();
+        DriverTable drivers = DriverTable.standard(ghostLimit);
+        return new TreeCheck(fs, new Analyzer(fs, drivers, Self.of(fs)));
     }
 
     @Override
@@ -83,6 +106,7 @@ public final class Check implements Callable<Integer> {
             options.add(Options.TCP_CLOSE);
         }
         List<TreeReport> reports = new ArrayList<>();
+        TreeCheck trees = trees();
         // check all first: a missing pid fails the command before anything is printed
         for (long pid : new LinkedHashSet<>(pids)) {
             reports.add(trees.check(pid, options));

@@ -6,6 +6,8 @@ import dev.jcr.dump.DumpOptions;
 import dev.jcr.resource.Options;
 import dev.jcr.dump.DumpPhase;
 import dev.jcr.dump.DumpResult;
+import dev.jcr.proc.ProcFs;
+import dev.jcr.resource.DriverTable;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -50,6 +52,7 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--shell-job", description = "allow a tree attached to a terminal or session outside it")
     boolean shellJob;
 
+<<<<<<< HEAD
     @Option(names = "--tcp-established", description = "allow established TCP connections whose peer is outside the"
             + " tree (dumped and restored through TCP repair; the peer must keep its end until the restore)")
     boolean tcpEstablished;
@@ -57,6 +60,11 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--tcp-close", description = "dump established TCP connections as closed sockets: they come back"
             + " closed")
     boolean tcpClose;
+=======
+    @Option(names = "--ghost-limit", paramLabel = "SIZE", converter = ByteSize.class,
+            description = "save deleted files up to SIZE (default 1M, as CRIU; K, M, G suffixes)")
+    Long ghostLimit;
+>>>>>>> main
 
     @Option(names = "--progress", negatable = true, description = "progress bar on stderr (default: when stderr is a terminal)")
     Boolean progress;
@@ -69,8 +77,14 @@ public final class DumpCommand implements Callable<Integer> {
         boolean bar = progress != null ? progress : System.console() != null;
         PrintWriter err = spec.commandLine().getErr();
         DumpListener listener = bar ? new ProgressBar(err) : DumpListener.NONE;
+<<<<<<< HEAD
         DumpResult r = new DumpEngine().dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob)
                 .with(Options.TCP_ESTABLISHED, tcpEstablished).with(Options.TCP_CLOSE, tcpClose), listener);
+=======
+        DumpEngine engine = ghostLimit == null ? new DumpEngine()
+                : new DumpEngine(ProcFs.system(), DriverTable.standard(ghostLimit));
+        DumpResult r = engine.dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob), listener);
+>>>>>>> main
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());
         out.flush();

@@ -47,6 +47,23 @@ class CheckCommandTest {
     }
 
     @Test
+    void ghostLimitCountsALargerDeletedFileAsCheckpointable() {
+        try (LiveProcess p = Fixture.start("files", tmp.toString())) {
+            String pid = Long.toString(p.pid());
+            Run byDefault = run("check", pid);
+            assertEquals(1, byDefault.code(), byDefault.err());
+            assertTrue(byDefault.out().contains("checkpointable with --ghost-limit"), byDefault.out());
+            assertTrue(byDefault.out().contains("dump with --ghost-limit 2M or more [--ghost-limit]"), byDefault.out());
+            Run given = run("check", pid, "--ghost-limit", "4M");
+            assertEquals(0, given.code(), given.out() + given.err());
+            assertTrue(given.out().contains("): checkpointable"), given.out());
+            Run bad = run("check", pid, "--ghost-limit", "4X");
+            assertEquals(2, bad.code(), bad.err());
+            assertOneLineNoTrace(bad.err());
+        }
+    }
+
+    @Test
     void unsupportedResourcesExitOneAndAreAllListed() {
         try (LiveProcess zoo = Fixture.start("zoo"); LiveProcess loop = Fixture.start("loop")) {
             Run r = run("check", Long.toString(loop.pid()), Long.toString(zoo.pid()));

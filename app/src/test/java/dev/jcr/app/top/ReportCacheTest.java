@@ -34,7 +34,7 @@ class ReportCacheTest {
     private static final String HOLDER = """
             import os, signal, sys, time
             d = sys.argv[1]
-            # 2 MiB (sparse): once deleted, over the ghost-file limit, so unsupported (small ones are restorable)
+            # 2 MiB (sparse): once deleted, over the ghost-file limit, so it needs --ghost-limit (small ones are restorable)
             a = open(os.path.join(d, 'held-a'), 'w'); a.truncate(2 << 20)
             extra = []
             def unlink_a(s, f):
@@ -94,19 +94,19 @@ class ReportCacheTest {
             AnalyzerSource lazy = new AnalyzerSource(ProcFs.system(), images(), 1_000_000, 0);
             AnalyzerSource rolling = new AnalyzerSource(ProcFs.system(), images(), 3, 0);
             ProcessRow before = row(lazy.scan(), pid);
-            assertNotEquals(CrVerdict.UNSUPPORTED, before.verdict(), before.reason());
-            assertNotEquals(CrVerdict.UNSUPPORTED, row(rolling.scan(), pid).verdict());
+            assertNotEquals(CrVerdict.NEEDS_OPTION, before.verdict(), before.reason());
+            assertNotEquals(CrVerdict.NEEDS_OPTION, row(rolling.scan(), pid).verdict());
 
             holder.signal("USR1"); // deletes a file it holds: same fds, same memory
             holder.awaitOutput("UNLINKED", Duration.ofSeconds(30));
-            assertNotEquals(CrVerdict.UNSUPPORTED, row(lazy.scan(), pid).verdict(),
+            assertNotEquals(CrVerdict.NEEDS_OPTION, row(lazy.scan(), pid).verdict(),
                     "the kept report is used while the signature is unchanged");
             ProcessRow focused = row(lazy.scan(pid), pid);
-            assertEquals(CrVerdict.UNSUPPORTED, focused.verdict(), "the selection is always re-analysed");
+            assertEquals(CrVerdict.NEEDS_OPTION, focused.verdict(), "the selection is always re-analysed");
             assertTrue(focused.reason().contains("held-a"), focused.reason());
             boolean seen = false;
             for (int i = 0; i < 3 && !seen; i++) {
-                seen = row(rolling.scan(), pid).verdict() == CrVerdict.UNSUPPORTED;
+                seen = row(rolling.scan(), pid).verdict() == CrVerdict.NEEDS_OPTION;
             }
             assertTrue(seen, "round robin: every report is re-analysed within 3 scans");
         }
@@ -117,11 +117,11 @@ class ReportCacheTest {
         try (LiveProcess holder = holder("visible")) {
             long pid = holder.pid();
             AnalyzerSource lazy = new AnalyzerSource(ProcFs.system(), images(), 1_000_000, 0);
-            assertNotEquals(CrVerdict.UNSUPPORTED, row(lazy.scan(), pid).verdict());
+            assertNotEquals(CrVerdict.NEEDS_OPTION, row(lazy.scan(), pid).verdict());
             holder.signal("USR2"); // opens another file and deletes it: one fd more
             holder.awaitOutput("OPENED", Duration.ofSeconds(30));
             ProcessRow after = row(lazy.scan(), pid);
-            assertEquals(CrVerdict.UNSUPPORTED, after.verdict(), after.reason());
+            assertEquals(CrVerdict.NEEDS_OPTION, after.verdict(), after.reason());
             assertTrue(after.reason().contains("held-b"), after.reason());
         }
     }

@@ -20,6 +20,7 @@ import dev.jcr.image.proto.RegFileEntry;
 import dev.jcr.image.proto.RemapFilePathEntry;
 import dev.jcr.image.proto.RemapType;
 import dev.jcr.resource.FdUse;
+import dev.jcr.resource.Options;
 import dev.jcr.resource.FileDriver;
 import dev.jcr.resource.FileImages;
 import dev.jcr.resource.RestoreContext;
@@ -27,6 +28,11 @@ import dev.jcr.restore.RestoreException;
 import dev.jcr.sys.Linux;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import dev.jcr.image.proto.Timeval;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +50,7 @@ public final class DeletedFileDriver implements FileDriver {
 
     /** Old CRIU images flag a ghost in remap_id itself instead of remap_type. */
     private static final int REMAP_GHOST = 0x80000000;
-    /** Largest deleted file a restore recreates from memory (dumps keep far smaller ones). */
+    /** Most data a restore reads from one ghost image into memory (dumps keep far less: the ghost limit). */
     private static final long MAX_GHOST_BYTES = 1L << 30;
 
     private final long limitBytes;
@@ -71,16 +77,18 @@ public final class DeletedFileDriver implements FileDriver {
 
     @Override
     public Support support() {
-        return new Support(Verdict.SUPPORTED, "content saved and recreated (unlinked) up to "
-                + FdDescriber.size(limitBytes) + "; larger ones are refused");
+        return new Support(Verdict.SUPPORTED, "content saved (holes kept) and recreated unlinked with its owner, mode"
+                + " and times, up to the ghost-file limit (" + FdDescriber.size(limitBytes) + ", " + Options.GHOST_LIMIT + ")");
     }
 
+    /** Over the limit: the dump needs a larger --ghost-limit (CRIU's option, also 1 MiB by default). */
     @Override
     public Assessment assess(OpenFd fd) {
         FdDetail.File f = (FdDetail.File) fd.detail();
         if (f.size() > limitBytes) {
-            return Assessment.unsupported(fd.label(), kind(), FdDescriber.describe(fd)
-                    + ": larger than the ghost-file limit of " + FdDescriber.size(limitBytes) + ": not supported");
+            return Assessment.needsOption(fd.label(), kind(), FdDescriber.describe(fd) + ": larger than the ghost-file"
+                    + " limit of " + FdDescriber.size(limitBytes) + ": dump with " + Options.GHOST_LIMIT + " "
+                    + ((f.size() + (1 << 20) - 1) >> 20) + "M or more", Options.GHOST_LIMIT);
         }
         return Assessment.supported(fd.label(), kind(), FdDescriber.describe(fd) + ", " + fd.accessMode()
                 + " at offset " + fd.position());
@@ -102,22 +110,32 @@ public final class DeletedFileDriver implements FileDriver {
                     + FdDescriber.size(ms[1]) + ", over the ghost-file limit");
         }
         ctx.addFd(fd, FdTypes.REG, id -> {
-            int[] owner = owner(ctx.fdPath(fd.fd()));
-            GhostFileEntry g = GhostFileEntry.newBuilder().setUid(owner[0]).setGid(owner[1]).setMode((int) ms[0])
-                    .setIno(fd.inode()).setSize(ms[1]).setChunks(true).build();
-            ctx.addGhostFile(id, g, ctx.fdPath(fd.fd()), ms[1]);
+            GhostFileEntry.Builder g = GhostFileEntry.newBuilder().setMode((int) ms[0]).setIno(fd.inode())
+                    .setSize(ms[1]).setChunks(true);
+            ownerAndTimes(ctx.fdPath(fd.fd()), g);
+            ctx.addGhostFile(id, g.build(), ctx.fdPath(fd.fd()), ms[1]);
             return FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), (int) ms[0], ms[1]);
         });
     }
 
-    /** uid and gid of what P leads to (the deleted file through its fd link); 0/0 when unreadable. */
-    private static int[] owner(java.nio.file.Path p) {
+    /**
+     * uid, gid, access and modification time of what P leads to (the deleted file through its fd
+     * link) into G; 0/0 and no times when unreadable. The restore gives them back to the new file.
+     */
+    private static void ownerAndTimes(Path p, GhostFileEntry.Builder g) {
         try {
-            java.util.Map<String, Object> a = java.nio.file.Files.readAttributes(p, "unix:uid,gid");
-            return new int[] {((Number) a.get("uid")).intValue(), ((Number) a.get("gid")).intValue()};
+            Map<String, Object> a = Files.readAttributes(p, "unix:uid,gid,lastAccessTime,lastModifiedTime");
+            g.setUid(((Number) a.get("uid")).intValue()).setGid(((Number) a.get("gid")).intValue())
+                    .setAtim(timeval((FileTime) a.get("lastAccessTime")))
+                    .setMtim(timeval((FileTime) a.get("lastModifiedTime")));
         } catch (java.io.IOException | UnsupportedOperationException e) {
-            return new int[] {0, 0};
+            g.setUid(0).setGid(0);
         }
+    }
+
+    private static Timeval timeval(FileTime t) {
+        long us = t.to(TimeUnit.MICROSECONDS);
+        return Timeval.newBuilder().setTvSec(Math.floorDiv(us, 1_000_000L)).setTvUsec(Math.floorMod(us, 1_000_000L)).build();
     }
 
     /** The file is recreated beside its old name: that directory must still exist. */
@@ -177,25 +195,36 @@ public final class DeletedFileDriver implements FileDriver {
         }
         GhostFileEntry g = es.get(0).as(GhostFileEntry.class);
         long size = g.hasSize() ? g.getSize() : reg.getSize();
-        if (size < 0 || size > MAX_GHOST_BYTES) {
-            throw new RestoreException(Kind.UNSUPPORTED, "deleted file " + Quote.of(reg.getName()) + " holds " + size
-                    + " bytes; a restore recreates at most " + MAX_GHOST_BYTES);
+        if (size < 0) {
+            throw images.bad(ImageKind.GHOST_FILE, ghostId, "size " + size + " of deleted file " + Quote.of(reg.getName()));
         }
-        byte[] content = new byte[(int) size];
+        List<Ghost.Chunk> chunks = new ArrayList<>();
+        long bytes = 0;
         if (!g.getChunks()) {
             byte[] all = es.get(0).extra() == null ? new byte[0] : es.get(0).extra();
-            System.arraycopy(all, 0, content, 0, (int) Math.min(all.length, size));
+            chunks.add(new Ghost.Chunk(0, all.length > size ? Arrays.copyOf(all, (int) size) : all));
+            bytes = all.length;
         }
         for (ImageEntry e : es.subList(1, es.size())) {
             GhostChunkEntry c = e.as(GhostChunkEntry.class);
             byte[] data = e.extra() == null ? new byte[0] : e.extra();
-            if (c.getOff() < 0 || c.getOff() + c.getLen() > size || data.length != c.getLen()) {
+            if (c.getOff() < 0 || c.getLen() < 0 || c.getOff() + c.getLen() > size || data.length != c.getLen()) {
                 throw new BadImageException(images.imageFile(ImageKind.GHOST_FILE, ghostId).toString(), e.offset(),
                         "chunk " + e.index() + " (" + c.getLen() + " bytes at " + c.getOff() + ") lies outside the "
                         + size + "-byte file or holds " + data.length + " bytes");
             }
-            System.arraycopy(data, 0, content, (int) c.getOff(), data.length);
+            chunks.add(new Ghost.Chunk(c.getOff(), data));
+            bytes += data.length;
         }
-        return new Ghost(g.getIno(), g.getMode(), g.getUid(), g.getGid(), content);
+        if (bytes > MAX_GHOST_BYTES) {
+            throw new RestoreException(Kind.UNSUPPORTED, "deleted file " + Quote.of(reg.getName()) + " holds " + bytes
+                    + " bytes of data; a restore recreates at most " + MAX_GHOST_BYTES);
+        }
+        return new Ghost(g.getIno(), g.getMode(), g.getUid(), g.getGid(), size, chunks,
+                g.hasAtim() ? nanos(g.getAtim()) : -1, g.hasMtim() ? nanos(g.getMtim()) : -1);
+    }
+
+    private static long nanos(Timeval t) {
+        return t.getTvSec() * 1_000_000_000L + t.getTvUsec() * 1000L;
     }
 }

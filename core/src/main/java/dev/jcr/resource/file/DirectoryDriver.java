@@ -10,6 +10,7 @@ import dev.jcr.resource.FdDescriber;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.resource.FileImages;
 import dev.jcr.resource.ResourceKind;
+import dev.jcr.resource.TreeView;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
 
@@ -29,7 +30,8 @@ public final class DirectoryDriver implements ReopenedByPath {
 
     @Override
     public Support support() {
-        return new Support(Verdict.SUPPORTED, "reopened by path while the directory exists (not on /proc or /sys)");
+        return new Support(Verdict.SUPPORTED, "reopened by path while the directory exists; /proc/PID ones of a"
+                + " process of the dumped tree");
     }
 
     @Override
@@ -40,8 +42,7 @@ public final class DirectoryDriver implements ReopenedByPath {
                     + ": not supported yet");
         }
         if (VirtualFs.isVirtual(f.path().path())) {
-            return Assessment.unsupported(fd.label(), kind(), "directory " + f.path().path()
-                    + ": directories of /proc and /sys cannot be reopened by path: not supported yet");
+            return VirtualFs.assess(fd.label(), kind(), "directory " + f.path().path(), f.path().path());
         }
         return Assessment.supported(fd.label(), kind(), "directory " + f.path().path());
     }
@@ -52,5 +53,11 @@ public final class DirectoryDriver implements ReopenedByPath {
         String path = ((FdDetail.File) fd.detail()).path().path();
         int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
         ctx.addFd(fd, FdTypes.REG, id -> FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), mode, -1));
+    }
+
+    /** A /proc/PID path names a process: it must be dumped too ({@link VirtualFs#inTree}). */
+    @Override
+    public Assessment assessInTree(long pid, OpenFd fd, Assessment alone, TreeView tree) {
+        return VirtualFs.inTree(alone, ((FdDetail.File) fd.detail()).path().path(), tree);
     }
 }

@@ -5,16 +5,21 @@ import dev.jcr.JcrException.Kind;
 import dev.jcr.resource.RestoreContext;
 import dev.jcr.restore.RestoreException;
 import dev.jcr.sys.Errno;
+import dev.jcr.sys.FileCalls;
 import dev.jcr.sys.Linux;
 import dev.jcr.sys.SyscallException;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.TimeUnit;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Deleted files recreated for a restore. Each dumped inode becomes one new file, created exclusively
  * at its last name when that is free (so /proc/PID/fd shows the name it had) or else under a
- * ".jcr-ghost" name beside it, filled with the saved bytes, given its owner and mode, and unlinked at once:
+ * ".jcr-ghost" name beside it, filled with the saved data (holes stay holes), given its owner, mode and
+ * times, and unlinked at once (the directory's times are put back too):
  * afterwards only jcr's "anchor" fd holds it, and every dumped description of that inode is opened
  * from the anchor through /proc/self/fd, so descriptions that shared the file share it again.
  */
@@ -66,6 +71,8 @@ final class GhostFiles {
     }
 
     private static int recreate(String path, Ghost ghost, RestoreContext ctx) {
+        // creating and unlinking a name changes the directory's times: they are put back afterwards
+        DirTimes dir = DirTimes.of(Path.of(path).getParent());
         for (int i = 0; i < TRIES; i++) {
             String name = i == 0 ? path : path + ".jcr-ghost." + Linux.getpid() + "." + i;
             int fd;
@@ -80,10 +87,14 @@ final class GhostFiles {
             }
             ctx.keep(fd);
             try {
-                Linux.write(fd, ghost.content());
+                fill(fd, ghost);
                 chown(fd, name, ghost);
                 // after the chown, which clears set-id bits
                 Linux.syscall("fchmod", Linux.getpid(), SYS_FCHMOD, fd, ghost.mode() & 07777, 0, 0, 0, 0);
+                if (ghost.hasTimes()) {
+                    // last: every write above moved them
+                    FileCalls.futimens(fd, ghost.atimeNanos(), ghost.mtimeNanos());
+                }
             } finally {
                 // the file must not outlive the restore under a name, whatever happens
                 try {
@@ -91,10 +102,58 @@ final class GhostFiles {
                 } catch (java.io.IOException e) {
                     throw new RestoreException(Kind.IO, "cannot unlink recreated deleted file " + Quote.of(name) + ": " + e.getMessage());
                 }
+                dir.restore();
             }
             return fd;
         }
         throw new RestoreException(Kind.CONFLICT, "cannot recreate deleted file " + Quote.of(path) + ": " + TRIES
                 + " names beside it are taken");
+    }
+
+    /** Writes only the stretches that held data and sets the size: the holes between them stay holes. */
+    private static void fill(int fd, Ghost ghost) {
+        for (Ghost.Chunk c : ghost.chunks()) {
+            if (c.data().length == 0) {
+                continue;
+            }
+            ByteBuffer b = ByteBuffer.allocateDirect(c.data().length).put(c.data()).flip();
+            long off = c.off();
+            while (b.hasRemaining()) {
+                long n = Linux.pwrite(fd, b, off);
+                b.position(b.position() + (int) n);
+                off += n;
+            }
+        }
+        Linux.ftruncate(fd, ghost.size());
+    }
+
+    /** A directory's access and modification times, read before jcr changes its entries and put back after. */
+    private record DirTimes(Path dir, long atime, long mtime) {
+        static DirTimes of(Path dir) {
+            try {
+                Map<String, Object> a = java.nio.file.Files.readAttributes(dir, "unix:lastAccessTime,lastModifiedTime");
+                return new DirTimes(dir, ((FileTime) a.get("lastAccessTime")).to(TimeUnit.NANOSECONDS),
+                        ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS));
+            } catch (java.io.IOException | RuntimeException e) {
+                return new DirTimes(dir, -1, -1);
+            }
+        }
+
+        /** Best effort: a directory jcr may not change (not its owner, no CAP_FOWNER) keeps its new times. */
+        void restore() {
+            if (atime < 0) {
+                return;
+            }
+            try {
+                int fd = Linux.open(dir.toString(), FileCalls.O_DIRECTORY, 0);
+                try {
+                    FileCalls.futimens(fd, atime, mtime);
+                } finally {
+                    Linux.close(fd);
+                }
+            } catch (SyscallException e) {
+                // the file itself is restored; only the directory's times moved
+            }
+        }
     }
 }

@@ -10,13 +10,15 @@ import dev.jcr.resource.FdDescriber;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.resource.FileImages;
 import dev.jcr.resource.ResourceKind;
+import dev.jcr.resource.TreeView;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
 
 /**
  * Regular files that still have a name: the dump records path, flags and position; restore reopens
- * the path and seeks. Files on /proc and /sys are refused: reopening them by path would reach a
- * different object (another process's /proc/PID, a re-created sysfs node).
+ * the path and seeks. Files on /proc and /sys too: a /proc/PID file only when PID is dumped with it
+ * (restored with its pid, /proc/PID is that process again; one outside the tree would be another
+ * process by then), not a thread's own /proc directory (threads come after the files).
  */
 public final class RegularFileDriver implements ReopenedByPath {
 
@@ -27,15 +29,15 @@ public final class RegularFileDriver implements ReopenedByPath {
 
     @Override
     public Support support() {
-        return new Support(Verdict.SUPPORTED, "reopened by path (not on /proc or /sys)");
+        return new Support(Verdict.SUPPORTED, "reopened by path; /proc/PID files of a process of the dumped tree in"
+                + " the restored process's /proc, other /proc and /sys files by path");
     }
 
     @Override
     public Assessment assess(OpenFd fd) {
         String path = ((FdDetail.File) fd.detail()).path().path();
         if (VirtualFs.isVirtual(path)) {
-            return Assessment.unsupported(fd.label(), kind(), FdDescriber.describe(fd)
-                    + ": files of /proc and /sys cannot be reopened by path: not supported yet");
+            return VirtualFs.assess(fd.label(), kind(), path + " (" + fd.accessMode() + ")", path);
         }
         return Assessment.supported(fd.label(), kind(), FdDescriber.describe(fd) + ", " + fd.accessMode()
                 + " at offset " + fd.position());
@@ -47,5 +49,11 @@ public final class RegularFileDriver implements ReopenedByPath {
         String path = ((FdDetail.File) fd.detail()).path().path();
         int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
         ctx.addFd(fd, FdTypes.REG, id -> FileEntries.reg(id, path, FileEntries.fileFlags(fd), fd.position(), mode, -1));
+    }
+
+    /** A /proc/PID path names a process: it must be dumped too ({@link VirtualFs#inTree}). */
+    @Override
+    public Assessment assessInTree(long pid, OpenFd fd, Assessment alone, TreeView tree) {
+        return VirtualFs.inTree(alone, ((FdDetail.File) fd.detail()).path().path(), tree);
     }
 }

@@ -9,8 +9,9 @@ import dev.jcr.resource.RestoreContext;
 
 /**
  * The restore side shared by the kinds recorded as a REG entry and reopened by their path (regular
- * files, directories, stateless devices): the path must still exist at plan time, and is reopened
- * with the dumped flags and position ({@link Reopen}).
+ * files, directories, stateless devices): the path must still exist at plan time (a /proc/PID path:
+ * name a process of the restore, which creates it), and is reopened with the dumped flags and
+ * position ({@link Reopen}).
  */
 public interface ReopenedByPath extends FileDriver {
 
@@ -19,9 +20,12 @@ public interface ReopenedByPath extends FileDriver {
         return FdTypes.REG;
     }
 
+    /** The path must exist; a /proc/PID one must name a process of the restore instead ({@link VirtualFs}). */
     @Override
     default void check(FileEntry file, FdUse use, FileImages images) {
-        Reopen.checkExists(file, use, images);
+        if (!VirtualFs.check(file, use, images)) {
+            Reopen.checkExists(file, use, images);
+        }
     }
 
     @Override

@@ -68,6 +68,22 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
         };
     }
 
+    /**
+     * Whether the file behind a mapping was opened for writing: the mode of its map_files link says
+     * (the kernel gives the link S_IWUSR exactly when the mapped file is open for writing, which CRIU
+     * reads too). It decides a shared mapping's restore: mapped from a read-only open, a later
+     * mprotect(PROT_WRITE) fails with EACCES, as it did; from a read-write one it works, as it did,
+     * even when the mapping is read-only now. WRITABLE (the current protection) when the link cannot be read.
+     */
+    static boolean openForWriting(java.nio.file.Path mapFile, boolean writable) {
+        try {
+            Object mode = java.nio.file.Files.getAttribute(mapFile, "unix:mode", java.nio.file.LinkOption.NOFOLLOW_LINKS);
+            return (((Integer) mode) & 0200) != 0;
+        } catch (java.io.IOException | RuntimeException e) {
+            return writable;
+        }
+    }
+
     // CRIU's vma status bits (VMA_AREA_*, VMA_FILE_*, VMA_ANON_*)
     public static final int VMA_AREA_REGULAR = 1;
     public static final int VMA_AREA_STACK = 1 << 1;
@@ -128,8 +144,8 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
                 pages = PageSelection.NONE;
             }
             case FILE -> {
-                int fdflags = v.shared() && v.writable() ? O_RDWR : 0;
                 java.nio.file.Path mapFile = ctx.proc().dir(ctx.pid()).resolve("map_files").resolve(v.range());
+                int fdflags = v.shared() && openForWriting(mapFile, v.writable()) ? O_RDWR : 0;
                 long[] ms = FileEntries.modeAndSize(mapFile);
                 if (ms == null) {
                     ms = FileEntries.modeAndSize(java.nio.file.Path.of(v.path()));

@@ -7,6 +7,7 @@ import dev.jcr.image.proto.FifoEntry;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.resource.DumpContext;
 import dev.jcr.resource.FileEntries;
+import dev.jcr.resource.FileOwners;
 import dev.jcr.proc.FdDetail;
 import dev.jcr.proc.OpenFd;
 import dev.jcr.resource.Assessment;
@@ -19,7 +20,10 @@ import dev.jcr.resource.FileDriver;
 import dev.jcr.resource.FileImages;
 import dev.jcr.resource.RestoreContext;
 import dev.jcr.restore.RestoreException;
+import dev.jcr.sys.FileCalls;
 import dev.jcr.sys.Linux;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.TimeUnit;
 import dev.jcr.sys.SyscallException;
 import java.nio.file.Files;
 import java.util.HashMap;
@@ -86,7 +90,10 @@ public final class FifoDriver implements FileDriver {
         long inode = fd.inode();
         int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
         ctx.addFd(fd, FdTypes.FIFO, id -> {
-            int reg = ctx.addFile(r -> FileEntries.reg(r, path, FileEntries.fileFlags(fd), 0, mode, -1));
+            // a FIFO entry has no fown of its own: its owner goes into its path entry, as in CRIU
+            var owner = ctx.owner(fd);
+            int reg = ctx.addFile(r -> owner == null ? FileEntries.reg(r, path, FileEntries.fileFlags(fd), 0, mode, -1)
+                    : FileOwners.withOwner(FileEntries.reg(r, path, FileEntries.fileFlags(fd), 0, mode, -1), owner));
             return FileEntry.newBuilder().setType(FdTypes.FIFO).setId(id)
                     .setFifo(FifoEntry.newBuilder().setId(id).setPipeId((int) inode).setRegfId(reg)).build();
         });
@@ -125,6 +132,17 @@ public final class FifoDriver implements FileDriver {
         return ctx.keep(Linux.open("/proc/self/fd/" + anchor, reg.getFlags() & KEPT, 0));
     }
 
+    /** Access and modification time of PATH in nanoseconds, or null when they cannot be read. */
+    private static long[] times(String path) {
+        try {
+            Map<String, Object> a = Files.readAttributes(java.nio.file.Path.of(path), "unix:lastAccessTime,lastModifiedTime");
+            return new long[] {((FileTime) a.get("lastAccessTime")).to(TimeUnit.NANOSECONDS),
+                    ((FileTime) a.get("lastModifiedTime")).to(TimeUnit.NANOSECONDS)};
+        } catch (java.io.IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /** The path entry a FIFO entry points at (regf_id). */
     private static RegFileEntry path(FileEntry file, FileImages images) {
         FileEntry regf = images.file(file.getFifo().getRegfId());
@@ -147,11 +165,20 @@ public final class FifoDriver implements FileDriver {
             throw new RestoreException(Kind.CONFLICT, Quote.of(path) + " is no longer a FIFO");
         }
         int fd = ctx.keep(Linux.open(path, Linux.O_RDWR | Linux.O_NONBLOCK, 0));
+        // writing into a FIFO moves its modification time: the bytes were written before the dump
+        long[] times = times(path);
         try {
             PipeBuffers.refill(fd, data, size);
         } catch (SyscallException e) {
             throw new RestoreException(Kind.CONFLICT, "FIFO " + Quote.of(path) + " cannot take its " + data.length
                     + " buffered bytes back (" + e.getMessage() + "): someone else filled it since the dump");
+        }
+        if (data.length > 0 && times != null) {
+            try {
+                FileCalls.futimens(fd, times[0], times[1]);
+            } catch (SyscallException e) {
+                // not its owner and no CAP_FOWNER: the FIFO keeps the time of the refill
+            }
         }
         return fd;
     }

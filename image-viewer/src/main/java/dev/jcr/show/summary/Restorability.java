@@ -1,6 +1,8 @@
 package dev.jcr.show.summary;
 
+import dev.jcr.image.ImageEntry;
 import dev.jcr.image.ImageKind;
+import dev.jcr.image.proto.FileLockEntry;
 import dev.jcr.image.proto.FdinfoEntry;
 import dev.jcr.image.proto.FileEntry;
 import dev.jcr.image.proto.PstreeEntry;
@@ -10,6 +12,8 @@ import dev.jcr.resource.Options;
 import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
+import dev.jcr.resource.file.VirtualFs;
+import dev.jcr.resource.lock.FileLocks;
 import dev.jcr.resource.device.Terminals;
 import dev.jcr.show.model.Dump;
 import dev.jcr.show.model.FileNames;
@@ -22,8 +26,9 @@ import java.util.Set;
 /**
  * What in an image directory jcr could not restore, asked of the same support table that {@code jcr
  * check} and the analyzer use ({@link DriverTable}): every fd whose kind has no driver (or needs an
- * option), every mapping CRIU marked unsupported or that jcr's memory driver does not handle, and
- * images of kinds jcr's restore does not read.
+ * option), every mapping CRIU marked unsupported or that jcr's memory driver does not handle, the
+ * files and locks the restore's own rules refuse (a /proc file of a process not restored, a lease
+ * being broken), and images of kinds jcr's restore does not read.
  */
 public final class Restorability {
 
@@ -68,6 +73,10 @@ public final class Restorability {
                 } else if (kind == ResourceKind.CHAR_DEVICE && !STATELESS_DEVICES.contains(what)) {
                     out.add(new Blocker(pid, pid + " fd " + fd.getFd(), "character device " + what,
                             Verdict.UNSUPPORTED.name(), s.condition(), null));
+                } else if ((kind == ResourceKind.REGULAR_FILE || kind == ResourceKind.DIRECTORY) && f.get().hasReg()
+                        && VirtualFs.refusal(f.get().getReg().getName(), pids) != null) {
+                    out.add(new Blocker(pid, pid + " fd " + fd.getFd(), kind.words() + " " + what,
+                            Verdict.UNSUPPORTED.name(), VirtualFs.refusal(f.get().getReg().getName(), pids), null));
                 }
             }
             if (dump.hasMm(pid)) {
@@ -81,7 +90,15 @@ public final class Restorability {
                 }
             }
         }
-        for (ImageKind k : List.of(ImageKind.FILE_LOCKS, ImageKind.TCP_STREAM, ImageKind.IPCNS_SHM, ImageKind.IPCNS_MSG,
+        for (ImageEntry e : dump.images().read(ImageKind.FILE_LOCKS, null)) {
+            FileLockEntry l = e.as(FileLockEntry.class);
+            String why = FileLocks.refusal(l);
+            if (why != null) {
+                out.add(new Blocker(l.getPid(), l.getPid() + " fd " + l.getFd(), "file lock (filelocks.img entry "
+                        + e.index() + ")", Verdict.UNSUPPORTED.name(), why, null));
+            }
+        }
+        for (ImageKind k : List.of(ImageKind.TCP_STREAM, ImageKind.IPCNS_SHM, ImageKind.IPCNS_MSG,
                 ImageKind.IPCNS_SEM, ImageKind.BPFMAP_DATA, ImageKind.FANOTIFY_MARK, ImageKind.TTY_INFO)) {
             for (String name : presentFiles(dump, k)) {
                 boolean tty = k == ImageKind.TTY_INFO;
@@ -172,7 +189,6 @@ public final class Restorability {
 
     static String describe(ImageKind k) {
         return switch (k) {
-            case FILE_LOCKS -> "file locks (filelocks.img)";
             case TCP_STREAM -> "an established TCP connection's queues";
             case IPCNS_SHM, IPCNS_MSG, IPCNS_SEM -> "System V IPC objects of the IPC namespace";
             case BPFMAP_DATA -> "BPF map contents";

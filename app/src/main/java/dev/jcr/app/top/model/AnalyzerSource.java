@@ -236,7 +236,7 @@ public final class AnalyzerSource implements ProcessSource {
         return switch (k) {
             case THREAD -> ResourceGroup.THREADS;
             case MEMORY_MAPPING -> ResourceGroup.MEMORY;
-            case REGULAR_FILE, DIRECTORY, DELETED_FILE, MEMFD -> ResourceGroup.FILES;
+            case REGULAR_FILE, DIRECTORY, DELETED_FILE, MEMFD, FILE_LOCK -> ResourceGroup.FILES;
             case PIPE, FIFO -> ResourceGroup.PIPES;
             case UNIX_SOCKET, TCP_SOCKET, UDP_SOCKET, RAW_SOCKET, NETLINK_SOCKET, PACKET_SOCKET, OTHER_SOCKET -> ResourceGroup.SOCKETS;
             case PROCESS, SIGNAL_STATE -> ResourceGroup.PROCESS;
