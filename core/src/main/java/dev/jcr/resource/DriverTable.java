@@ -9,12 +9,9 @@ import dev.jcr.resource.timerfd.TimerfdDriver;
 import dev.jcr.resource.file.DeletedFileDriver;
 import dev.jcr.resource.file.DirectoryDriver;
 import dev.jcr.resource.file.RegularFileDriver;
-<<<<<<< HEAD
 import dev.jcr.resource.inet.TcpDriver;
 import dev.jcr.resource.inet.UdpDriver;
-=======
 import dev.jcr.resource.lock.FileLockDriver;
->>>>>>> main
 import dev.jcr.resource.memory.MemoryMappingDriver;
 import dev.jcr.resource.pipe.FifoDriver;
 import dev.jcr.resource.pipe.PipeDriver;
@@ -89,25 +86,6 @@ public final class DriverTable {
 
     // Drivers of one files.img type claim entries in this order: the most specific first (terminals by
     // name, deleted files by their ghost image, directories and devices by mode), regular files last.
-<<<<<<< HEAD
-    private static final DriverTable STANDARD = new DriverTable(List.of(
-            new MemoryMappingDriver(),
-            new ThreadDriver(),
-            new SignalStateDriver(),
-            new TerminalDriver(),
-            new DeletedFileDriver(GHOST_LIMIT_BYTES),
-            new DirectoryDriver(),
-            new CharDeviceDriver(),
-            new RegularFileDriver(),
-            new PipeDriver(),
-            new FifoDriver(),
-            new EventfdDriver(),
-            new EventpollDriver(),
-            new SignalfdDriver(),
-            new TimerfdDriver(),
-            new TcpDriver(),
-            new UdpDriver()));
-=======
     private static List<ResourceDriver<?>> drivers(long ghostLimit) {
         return List.of(
                 new MemoryMappingDriver(),
@@ -124,9 +102,10 @@ public final class DriverTable {
                 new EventfdDriver(),
                 new EventpollDriver(),
                 new SignalfdDriver(),
-                new TimerfdDriver());
+                new TimerfdDriver(),
+                new TcpDriver(),
+                new UdpDriver());
     }
->>>>>>> main
 
     /**
      * The driver that recreates files.img entry FILE: the first registered driver of its type that

@@ -57,18 +57,16 @@ public final class Check implements Callable<Integer> {
     @Option(names = "--shell-job", description = "count resources that need --shell-job as checkpointable")
     boolean shellJob;
 
-<<<<<<< HEAD
     @Option(names = "--tcp-established", description = "count TCP connections with a peer outside the tree as"
             + " checkpointable (as jcr dump --tcp-established)")
     boolean tcpEstablished;
 
     @Option(names = "--tcp-close", description = "count TCP connections as checkpointable closed (as jcr dump --tcp-close)")
     boolean tcpClose;
-=======
+
     @Option(names = "--ghost-limit", paramLabel = "SIZE", converter = ByteSize.class,
             description = "count deleted files up to SIZE as checkpointable (what jcr dump --ghost-limit saves)")
     Long ghostLimit;
->>>>>>> main
 
     private final TreeCheck trees;
 

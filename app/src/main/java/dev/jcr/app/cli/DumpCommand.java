@@ -52,7 +52,6 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--shell-job", description = "allow a tree attached to a terminal or session outside it")
     boolean shellJob;
 
-<<<<<<< HEAD
     @Option(names = "--tcp-established", description = "allow established TCP connections whose peer is outside the"
             + " tree (dumped and restored through TCP repair; the peer must keep its end until the restore)")
     boolean tcpEstablished;
@@ -60,11 +59,10 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--tcp-close", description = "dump established TCP connections as closed sockets: they come back"
             + " closed")
     boolean tcpClose;
-=======
+
     @Option(names = "--ghost-limit", paramLabel = "SIZE", converter = ByteSize.class,
             description = "save deleted files up to SIZE (default 1M, as CRIU; K, M, G suffixes)")
     Long ghostLimit;
->>>>>>> main
 
     @Option(names = "--progress", negatable = true, description = "progress bar on stderr (default: when stderr is a terminal)")
     Boolean progress;
@@ -77,14 +75,10 @@ public final class DumpCommand implements Callable<Integer> {
         boolean bar = progress != null ? progress : System.console() != null;
         PrintWriter err = spec.commandLine().getErr();
         DumpListener listener = bar ? new ProgressBar(err) : DumpListener.NONE;
-<<<<<<< HEAD
-        DumpResult r = new DumpEngine().dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob)
-                .with(Options.TCP_ESTABLISHED, tcpEstablished).with(Options.TCP_CLOSE, tcpClose), listener);
-=======
         DumpEngine engine = ghostLimit == null ? new DumpEngine()
                 : new DumpEngine(ProcFs.system(), DriverTable.standard(ghostLimit));
-        DumpResult r = engine.dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob), listener);
->>>>>>> main
+        DumpResult r = engine.dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob)
+                .with(Options.TCP_ESTABLISHED, tcpEstablished).with(Options.TCP_CLOSE, tcpClose), listener);
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());
         out.flush();
