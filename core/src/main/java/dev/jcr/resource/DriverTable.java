@@ -9,12 +9,14 @@ import dev.jcr.resource.timerfd.TimerfdDriver;
 import dev.jcr.resource.file.DeletedFileDriver;
 import dev.jcr.resource.file.DirectoryDriver;
 import dev.jcr.resource.file.RegularFileDriver;
+import dev.jcr.resource.inet.RawSocketDriver;
 import dev.jcr.resource.inet.TcpDriver;
 import dev.jcr.resource.inet.UdpDriver;
 import dev.jcr.resource.lock.FileLockDriver;
 import dev.jcr.resource.memory.MemoryMappingDriver;
 import dev.jcr.resource.pipe.FifoDriver;
 import dev.jcr.resource.pipe.PipeDriver;
+import dev.jcr.resource.socket.PacketSocketDriver;
 import dev.jcr.resource.signal.SignalStateDriver;
 import dev.jcr.resource.thread.ThreadDriver;
 import dev.jcr.image.proto.FileEntry;
@@ -104,7 +106,9 @@ public final class DriverTable {
                 new SignalfdDriver(),
                 new TimerfdDriver(),
                 new TcpDriver(),
-                new UdpDriver());
+                new UdpDriver(),
+                new RawSocketDriver(),
+                new PacketSocketDriver());
     }
 
     /**
