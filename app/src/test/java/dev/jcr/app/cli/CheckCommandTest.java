@@ -146,7 +146,7 @@ class CheckCommandTest {
             }
             assertEquals(blockers, items, r.out());
             assertEquals(blockers, headings.values().stream().mapToInt(Integer::intValue).sum(), r.out());
-            assertTrue(headings.keySet().containsAll(List.of("inotify", "terminal", "unix socket", "UDP socket")), headings.toString());
+            assertTrue(headings.keySet().containsAll(List.of("inotify", "terminal", "unix socket", "packet socket")), headings.toString());
         }
     }
 

@@ -45,7 +45,7 @@ class PsCommandTest {
             assertTrue(!l.has("children"), "flat list has no children");
             JsonNode z = find(list, zoo.pid());
             assertEquals("UNSUPPORTED", z.get("verdict").asText());
-            assertTrue(z.get("blockers").size() >= 19);
+            assertTrue(z.get("blockers").size() >= 17, "every kind zoo holds but UDP: " + z.get("blockers"));
         }
     }
 
