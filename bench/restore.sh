@@ -56,7 +56,7 @@ printf "%-9s %10s %11s %8s %11s %8s\n" size restore read-reuse ratio read-fresh 
 for mib in $SIZES; do
   dumped pattern "$mib"
   mv "$WORK/img-pattern" "$WORK/img-$mib"
-  java -XX:+UseSerialGC -cp "$CP" dev.jcr.restore.RestoreBench "$WORK/img-$mib" "$ROUNDS" "$WORK/baseline" "$MODE" \
+  java -XX:-UsePerfData -XX:+UseSerialGC -cp "$CP" dev.jcr.restore.RestoreBench "$WORK/img-$mib" "$ROUNDS" "$WORK/baseline" "$MODE" \
     >"$WORK/res-$mib"
   awk -v m="$mib" '
     $1 == "restore" { r = $2 } $1 == "read-reuse" { u = $2 } $1 == "read-fresh" { f = $2 }
@@ -79,7 +79,7 @@ timed() { # LABEL CMD... -> appends "wall cpu" to $WORK/t-LABEL
   e=$(date +%s%N)
   echo "$(( (e - s) / 1000 )) $(awk '{print $1 + $2}' "$WORK/cpu")" >>"$WORK/t-$label"
 }
-JAVA_FLAGS="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"
+JAVA_FLAGS="-XX:-UsePerfData -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xshare:auto"
 i=0
 while [ $i -le "$ROUNDS" ]; do
   timed restore "$ROOT/bin/jcr" restore -D "$WORK/img-loop" --detach

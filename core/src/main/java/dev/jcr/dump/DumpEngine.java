@@ -121,9 +121,13 @@ public final class DumpEngine {
             }
             long tEnd = System.nanoTime();
             DumpStats s = run.stats(tFrozen - tFreeze, tReleased - tFrozen, tEnd - t0, imageBytes(dir.target()));
+            // a restore right after --kill must find every pid free: wait (not counted above) until the
+            // killed processes are reaped
+            List<String> warnings = options.kill()
+                    ? KilledTree.awaitFree(fs, tree.allIds(), options.reapWait()) : List.of();
             listener.phase(DumpPhase.DONE);
             List<Integer> pids = tree.processes().stream().map(FrozenProcess::pid).toList();
-            return new DumpResult(dir.target(), pid, pids, tree.allThreads().size(), options.kill(), s);
+            return new DumpResult(dir.target(), pid, pids, tree.allThreads().size(), options.kill(), s, warnings);
         } finally {
             dir.abort(); // no-op once committed
         }
@@ -218,13 +222,20 @@ public final class DumpEngine {
             // the instant the state is read (timers' remaining times are relative to it): dump_uptime
             stateUptimeMicros = uptimeMicros();
             for (FrozenProcess fp : tree.processes()) {
-                if (fp.zombie()) {
+                if (fp.zombie() && fp.pid() == tree.root()) {
                     throw new dev.jcr.resource.NotDumpableException(fp.pid(), "process",
                             "zombie: has exited and waits for its parent to reap it");
                 }
             }
             scope = new DumpScope(treeView());
             for (FrozenProcess fp : tree.processes()) {
+                if (fp.zombie()) {
+                    // as CRIU: its place in the tree, its exit status and name, nothing else is left
+                    pstree.add(PstreeEntry.newBuilder().setPid(fp.pid()).setPpid(fp.ppid()).setPgid(fp.pgid())
+                            .setSid(fp.sid()).addThreads(fp.pid()).build());
+                    later.single(ImageKind.CORE, fp.pid(), TaskImages.zombie(fs, fp.pid()));
+                    continue;
+                }
                 pstree.add(PstreeEntry.newBuilder().setPid(fp.pid()).setPpid(fp.pid() == tree.root() ? 0 : fp.ppid())
                         .setPgid(fp.pgid()).setSid(fp.sid()).addAllThreads(fp.threads()).build());
                 ProcessDump p = new ProcessDump(fp, fs, tracer, images, drivers, analyzer, options, scope);
@@ -254,6 +265,9 @@ public final class DumpEngine {
             Map<Long, String> comms = new java.util.LinkedHashMap<>();
             Map<Long, List<dev.jcr.proc.OpenFd>> fds = new HashMap<>();
             for (FrozenProcess fp : tree.processes()) {
+                if (fp.zombie()) {
+                    continue; // no fds, no namespaces left
+                }
                 long netNs = fs.namespaces(fp.pid()).inode(NamespaceType.NET);
                 SocketTable st = sockets.computeIfAbsent(netNs, k -> fs.sockets(fp.pid()));
                 comms.put((long) fp.pid(), fs.process(fp.pid()).comm());

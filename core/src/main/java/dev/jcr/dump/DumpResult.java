@@ -12,11 +12,15 @@ import java.util.List;
  * @param threads   number of threads dumped
  * @param killed    true if the tree was killed afterwards (--kill), false if it runs on
  * @param stats     times and page counts
+ * @param warnings  what the user should know although the dump succeeded (e.g. a killed pid that its
+ *                  parent has not reaped, which a restore will find in use)
  */
-public record DumpResult(Path directory, int root, List<Integer> pids, int threads, boolean killed, DumpStats stats) {
+public record DumpResult(Path directory, int root, List<Integer> pids, int threads, boolean killed, DumpStats stats,
+        List<String> warnings) {
 
     public DumpResult {
         pids = List.copyOf(pids);
+        warnings = List.copyOf(warnings);
     }
 
     /** One line for a person: "dumped 2 processes (3 threads) of 1234 to DIR: 12.0 MiB in 0.31 s, frozen 0.25 s; left running". */

@@ -47,6 +47,8 @@ final class ImageSet {
     private final Map<String, ImageWriter> writers = new java.util.LinkedHashMap<>();
     private int nextFileId = 1;
     private int nextGhostId = 1;
+    /** Ghost id by inode: the restore recreates one file per inode (GhostFiles), so the dump saves it once. */
+    private final java.util.Map<Long, Integer> ghostsByInode = new java.util.HashMap<>();
     private int nextShmemPagesId;
 
     /** Pages ids of shared memory objects start far above the processes' own (1, 2, …). */
@@ -126,7 +128,14 @@ final class ImageSet {
      * chunked ghost images do. CONTENT is read with O_NOATIME: the dump does not touch the file's times.
      */
     int addGhostFile(int fileId, GhostFileEntry entry, Path content, long size) {
+        Integer known = ghostsByInode.get(entry.getIno());
+        if (known != null) {
+            // another description or mapping of the same deleted inode: one copy of its content
+            remaps.add(RemapFilePathEntry.newBuilder().setOrigId(fileId).setRemapId(known).setRemapType(RemapType.GHOST).build());
+            return known;
+        }
         int ghost = nextGhostId++;
+        ghostsByInode.put(entry.getIno(), ghost);
         // CRIU names ghost images by their id in hex
         try (ImageWriter w = dir.open(ImageKind.GHOST_FILE, Integer.toHexString(ghost))) {
             w.write(entry);

@@ -1,5 +1,6 @@
 package dev.jcr.dump;
 
+import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.FsEntry;
 import dev.jcr.image.proto.ItimerEntry;
 import dev.jcr.image.proto.MmEntry;
@@ -34,8 +35,12 @@ final class TaskImages {
     static final int PR_GET_DUMPABLE = 3;
     static final int PR_GET_CHILD_SUBREAPER = 37;
     static final int PR_GET_THP_DISABLE = 42;
+    static final int SYS_MEMBARRIER = 324;
+    static final int MEMBARRIER_CMD_GET_REGISTRATIONS = 1 << 9;
+    // CRIU's task states (crit 3.17 prints 3 as "Zombie" and 6 as "Stopped": its labels are swapped)
     static final int TASK_ALIVE = 1;
-    static final int TASK_STOPPED = 6;
+    static final int TASK_DEAD = 2;
+    static final int TASK_STOPPED = 3;
 
     private TaskImages() {
     }
@@ -81,7 +86,12 @@ final class TaskImages {
             }
             mm.addMmSavedAuxv(type).addMmSavedAuxv(value);
         }
-        mm.addAllVmas(p.vmas);
+        // madvise advice (MADV_DONTFORK …) is not in maps: smaps has it, once for all mappings
+        java.util.Map<Long, Long> madv = fs.madvise(pid);
+        for (dev.jcr.image.proto.VmaEntry v : p.vmas) {
+            long m = madv.getOrDefault(v.getStart(), 0L);
+            mm.addVmas(m == 0 ? v : v.toBuilder().setMadv(m).build());
+        }
         return mm.build();
     }
 
@@ -116,6 +126,24 @@ final class TaskImages {
         long buf = r.scratch(RemoteSyscalls.PAGE);
         r.prctl(PR_GET_CHILD_SUBREAPER, buf, 0, 0, 0);
         tc.setChildSubreaper(ByteBuffer.wrap(r.read(buf, 4)).order(ByteOrder.LITTLE_ENDIAN).getInt() != 0);
+        // membarrier registrations (Linux 6.3+; older kernels say EINVAL: nothing to record)
+        long barriers = r.syscall(SYS_MEMBARRIER, MEMBARRIER_CMD_GET_REGISTRATIONS, 0, 0);
+        if (barriers > 0) {
+            tc.setMembarrierRegistrationMask((int) barriers);
+        }
+    }
+
+    /**
+     * The core image of a zombie, as CRIU writes it: task_state TASK_DEAD with the wait status the
+     * parent will collect (/proc/PID/stat field 52: exit code << 8, or the killing signal | 0x80 for a
+     * core dump), and its name; no registers, memory or files (it has none left).
+     */
+    static CoreEntry zombie(ProcFs fs, int pid) {
+        String[] st = stat(fs, pid);
+        String comm = fs.read(pid, fs.dir(pid).resolve("comm")).strip();
+        return CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64).setTc(TaskCoreEntry.newBuilder()
+                .setTaskState(TASK_DEAD).setExitCode((int) field(st, 52)).setPersonality(0).setFlags((int) field(st, 9))
+                .setBlkSigset(0).setComm(comm)).build();
     }
 
     static FsEntry fs(ProcessDump p) {
@@ -125,7 +153,8 @@ final class TaskImages {
         PathLink root = fs.rootDir(pid).orElseThrow(() -> new NotDumpableException(pid, "root", "has no root directory"));
         int cwdMode = FileEntries.mode(fs.dir(pid).resolve("cwd"));
         int rootMode = FileEntries.mode(fs.dir(pid).resolve("root"));
-        int cwdId = p.fileId(List.of("dir", cwd.path()), id -> FileEntries.reg(id, cwd.path(), 0, 0, cwdMode, -1));
+        int cwdId = cwd.deleted() ? removedDirectory(p, cwd.path(), fs.dir(pid).resolve("cwd"), cwdMode)
+                : p.fileId(List.of("dir", cwd.path()), id -> FileEntries.reg(id, cwd.path(), 0, 0, cwdMode, -1));
         int rootId = p.fileId(List.of("dir", root.path()), id -> FileEntries.reg(id, root.path(), 0, 0, rootMode, -1));
         int umask = 022;
         for (String line : fs.read(pid, fs.dir(pid).resolve("status")).split("\n")) {
@@ -134,6 +163,30 @@ final class TaskImages {
             }
         }
         return FsEntry.newBuilder().setCwdId(cwdId).setRootId(rootId).setUmask(umask).build();
+    }
+
+    /**
+     * A working directory that was removed (CRIU handles it so): a ghost entry with the directory's
+     * mode, owner and inode and no content, which the restore recreates as an empty directory, enters
+     * and removes again. One per inode, shared by every process that was in it.
+     */
+    private static int removedDirectory(ProcessDump p, String path, Path link, int mode) {
+        int[] owner = {0, 0};
+        long ino = 0;
+        try {
+            java.util.Map<String, Object> a = Files.readAttributes(link, "unix:uid,gid,ino");
+            owner[0] = ((Number) a.get("uid")).intValue();
+            owner[1] = ((Number) a.get("gid")).intValue();
+            ino = ((Number) a.get("ino")).longValue();
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new NotDumpableException(p.pid(), "cwd", "removed working directory " + path + ": " + e.getMessage());
+        }
+        long inode = ino;
+        return p.fileId(List.of("dir", path, "removed", inode), id -> {
+            p.addGhostFile(id, dev.jcr.image.proto.GhostFileEntry.newBuilder().setUid(owner[0]).setGid(owner[1])
+                    .setMode(mode).setIno(inode).setSize(0).setChunks(true).build(), link, 0);
+            return FileEntries.reg(id, path, 0, 0, mode, -1);
+        });
     }
 
     private static ItimerEntry itimer(ITimer t) {

@@ -189,10 +189,34 @@ public final class ProcFs {
         return new Namespaces(m);
     }
 
-    /** The memory mappings of PID (empty for kernel threads and zombies). */
+    /**
+     * The memory mappings of PID (empty for kernel threads and zombies). A mapping of a deleted file
+     * carries the file's size, read through its /proc/PID/map_files link (-1 when jcr may not).
+     */
     public List<Vma> maps(long pid) {
         Path p = dir(pid).resolve("maps");
-        return MapsParser.parse(p.toString(), read(pid, p));
+        List<Vma> all = MapsParser.parse(p.toString(), read(pid, p));
+        if (all.stream().noneMatch(v -> v.kind() == VmaKind.DELETED_FILE)) {
+            return all;
+        }
+        List<Vma> out = new ArrayList<>(all.size());
+        for (Vma v : all) {
+            if (v.kind() == VmaKind.DELETED_FILE) {
+                try {
+                    v = v.withFileSize(Files.size(dir(pid).resolve("map_files").resolve(v.range())));
+                } catch (IOException | UnsupportedOperationException e) {
+                    // not readable by jcr: size unknown
+                }
+            }
+            out.add(v);
+        }
+        return out;
+    }
+
+    /** The madvise advice of each mapping of PID (CRIU's vma madv mask), by start address, from /proc/PID/smaps. */
+    public Map<Long, Long> madvise(long pid) {
+        Path p = dir(pid).resolve("smaps");
+        return VmFlags.parseSmaps(p.toString(), read(pid, p));
     }
 
     /** The threads of PID, by ascending tid. A thread that exits while being read is left out. */

@@ -13,9 +13,21 @@ package dev.jcr.proc;
  * @param path   the path column without the " (deleted)" suffix; empty for anonymous memory
  * @param deleted true if the kernel marked the backing file " (deleted)"
  * @param kind   what backs the area
+ * @param fileSize size of a deleted backing file (what a dump would have to save), -1 when not known
+ *               or not a deleted file
  */
 public record Vma(long start, long end, String perms, long offset, int devMajor, int devMinor, long inode,
-        String path, boolean deleted, VmaKind kind) {
+        String path, boolean deleted, VmaKind kind, long fileSize) {
+
+    /** An area as /proc/PID/maps describes it (the size of a deleted file is not in maps). */
+    public Vma(long start, long end, String perms, long offset, int devMajor, int devMinor, long inode,
+            String path, boolean deleted, VmaKind kind) {
+        this(start, end, perms, offset, devMajor, devMinor, inode, path, deleted, kind, -1);
+    }
+
+    public Vma withFileSize(long size) {
+        return new Vma(start, end, perms, offset, devMajor, devMinor, inode, path, deleted, kind, size);
+    }
 
     public long size() {
         return end - start;

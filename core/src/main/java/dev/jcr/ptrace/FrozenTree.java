@@ -31,6 +31,18 @@ public record FrozenTree(int root, List<FrozenProcess> processes) {
         return processes.stream().filter(p -> p.pid() == pid).findFirst();
     }
 
+    /** Every pid and tid of the tree, zombies included (what a restore needs free). */
+    public List<Integer> allIds() {
+        List<Integer> all = new ArrayList<>();
+        for (FrozenProcess p : processes) {
+            if (!p.threads().contains(p.pid())) {
+                all.add(p.pid());
+            }
+            all.addAll(p.threads());
+        }
+        return all;
+    }
+
     /** Every traced thread id of the tree. */
     public List<Integer> allThreads() {
         List<Integer> all = new ArrayList<>();

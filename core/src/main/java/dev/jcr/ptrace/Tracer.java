@@ -186,6 +186,34 @@ public final class Tracer implements AutoCloseable {
         });
     }
 
+    /**
+     * Lets TID go straight into syscall NR with ARGS (its {@code syscall} instruction in the vDSO, its
+     * other registers as they are): for calls it makes once and never returns from, such as a restored
+     * zombie's exit_group. The task is detached, so the call runs untraced (its exit is its parent's
+     * business, not the tracer's).
+     */
+    public void releaseIntoSyscall(int tid, int nr, long... args) {
+        if (args.length > 6) {
+            throw new IllegalArgumentException("at most 6 syscall arguments");
+        }
+        run(() -> {
+            TracedTask t = require(tid);
+            long[] r = Linux.ptraceGetRegs(tid);
+            r[GpRegs.AX] = nr;
+            int[] slots = {GpRegs.DI, GpRegs.SI, GpRegs.DX, GpRegs.R10, GpRegs.R8, GpRegs.R9};
+            for (int i = 0; i < args.length; i++) {
+                r[slots[i]] = args[i];
+            }
+            r[GpRegs.IP] = syscallSite(t.tgid());
+            r[GpRegs.ORIG_AX] = -1;
+            Linux.ptraceSetRegs(tid, r);
+            tasks.remove(tid);
+            if (!release(t)) {
+                settle(List.of(t), true);
+            }
+        });
+    }
+
     /** Stops tracking TID without detaching it (a helper thread jcr ends itself); returns what was known. */
     TracedTask forget(int tid) {
         checkThread();

@@ -160,6 +160,8 @@ public final class Analyzer {
         if (p.kernelThread() || p.isZombie()) {
             return new Analysis(ProcessReport.of(pid, p.comm(), out), List.of(), out.size());
         }
+        fs.exe(pid).filter(dev.jcr.proc.PathLink::deleted).ifPresent(exe -> out.add(Assessment.unsupported("exe",
+                ResourceKind.PROCESS, "executable " + exe.path() + " was deleted (replaced on disk?): not supported yet")));
         long netNs = p.namespaces().inode(NamespaceType.NET);
         // one socket table per network namespace (unknown namespace: read for this process only)
         SocketTable sockets = netNs < 0 ? fs.sockets(pid) : socketCache.computeIfAbsent(netNs, k -> fs.sockets(pid));

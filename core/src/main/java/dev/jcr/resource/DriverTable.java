@@ -90,7 +90,7 @@ public final class DriverTable {
     // name, deleted files by their ghost image, directories and devices by mode), regular files last.
     private static List<ResourceDriver<?>> drivers(long ghostLimit) {
         return List.of(
-                new MemoryMappingDriver(),
+                new MemoryMappingDriver(ghostLimit),
                 new ThreadDriver(),
                 new SignalStateDriver(),
                 new FileLockDriver(),

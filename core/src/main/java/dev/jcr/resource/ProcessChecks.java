@@ -21,6 +21,8 @@ public final class ProcessChecks {
     public static final String ACCESS = "access";
     public static final String SESSION = "session";
     public static final String PROCESS_GROUP = "process group";
+    /** The resource name of the zombie blocker: a zombie cannot be a dump's root, but is dumped with its parent. */
+    public static final String ZOMBIE = "zombie";
 
     private final Self self;
 
@@ -44,7 +46,8 @@ public final class ProcessChecks {
             return out;
         }
         if (p.isZombie()) {
-            out.add(Assessment.unsupported("process", k, "zombie: has exited and waits for its parent to reap it"));
+            out.add(Assessment.unsupported(ZOMBIE, k, "zombie: has exited and waits for its parent to reap it"
+                    + " (dumped with its parent, not on its own)"));
             return out;
         }
         if (p.isTraced()) {
@@ -77,8 +80,11 @@ public final class ProcessChecks {
             out.add(Assessment.unsupported("process", k, "seccomp filters: not supported yet"));
         }
         cwd.ifPresent(c -> {
-            if (c.deleted()) {
-                out.add(Assessment.unsupported("cwd", k, "working directory " + c.path() + " was removed: not supported yet"));
+            // a removed working directory is recreated (and removed again) by the restore, in its parent
+            java.nio.file.Path parent = java.nio.file.Path.of(c.path()).getParent();
+            if (c.deleted() && (parent == null || !java.nio.file.Files.isDirectory(parent))) {
+                out.add(Assessment.unsupported("cwd", k, "working directory " + c.path()
+                        + " was removed, and so was the directory it was in: not supported"));
             }
         });
         root.ifPresent(r -> {

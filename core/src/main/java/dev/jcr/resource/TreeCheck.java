@@ -18,7 +18,7 @@ import java.util.Set;
  *
  * <p>A NEEDS_OPTION answer is allowed when the option is given; a descendant's session or process
  * group whose leader is inside the tree needs no option at all (only the root's leaders can be
- * outside, and restore recreates the ones inside).
+ * outside, and restore recreates the ones inside); a zombie below the root is dumped with its parent.
  */
 public final class TreeCheck {
 
@@ -87,6 +87,12 @@ public final class TreeCheck {
                 }
             }
         }
+        for (SharedTables.Shared s : SharedTables.of(sub)) {
+            ProcessReport r = reports.get(s.pid());
+            if (r != null) {
+                blockers.add(new TreeReport.Blocker(s.pid(), r.comm(), s.assessment(), TreeReport.Cause.UNSUPPORTED, 0));
+            }
+        }
         return new TreeReport(pid, processes, blockers, needed);
     }
 
@@ -94,7 +100,9 @@ public final class TreeCheck {
         return switch (a.verdict()) {
             case SUPPORTED -> true;
             case NEEDS_OPTION -> options.contains(a.option()) || (p.pid() != root && leaderInside(a, p, inTree));
-            case UNSUPPORTED -> false;
+            // a zombie below the root is dumped as one (exit status, place in the tree) and reaped by its
+            // restored parent; only a zombie root has nothing to dump
+            case UNSUPPORTED -> p.pid() != root && a.resource().equals(ProcessChecks.ZOMBIE);
         };
     }
 

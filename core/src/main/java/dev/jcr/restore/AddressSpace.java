@@ -35,12 +35,15 @@ final class AddressSpace {
     private final Path procRoot;
     private final Path dir;
 
-    AddressSpace(Target t, ProcessPlan p, FileTable files, Path procRoot, Path dir) {
+    private final Inheritance inherited;
+
+    AddressSpace(Target t, ProcessPlan p, FileTable files, Path procRoot, Path dir, Inheritance inherited) {
         this.t = t;
         this.p = p;
         this.files = files;
         this.procRoot = procRoot;
         this.dir = dir;
+        this.inherited = inherited;
     }
 
     /** One line of /proc/PID/maps that matters here. */
@@ -69,14 +72,23 @@ final class AddressSpace {
         return out;
     }
 
-    /** Everything from unmapping the seed to PR_SET_MM_MAP; returns pages written. */
+    /**
+     * Everything from unmapping what the process was cloned with (the seed's mappings, or its restored
+     * parent's but those it keeps: {@link Inheritance}) to PR_SET_MM_MAP; returns pages written.
+     */
     long rebuild(RestoreListener listener, long[] progress, long total) {
         List<Mapping> seed = currentMappings();
         unmapSeed(seed);
         moveVdso(seed);
         mapVmas();
+        advise();
+        for (long[] r : inherited.toDrop()) {
+            t.call(String.format("madvise(0x%x, %d, MADV_DONTNEED)", r[0], r[1] - r[0]), SYS_MADVISE, r[0], r[1] - r[0], 4);
+        }
+        List<ProcessMemory.Run> runs = inherited.toWrite(p.runs());
+        openKeptForWriting(runs);
         listener.phase(RestoreListener.Phase.PAGES, p.pid());
-        long written = readPages(listener, progress, total);
+        long written = readPages(runs, listener, progress, total);
         listener.phase(RestoreListener.Phase.ADDRESS_SPACE, p.pid());
         protect();
         setMmMap();
@@ -84,23 +96,53 @@ final class AddressSpace {
     }
 
     /**
-     * Unmaps every seed mapping but the kernel's, one munmap per stretch between kernel-owned
-     * mappings (munmap of a range with holes in it is fine), instead of one per mapping.
+     * Unmaps every mapping the process was cloned with but the kernel's and the ones it keeps from its
+     * parent, one munmap per stretch between those (munmap of a range with holes in it is fine),
+     * instead of one per mapping.
      */
     private void unmapSeed(List<Mapping> seed) {
-        long from = -1;
-        long to = -1;
+        List<long[]> stay = new ArrayList<>();
         for (Mapping m : seed) {
             if (m.kernelOwned()) {
-                if (from >= 0) {
-                    t.munmap(from, to - from);
-                    from = -1;
+                stay.add(new long[] {m.start(), m.end()});
+            }
+        }
+        for (VmaEntry v : inherited.kept()) {
+            stay.add(new long[] {v.getStart(), v.getEnd()});
+        }
+        stay.sort((a, b) -> Long.compareUnsigned(a[0], b[0]));
+        long from = -1;
+        long to = -1;
+        int next = 0; // first stay range not yet passed
+        for (Mapping m : seed) {
+            long s = m.start();
+            while (Long.compareUnsigned(s, m.end()) < 0) {
+                while (next < stay.size() && Long.compareUnsigned(stay.get(next)[1], s) <= 0) {
+                    next++;
                 }
-            } else {
-                if (from < 0) {
-                    from = m.start();
+                long stop = m.end(); // where the piece to unmap ends
+                if (next < stay.size() && Long.compareUnsigned(stay.get(next)[0], stop) < 0) {
+                    stop = Long.compareUnsigned(stay.get(next)[0], s) > 0 ? stay.get(next)[0] : s;
                 }
-                to = m.end();
+                if (stop != s) {
+                    if (from >= 0 && next < stay.size() && Long.compareUnsigned(stay.get(next)[0], to) >= 0
+                            && Long.compareUnsigned(stay.get(next)[0], s) < 0) {
+                        t.munmap(from, to - from); // a range to keep lies between: no stretch across it
+                        from = -1;
+                    }
+                    if (from < 0) {
+                        from = s;
+                    }
+                    to = stop;
+                    s = stop;
+                } else {
+                    // s lies in a range to keep: flush and skip past it
+                    if (from >= 0) {
+                        t.munmap(from, to - from);
+                        from = -1;
+                    }
+                    s = Long.compareUnsigned(stay.get(next)[1], m.end()) < 0 ? stay.get(next)[1] : m.end();
+                }
             }
         }
         if (from >= 0) {
@@ -245,8 +287,8 @@ final class AddressSpace {
         Map<Long, Integer> fileFds = new HashMap<>();
         Map<Long, Integer> shmemFds = new HashMap<>();
         for (VmaEntry v : p.mm().getVmasList()) {
-            if (Vmas.special(v)) {
-                continue;
+            if (Vmas.special(v) || inherited.keeps(v)) {
+                continue; // the kernel's, or kept from the parent as it is
             }
             int flags = (v.getFlags() & (Vmas.MAP_SHARED | Vmas.MAP_PRIVATE | Vmas.MAP_ANONYMOUS | Vmas.MAP_GROWSDOWN
                     | 0x4000 /* NORESERVE */)) | Vmas.MAP_FIXED;
@@ -285,9 +327,29 @@ final class AddressSpace {
         }
     }
 
+    /**
+     * The madvise advice each VMA had (vma madv, CRIU's mask of MADV_* bits: DONTFORK, DONTDUMP,
+     * WIPEONFORK, HUGEPAGE …), given again before the pages are read (huge-page advice decides how
+     * they are allocated).
+     */
+    private void advise() {
+        for (VmaEntry v : p.mm().getVmasList()) {
+            long madv = v.getMadv();
+            if (madv == 0 || Vmas.special(v)) {
+                continue;
+            }
+            for (int advice = 0; advice < 64; advice++) {
+                if ((madv & (1L << advice)) != 0) {
+                    t.call(String.format("madvise(0x%x, %d, %d)", v.getStart(), Vmas.length(v), advice), SYS_MADVISE,
+                            v.getStart(), Vmas.length(v), advice);
+                }
+            }
+        }
+    }
+
     /** The target reads its own pages: preadv from the pages file straight into the new mappings. */
-    private long readPages(RestoreListener listener, long[] progress, long total) {
-        if (p.pages() == 0) {
+    private long readPages(List<ProcessMemory.Run> runs, RestoreListener listener, long[] progress, long total) {
+        if (p.pages() == 0 || runs.isEmpty()) {
             return 0;
         }
         int jfd = files.pagesFd(p.pagesId());
@@ -297,7 +359,7 @@ final class AddressSpace {
         long written = 0;
         List<ProcessMemory.Run> batch = new ArrayList<>();
         long nextOff = -1;
-        for (ProcessMemory.Run run : p.runs()) {
+        for (ProcessMemory.Run run : runs) {
             if (!run.present() || inSpecial(run)) {
                 continue;
             }
@@ -393,9 +455,29 @@ final class AddressSpace {
         }
     }
 
+    /**
+     * A kept mapping already has its final protection; one that is not readable and writable gets
+     * that while the child's own pages are read into it ({@link #protect} puts the final one back).
+     */
+    private void openKeptForWriting(List<ProcessMemory.Run> runs) {
+        for (VmaEntry v : inherited.kept()) {
+            if (v.getProt() == (v.getProt() | 1 | Vmas.PROT_WRITE)) {
+                continue;
+            }
+            for (ProcessMemory.Run r : runs) {
+                if (Long.compareUnsigned(r.vaddr(), v.getEnd()) < 0 && Long.compareUnsigned(v.getStart(), r.end()) < 0) {
+                    t.mprotect(v.getStart(), Vmas.length(v), v.getProt() | 1 | Vmas.PROT_WRITE);
+                    break;
+                }
+            }
+        }
+    }
+
     private void setMmMap() {
         MmEntry mm = p.mm();
-        int exe = t.take(files.mappingFd(mm.getExeFileId(), false), "executable");
+        // a child that runs its parent's executable keeps the exe it was cloned with (-1: no change): the
+        // kernel refuses a new exe while the old one's file is mapped, which the kept mappings may do
+        int exe = inherited.sameExe() ? -1 : t.take(files.mappingFd(mm.getExeFileId(), false), "executable");
         int auxvLen = mm.getMmSavedAuxvCount() * 8;
         ByteBuffer b = Target.le(104 + auxvLen);
         b.putLong(mm.getMmStartCode()).putLong(mm.getMmEndCode()).putLong(mm.getMmStartData())
@@ -409,6 +491,8 @@ final class AddressSpace {
         }
         t.remote().write(addr, b.array());
         t.call("prctl(PR_SET_MM_MAP)", RemoteSyscalls.SYS_PRCTL, PR_SET_MM, PR_SET_MM_MAP, addr, 104, 0);
-        t.close(exe);
+        if (exe >= 0) {
+            t.close(exe);
+        }
     }
 }

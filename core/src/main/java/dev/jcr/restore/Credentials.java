@@ -65,7 +65,10 @@ final class Credentials {
         }
         long prm = caps(c.getCapPrmList(), now.prm()) & now.prm();
         long eff = caps(c.getCapEffList(), now.eff()) & prm;
-        long inh = caps(c.getCapInhList(), now.inh()) & now.inh();
+        // capset lets a thread put into its inheritable set what it has there or in its permitted set:
+        // a fresh thread's inheritable set is empty, so intersecting with it alone lost every one (and
+        // with them the ambient set, which must be permitted and inheritable)
+        long inh = caps(c.getCapInhList(), now.inh()) & (now.inh() | now.prm());
         long amb = caps(c.getCapAmbList(), now.amb()) & prm & inh;
         if (amb != now.amb()) {
             check(tid, r.syscall(RemoteSyscalls.SYS_PRCTL, PR_CAP_AMBIENT, CAP_AMBIENT_CLEAR_ALL, 0, 0, 0), "no ambient capabilities");

@@ -141,6 +141,12 @@ final class FileTable implements AutoCloseable, RestoreContext {
 
     /** jcr's fd for mapping the regular file ID, read-only or read-write, without touching its access time. */
     int mappingFd(int id, boolean writable) {
+        FileEntry f = plan.files().get(id);
+        if (driver(f).kind() == dev.jcr.resource.ResourceKind.DELETED_FILE) {
+            // deleted when dumped: the recreated (unlinked) file, opened as its entry says (O_RDWR when
+            // a shared mapping writes), one inode for every mapping and fd that had it
+            return fd(id);
+        }
         long key = id * 2L + (writable ? 1 : 0);
         Integer fd = mappings.get(key);
         if (fd == null) {

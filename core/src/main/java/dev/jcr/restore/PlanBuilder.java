@@ -41,6 +41,10 @@ import java.util.Set;
  */
 public final class PlanBuilder {
 
+    /** madv bits a restore gives again (MADV_DONTFORK …); others (MADV_DONTNEED, MADV_REMOVE …) would destroy data. */
+    private static final long KNOWN_ADVICE = dev.jcr.proc.VmFlags.ADVICE.values().stream()
+            .mapToLong(a -> 1L << a).reduce(0, (a, b) -> a | b);
+
     private final ImageDir dir;
     private final Path procRoot;
     private final DriverTable drivers;
@@ -88,6 +92,10 @@ public final class PlanBuilder {
         Set<Integer> vmIds = new HashSet<>();
         for (PstreeEntry e : ordered) {
             ProcessPlan p = process(e);
+            if (p.zombie()) {
+                procs.add(p);
+                continue;
+            }
             TaskKobjIdsEntry ids = ids(e.getPid(), p.core());
             if (!vmIds.add(ids.getVmId())) {
                 throw unsupported(e.getPid(), "shares its address space with another process (vfork/CLONE_VM)");
@@ -100,10 +108,18 @@ public final class PlanBuilder {
         }
         // every fd table is known before any driver checks its files (an epoll looks up its targets)
         for (ProcessPlan p : procs) {
-            checkFds(p.pid(), ids(p.pid(), p.core()).getFilesId(), p.fds());
+            if (!p.zombie()) { // a zombie has no fds (nor ids image)
+                checkFds(p.pid(), ids(p.pid(), p.core()).getFilesId(), p.fds());
+            }
         }
         dev.jcr.resource.lock.FileLocks.check(images);
         Map<Long, SharedMemoryPlan> shmem = sharedMemory(procs);
+        for (ProcessPlan p : procs) {
+            if (p.zombie() && procs.stream().anyMatch(q -> q.pid() == p.ppid() && q.zombie())) {
+                throw bad(ImageKind.PSTREE, null, "zombie " + p.pid() + " has a dead parent " + p.ppid()
+                        + " (a dead process's children belong to init or a subreaper)");
+            }
+        }
         checkIdsFree(procs);
         return new RestorePlan(dir.path(), List.copyOf(procs), images.files(), images, Map.copyOf(shmem));
     }
@@ -189,7 +205,7 @@ public final class PlanBuilder {
             if (e.getPid() <= 0 || byPid.put(e.getPid(), e) != null) {
                 throw bad(ImageKind.PSTREE, null, "pid " + e.getPid() + " is invalid or appears twice");
             }
-            if (!e.getThreadsList().contains(e.getPid())) {
+            if (!e.getThreadsList().isEmpty() && !e.getThreadsList().contains(e.getPid())) {
                 throw bad(ImageKind.PSTREE, null, "process " + e.getPid() + " does not list its own main thread");
             }
             for (int t : e.getThreadsList()) {
@@ -230,12 +246,19 @@ public final class PlanBuilder {
 
     private ProcessPlan process(PstreeEntry e) {
         int pid = e.getPid();
+        CoreEntry main = dir.readSingle(ImageKind.CORE, pid, CoreEntry.class);
+        if (main.hasTc() && TaskStates.zombie(main.getTc().getTaskState())) {
+            return zombie(e, main);
+        }
+        if (e.getThreadsList().isEmpty()) {
+            throw bad(ImageKind.PSTREE, null, "process " + pid + " lists no threads but was not dead when dumped");
+        }
         List<ThreadPlan> threads = new ArrayList<>();
         List<Integer> tids = new ArrayList<>(e.getThreadsList());
         tids.remove(Integer.valueOf(pid));
         tids.add(0, pid);
         for (int tid : tids) {
-            CoreEntry core = dir.readSingle(ImageKind.CORE, tid, CoreEntry.class);
+            CoreEntry core = tid == pid ? main : dir.readSingle(ImageKind.CORE, tid, CoreEntry.class);
             checkCore(tid, core, tid == pid);
             threads.add(new ThreadPlan(tid, core));
         }
@@ -269,6 +292,29 @@ public final class PlanBuilder {
                 runs, pagesId, pages);
     }
 
+    /**
+     * A zombie (task_state TASK_DEAD): only its place in the tree, name and exit status are left. It
+     * cannot be the root (nothing would run) and has no threads besides itself, no memory, no files.
+     */
+    private ProcessPlan zombie(PstreeEntry e, CoreEntry core) {
+        int pid = e.getPid();
+        if (core.getMtype() != CoreEntry.March.X86_64) {
+            throw new BadImageException(dir.file(ImageKind.CORE, pid).toString(), -1, "is not an x86_64 task ("
+                    + core.getMtype() + ")");
+        }
+        if (e.getPpid() == 0 || e.getThreadsList().size() > 1) {
+            throw unsupported(pid, "is a zombie " + (e.getPpid() == 0 ? "at the root of the tree (nothing would run)"
+                    : "with threads listed in pstree.img"));
+        }
+        int status = core.getTc().getExitCode();
+        if ((status & 0x7f) == 0x7f || (status & 0x7f) != 0 && (status & 0xff00) != 0) {
+            throw new BadImageException(dir.file(ImageKind.CORE, pid).toString(), -1, "zombie " + pid
+                    + " has exit status 0x" + Integer.toHexString(status) + ", which no exit or signal gives");
+        }
+        return new ProcessPlan(pid, e.getPpid(), e.getPgid(), e.getSid(), List.of(new ThreadPlan(pid, core)),
+                MmEntry.getDefaultInstance(), List.of(), FsEntry.getDefaultInstance(), List.of(), 0, 0);
+    }
+
     private TaskKobjIdsEntry ids(int pid, CoreEntry core) {
         if (dir.has(ImageKind.IDS, pid)) {
             return dir.readSingle(ImageKind.IDS, pid, TaskKobjIdsEntry.class);
@@ -290,9 +336,13 @@ public final class PlanBuilder {
         if (main && !core.hasTc()) {
             throw new BadImageException(f.toString(), -1, "main thread without task_core (tc)");
         }
-        if (main && core.getTc().getTaskState() != 1) {
-            throw unsupported(tid, "was not alive and running when dumped (task_state " + core.getTc().getTaskState()
-                    + "); only live tasks can be restored");
+        if (main && (core.getTc().getMembarrierRegistrationMask() & ~LateState.MEMBARRIER_REGISTRATIONS) != 0) {
+            throw new BadImageException(f.toString(), -1, "membarrier registrations 0x"
+                    + Integer.toHexString(core.getTc().getMembarrierRegistrationMask()) + " hold no registration command");
+        }
+        if (main && !TaskStates.restorable(core.getTc().getTaskState())) {
+            throw unsupported(tid, "was in task_state " + core.getTc().getTaskState() + " when dumped; restore"
+                    + " recreates running (1), stopped (3) and dead (zombie: 2, 6) tasks");
         }
     }
 
@@ -305,7 +355,13 @@ public final class PlanBuilder {
         if (!cwd.hasReg()) {
             throw bad(ImageKind.FS, pid, "cwd_id " + fs.getCwdId() + " is not a path");
         }
-        path(cwd, "working directory of process " + pid);
+        Path cwdPath = path(cwd, "working directory of process " + pid);
+        if (deleted(cwd)) {
+            requireGhostDirectory(pid, cwd, "working directory:"); // removed: recreated in its parent
+        } else if (!Files.isDirectory(cwdPath)) {
+            throw new RestoreException(Kind.CONFLICT, "process " + pid + ": working directory "
+                    + Quote.of(cwd.getReg().getName()) + " no longer exists");
+        }
     }
 
     private void checkExe(int pid, MmEntry mm) {
@@ -328,6 +384,10 @@ public final class PlanBuilder {
                 throw bad(ImageKind.MM, pid, Vmas.describe(v) + " overlaps the previous VMA or is out of order");
             }
             prevEnd = v.getEnd();
+            if ((v.getMadv() & ~KNOWN_ADVICE) != 0) {
+                throw bad(ImageKind.MM, pid, Vmas.describe(v) + " carries madvise advice 0x" + Long.toHexString(v.getMadv())
+                        + ", beyond what a mapping keeps (0x" + Long.toHexString(KNOWN_ADVICE) + ")");
+            }
             if (Vmas.is(v, Vmas.VDSO)) {
                 vdso = true;
             }
@@ -354,7 +414,11 @@ public final class PlanBuilder {
                 if (!f.hasReg()) {
                     throw unsupported(pid, Vmas.describe(v) + " maps a " + f.getType() + " file, not a regular one");
                 }
-                requireSameFile(pid, f, "file mapped at " + Vmas.describe(v));
+                if (deleted(f)) {
+                    requireGhostDirectory(pid, f, "file mapped at " + Vmas.describe(v) + ":");
+                } else {
+                    requireSameFile(pid, f, "file mapped at " + Vmas.describe(v));
+                }
             } else if (!Vmas.is(v, Vmas.ANON_PRIVATE)) {
                 throw unsupported(pid, Vmas.describe(v) + " is neither anonymous nor file-backed (status 0x"
                         + Integer.toHexString(v.getStatus()) + ")");
@@ -444,6 +508,20 @@ public final class PlanBuilder {
         }
     }
 
+    /** Deleted when dumped: saved as a ghost file, which the deleted-file driver recreates. */
+    private boolean deleted(FileEntry f) {
+        return drivers.forFile(f, images).filter(d -> d.kind() == dev.jcr.resource.ResourceKind.DELETED_FILE).isPresent();
+    }
+
+    /** A deleted file is recreated (and unlinked at once) in its old directory, which must still exist. */
+    private void requireGhostDirectory(int pid, FileEntry f, String what) {
+        Path parent = path(f, what).getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new RestoreException(Kind.CONFLICT, "process " + pid + " " + what + " deleted file "
+                    + Quote.of(f.getReg().getName()) + " is recreated in its directory, which no longer exists");
+        }
+    }
+
     private void requireSameFile(int pid, FileEntry f, String what) {
         Path p = path(f, what);
         String name = Quote.of(f.getReg().getName());
@@ -477,24 +555,16 @@ public final class PlanBuilder {
     }
 
     private void checkIdsFree(List<ProcessPlan> procs) {
+        dev.jcr.proc.ProcFs fs = new dev.jcr.proc.ProcFs(procRoot);
         for (ProcessPlan p : procs) {
             for (ThreadPlan t : p.threads()) {
-                Path proc = procRoot.resolve(Integer.toString(t.tid()));
-                if (Files.exists(proc)) {
-                    String who = comm(proc);
+                java.util.Optional<String> holder = dev.jcr.proc.PidHolder.of(fs, t.tid());
+                if (holder.isPresent()) {
                     throw new RestoreException(Kind.CONFLICT, "PID " + t.tid() + " (" + (t.tid() == p.pid()
-                            ? "process " + Quote.of(p.comm()) : "a thread of " + p.pid()) + ") is in use"
-                            + (who.isEmpty() ? "" : " by " + Quote.of(who)) + "; a restore needs every original pid free");
+                            ? "process " + Quote.of(p.comm()) : "a thread of " + p.pid()) + ") is in use: " + holder.get()
+                            + "; a restore needs every original pid free");
                 }
             }
-        }
-    }
-
-    private static String comm(Path proc) {
-        try {
-            return Files.readString(proc.resolve("comm")).strip();
-        } catch (IOException e) {
-            return "";
         }
     }
 

@@ -25,4 +25,25 @@ public record ProcessPlan(int pid, int ppid, int pgid, int sid, List<ThreadPlan>
     public String comm() {
         return core().getTc().getComm();
     }
+
+    /** Dead when dumped (a zombie): recreated only to exit with {@link #exitStatus()} and wait for its parent. */
+    public boolean zombie() {
+        return TaskStates.zombie(core().getTc().getTaskState());
+    }
+
+    /** The wait status a zombie's parent collects (exit code << 8, or the killing signal). */
+    public int exitStatus() {
+        return core().getTc().getExitCode();
+    }
+
+    /** Stopped (SIGSTOP, SIGTSTP …) when dumped: it must not run after the restore until continued. */
+    public boolean stopped() {
+        return core().getTc().getTaskState() == TaskStates.STOPPED;
+    }
+
+    /** The signal that stopped it (SIGSTOP when the image does not say). */
+    public int stopSignal() {
+        int s = core().getTc().getStopSigno();
+        return s > 0 && s < 65 ? s : 19;
+    }
 }

@@ -36,16 +36,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RestoreEngine {
 
-    private static final String SEED = "/bin/sleep";
     private static final long TRACE_OPTIONS = Linux.PTRACE_O_TRACESYSGOOD | Linux.PTRACE_O_TRACEFORK
             | Linux.PTRACE_O_TRACECLONE | Linux.PTRACE_O_EXITKILL;
     private static final long CLONE_PARENT = 0x8000;
     private static final long THREAD_FLAGS = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000;
     private static final int SIGCHLD = 17;
     private static final int SIGKILL = 9;
+    private static final int SIGWINCH = 28;
 
     private final RestoreListener listener;
     private final Path procRoot = Path.of("/proc");
+    private final dev.jcr.proc.ProcFs fs = new dev.jcr.proc.ProcFs(procRoot);
 
     public RestoreEngine(RestoreListener listener) {
         this.listener = listener == null ? RestoreListener.NONE : listener;
@@ -78,6 +79,7 @@ public final class RestoreEngine {
         if (!options.detach()) {
             status = Linux.waitpid(root.pid(), 0).raw();
         }
+        run.terminalDone(!options.detach());
         listener.phase(RestoreListener.Phase.DONE, root.pid());
         return new RestoreResult(root.pid(), plan.processes().stream().map(ProcessPlan::pid).toList(), status, stats);
     }
@@ -107,6 +109,8 @@ public final class RestoreEngine {
         private final List<Integer> created = new ArrayList<>();
         private int seed = -1;
         private Tracer tracer;
+        private dev.jcr.resource.device.Terminals.Saved savedTerminal;
+        private dev.jcr.image.ImageDir imageDir;
 
         Run(RestorePlan plan, RestoreOptions options, Optional<TimeNamespace> timens, RestoreListener listener) {
             this.plan = plan;
@@ -131,13 +135,23 @@ public final class RestoreEngine {
             boolean resumed = false;
             FileTable files = new FileTable(plan, DriverTable.standard());
             try {
-                createTree();
+                startSeed();
                 long[] progress = {0};
+                // parents before children: each child is cloned from its parent once the parent's memory
+                // is back, and keeps what they shared (Inheritance)
                 for (ProcessPlan p : plan.processes()) {
-                    listener.phase(RestoreListener.Phase.ADDRESS_SPACE, p.pid());
-                    progress[0] += rebuild(p, files, progress);
+                    listener.phase(RestoreListener.Phase.CREATE_TREE, p.pid());
+                    create(p);
+                    if (!p.zombie()) {
+                        listener.phase(RestoreListener.Phase.ADDRESS_SPACE, p.pid());
+                        progress[0] += addressSpace(p, files, progress);
+                    }
                 }
-                for (ProcessPlan p : plan.processes()) {
+                finishTree();
+                for (ProcessPlan p : plan.living()) {
+                    filesAndState(p, files);
+                }
+                for (ProcessPlan p : plan.living()) {
                     listener.phase(RestoreListener.Phase.THREADS, p.pid());
                     threads(p);
                 }
@@ -145,9 +159,26 @@ public final class RestoreEngine {
                 files.resume();
                 files.close();
                 listener.phase(RestoreListener.Phase.RESUME, plan.root().pid());
+                List<ProcessPlan> stopped = plan.living().stream().filter(ProcessPlan::stopped).toList();
+                for (ProcessPlan p : stopped) {
+                    // queued while every thread is still held: it stops before running one instruction
+                    Linux.kill(p.pid(), StopSignal.of(plan, p, options.shellJob()));
+                }
+                if (options.shellJob()) {
+                    giveTerminalState();
+                }
                 resumed = true; // from here on a task may run: the point of no return
+                // stopped processes first, and into their stop before anything else runs: a parent that
+                // looks at its stopped child at once finds it stopped, as before the dump
+                for (ProcessPlan p : stopped) {
+                    p.threads().forEach(th -> tracer.detach(th.tid()));
+                }
+                for (ProcessPlan p : stopped) {
+                    awaitStopped(p.pid());
+                }
                 tracer.detachAll();
             } catch (RuntimeException e) {
+                terminalDone(true);
                 killAll();
                 if (!resumed) {
                     files.rollback();
@@ -161,42 +192,112 @@ public final class RestoreEngine {
             }
         }
 
+        /**
+         * --shell-job: the restored tree's terminal fds are jcr's terminal, which is in whatever mode the
+         * shell left it (canonical, echoing). It gets the dumped terminal's line settings (tty-info.img),
+         * the program's, and every restored process that holds it gets SIGWINCH, queued while it is still
+         * held: its screen is not on this terminal, and SIGWINCH is how a terminal program learns that
+         * its terminal changed, reads the window size (this window's) and redraws (as when tmux or screen
+         * reattach).
+         */
+        private void giveTerminalState() {
+            List<ProcessPlan> onTerminal = plan.living().stream().filter(p -> p.fds().stream().anyMatch(fd -> {
+                var f = plan.files().get(fd.getId());
+                return f != null && f.hasReg() && dev.jcr.resource.device.Terminals.isTerminal(f.getReg().getName());
+            })).toList();
+            if (onTerminal.isEmpty()) {
+                return;
+            }
+            List<dev.jcr.image.ImageEntry> ttys = plan.images().read(dev.jcr.image.ImageKind.TTY_INFO, null);
+            if (!ttys.isEmpty()) {
+                // jcr has one terminal to give: the state of the first one dumped (the root's lowest terminal fd)
+                savedTerminal = dev.jcr.resource.device.Terminals.applyToOwn(
+                        ttys.get(0).as(dev.jcr.image.proto.TtyInfoEntry.class));
+            }
+            for (ProcessPlan p : onTerminal) {
+                Linux.kill(p.pid(), SIGWINCH);
+            }
+        }
+
+        /** After the restored program (PUT_BACK) or at once: jcr's terminal gets back the state it had before. */
+        void terminalDone(boolean putBack) {
+            dev.jcr.resource.device.Terminals.Saved s = savedTerminal;
+            savedTerminal = null;
+            if (s == null) {
+                return;
+            }
+            if (putBack) {
+                dev.jcr.resource.device.Terminals.putBack(s);
+            } else {
+                Linux.close(s.fd());
+            }
+        }
+
+        /** Waits (bounded) until PID shows as stopped in /proc: the stop signal queued for it has acted. */
+        private void awaitStopped(int pid) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            Path stat = procRoot.resolve(pid + "/stat");
+            while (System.nanoTime() < deadline) {
+                try {
+                    String s = Files.readString(stat);
+                    if (s.charAt(s.lastIndexOf(')') + 2) == 'T') {
+                        return;
+                    }
+                } catch (IOException | RuntimeException e) {
+                    return; // gone: nothing to wait for
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000);
+            }
+        }
+
         // ------------------------------------------------------------ tree
 
-        private void createTree() {
+        private void startSeed() {
             listener.phase(RestoreListener.Phase.SEED, 0);
-            seed = Linux.spawn(SEED, new String[] {"sleep", "1000"}, !options.shellJob() || plan.root().sid() == plan.root().pid());
+            // a private copy of sleep, never /bin/sleep itself: see SeedExecutable
+            seed = Linux.spawn(SeedExecutable.path(), new String[] {"sleep", "1000"}, !options.shellJob() || plan.root().sid() == plan.root().pid());
             tracer.seizeTask(seed);
             tracer.run(() -> Linux.ptraceSetOptions(seed, TRACE_OPTIONS));
             timens.ifPresent(this::enterTimeNamespace);
-            listener.phase(RestoreListener.Phase.CREATE_TREE, 0);
+        }
+
+        /** Clones P with its pid: the root inside the seed, a child inside its (already rebuilt) parent; then its session and group. */
+        private void create(ProcessPlan p) {
+            int parent = p == plan.root() ? seed : p.ppid();
+            int pid;
+            try (RemoteSyscalls r = tracer.remote(parent)) {
+                // waiting for the root needs it as jcr's child (CLONE_PARENT: a sibling of the seed);
+                // a detached root is the seed's child and goes to init when the seed is killed
+                pid = p == plan.root() && !options.detach() ? r.clone3(CLONE_PARENT, 0, p.pid())
+                        : r.clone3(0, SIGCHLD, p.pid());
+                r.newChildren();
+            } catch (SyscallException | dev.jcr.ptrace.RemoteSyscallException e) {
+                throw failed(p.pid(), "clone3 with pid " + p.pid(), e);
+            }
+            created.add(pid);
+            if (pid != p.pid()) {
+                throw new RestoreException(Kind.INTERNAL, "clone3 gave pid " + pid + " instead of " + p.pid());
+            }
+            try (RemoteSyscalls r = tracer.remote(pid)) {
+                Target t = new Target(r, pid);
+                if (p.sid() == p.pid()) {
+                    t.call("setsid", Target.SYS_SETSID);
+                } else if (p.pgid() == p.pid() && !(p == plan.root() && options.shellJob())) {
+                    // a --shell-job root stays in jcr's process group (as CRIU does): the terminal's
+                    // foreground group, so that it can read from it
+                    t.call("setpgid(0, 0)", Target.SYS_SETPGID, 0, 0);
+                } else if (p != plan.root() && p.pgid() != parentPgid(p)) {
+                    t.call("setpgid(0, " + p.pgid() + ")", Target.SYS_SETPGID, 0, p.pgid());
+                }
+            }
+        }
+
+        /** Every process exists: zombies die, and the seed goes. */
+        private void finishTree() {
+            // zombies die now that every process (a zombie may lead a group others join) exists
             for (ProcessPlan p : plan.processes()) {
-                int parent = p == plan.root() ? seed : p.ppid();
-                int pid;
-                try (RemoteSyscalls r = tracer.remote(parent)) {
-                    // waiting for the root needs it as jcr's child (CLONE_PARENT: a sibling of the seed);
-                    // a detached root is the seed's child and goes to init when the seed is killed
-                    pid = p == plan.root() && !options.detach() ? r.clone3(CLONE_PARENT, 0, p.pid())
-                            : r.clone3(0, SIGCHLD, p.pid());
-                    r.newChildren();
-                } catch (SyscallException | dev.jcr.ptrace.RemoteSyscallException e) {
-                    throw failed(p.pid(), "clone3 with pid " + p.pid(), e);
-                }
-                created.add(pid);
-                if (pid != p.pid()) {
-                    throw new RestoreException(Kind.INTERNAL, "clone3 gave pid " + pid + " instead of " + p.pid());
-                }
-                try (RemoteSyscalls r = tracer.remote(pid)) {
-                    Target t = new Target(r, pid);
-                    if (p.sid() == p.pid()) {
-                        t.call("setsid", Target.SYS_SETSID);
-                    } else if (p.pgid() == p.pid() && !(p == plan.root() && options.shellJob())) {
-                        // a --shell-job root stays in jcr's process group (as CRIU does): the terminal's
-                        // foreground group, so that it can read from it
-                        t.call("setpgid(0, 0)", Target.SYS_SETPGID, 0, 0);
-                    } else if (p != plan.root() && p.pgid() != parentPgid(p)) {
-                        t.call("setpgid(0, " + p.pgid() + ")", Target.SYS_SETPGID, 0, p.pgid());
-                    }
+                if (p.zombie()) {
+                    Zombies.die(tracer, fs, p);
                 }
             }
             // the tree no longer needs its seed
@@ -232,8 +333,8 @@ public final class RestoreEngine {
 
         // ------------------------------------------------------------ one process
 
-        private long rebuild(ProcessPlan p, FileTable files, long[] progress) {
-            long pages;
+        /** P's memory, from inside it (it is cloned from its parent or the seed); returns its pages. */
+        private long addressSpace(ProcessPlan p, FileTable files, long[] progress) {
             try (RemoteSyscalls r = tracer.remote(p.pid())) {
                 Target t = new Target(r, p.pid());
                 RseqConfiguration rseq = tracer.rseq(p.pid());
@@ -243,9 +344,31 @@ public final class RestoreEngine {
                             rseq.signature());
                 }
                 t.closeAll();
-                int maxFd = p.fds().stream().mapToInt(FdinfoEntry::getFd).max().orElse(2);
-                t.connect(Linux.getpid(), Math.max(maxFd + 1, 3));
-                pages = new AddressSpace(t, p, files, procRoot, plan.dir()).rebuild(listener, progress, plan.totalPages());
+                t.connect(Linux.getpid(), lowestFree(p));
+                ProcessPlan parent = p == plan.root() ? null : plan.process(p.ppid());
+                Inheritance kept = parent == null ? Inheritance.none() : Inheritance.of(parent, p, images());
+                new AddressSpace(t, p, files, procRoot, plan.dir(), kept).rebuild(listener, progress, plan.totalPages());
+                t.disconnect();
+            }
+            return p.pages();
+        }
+
+        private int lowestFree(ProcessPlan p) {
+            return Math.max(p.fds().stream().mapToInt(FdinfoEntry::getFd).max().orElse(2) + 1, 3);
+        }
+
+        private dev.jcr.image.ImageDir images() {
+            if (imageDir == null) {
+                imageDir = dev.jcr.image.ImageDir.open(plan.dir());
+            }
+            return imageDir;
+        }
+
+        /** P's fds, working directory, umask and process-wide state. */
+        private void filesAndState(ProcessPlan p, FileTable files) {
+            try (RemoteSyscalls r = tracer.remote(p.pid())) {
+                Target t = new Target(r, p.pid());
+                t.connect(Linux.getpid(), lowestFree(p));
                 listener.phase(RestoreListener.Phase.FILES, p.pid());
                 for (FdinfoEntry fd : p.fds()) {
                     t.install(files.fd(fd.getId()), fd.getFd(), (fd.getFlags() & 1) != 0, "fd " + fd.getFd());
@@ -261,7 +384,6 @@ public final class RestoreEngine {
                 }
                 processState(t, p.core());
             }
-            return pages;
         }
 
         /** The drivers' view of T: remote syscalls in a process whose fds are in place. */
@@ -382,7 +504,12 @@ public final class RestoreEngine {
                     TaskFlags.restore(t, tc, procRoot);
                 }
                 if (tcore.hasCreds()) {
-                    Credentials.restore(t, tid, tcore.getCreds(), procRoot); // last: it may drop what the above needed
+                    Credentials.restore(t, tid, tcore.getCreds(), procRoot); // it may drop what the above needed
+                }
+                // after the credentials, whose change would reset them
+                LateState.thread(t, tcore);
+                if (main) {
+                    LateState.process(t, core.getTc(), p.mm());
                 }
             }
             dev.jcr.ptrace.GpRegs regs = ThreadState.gpRegs(core.getThreadInfo().getGpregs());

@@ -31,8 +31,18 @@ public record RestorePlan(Path dir, List<ProcessPlan> processes, Map<Integer, Fi
         return java.util.Optional.empty();
     }
 
+    /** The process PID of the plan (null when it has none). */
+    public ProcessPlan process(int pid) {
+        return processes.stream().filter(p -> p.pid() == pid).findFirst().orElse(null);
+    }
+
     public ProcessPlan root() {
         return processes.get(0);
+    }
+
+    /** The processes that run after the restore (zombies are created only to exit). */
+    public List<ProcessPlan> living() {
+        return processes.stream().filter(p -> !p.zombie()).toList();
     }
 
     public long totalPages() {

@@ -16,6 +16,10 @@ final class FdLib {
 
     static native int close(int fd) throws LastErrorException;
 
+    static native int mkdir(String path, int mode) throws LastErrorException;
+
+    static native int rmdir(String path) throws LastErrorException;
+
     static native long write(int fd, byte[] buf, long count) throws LastErrorException;
 
     static native long pread(int fd, long buf, long count, long offset) throws LastErrorException;

@@ -379,6 +379,23 @@ public final class Linux {
         }
     }
 
+    private static final int SYS_MEMFD_CREATE = 319;
+    /** memfd_create flags. */
+    public static final int MFD_CLOEXEC = 1;
+    /** Executable memfd (Linux 6.3+, where vm.memfd_noexec may otherwise forbid exec); older kernels say EINVAL. */
+    public static final int MFD_EXEC = 0x10;
+
+    /** memfd_create(NAME, FLAGS) in jcr: an anonymous file; returns its fd. */
+    public static int memfdCreate(String name, int flags) {
+        Memory n = new Memory(name.length() + 1L);
+        n.setString(0, name);
+        try {
+            return (int) syscall("memfd_create(" + name + ")", 0, SYS_MEMFD_CREATE, Pointer.nativeValue(n), flags, 0, 0, 0, 0);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(n);
+        }
+    }
+
     /** lseek(FD, OFFSET, SEEK_SET) in jcr. */
     public static long lseek(int fd, long offset) {
         return syscall("lseek(fd " + fd + ")", 0, 8, fd, offset, 0, 0, 0, 0);
@@ -492,6 +509,35 @@ public final class Linux {
     public static final int F_GETPIPE_SZ = 1032;
     public static final int F_SETPIPE_SZ = 1031;
     public static final int SPLICE_F_NONBLOCK = 2;
+
+    /** ioctl(FD, REQUEST, buffer) with DATA as the buffer (in and out): returns the buffer after the call. */
+    public static byte[] ioctl(int fd, long request, byte[] data) {
+        Memory m = new Memory(Math.max(1, data.length));
+        m.write(0, data, 0, data.length);
+        try {
+            syscall("ioctl(fd " + fd + ", 0x" + Long.toHexString(request) + ")", 0, SYS_IOCTL, fd, request,
+                    Pointer.nativeValue(m), 0, 0, 0);
+            return m.getByteArray(0, data.length);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(m);
+        }
+    }
+
+    public static void mkdir(String path, int mode) {
+        try {
+            FdLib.mkdir(path, mode);
+        } catch (LastErrorException e) {
+            throw new SyscallException("mkdir(" + path + ")", 0, e.getErrorCode());
+        }
+    }
+
+    public static void rmdir(String path) {
+        try {
+            FdLib.rmdir(path);
+        } catch (LastErrorException e) {
+            throw new SyscallException("rmdir(" + path + ")", 0, e.getErrorCode());
+        }
+    }
 
     public static int open(String path, int flags, int mode) {
         try {

@@ -140,7 +140,7 @@ class DumpGuaranteesTest {
         try (LiveProcess p = Fixture.start("pattern", "512")) {
             Path dir = tmp.resolve("img");
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-            Process jcr = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+            Process jcr = new ProcessBuilder(java.toString(), "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
                     DumpMain.class.getName(), Long.toString(p.pid()), dir.toString()).redirectErrorStream(true).start();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(jcr.getInputStream(), StandardCharsets.UTF_8))) {
                 String line;

@@ -187,7 +187,7 @@ class PipeDrainTest {
             long[] big = SparseFixture.area(p.stdout(), "BIG");
             long fds = fdCount(pid);
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process jcr = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+            Process jcr = new ProcessBuilder(java, "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
                     DrainAndWait.class.getName(), Long.toString(pid), Long.toHexString(big[0]), Long.toHexString(big[1]),
                     dir.resolve("pages.img").toString()).redirectErrorStream(true).start();
             try (BufferedReader r = new BufferedReader(new InputStreamReader(jcr.getInputStream(), StandardCharsets.UTF_8))) {

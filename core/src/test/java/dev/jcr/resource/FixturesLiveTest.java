@@ -196,7 +196,7 @@ class FixturesLiveTest {
     }
 
     @Test
-    void memfdAndDeletedFileMappingsAreUnsupportedSharedAnonymousMemoryIsSupported() {
+    void memfdMappingsAreUnsupportedSharedAnonymousMemoryAndSmallDeletedFilesAreSupported() {
         try (LiveProcess p = Fixture.start("memfd", tmp.toString())) {
             Map<String, String> maps = lines(p, "MAP");
             Map<Long, Vma> byStart = new HashMap<>();
@@ -215,8 +215,11 @@ class FixturesLiveTest {
             Assessment sharedA = byResource(rep, "vma " + shared.range());
             assertEquals(Verdict.SUPPORTED, sharedA.verdict());
             assertEquals("shared anonymous memory (8 KiB rw-s)", sharedA.reason());
-            assertEquals(Verdict.UNSUPPORTED, byResource(rep, "vma " + deleted.range()).verdict());
-            assertEquals(3, rep.blockers().size(), rep.blockers().toString());
+            Assessment deletedA = byResource(rep, "vma " + deleted.range());
+            assertEquals(Verdict.SUPPORTED, deletedA.verdict(), deletedA.reason());
+            assertEquals(4096, deleted.fileSize(), "the deleted file's size, read through map_files");
+            assertTrue(deletedA.reason().endsWith("content saved (4 KiB)"), deletedA.reason());
+            assertEquals(2, rep.blockers().size(), rep.blockers().toString());
         }
     }
 

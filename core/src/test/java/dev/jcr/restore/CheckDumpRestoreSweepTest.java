@@ -14,6 +14,7 @@ import dev.jcr.dump.UnsupportedTreeException;
 import dev.jcr.resource.TreeCheck;
 import dev.jcr.resource.TreeReport;
 import dev.jcr.testing.Fixture;
+import dev.jcr.testing.JavaPrograms;
 import dev.jcr.testing.LiveProcess;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -44,6 +45,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * </ul>
  * Restore not handling something yet must show up as "not checkpointable" (the drivers' verdicts
  * promise only what restore does): a fixture that passes the check and then fails to restore fails here.
+ *
+ * <p>Every fixture runs twice: alone, and with a shell loop running {@code sleep} beside it
+ * ({@code sh -c 'while :; do sleep 1; done & exec FIXTURE'}: the fixture is the root, the loop its
+ * child), the shape of most real trees (a restore once failed for any tree running /bin/sleep). A Java
+ * program with default JVM options is swept once, like the Python loop.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class CheckDumpRestoreSweepTest {
@@ -103,6 +109,11 @@ class CheckDumpRestoreSweepTest {
     @TempDir
     Path tmp;
 
+    /** Fixtures with a shell loop running sleep as their child: every C fixture, and the Python loop. */
+    static Stream<String> fixturesBesideASleepLoop() throws IOException, URISyntaxException {
+        return fixtures().filter(n -> !n.equals("java"));
+    }
+
     static Stream<String> fixtures() throws IOException, URISyntaxException {
         Path dir = Path.of(Fixture.class.getResource("/fixtures").toURI());
         List<String> names = new ArrayList<>();
@@ -112,6 +123,7 @@ class CheckDumpRestoreSweepTest {
                     .forEach(names::add);
         }
         names.add("python3");
+        names.add("java");
         // -Dsweep.only=a,b runs just those (when working on a fixture)
         String only = System.getProperty("sweep.only");
         if (only != null) {
@@ -123,9 +135,21 @@ class CheckDumpRestoreSweepTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("fixtures")
     void checkSaysCheckpointableExactlyWhenDumpAndRestoreSucceed(String name) throws Exception {
+        sweep(name, false);
+    }
+
+    @ParameterizedTest(name = "{0} beside a sleep loop")
+    @MethodSource("fixturesBesideASleepLoop")
+    void sameBesideAShellLoopRunningSleep(String name) throws Exception {
+        sweep(name, true);
+    }
+
+    private void sweep(String fixture, boolean besideLoop) throws Exception {
+        String name = fixture + (besideLoop ? " (beside a sleep loop)" : "");
         Path work = Files.createDirectories(tmp.resolve("work"));
-        Setup setup = SETUPS.getOrDefault(name, Setup.plain());
-        try (LiveProcess p = start(name, setup, work)) {
+        Setup setup = SETUPS.getOrDefault(fixture, Setup.plain());
+        LiveProcess p = start(fixture, setup, work, besideLoop);
+        try (Group g = new Group(p.pid())) {
             TreeReport check = TreeCheck.system().check(p.pid(), Set.of());
             Path dir = tmp.resolve("img");
             try {
@@ -143,7 +167,7 @@ class CheckDumpRestoreSweepTest {
                         + e.getMessage(), e);
             }
             assertTrue(check.checkpointable(), name + ": dump succeeded but check said no: " + check.messages());
-            LiveProcess.awaitGone(p.pid(), Duration.ofSeconds(30));
+            // no waiting here: dump --kill returns once every pid of the tree is free
             assertFalse(Files.exists(Path.of("/proc/" + p.pid())), name + ": --kill leaves no process behind");
             RestoreResult r;
             try {
@@ -172,7 +196,12 @@ class CheckDumpRestoreSweepTest {
         System.out.println("SWEEP " + line);
     }
 
-    private static LiveProcess start(String name, Setup setup, Path work) {
+    private static LiveProcess start(String name, Setup setup, Path work, boolean besideLoop) {
+        List<String> argv = new ArrayList<>();
+        if (besideLoop) {
+            // the shell starts the loop in a subshell and then becomes the fixture: same pid, loop as child
+            argv.addAll(List.of("/bin/sh", "-c", "while :; do sleep 1; done & exec \"$0\" \"$@\""));
+        }
         if (name.equals("python3")) {
             Path python = Path.of("/usr/bin/python3");
             Need.tool(python, "python3");
@@ -182,9 +211,43 @@ class CheckDumpRestoreSweepTest {
                     + "signal.signal(signal.SIGUSR1, usr1)\n"
                     + "print('READY', flush=True)\n"
                     + "while True:\n    n+=1\n    time.sleep(0.01)\n";
-            return LiveProcess.startCommand(List.of(python.toString(), "-c", prog), Duration.ofSeconds(30), "READY");
+            argv.addAll(List.of(python.toString(), "-c", prog));
+        } else if (name.equals("java")) {
+            // default JVM options, as a user starts one: it maps its perf-data file in /tmp/hsperfdata_USER
+            argv.addAll(JavaPrograms.command(JavaPrograms.compile("Usr1Counter", USR1_COUNTER), "Usr1Counter"));
+        } else {
+            argv.add(Fixture.compile(name, setup.gccFlags().toArray(String[]::new)).toString());
+            argv.addAll(setup.args().apply(work));
         }
-        return Fixture.startWithFlags(name, setup.gccFlags(), setup.args().apply(work).toArray(String[]::new));
+        return LiveProcess.startCommand(argv, Duration.ofSeconds(60), "READY");
+    }
+
+    /** A Java counter that answers SIGUSR1 with "PASS n", as the fixtures do. */
+    private static final String USR1_COUNTER = """
+            public class Usr1Counter {
+                static volatile long n;
+                public static void main(String[] args) throws Exception {
+                    sun.misc.Signal.handle(new sun.misc.Signal("USR1"), s -> System.out.println("PASS " + n));
+                    System.out.println("READY");
+                    while (true) {
+                        n++;
+                        Thread.sleep(5);
+                    }
+                }
+            }
+            """;
+
+    /**
+     * The fixture's whole process group, killed at the end without waiting for init to reap it (no
+     * later test needs these pids, and the wait costs seconds per fixture): the sleep loop and any
+     * children die with the fixture.
+     */
+    private record Group(long pid) implements AutoCloseable {
+        @Override
+        public void close() throws Exception {
+            new ProcessBuilder("kill", "-KILL", "--", "-" + pid).start().waitFor();
+            new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor();
+        }
     }
 
     /** The fixture's own verdict on its state after restore: its proof line on SIGUSR1, or ticks going on. */

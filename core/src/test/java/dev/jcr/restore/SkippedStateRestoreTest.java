@@ -46,7 +46,7 @@ class SkippedStateRestoreTest {
      */
     private static void restoreInOwnJvm(Path dir, String ignored) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process r = new ProcessBuilder("sh", "-c", (ignored.isEmpty() ? "" : "trap '' " + ignored + "; ") + "exec \"$0\" -cp \"$1\" "
+        Process r = new ProcessBuilder("sh", "-c", (ignored.isEmpty() ? "" : "trap '' " + ignored + "; ") + "exec \"$0\" -XX:-UsePerfData -cp \"$1\" "
                 + RestoreMain.class.getName() + " \"$2\"", java, System.getProperty("java.class.path"),
                 dir.toString()).redirectErrorStream(true).start();
         String log = new String(r.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -27,7 +27,9 @@ import picocli.CommandLine.Spec;
         description = {"Checkpoint a process tree into CRIU-format images.",
                 "%nThe tree rooted at PID is frozen, written to DIR and left running (unless --kill). DIR must not"
                         + " exist: it appears only when complete. A dump that is refused or fails leaves the tree"
-                        + " running unharmed and no directory behind."},
+                        + " running unharmed and no directory behind. --kill returns once every pid of the tree is"
+                        + " free again (a restore can follow at once), or warns after 10 s, naming the parent that"
+                        + " has not reaped a killed process."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:dumped", "2:usage error", "3:no such process", "4:permission denied",
                 "5:a process of the tree is traced by another process", "6:unsupported resources (all listed)",
@@ -82,6 +84,10 @@ public final class DumpCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());
         out.flush();
+        for (String w : r.warnings()) {
+            err.println("dump: warning: " + w);
+        }
+        err.flush();
         return 0;
     }
 

@@ -34,7 +34,7 @@ class CheckPermissionTest {
         Need.environment("root".equals(System.getProperty("user.name")), "needs to run as root to drop to nobody");
         try (LiveProcess p = Fixture.start("loop")) {
             List<String> cmd = List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
-                    ProcessHandle.current().info().command().orElse("java"), "-cp", readableClasspath(),
+                    ProcessHandle.current().info().command().orElse("java"), "-XX:-UsePerfData", "-cp", readableClasspath(),
                     "dev.jcr.app.Main", "check", Long.toString(p.pid()));
             Process proc = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -57,7 +57,7 @@ class CheckPermissionTest {
         Need.environment("root".equals(System.getProperty("user.name")), "needs root");
         try (LiveProcess p = Fixture.start("loop")) {
             List<String> cmd = List.of("/usr/bin/setpriv", "--bounding-set", "-sys_ptrace", "--",
-                    ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+                    ProcessHandle.current().info().command().orElse("java"), "-XX:-UsePerfData", "-cp", System.getProperty("java.class.path"),
                     "dev.jcr.app.Main", "check", Long.toString(p.pid()));
             Process proc = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

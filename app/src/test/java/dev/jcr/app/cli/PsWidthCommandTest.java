@@ -41,7 +41,7 @@ class PsWidthCommandTest {
     }
 
     private static Result jcr(String columns, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
+        List<String> cmd = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-XX:-UsePerfData", "-cp",
                 System.getProperty("java.class.path"), "dev.jcr.app.Main"));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);

@@ -84,7 +84,7 @@ class ShellJobTmuxTest {
         Path script = tmp.resolve("restore.sh");
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Files.writeString(script, "'" + java + "' -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + cp
+        Files.writeString(script, "'" + java + "' -XX:-UsePerfData -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + cp
                 + "' dev.jcr.app.Main restore --shell-job -D '" + dir + "'\necho RESTORE-EXITED $?\n");
         tmux.literal("sh '" + script + "'");
         tmux.keys("Enter");
@@ -96,6 +96,72 @@ class ShellJobTmuxTest {
         String screen = tmux.awaitScreen("RESTORE-EXITED", Duration.ofSeconds(30));
         assertTrue(screen.contains("PASS tty hello"), screen);
         assertTrue(screen.contains("RESTORE-EXITED 0"), screen);
+    }
+
+    @Test
+    void viComesBackInItsTerminalModeAndRedrawsItsScreenForTheWindowItIsIn() throws Exception {
+        Need.tool(Path.of("/usr/bin/vi"), "vi");
+        Path notes = tmp.resolve("notes.txt");
+        Files.writeString(notes, "first line of the notes\nsecond line of the notes\n");
+        Path dir = tmp.resolve("img");
+        tmux.run("new-session", "-d", "-s", SESSION, "-x", "120", "-y", "30", "env", "PS1=$ ", "/bin/bash", "--norc",
+                "--noprofile", "-i");
+        tmux.awaitScreen("$", Duration.ofSeconds(30));
+        // no vimrc, viminfo or swap file: nothing of vi's outside its process
+        tmux.literal("vi -u NONE -i NONE -n '" + notes + "'");
+        tmux.keys("Enter");
+        tmux.awaitScreen("second line of the notes", Duration.ofSeconds(30));
+        long shell = Long.parseLong(tmux.run("display-message", "-p", "-t", SESSION, "#{pane_pid}").strip());
+        pid = awaitChild(shell);
+        String tty = Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/0")).toString();
+        String rawMode = stty(tty, "-g");
+        String size = stty(tty, "size");
+
+        new DumpEngine().dump((int) pid, DumpOptions.to(dir).withKill(true).withShellJob(true), DumpListener.NONE);
+        tmux.awaitScreen("$", Duration.ofSeconds(30));
+        tmux.literal("clear");
+        tmux.keys("Enter");
+        tmux.awaitScreen(s -> !s.contains("second line of the notes"), "a cleared screen", Duration.ofSeconds(30));
+        // another window now: the restored vi must fit it (the dumped size was the old window's)
+        tmux.run("resize-window", "-t", SESSION, "-x", "100", "-y", "25");
+
+        Path script = tmp.resolve("restore.sh");
+        String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Files.writeString(script, "'" + java + "' -XX:-UsePerfData -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp '" + cp
+                + "' dev.jcr.app.Main restore --shell-job -D '" + dir + "'\necho RESTORE-EXITED $?\n");
+        tmux.literal("sh '" + script + "'");
+        tmux.keys("Enter");
+        awaitRunningUntraced(pid, Duration.ofSeconds(60));
+        // vi redraws on the SIGWINCH the restore sends: its text is on the screen again
+        tmux.awaitScreen("second line of the notes", Duration.ofSeconds(30));
+        assertEquals(rawMode, stty(tty, "-g"), "the terminal is in vi's mode again (no echo, no line editing)");
+        assertEquals("25 100", stty(tty, "size"), "the window's size, which vi redraws for (was " + size + ")");
+        tmux.literal(":q!");
+        tmux.keys("Enter");
+        String screen = tmux.awaitScreen("RESTORE-EXITED", Duration.ofSeconds(30));
+        assertTrue(screen.contains("RESTORE-EXITED 0"), screen);
+    }
+
+    /** stty ARG of terminal TTY, read from outside (stty -F). */
+    private static String stty(String tty, String arg) throws Exception {
+        Process p = new ProcessBuilder("stty", "-F", tty, arg).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertTrue(p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0, "stty -F " + tty + " " + arg + ": " + out);
+        return out;
+    }
+
+    /** The first child of PID that is running vi (bounded wait). */
+    private static long awaitChild(long pid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            String kids = Files.readString(Path.of("/proc/" + pid + "/task/" + pid + "/children")).trim();
+            if (!kids.isEmpty()) {
+                return Long.parseLong(kids.split(" ")[0]);
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("no child of " + pid);
     }
 
     private static String awaitFile(Path f) throws Exception {

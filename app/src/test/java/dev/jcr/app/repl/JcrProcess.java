@@ -13,6 +13,7 @@ final class JcrProcess {
     static List<String> command(String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.add("-XX:-UsePerfData"); // never remove a dumped JVM's perf-data file (see bin/_launch)
         cmd.add("-XX:TieredStopAtLevel=1");
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-cp");

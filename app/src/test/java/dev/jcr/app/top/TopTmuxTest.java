@@ -64,7 +64,7 @@ class TopTmuxTest {
         long parent = Long.parseLong(family.stdout().strip().split("\\s+")[1]);
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        String cmd = "'" + java + "' -cp '" + cp + "' dev.jcr.app.top.TopMain --delay 0.5 --images '" + images
+        String cmd = "'" + java + "' -XX:-UsePerfData -cp '" + cp + "' dev.jcr.app.top.TopMain --delay 0.5 --images '" + images
                 + "'; echo JCR-TOP-EXITED $?; sleep 300";
         tmux.run("new-session", "-d", "-s", SESSION, "-x", "150", "-y", "40", "sh", "-c", cmd);
 
@@ -158,7 +158,7 @@ class TopTmuxTest {
         String cp = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         for (List<String> args : List.of(List.of("--theme", "nope"), List.of("--delay", "0"), List.of("--delay", "x"))) {
-            List<String> c = new ArrayList<>(List.of(java, "-cp", cp, "dev.jcr.app.top.TopMain"));
+            List<String> c = new ArrayList<>(List.of(java, "-XX:-UsePerfData", "-cp", cp, "dev.jcr.app.top.TopMain"));
             c.addAll(args);
             Process p = new ProcessBuilder(c).redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -58,6 +58,16 @@ public final class TerminalDriver implements FileDriver {
     public void dump(OpenFd fd, DumpContext ctx) {
         int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
         ctx.addFd(fd, FdTypes.REG, id -> FileEntries.reg(id, fd.link(), FileEntries.fileFlags(fd), 0, mode, -1));
+        // its line settings and window size, once per terminal (tty-info.img): the restore gives them to
+        // jcr's terminal, so that a program in raw mode (vi) does not come back to an echoing terminal
+        if (ctx.firstTime(java.util.List.of("tty-info", fd.link()))) {
+            String[] stat = ctx.proc().read(ctx.pid(), ctx.proc().dir(ctx.pid()).resolve("stat")).replaceFirst(".*\\) ", "")
+                    .split(" ");
+            int sid = Integer.parseInt(stat[3]);
+            int pgrp = Integer.parseInt(stat[5]);
+            Terminals.state(ctx.fdPath(fd.fd()), fd.link(), sid, pgrp)
+                    .ifPresent(info -> ctx.addEntry(dev.jcr.image.ImageKind.TTY_INFO, null, info, null));
+        }
     }
 
     /**

@@ -208,7 +208,9 @@ public final class DeletedFileDriver implements FileDriver {
         for (ImageEntry e : es.subList(1, es.size())) {
             GhostChunkEntry c = e.as(GhostChunkEntry.class);
             byte[] data = e.extra() == null ? new byte[0] : e.extra();
-            if (c.getOff() < 0 || c.getLen() < 0 || c.getOff() + c.getLen() > size || data.length != c.getLen()) {
+            // len > size - off, not off + len > size: the sum of two image numbers can overflow
+            if (c.getOff() < 0 || c.getLen() < 0 || c.getOff() > size || c.getLen() > size - c.getOff()
+                    || data.length != c.getLen()) {
                 throw new BadImageException(images.imageFile(ImageKind.GHOST_FILE, ghostId).toString(), e.offset(),
                         "chunk " + e.index() + " (" + c.getLen() + " bytes at " + c.getOff() + ") lies outside the "
                         + size + "-byte file or holds " + data.length + " bytes");

@@ -21,13 +21,17 @@ import java.util.Map;
  * ".jcr-ghost" name beside it, filled with the saved data (holes stay holes), given its owner, mode and
  * times, and unlinked at once (the directory's times are put back too):
  * afterwards only jcr's "anchor" fd holds it, and every dumped description of that inode is opened
- * from the anchor through /proc/self/fd, so descriptions that shared the file share it again.
+ * from the anchor through /proc/self/fd, so descriptions that shared the file share it again. A ghost
+ * of directory mode (a removed working directory) is made as an empty directory and removed the same way.
  */
 final class GhostFiles {
 
     private static final int O_CREAT = 0100;
     private static final int O_EXCL = 0200;
     private static final int O_NOFOLLOW = 0400000;
+    private static final int O_DIRECTORY = 0200000;
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFDIR = 0040000;
     private static final int O_CLOEXEC = 02000000;
     private static final int SYS_FCHMOD = 91;
     private static final int SYS_FCHOWN = 93;
@@ -70,6 +74,10 @@ final class GhostFiles {
         }
     }
 
+    private static boolean directory(Ghost ghost) {
+        return (ghost.mode() & S_IFMT) == S_IFDIR;
+    }
+
     private static int recreate(String path, Ghost ghost, RestoreContext ctx) {
         // creating and unlinking a name changes the directory's times: they are put back afterwards
         DirTimes dir = DirTimes.of(Path.of(path).getParent());
@@ -77,7 +85,13 @@ final class GhostFiles {
             String name = i == 0 ? path : path + ".jcr-ghost." + Linux.getpid() + "." + i;
             int fd;
             try {
-                fd = Linux.open(name, Linux.O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+                if (directory(ghost)) {
+                    // a removed working directory (no content): made empty, held open, removed again below
+                    Linux.mkdir(name, 0700);
+                    fd = Linux.open(name, Linux.O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+                } else {
+                    fd = Linux.open(name, Linux.O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+                }
             } catch (SyscallException e) {
                 if (e.errno() == Errno.EEXIST) {
                     continue;
@@ -87,7 +101,9 @@ final class GhostFiles {
             }
             ctx.keep(fd);
             try {
-                fill(fd, ghost);
+                if (!directory(ghost)) {
+                    fill(fd, ghost);
+                }
                 chown(fd, name, ghost);
                 // after the chown, which clears set-id bits
                 Linux.syscall("fchmod", Linux.getpid(), SYS_FCHMOD, fd, ghost.mode() & 07777, 0, 0, 0, 0);

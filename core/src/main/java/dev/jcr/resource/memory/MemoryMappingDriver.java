@@ -16,14 +16,23 @@ import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
 
 /**
- * Memory areas. Private anonymous memory, heap, stack and mappings of files that still
- * have a name are supported: their pages are copied (file mappings: private dirty pages) and the
- * area is mapped again. Shared anonymous memory (MAP_SHARED|MAP_ANONYMOUS, also shared with children
- * after fork) is saved once per object and mapped again from one new object in every process that
- * had it. [vdso], [vvar] and [vsyscall] are provided by the restoring kernel. Mappings of deleted
- * files, memfds and SysV shared memory are not (their backing object would have to be recreated).
+ * Memory areas. Private anonymous memory, heap, stack and mappings of files are supported: their
+ * pages are copied (file mappings: private dirty pages) and the area is mapped again. Shared anonymous
+ * memory (MAP_SHARED|MAP_ANONYMOUS, also shared with children after fork) is saved once per object and
+ * mapped again from one new object in every process that had it. A file deleted while mapped is saved
+ * as a ghost file (its content, up to the ghost-file limit, once per inode whatever maps or opens it),
+ * recreated and unlinked by the restore, and mapped from there: private mappings get their own dirty
+ * pages on top, shared ones share the one recreated file. [vdso], [vvar] and [vsyscall] are provided
+ * by the restoring kernel. memfds and SysV shared memory are not supported yet.
  */
 public final class MemoryMappingDriver implements ResourceDriver<Vma> {
+
+    private final long ghostLimitBytes;
+
+    /** Deleted mapped files up to GHOST_LIMIT_BYTES are saved in the images. */
+    public MemoryMappingDriver(long ghostLimitBytes) {
+        this.ghostLimitBytes = ghostLimitBytes;
+    }
 
     @Override
     public ResourceKind kind() {
@@ -32,8 +41,8 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
 
     @Override
     public Support support() {
-        return new Support(Verdict.SUPPORTED,
-                "private and shared anonymous, heap, stack, file-backed, [vdso]/[vvar]/[vsyscall]; not deleted files, memfd, SysV shm");
+        return new Support(Verdict.SUPPORTED, "private and shared anonymous, heap, stack, file-backed, [vdso]/[vvar]/[vsyscall],"
+                + " deleted files up to " + FdDescriber.size(ghostLimitBytes) + " (content saved); not memfd, SysV shm");
     }
 
     @Override
@@ -42,8 +51,13 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
         String what = describe(v);
         return switch (v.kind()) {
             case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE -> Assessment.supported(label, kind(), what);
-            case DELETED_FILE, MEMFD, SYSV_SHM, OTHER_SPECIAL -> Assessment.unsupported(label, kind(),
-                    what + ": not supported yet");
+            case DELETED_FILE -> v.fileSize() < 0
+                    ? Assessment.unsupported(label, kind(), what + ": its size cannot be read (map_files)")
+                    : v.fileSize() > ghostLimitBytes
+                    ? Assessment.unsupported(label, kind(), what + ": the file holds " + FdDescriber.size(v.fileSize())
+                            + ", more than the ghost-file limit of " + FdDescriber.size(ghostLimitBytes) + ": not supported")
+                    : Assessment.supported(label, kind(), what + ", content saved (" + FdDescriber.size(v.fileSize()) + ")");
+            case MEMFD, SYSV_SHM, OTHER_SPECIAL -> Assessment.unsupported(label, kind(), what + ": not supported yet");
         };
     }
 
@@ -60,12 +74,27 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
         };
     }
 
-    /** True for kinds the table above calls supported; used by tests and summaries. */
+    /** True for kinds the table above calls supported (deleted files: up to the limit); used by tests and summaries. */
     public static boolean isSupported(VmaKind k) {
         return switch (k) {
-            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE -> true;
+            case ANONYMOUS, ANONYMOUS_SHARED, HEAP, STACK, VDSO, VVAR, VSYSCALL, FILE, DELETED_FILE -> true;
             default -> false;
         };
+    }
+
+    /** The ghost-file header of a deleted mapped file: owner, mode, inode and size, content in chunks. */
+    private static dev.jcr.image.proto.GhostFileEntry ghost(Vma v, java.nio.file.Path mapFile, long[] stat) {
+        int uid = 0;
+        int gid = 0;
+        try {
+            java.util.Map<String, Object> a = java.nio.file.Files.readAttributes(mapFile, "unix:uid,gid");
+            uid = ((Number) a.get("uid")).intValue();
+            gid = ((Number) a.get("gid")).intValue();
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            // owner unknown: root's, as for deleted fds
+        }
+        return dev.jcr.image.proto.GhostFileEntry.newBuilder().setUid(uid).setGid(gid).setMode((int) stat[0])
+                .setIno(v.inode()).setSize(stat[1]).setChunks(true).build();
     }
 
     /**
@@ -109,7 +138,7 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
      */
     @Override
     public void dump(Vma v, DumpContext ctx) {
-        if (!isSupported(v.kind())) {
+        if (!isSupported(v.kind()) || assess(v).verdict() != Verdict.SUPPORTED) {
             throw new NotDumpableException(ctx.pid(), "vma " + v.range(), describe(v) + ": not supported yet");
         }
         int prot = (v.readable() ? 1 : 0) | (v.writable() ? 2 : 0) | (v.executable() ? 4 : 0);
@@ -143,16 +172,28 @@ public final class MemoryMappingDriver implements ResourceDriver<Vma> {
                 e.setFlags(MAP_PRIVATE | MAP_ANONYMOUS).setStatus(VMA_AREA_VSYSCALL | VMA_ANON_PRIVATE);
                 pages = PageSelection.NONE;
             }
-            case FILE -> {
+            case FILE, DELETED_FILE -> {
                 java.nio.file.Path mapFile = ctx.proc().dir(ctx.pid()).resolve("map_files").resolve(v.range());
                 int fdflags = v.shared() && openForWriting(mapFile, v.writable()) ? O_RDWR : 0;
                 long[] ms = FileEntries.modeAndSize(mapFile);
-                if (ms == null) {
+                if (ms == null && v.kind() == VmaKind.FILE) {
                     ms = FileEntries.modeAndSize(java.nio.file.Path.of(v.path()));
                 }
+                if (ms == null && v.kind() == VmaKind.DELETED_FILE) {
+                    throw new NotDumpableException(ctx.pid(), "vma " + v.range(), describe(v) + ": cannot read it");
+                }
                 long[] stat = ms == null ? new long[] {0, -1} : ms;
-                int id = ctx.fileId(List.of("map", v.path(), v.devMajor(), v.devMinor(), v.inode(), fdflags),
-                        fid -> FileEntries.reg(fid, v.path(), fdflags, 0, (int) stat[0], stat[1]));
+                if (v.kind() == VmaKind.DELETED_FILE && stat[1] > ghostLimitBytes) {
+                    throw new NotDumpableException(ctx.pid(), "vma " + v.range(), describe(v) + " grew to "
+                            + FdDescriber.size(stat[1]) + ", over the ghost-file limit");
+                }
+                int id = ctx.fileId(List.of("map", v.path(), v.devMajor(), v.devMinor(), v.inode(), fdflags), fid -> {
+                    if (v.kind() == VmaKind.DELETED_FILE) {
+                        // the content, once per inode (every description and mapping of it shares the ghost)
+                        ctx.addGhostFile(fid, ghost(v, mapFile, stat), mapFile, stat[1]);
+                    }
+                    return FileEntries.reg(fid, v.path(), fdflags, 0, (int) stat[0], stat[1]);
+                });
                 e.setFlags(priv).setPgoff(v.offset()).setShmid(id).setFdflags(fdflags)
                         .setStatus(VMA_AREA_REGULAR | (v.shared() ? VMA_FILE_SHARED : VMA_FILE_PRIVATE));
                 pages = v.shared() ? PageSelection.NONE : PageSelection.PRIVATE_COPIES;

@@ -35,6 +35,7 @@ import java.util.List;
 final class ThreadState {
 
     static final int SYS_GET_ROBUST_LIST = 274;
+    static final int PR_GET_PDEATHSIG = 2;
     static final int PR_GET_SECUREBITS = 27;
     static final int PR_GET_NO_NEW_PRIVS = 39;
 
@@ -62,6 +63,8 @@ final class ThreadState {
         ByteBuffer rl = ByteBuffer.wrap(remote.read(buf, 16)).order(ByteOrder.LITTLE_ENDIAN);
         int securebits = (int) remote.prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
         int noNewPrivs = (int) remote.prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0);
+        remote.prctl(PR_GET_PDEATHSIG, buf, 0, 0, 0);
+        int pdeathSig = ByteBuffer.wrap(remote.read(buf, 4)).order(ByteOrder.LITTLE_ENDIAN).getInt();
 
         Path status = ctx.proc().dir(ctx.pid()).resolve("task").resolve(Integer.toString(tid)).resolve("status");
         String statusText = ctx.proc().read(ctx.pid(), status);
@@ -75,6 +78,9 @@ final class ThreadState {
                 .setSignalsP(queue(pending)).setCreds(creds).setComm(comm);
         if (prio != 0) {
             tcore.setSchedPrio(prio);
+        }
+        if (pdeathSig != 0) {
+            tcore.setPdeathSig(pdeathSig);
         }
         if (rseq.registered()) {
             tcore.setRseqEntry(RseqEntry.newBuilder().setRseqAbiPointer(rseq.rseqAbiPointer())

@@ -39,6 +39,8 @@ public final class Restorability {
     public record Blocker(int pid, String where, String what, String verdict, String why, String option) {
     }
 
+    /** Task states restore recreates: alive 1, dead 2 (a zombie, as CRIU writes it), stopped 3, zombie 6. */
+    private static final Set<Integer> RESTORED_STATES = Set.of(1, 2, 3, 6);
     private static final Set<String> STATELESS_DEVICES = Set.of("/dev/null", "/dev/zero", "/dev/random", "/dev/urandom");
     private static final int S_IFMT = 0170000;
 
@@ -55,6 +57,12 @@ public final class Restorability {
         dump.processes().forEach(p -> pids.add(p.getPid()));
         for (PstreeEntry p : dump.processes()) {
             int pid = p.getPid();
+            var core = dump.core(pid);
+            if (core.hasTc() && !RESTORED_STATES.contains(core.getTc().getTaskState())) {
+                out.add(new Blocker(pid, Integer.toString(pid), "process in state "
+                        + dev.jcr.show.model.Tasks.state(core.getTc().getTaskState()), Verdict.UNSUPPORTED.name(),
+                        "restore recreates running, stopped and dead (zombie) tasks only", null));
+            }
             if (!pids.contains(p.getSid()) && !pids.contains(p.getPpid())) {
                 // as jcr restore: a root whose session leader was not dumped joins jcr's session, with --shell-job
                 out.add(new Blocker(pid, pid + " session", "session " + p.getSid() + ", whose leader was not dumped",
