@@ -273,7 +273,7 @@ public final class DumpEngine {
                 comms.put((long) fp.pid(), fs.process(fp.pid()).comm());
                 fds.put((long) fp.pid(), fs.fds(fp.pid(), st));
             }
-            return new dev.jcr.resource.TreeView(fs, comms, fds, options.given());
+            return new dev.jcr.resource.TreeView(fs, comms, fds, options.given(), true);
         }
 
         /** The drivers' last steps before the tree is let go (run on, or killed). */

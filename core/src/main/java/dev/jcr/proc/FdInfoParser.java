@@ -135,7 +135,7 @@ public final class FdInfoParser {
         for (String line : lines) {
             if (line.startsWith("inotify ")) {
                 long sdev = parseUnsignedHex(path, "sdev", field(path, line, "sdev:"));
-                // the kernel prints wd in hex ("inotify wd:%x"): wd 10 reads "a"
+                // the kernel prints the watch descriptor in hex too (fs/notify/fdinfo.c: "wd:%x")
                 out.add(new FdDetail.InotifyWatch((int) parseLong(path, 0, "wd", field(path, line, "wd:"), 16),
                         parseUnsignedHex(path, "ino", field(path, line, "ino:")),
                         kernelMajor(sdev), kernelMinor(sdev),

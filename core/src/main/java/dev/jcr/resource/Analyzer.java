@@ -102,7 +102,7 @@ public final class Analyzer {
             } catch (ProcAccessException e) {
                 done[i] = new Analysis(ProcessReport.of(p.pid(), p.comm(), List.of(Assessment.unsupported(
                         ProcessChecks.ACCESS, ResourceKind.PROCESS, "cannot read " + e.path()
-                                + ": permission denied (" + e.why() + ")"))), List.of(), 0);
+                                + ": permission denied (" + e.why() + ")"))), List.of(), 1, 0);
             }
         });
         Map<Long, String> comms = new LinkedHashMap<>();
@@ -123,15 +123,18 @@ public final class Analyzer {
         return out;
     }
 
-    /** A process's report and the fds it was made from (their assessments start at FD_START). */
-    private record Analysis(ProcessReport report, List<OpenFd> fds, int fdStart) {
+    /**
+     * A process's report and what it was made from: its fds (their assessments start at FD_START) and its
+     * controlling terminal (stat's tty_nr).
+     */
+    private record Analysis(ProcessReport report, List<OpenFd> fds, int fdStart, int ttyNr) {
 
-        /** The report with each fd's assessment replaced by its driver's answer inside VIEW. */
+        /** The report with the tree's answers: each fd's by its driver, the controlling terminal's. */
         ProcessReport inTree(Analyzer analyzer, TreeView view) {
-            if (fds.isEmpty()) {
-                return report;
-            }
             List<Assessment> as = new ArrayList<>(report.assessments());
+            for (int i = 0; i < fdStart; i++) {
+                as.set(i, ProcessChecks.inTree(as.get(i), ttyNr, view));
+            }
             for (int i = 0; i < fds.size(); i++) {
                 as.set(fdStart + i, analyzer.inTree(report.pid(), fds.get(i), as.get(fdStart + i), view));
             }
@@ -158,7 +161,7 @@ public final class Analyzer {
         List<Assessment> out = new ArrayList<>(processChecks.assess(p, fs.cwd(pid), fs.rootDir(pid),
                 other -> commOf(tree, other)));
         if (p.kernelThread() || p.isZombie()) {
-            return new Analysis(ProcessReport.of(pid, p.comm(), out), List.of(), out.size());
+            return new Analysis(ProcessReport.of(pid, p.comm(), out), List.of(), out.size(), p.ttyNr());
         }
         fs.exe(pid).filter(dev.jcr.proc.PathLink::deleted).ifPresent(exe -> out.add(Assessment.unsupported("exe",
                 ResourceKind.PROCESS, "executable " + exe.path() + " was deleted (replaced on disk?): not supported yet")));
@@ -195,7 +198,7 @@ public final class Analyzer {
         Optional<ResourceDriver<ProcessInfo>> sig = drivers.get(ResourceKind.SIGNAL_STATE, ProcessInfo.class);
         out.add(sig.isPresent() ? sig.get().assess(p) : Assessment.unsupported("signals", ResourceKind.SIGNAL_STATE,
                 "signal state: not supported yet"));
-        return new Analysis(ProcessReport.of(pid, p.comm(), out), fds, fdStart);
+        return new Analysis(ProcessReport.of(pid, p.comm(), out), fds, fdStart, p.ttyNr());
     }
 
     /** The driver's answer for FD, or "not supported yet" with a description when its kind has none. */

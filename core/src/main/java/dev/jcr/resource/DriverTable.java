@@ -9,14 +9,16 @@ import dev.jcr.resource.timerfd.TimerfdDriver;
 import dev.jcr.resource.file.DeletedFileDriver;
 import dev.jcr.resource.file.DirectoryDriver;
 import dev.jcr.resource.file.RegularFileDriver;
-import dev.jcr.resource.inet.RawSocketDriver;
 import dev.jcr.resource.inet.TcpDriver;
 import dev.jcr.resource.inet.UdpDriver;
 import dev.jcr.resource.lock.FileLockDriver;
 import dev.jcr.resource.memory.MemoryMappingDriver;
+import dev.jcr.resource.netlink.NetlinkSocketDriver;
+import dev.jcr.resource.socket.RefusedSocketDriver;
+import dev.jcr.resource.pty.PtyDriver;
+import dev.jcr.resource.unix.UnixSocketDriver;
 import dev.jcr.resource.pipe.FifoDriver;
 import dev.jcr.resource.pipe.PipeDriver;
-import dev.jcr.resource.socket.PacketSocketDriver;
 import dev.jcr.resource.signal.SignalStateDriver;
 import dev.jcr.resource.thread.ThreadDriver;
 import dev.jcr.image.proto.FileEntry;
@@ -107,8 +109,11 @@ public final class DriverTable {
                 new TimerfdDriver(),
                 new TcpDriver(),
                 new UdpDriver(),
-                new RawSocketDriver(),
-                new PacketSocketDriver());
+                new UnixSocketDriver(),
+                new NetlinkSocketDriver(),
+                RefusedSocketDriver.packet(),
+                RefusedSocketDriver.raw(),
+                new PtyDriver());
     }
 
     /**

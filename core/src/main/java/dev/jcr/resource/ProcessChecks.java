@@ -1,5 +1,6 @@
 package dev.jcr.resource;
 
+import dev.jcr.proc.Devices;
 import dev.jcr.proc.NamespaceType;
 import dev.jcr.proc.PathLink;
 import dev.jcr.proc.ProcessInfo;
@@ -21,6 +22,8 @@ public final class ProcessChecks {
     public static final String ACCESS = "access";
     public static final String SESSION = "session";
     public static final String PROCESS_GROUP = "process group";
+    /** The controlling terminal of a process (stat's tty_nr). */
+    public static final String TERMINAL = "terminal";
     /** The resource name of the zombie blocker: a zombie cannot be a dump's root, but is dumped with its parent. */
     public static final String ZOMBIE = "zombie";
 
@@ -102,8 +105,29 @@ public final class ProcessChecks {
                     + " is outside the dumped tree", Options.SHELL_JOB));
         }
         if (p.ttyNr() != 0) {
-            out.add(Assessment.needsOption("terminal", k, "controlling terminal " + p.ttyName(), Options.SHELL_JOB));
+            out.add(Assessment.needsOption(TERMINAL, k, "controlling terminal " + p.ttyName(), Options.SHELL_JOB));
         }
         return out;
+    }
+
+    /**
+     * A process-level answer A inside TREE: a controlling terminal (stat's TTY_NR) that is a pty whose
+     * master the tree holds is restored with the tree (the pty driver makes it the session's terminal
+     * again) and needs no --shell-job.
+     */
+    static Assessment inTree(Assessment a, int ttyNr, TreeView tree) {
+        if (!a.resource().equals(TERMINAL) || a.verdict() != Verdict.NEEDS_OPTION || ttyNr == 0) {
+            return a;
+        }
+        int major = (ttyNr >>> 8) & 0xff;
+        int minor = (ttyNr & 0xff) | ((ttyNr >>> 12) & 0xfff00);
+        if (!Devices.isPtySlave(major)) {
+            return a;
+        }
+        int n = Devices.ptyIndex(major, minor);
+        boolean master = !tree.find(f -> f.kind() == dev.jcr.proc.FdKind.PTY_MASTER
+                && f.detail() instanceof dev.jcr.proc.FdDetail.Device d && d.ptyIndex() == n).isEmpty();
+        return master ? Assessment.supported(TERMINAL, a.kind(), "controlling terminal /dev/pts/" + n
+                + " (its master is dumped with it)") : a;
     }
 }

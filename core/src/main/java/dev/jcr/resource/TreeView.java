@@ -28,11 +28,19 @@ public final class TreeView {
     private final Map<Long, String> comms;
     private final Map<Long, List<OpenFd>> fds;
     private final Set<String> options;
+    private final boolean frozen;
     private final Map<String, List<Held>> byLink = new HashMap<>();
 
     /** PROCESSES: pid to comm, parents first; FDS: each process's fds; OPTIONS: what the user allowed. */
     public TreeView(ProcFs proc, Map<Long, String> processes, Map<Long, List<OpenFd>> fds, Set<String> options) {
+        this(proc, processes, fds, options, false);
+    }
+
+    /** The same, FROZEN when the tree is stopped for a dump (nothing changes while a driver looks). */
+    public TreeView(ProcFs proc, Map<Long, String> processes, Map<Long, List<OpenFd>> fds, Set<String> options,
+            boolean frozen) {
         this.proc = proc;
+        this.frozen = frozen;
         this.comms = Collections.unmodifiableMap(new LinkedHashMap<>(processes));
         this.fds = Collections.unmodifiableMap(new HashMap<>(fds));
         this.options = Set.copyOf(options);
@@ -69,6 +77,14 @@ public final class TreeView {
         List<Held> out = new ArrayList<>();
         comms.keySet().forEach(pid -> fds(pid).stream().filter(which).forEach(fd -> out.add(new Held(pid, fd))));
         return out;
+    }
+
+    /**
+     * True for the tree a dump has stopped: what a driver reads of it stays as read, and the driver's
+     * dump reads everything anyway; false for a check of running processes.
+     */
+    public boolean frozen() {
+        return frozen;
     }
 
     /** True when the user gave OPTION (e.g. {@link Options#EXT_UNIX_SK}). */

@@ -475,9 +475,12 @@ final class AddressSpace {
 
     private void setMmMap() {
         MmEntry mm = p.mm();
+        int jcrExe = files.mappingFd(mm.getExeFileId(), false);
         // a child that runs its parent's executable keeps the exe it was cloned with (-1: no change): the
-        // kernel refuses a new exe while the old one's file is mapped, which the kept mappings may do
-        int exe = inherited.sameExe() ? -1 : t.take(files.mappingFd(mm.getExeFileId(), false), "executable");
+        // kernel refuses a new exe while the old one's file is mapped, which the kept mappings may do; so
+        // does a process whose executable is the seed's own (a restored sleep): both are the same file
+        int exe = inherited.sameExe() || sameFile(procRoot.resolve(p.pid() + "/exe"), Path.of("/proc/self/fd/" + jcrExe))
+                ? -1 : t.take(jcrExe, "executable");
         int auxvLen = mm.getMmSavedAuxvCount() * 8;
         ByteBuffer b = Target.le(104 + auxvLen);
         b.putLong(mm.getMmStartCode()).putLong(mm.getMmEndCode()).putLong(mm.getMmStartData())
@@ -493,6 +496,15 @@ final class AddressSpace {
         t.call("prctl(PR_SET_MM_MAP)", RemoteSyscalls.SYS_PRCTL, PR_SET_MM, PR_SET_MM_MAP, addr, 104, 0);
         if (exe >= 0) {
             t.close(exe);
+        }
+    }
+
+    /** True when A and B (links followed) are one file: same inode on the same device. */
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.readAttributes(a, "unix:ino,dev").equals(Files.readAttributes(b, "unix:ino,dev"));
+        } catch (java.io.IOException e) {
+            return false;
         }
     }
 }

@@ -40,6 +40,13 @@ class FdInfoParserTest {
     }
 
     @Test
+    void inotifyWatchNumbersAreHexAsTheKernelPrintsThem() {
+        FdDetail d = detail(FdKind.INOTIFY, "pos:\t0\nflags:\t00\nmnt_id:\t17\nino:\t1038\n"
+                + "inotify wd:270f ino:2 sdev:fe00000 mask:200 ignored_mask:0 fhandle-bytes:8 fhandle-type:1 f_handle:0200000000000000\n");
+        assertEquals(9999, ((FdDetail.Inotify) d).watches().get(0).wd());
+    }
+
+    @Test
     void epollTargets() {
         FdDetail d = detail(FdKind.EVENTPOLL, "pos:\t0\nflags:\t02\nmnt_id:\t17\nino:\t1038\n"
                 + "tfd:        3 events:       19 data:                3  pos:0 ino:40e sdev:10\n"

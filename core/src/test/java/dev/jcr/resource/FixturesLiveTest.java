@@ -136,8 +136,10 @@ class FixturesLiveTest {
             assertEquals("listening", l.socket().state());
             assertEquals(sock.toString(), l.socket().local());
             ProcessReport rep = new Analyzer(fs).analyze(p.pid());
-            assertEquals("unix stream socket, listening (" + sock + "): not supported yet",
-                    byResource(rep, "fd " + fds.get("listen")).reason());
+            assertEquals("unix stream socket listening on " + sock, byResource(rep, "fd " + fds.get("listen")).reason());
+            assertEquals(Verdict.SUPPORTED, byResource(rep, "fd " + fds.get("listen")).verdict());
+            assertEquals("unix stream socket, connected to socket:[" + ((FdDetail.Socket) fd(p.pid(), fds.get("pair1"))
+                    .detail()).socket().inode() + "]", byResource(rep, "fd " + fds.get("pair0")).reason());
             assertEquals(ResourceKind.UNIX_SOCKET, byResource(rep, "fd " + fds.get("pair1")).kind());
         }
     }
@@ -253,7 +255,7 @@ class FixturesLiveTest {
             assertEquals(Verdict.NEEDS_OPTION, rep.verdict(), rep.blockers().toString());
             assertEquals(java.util.Set.of("--shell-job"), rep.options());
             assertTrue(rep.blockers().stream().anyMatch(a -> a.resource().equals("terminal")));
-            assertTrue(rep.blockers().stream().anyMatch(a -> a.kind() == ResourceKind.TERMINAL));
+            assertTrue(rep.blockers().stream().anyMatch(a -> a.kind() == ResourceKind.PTY), "its pty fds, master outside");
         }
     }
 }

@@ -122,6 +122,26 @@ public final class LiveProcess implements AutoCloseable {
                 + "; stdout:\n" + stdout() + "\nstderr:\n" + stderr());
     }
 
+    /**
+     * Sends SIG (e.g. "USR1") until stdout, from now on, contains PROOF (a fixture's "PASS …"), again every
+     * 200 ms: a signal that lands just before a restored fixture goes back to waiting is not lost for good.
+     * Fails at once on a "FAIL" line, and after {@link #MIN_WAIT}.
+     */
+    public void signalUntil(String sig, String proof) {
+        int before = stdout().length();
+        long deadline = System.nanoTime() + MIN_WAIT.toNanos();
+        while (!stdout().substring(before).contains(proof)) {
+            if (System.nanoTime() > deadline || stdout().substring(before).contains("FAIL")) {
+                throw new AssertionError("process " + pid + ": no '" + proof + "' after SIG" + sig + "; stdout:\n"
+                        + stdout() + "\nstderr:\n" + stderr());
+            }
+            if (isAlive()) {
+                signal(sig);
+            }
+            sleep(200);
+        }
+    }
+
     /** Sends a signal by name or number, e.g. "USR1". */
     public void signal(String sig) {
         try {

@@ -64,6 +64,9 @@ public final class Check implements Callable<Integer> {
     @Option(names = "--tcp-close", description = "count TCP connections as checkpointable closed (as jcr dump --tcp-close)")
     boolean tcpClose;
 
+    @Option(names = "--ext-unix-sk", description = "count unix sockets that need --ext-unix-sk as checkpointable")
+    boolean extUnixSk;
+
     @Option(names = "--ghost-limit", paramLabel = "SIZE", converter = ByteSize.class,
             description = "count deleted files up to SIZE as checkpointable (what jcr dump --ghost-limit saves)")
     Long ghostLimit;
@@ -102,6 +105,9 @@ public final class Check implements Callable<Integer> {
         }
         if (tcpClose) {
             options.add(Options.TCP_CLOSE);
+        }
+        if (extUnixSk) {
+            options.add(Options.EXT_UNIX_SK);
         }
         List<TreeReport> reports = new ArrayList<>();
         TreeCheck trees = trees();

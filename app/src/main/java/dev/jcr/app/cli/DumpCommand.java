@@ -62,6 +62,10 @@ public final class DumpCommand implements Callable<Integer> {
             + " closed")
     boolean tcpClose;
 
+    @Option(names = "--ext-unix-sk", description = "allow a unix datagram socket connected to a named socket outside"
+            + " the tree (connected to that name again at restore)")
+    boolean extUnixSk;
+
     @Option(names = "--ghost-limit", paramLabel = "SIZE", converter = ByteSize.class,
             description = "save deleted files up to SIZE (default 1M, as CRIU; K, M, G suffixes)")
     Long ghostLimit;
@@ -80,7 +84,8 @@ public final class DumpCommand implements Callable<Integer> {
         DumpEngine engine = ghostLimit == null ? new DumpEngine()
                 : new DumpEngine(ProcFs.system(), DriverTable.standard(ghostLimit));
         DumpResult r = engine.dump((int) pid, DumpOptions.to(dir).withKill(kill).withShellJob(shellJob)
-                .with(Options.TCP_ESTABLISHED, tcpEstablished).with(Options.TCP_CLOSE, tcpClose), listener);
+                .with(Options.TCP_ESTABLISHED, tcpEstablished).with(Options.TCP_CLOSE, tcpClose)
+                .with(dev.jcr.resource.Options.EXT_UNIX_SK, extUnixSk), listener);
         PrintWriter out = spec.commandLine().getOut();
         out.println(r.summary());
         out.flush();

@@ -17,8 +17,9 @@ import dev.jcr.resource.Support;
 import dev.jcr.resource.Verdict;
 
 /**
- * Terminals and pty slaves. jcr does not recreate terminals; with --shell-job the restored process
- * is given the terminal jcr itself runs on instead.
+ * Terminals (consoles, serial ports, /dev/tty) and, for the pty driver, pty slaves whose master is not
+ * dumped: jcr does not recreate them; with --shell-job the restored process is given the terminal jcr
+ * itself runs on instead.
  */
 public final class TerminalDriver implements FileDriver {
 
@@ -56,6 +57,11 @@ public final class TerminalDriver implements FileDriver {
      */
     @Override
     public void dump(OpenFd fd, DumpContext ctx) {
+        dumpShellJob(fd, ctx);
+    }
+
+    /** A terminal (or a pty slave whose master stays outside the tree) as --shell-job records it. */
+    public static void dumpShellJob(OpenFd fd, DumpContext ctx) {
         int mode = FileEntries.mode(ctx.fdPath(fd.fd()));
         ctx.addFd(fd, FdTypes.REG, id -> FileEntries.reg(id, fd.link(), FileEntries.fileFlags(fd), 0, mode, -1));
         // its line settings and window size, once per terminal (tty-info.img): the restore gives them to

@@ -46,12 +46,21 @@ public final class SocketQueue {
      * message boundaries (datagram, seqpacket). Descriptors in flight are counted, not kept.
      */
     public static List<Packet> peek(int fd, boolean messages) {
+        return peek(fd, messages, PEEK_BUFFER);
+    }
+
+    /**
+     * The same, with HINT the bytes the kernel says are queued (a stream's total, a datagram's first
+     * message): the peek buffer is sized to it, so a small queue costs a small buffer.
+     */
+    public static List<Packet> peek(int fd, boolean messages, long hint) {
         int saved = Sockets.getInt(fd, Sockets.SOL_SOCKET, Sockets.SO_PEEK_OFF);
         List<Packet> out = new ArrayList<>();
         long offset = 0;
         try {
             Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_PEEK_OFF, 0);
-            int buffer = PEEK_BUFFER;
+            int first = (int) Math.max(64, Math.min(hint, PEEK_BUFFER));
+            int buffer = first;
             while (true) {
                 Sockets.Received r = Sockets.receive(fd, buffer, Sockets.MSG_PEEK | Sockets.MSG_DONTWAIT
                         | (messages ? Sockets.MSG_TRUNC : 0));
@@ -79,7 +88,7 @@ public final class SocketQueue {
                 }
                 out.add(new Packet(r.data(), ucred, rights));
                 offset += r.data().length;
-                buffer = PEEK_BUFFER;
+                buffer = first;
             }
         } finally {
             Sockets.setInt(fd, Sockets.SOL_SOCKET, Sockets.SO_PEEK_OFF, saved);

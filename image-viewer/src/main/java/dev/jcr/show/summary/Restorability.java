@@ -110,6 +110,9 @@ public final class Restorability {
                 ImageKind.IPCNS_SEM, ImageKind.BPFMAP_DATA, ImageKind.FANOTIFY_MARK, ImageKind.TTY_INFO)) {
             for (String name : presentFiles(dump, k)) {
                 boolean tty = k == ImageKind.TTY_INFO;
+                if (tty && ptyMasterDumped(dump)) {
+                    continue; // a pty with its master: the pty driver restores it (its fds are judged above)
+                }
                 out.add(new Blocker(0, name, describe(k), tty ? Verdict.NEEDS_OPTION.name() : Verdict.UNSUPPORTED.name(),
                         tty ? table.get(ResourceKind.TERMINAL).condition() : "jcr's restore does not read this image yet",
                         tty ? Options.SHELL_JOB : null));
@@ -162,7 +165,7 @@ public final class Restorability {
             case MEMFD -> ResourceKind.MEMFD;
             case PACKETSK -> ResourceKind.PACKET_SOCKET;
             case NETLINKSK -> ResourceKind.NETLINK_SOCKET;
-            case TTY -> ResourceKind.TERMINAL;
+            case TTY -> ResourceKind.PTY;
             case BPFMAP -> ResourceKind.BPF;
             case PIDFD -> ResourceKind.PIDFD;
             default -> ResourceKind.UNKNOWN_FD;
@@ -187,6 +190,12 @@ public final class Restorability {
             return "packet socket ring: not supported yet";
         }
         return null;
+    }
+
+    /** True when tty-info.img holds a pty master (odd ids are masters: the pty's number doubled, plus one). */
+    private static boolean ptyMasterDumped(Dump dump) {
+        return dump.readAll(ImageKind.TTY_INFO, null, dev.jcr.image.proto.TtyInfoEntry.class).stream()
+                .anyMatch(t -> t.hasPty() && (t.getId() & 1) != 0);
     }
 
     private static List<String> presentFiles(Dump dump, ImageKind k) {
