@@ -132,6 +132,7 @@ public final class DumpEngine {
                 if (letsRun && !options.preDump()) {
                     // every byte is in the page cache: the tree may run on while the images are synced
                     listener.phase(DumpPhase.RESUMING);
+                    run.release();
                     tracer.close();
                     tReleased = System.nanoTime();
                     Faults.hit(Faults.DUMP_RELEASED);
@@ -141,6 +142,9 @@ public final class DumpEngine {
                 Faults.hit(Faults.DUMP_WRITTEN);
                 dir.commit();
                 Faults.hit(Faults.DUMP_COMMITTED);
+                if (options.kill()) {
+                    run.release();
+                }
             } catch (RuntimeException | Error e) {
                 run.failed();
                 dir.abort();
@@ -402,6 +406,13 @@ public final class DumpEngine {
             return new dev.jcr.resource.TreeView(fs, comms, fds, options.given(), true);
         }
 
+        /** The drivers' last steps before the tree is let go (run on, or killed). */
+        void release() {
+            if (scope != null) {
+                scope.release();
+            }
+        }
+
         void failed() {
             if (scope != null) {
                 scope.failed();
@@ -484,6 +495,9 @@ public final class DumpEngine {
             InventoryEntry.Builder inv = InventoryEntry.newBuilder().setImgVersion(2)
                     .setFdinfoPerId(true).setRootIds(ids.root()).setNsPerId(true).setLsmtype(Lsmtype.NO_LSM)
                     .setDumpUptime(stateUptimeMicros).setNetworkLockMethod(0).setDumpCriuRunId(runId);
+            if (options.given().contains(Options.TCP_CLOSE)) {
+                inv.setTcpClose(true); // as CRIU: the restore then knows its connections come back closed
+            }
             if (options.preDump()) {
                 // CRIU's PRE_DUMP_READ: memory read from outside while the tree runs
                 later.single(ImageKind.INVENTORY, null, inv.setPreDumpMode(2).build());

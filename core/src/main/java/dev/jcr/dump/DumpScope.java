@@ -22,6 +22,7 @@ final class DumpScope implements AutoCloseable {
     private final Map<Object, Object> shared = new HashMap<>();
     private final Map<Object, Runnable> atEnd = new LinkedHashMap<>();
     private final List<Runnable> onFailure = new ArrayList<>();
+    private final List<Runnable> beforeRelease = new ArrayList<>();
     private final List<Integer> fds = new ArrayList<>();
 
     DumpScope(TreeView tree) {
@@ -48,6 +49,20 @@ final class DumpScope implements AutoCloseable {
 
     void onFailure(Runnable undo) {
         onFailure.add(undo);
+    }
+
+    void beforeRelease(Runnable action) {
+        beforeRelease.add(action);
+    }
+
+    /**
+     * The dump succeeded and the tree is about to be let go: runs the drivers' release steps in the order
+     * they were asked for. A failure here fails the dump (the failure steps then run).
+     */
+    void release() {
+        List<Runnable> steps = new ArrayList<>(beforeRelease);
+        beforeRelease.clear();
+        steps.forEach(Runnable::run);
     }
 
     /** Registers jcr's fd FD, closed when the dump ends; returns it. */

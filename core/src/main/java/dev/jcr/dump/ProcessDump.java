@@ -308,6 +308,11 @@ final class ProcessDump implements DumpContext, AutoCloseable {
         scope.onFailure(undo);
     }
 
+    @Override
+    public void beforeRelease(Runnable action) {
+        scope.beforeRelease(action);
+    }
+
     /** Closes the remote sessions: every thread gets its registers back and sits in its interrupt stop. */
     @Override
     public void close() {

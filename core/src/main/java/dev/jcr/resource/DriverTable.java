@@ -13,6 +13,8 @@ import dev.jcr.resource.timerfd.TimerfdDriver;
 import dev.jcr.resource.file.DeletedFileDriver;
 import dev.jcr.resource.file.DirectoryDriver;
 import dev.jcr.resource.file.RegularFileDriver;
+import dev.jcr.resource.inet.TcpDriver;
+import dev.jcr.resource.inet.UdpDriver;
 import dev.jcr.resource.lock.FileLockDriver;
 import dev.jcr.resource.memory.MemoryMappingDriver;
 import dev.jcr.resource.memory.WriteTrackerDriver;
@@ -114,6 +116,8 @@ public final class DriverTable {
                 new InotifyDriver(),
                 new FanotifyDriver(),
                 new MemfdDriver(),
+                new TcpDriver(),
+                new UdpDriver(),
                 new UnixSocketDriver(),
                 new NetlinkSocketDriver(),
                 RefusedSocketDriver.packet(),

@@ -128,4 +128,12 @@ public interface DumpContext {
 
     /** Runs UNDO if the dump fails while the tree is frozen (e.g. data taken out of a terminal put back). */
     void onFailure(Runnable undo);
+
+    /**
+     * Runs ACTION once the dump has succeeded, while the tree is still frozen, right before it is let go:
+     * before it runs on, or (--kill, {@link #killAfter()}) after the images are committed and before it is
+     * killed. Not run when the dump fails ({@link #onFailure} is). E.g. TCP connections locked for the dump
+     * are unlocked here, or put in repair mode so that the kill closes them without a word to their peers.
+     */
+    void beforeRelease(Runnable action);
 }

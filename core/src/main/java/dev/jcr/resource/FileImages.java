@@ -43,6 +43,11 @@ public interface FileImages {
      */
     <T> T derived(Object key, Supplier<T> make);
 
+    /** True when the restore was given OPTION (e.g. {@link Options#TCP_CLOSE}). */
+    default boolean option(String option) {
+        return false;
+    }
+
     /** A corrupt image KIND/ID: PROBLEM names the entry and field (restore exits 7). */
     default BadImageException bad(ImageKind kind, Object id, String problem) {
         return new BadImageException(imageFile(kind, id).toString(), -1, problem);

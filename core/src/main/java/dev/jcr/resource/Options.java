@@ -19,6 +19,16 @@ public final class Options {
      */
     public static final String EXT_UNIX_SK = "--ext-unix-sk";
 
+    /**
+     * An established TCP connection may have its peer outside the tree: it is dumped and restored through TCP
+     * repair and the peer never notices, provided it is restored where the peer can still reach it (CRIU's
+     * option of the same name). Connections with both ends in the tree need no option.
+     */
+    public static final String TCP_ESTABLISHED = "--tcp-established";
+
+    /** Established TCP connections are dumped as closed sockets and restored so (CRIU's option of the same name). */
+    public static final String TCP_CLOSE = "--tcp-close";
+
     private Options() {
     }
 }

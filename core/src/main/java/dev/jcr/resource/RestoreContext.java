@@ -38,4 +38,12 @@ public interface RestoreContext extends FileImages {
      * driver takes back what outlives its fds, such as the socket file a bind() created.
      */
     void onFailure(Runnable undo);
+
+    /**
+     * Runs ACTION once every process of the tree is rebuilt, right before the tree resumes (the point of
+     * no return), in the order asked for; jcr's fds are still open. E.g. TCP connections restored in repair
+     * mode leave it here, so that nothing goes on the wire before the whole tree is in place. A failure
+     * fails the restore (the tree is killed, {@link #onFailure} steps run).
+     */
+    void beforeResume(Runnable action);
 }

@@ -47,6 +47,7 @@ final class FileTable implements AutoCloseable, RestoreContext {
     private final Map<Object, Object> state = new HashMap<>();
     private final List<Integer> opened = new ArrayList<>();
     private final List<Runnable> undo = new ArrayList<>();
+    private final List<Runnable> beforeResume = new ArrayList<>();
 
     private final java.util.function.IntUnaryOperator hostPids;
 
@@ -226,6 +227,18 @@ final class FileTable implements AutoCloseable, RestoreContext {
         undo.add(u);
     }
 
+    @Override
+    public void beforeResume(Runnable action) {
+        beforeResume.add(action);
+    }
+
+    /** Every process is rebuilt: the drivers' last steps before the tree runs (see {@link #beforeResume}). */
+    void resume() {
+        List<Runnable> steps = new ArrayList<>(beforeResume);
+        beforeResume.clear();
+        steps.forEach(Runnable::run);
+    }
+
     /** The restore failed: closes jcr's fds, then undoes what drivers left outside them (newest first), never throwing. */
     void rollback() {
         close();
@@ -280,6 +293,11 @@ final class FileTable implements AutoCloseable, RestoreContext {
     @Override
     public Map<Integer, Integer> fdTable(int pid) {
         return images.fdTable(pid);
+    }
+
+    @Override
+    public boolean option(String option) {
+        return images.option(option);
     }
 
     @Override

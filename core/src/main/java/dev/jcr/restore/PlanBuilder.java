@@ -46,18 +46,25 @@ public final class PlanBuilder {
     private final ImageDir dir;
     private final Path procRoot;
     private final DriverTable drivers;
+    private final Set<String> options;
     private Map<Integer, FileEntry> files;
     private PlanImages images;
 
-    private PlanBuilder(ImageDir dir, Path procRoot, DriverTable drivers) {
+    private PlanBuilder(ImageDir dir, Path procRoot, DriverTable drivers, Set<String> options) {
         this.dir = dir;
         this.procRoot = procRoot;
         this.drivers = drivers;
+        this.options = Set.copyOf(options);
     }
 
     /** Reads and validates the images in DIR; throws a {@link dev.jcr.JcrException} naming the first problem. */
     public static RestorePlan build(Path dir) {
-        return build(dir, Path.of("/proc"));
+        return build(dir, Set.of());
+    }
+
+    /** Same, for a restore given OPTIONS (what drivers ask {@link dev.jcr.resource.FileImages#option} about). */
+    public static RestorePlan build(Path dir, Set<String> options) {
+        return new PlanBuilder(ImageDir.open(dir), Path.of("/proc"), DriverTable.standard(), options).build();
     }
 
     /**
@@ -65,12 +72,18 @@ public final class PlanBuilder {
      * by construction, whatever this host's processes use.
      */
     public static RestorePlan build(Path dir, boolean inNewPidNamespace) {
-        return inNewPidNamespace ? build(dir, (Path) null) : build(dir);
+        return build(dir, inNewPidNamespace, Set.of());
+    }
+
+    /** Same, given OPTIONS, into a new PID namespace or not. */
+    public static RestorePlan build(Path dir, boolean inNewPidNamespace, Set<String> options) {
+        return new PlanBuilder(ImageDir.open(dir), inNewPidNamespace ? null : Path.of("/proc"), DriverTable.standard(),
+                options).build();
     }
 
     /** Same, with the pids looked up in PROCROOT (a test's empty directory: every pid free; null: not looked up). */
     static RestorePlan build(Path dir, Path procRoot) {
-        return new PlanBuilder(ImageDir.open(dir), procRoot, DriverTable.standard()).build();
+        return new PlanBuilder(ImageDir.open(dir), procRoot, DriverTable.standard(), Set.of()).build();
     }
 
     private RestorePlan build() {
@@ -84,7 +97,7 @@ public final class PlanBuilder {
                 throw bad(ImageKind.FILES, null, "file id " + f.getId() + " appears twice");
             }
         }
-        images = new PlanImages(dir, files);
+        images = new PlanImages(dir, files, options);
         List<PstreeEntry> ordered = order(tree);
         List<ProcessPlan> procs = new ArrayList<>();
         Set<Integer> filesIds = new HashSet<>();

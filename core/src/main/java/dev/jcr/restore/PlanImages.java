@@ -29,10 +29,17 @@ final class PlanImages implements FileImages {
     private final Map<Object, Object> derived = new HashMap<>();
     private final Map<Integer, Map<Integer, Integer>> fdTables = new LinkedHashMap<>();
     private final Map<Integer, List<FdUse>> holders = new HashMap<>();
+    private final java.util.Set<String> options;
 
-    PlanImages(ImageDir dir, Map<Integer, FileEntry> files) {
+    PlanImages(ImageDir dir, Map<Integer, FileEntry> files, java.util.Set<String> options) {
         this.dir = dir;
         this.files = Map.copyOf(files);
+        this.options = options;
+    }
+
+    @Override
+    public boolean option(String option) {
+        return options.contains(option);
     }
 
     /** Records process PID's fds (processes in restore order). */

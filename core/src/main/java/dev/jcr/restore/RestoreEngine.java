@@ -109,7 +109,7 @@ public final class RestoreEngine {
             throw new RestoreException(Kind.USAGE, "--shell-job keeps the tree in jcr's session, which a new PID"
                     + " namespace cannot");
         }
-        RestorePlan plan = PlanBuilder.build(options.dir(), options.pidNamespace());
+        RestorePlan plan = PlanBuilder.build(options.dir(), options.pidNamespace(), options.given());
         Faults.hit(Faults.RESTORE_PLANNED);
         ProcessPlan root = plan.root();
         if (options.pidNamespace() && plan.processes().stream().anyMatch(p -> p.pid() == 1)) {
@@ -253,6 +253,7 @@ public final class RestoreEngine {
                     threads(p);
                 }
                 files.finish();
+                files.resume();
                 files.close();
                 listener.phase(RestoreListener.Phase.RESUME, plan.root().pid());
                 List<ProcessPlan> stopped = plan.living().stream().filter(ProcessPlan::stopped).toList();

@@ -83,8 +83,9 @@ class FdKindsLiveTest {
         expect("bpf_map", FdKind.BPF_MAP, Verdict.UNSUPPORTED);
         expect("netlink", FdKind.NETLINK, Verdict.SUPPORTED);
         expect("packet", FdKind.PACKET, Verdict.UNSUPPORTED);
-        expect("udp", FdKind.UDP, Verdict.UNSUPPORTED);
-        expect("udp6", FdKind.UDP, Verdict.UNSUPPORTED);
+        expect("udp", FdKind.UDP, Verdict.SUPPORTED);
+        assertTrue(assessment("udp").reason().startsWith("UDP socket bound to 127.0.0.1:"), assessment("udp").reason());
+        expect("udp6", FdKind.UDP, Verdict.SUPPORTED);
         expect("unix_seqpacket", FdKind.UNIX_SEQPACKET, Verdict.SUPPORTED);
         expect("unix_dgram", FdKind.UNIX_DGRAM, Verdict.SUPPORTED);
         expect("dev_null", FdKind.CHAR_DEVICE, Verdict.SUPPORTED);

@@ -92,7 +92,7 @@ class FixturesLiveTest {
     }
 
     @Test
-    void tcpListenerAndEstablishedConnectionAreRecognisedAndUnsupported() {
+    void tcpListenerAndEstablishedConnectionAreRecognisedAndSupportedWithThePeerFoundInTheTree() {
         try (LiveProcess p = Fixture.start("tcp")) {
             Map<String, String> fds = lines(p, "FD");
             int listenPort = Integer.parseInt(p.stdout().lines().filter(l -> l.startsWith("PORT ")).findFirst()
@@ -109,11 +109,18 @@ class FixturesLiveTest {
 
             ProcessReport rep = new Analyzer(fs).analyze(p.pid());
             Assessment a = byResource(rep, "fd " + fds.get("listen"));
-            assertEquals(Verdict.UNSUPPORTED, a.verdict());
-            assertEquals("TCP socket listening on 127.0.0.1:" + listenPort + ": not supported yet", a.reason());
+            assertEquals(Verdict.SUPPORTED, a.verdict());
+            assertEquals("TCP socket listening on 127.0.0.1:" + listenPort + " (backlog 4)", a.reason());
             assertTrue(byResource(rep, "fd " + fds.get("client")).reason()
                     .startsWith("TCP socket established 127.0.0.1:"));
-            assertEquals(3, rep.blockers().size(), rep.blockers().toString());
+            assertEquals(List.of(), rep.blockers());
+            // inside the tree, each end of the connection is found holding the other
+            TreeReport tree = TreeCheck.system().check(p.pid(), java.util.Set.of());
+            assertTrue(tree.checkpointable(), tree.messages().toString());
+            Assessment client = tree.rootReport().assessments().stream()
+                    .filter(x -> x.resource().equals("fd " + fds.get("client"))).findFirst().orElseThrow();
+            assertTrue(client.reason().contains("(peer in the tree: pid " + p.pid() + " (tcp")
+                    && client.reason().endsWith(") fd " + fds.get("server") + ")"), client.reason());
         }
     }
 

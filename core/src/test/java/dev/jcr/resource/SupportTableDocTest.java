@@ -38,7 +38,8 @@ class SupportTableDocTest {
         rows.forEach((k, s) -> {
             boolean driven = switch (k) {
                 case MEMORY_MAPPING, THREAD, SIGNAL_STATE, FILE_LOCK, REGULAR_FILE, DIRECTORY, DELETED_FILE, PIPE, FIFO, EVENTFD,
-                        CHAR_DEVICE, EVENTPOLL, SIGNALFD, TIMERFD, INOTIFY, FANOTIFY, MEMFD, UNIX_SOCKET, NETLINK_SOCKET, PTY -> true;
+                        CHAR_DEVICE, EVENTPOLL, SIGNALFD, TIMERFD, INOTIFY, FANOTIFY, MEMFD, UNIX_SOCKET, NETLINK_SOCKET, PTY,
+                        TCP_SOCKET, UDP_SOCKET -> true;
                 default -> false;
             };
             if (driven) {

@@ -64,6 +64,13 @@ public final class Check implements Callable<Integer> {
     @Option(names = "--shell-job", description = "count resources that need --shell-job as checkpointable")
     boolean shellJob;
 
+    @Option(names = "--tcp-established", description = "count TCP connections with a peer outside the tree as"
+            + " checkpointable (as jcr dump --tcp-established)")
+    boolean tcpEstablished;
+
+    @Option(names = "--tcp-close", description = "count TCP connections as checkpointable closed (as jcr dump --tcp-close)")
+    boolean tcpClose;
+
     @Option(names = "--ext-unix-sk", description = "count unix sockets that need --ext-unix-sk as checkpointable")
     boolean extUnixSk;
 
@@ -116,6 +123,12 @@ public final class Check implements Callable<Integer> {
         Set<String> options = new java.util.LinkedHashSet<>();
         if (shellJob) {
             options.add(Options.SHELL_JOB);
+        }
+        if (tcpEstablished) {
+            options.add(Options.TCP_ESTABLISHED);
+        }
+        if (tcpClose) {
+            options.add(Options.TCP_CLOSE);
         }
         if (extUnixSk) {
             options.add(Options.EXT_UNIX_SK);

@@ -3,6 +3,7 @@ package dev.jcr.app.cli;
 import dev.jcr.dump.DumpEngine;
 import dev.jcr.dump.DumpListener;
 import dev.jcr.dump.DumpOptions;
+import dev.jcr.resource.Options;
 import dev.jcr.dump.DumpPhase;
 import dev.jcr.dump.DumpResult;
 import dev.jcr.proc.ProcFs;
@@ -56,6 +57,14 @@ public final class DumpCommand implements Callable<Integer> {
     @Option(names = "--shell-job", description = "allow a tree attached to a terminal or session outside it")
     boolean shellJob;
 
+    @Option(names = "--tcp-established", description = "allow established TCP connections whose peer is outside the"
+            + " tree (dumped and restored through TCP repair; the peer must keep its end until the restore)")
+    boolean tcpEstablished;
+
+    @Option(names = "--tcp-close", description = "dump established TCP connections as closed sockets: they come back"
+            + " closed")
+    boolean tcpClose;
+
     @Option(names = "--ext-unix-sk", description = "allow a unix datagram socket connected to a named socket outside"
             + " the tree (connected to that name again at restore)")
     boolean extUnixSk;
@@ -104,6 +113,7 @@ public final class DumpCommand implements Callable<Integer> {
         DumpEngine engine = ghostLimit == null ? new DumpEngine()
                 : new DumpEngine(ProcFs.system(), DriverTable.standard(ghostLimit));
         DumpOptions options = DumpOptions.to(dir).withKill(kill).withShellJob(shellJob)
+                .with(Options.TCP_ESTABLISHED, tcpEstablished).with(Options.TCP_CLOSE, tcpClose)
                 .with(dev.jcr.resource.Options.EXT_UNIX_SK, extUnixSk).withPreDump(preDump)
                 .withParent(prevImagesDir).withTrackMem(trackMem);
         DumpResult r;

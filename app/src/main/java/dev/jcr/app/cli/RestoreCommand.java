@@ -47,6 +47,10 @@ public final class RestoreCommand implements Callable<Integer> {
                     + " machine's clocks are behind the dump's), always or never (default: ${DEFAULT-VALUE})")
     TimeNamespace.Mode timens;
 
+    @Option(names = "--tcp-close", description = "restore established TCP connections as closed sockets (as CRIU's"
+            + " option): for a tree whose peers are gone")
+    boolean tcpClose;
+
     @Option(names = "--stats", description = "print where the time went, phase by phase, on stderr")
     boolean stats;
 
@@ -63,7 +67,7 @@ public final class RestoreCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         boolean detached = detach || pidNamespace;
         RestoreResult r = new RestoreEngine(null).restore(new RestoreOptions(dir, detached, shellJob, pidfile, timens,
-                pidNamespace));
+                pidNamespace, java.util.Set.of()).with(dev.jcr.resource.Options.TCP_CLOSE, tcpClose));
         if (stats) {
             printStats(r.stats());
         }

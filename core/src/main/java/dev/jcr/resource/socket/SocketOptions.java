@@ -30,8 +30,8 @@ public final class SocketOptions {
                 .setSoRcvlowat(Sockets.getInt(fd, Sockets.SOL_SOCKET, Sockets.SO_RCVLOWAT))
                 .setSoMark(Sockets.getInt(fd, Sockets.SOL_SOCKET, Sockets.SO_MARK))
                 .setReuseaddr(flag(fd, Sockets.SO_REUSEADDR))
-                .setSoPasscred(flag(fd, Sockets.SO_PASSCRED))
-                .setSoPasssec(flag(fd, Sockets.SO_PASSSEC))
+                .setSoPasscred(familyFlag(fd, Sockets.SO_PASSCRED))
+                .setSoPasssec(familyFlag(fd, Sockets.SO_PASSSEC))
                 .setSoDontroute(flag(fd, Sockets.SO_DONTROUTE))
                 .setSoNoCheck(flag(fd, Sockets.SO_NO_CHECK));
         long[] snd = timeval(fd, Sockets.SO_SNDTIMEO);
@@ -141,6 +141,21 @@ public final class SocketOptions {
 
     private static boolean flag(int fd, int name) {
         return Sockets.getInt(fd, Sockets.SOL_SOCKET, name) != 0;
+    }
+
+    /**
+     * A flag only some families have: Linux 6.x answers SO_PASSCRED and SO_PASSSEC with EOPNOTSUPP for
+     * sockets other than unix and netlink ones (they never carry credentials): off.
+     */
+    private static boolean familyFlag(int fd, int name) {
+        try {
+            return flag(fd, name);
+        } catch (SyscallException e) {
+            if (e.errno() == 95 /* EOPNOTSUPP */) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private static void setIf(int fd, boolean when, int name, int value) {
