@@ -11,17 +11,24 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A thread's credentials beyond its uid/gid (which the plan requires to equal the caller's):
- * supplementary groups, capability sets (bounding, permitted, effective, inheritable, ambient),
- * securebits and no_new_privs. A restored thread starts with the caller's credentials, so without
- * this a process that had dropped capabilities would come back with the caller's. Each set is
+ * A thread's credentials: supplementary groups, real/effective/saved/filesystem user and group ids,
+ * capability sets (bounding, permitted, effective, inheritable, ambient), securebits and no_new_privs.
+ * A restored thread starts with the caller's credentials, so without this a process that had dropped
+ * capabilities, or a daemon's worker that left root, would come back as root. Each set is
  * changed only where it differs from what the thread has now (read from /proc in jcr, no round
  * trip). Capability sets are intersected with the caller's (like rlimits: restore never grants more
  * than its caller has); groups or securebits the caller may not set fail as PERMISSION naming the
  * thread.
  *
+ * <p>Ids change as CRIU changes them: with SECBIT_NO_SETUID_FIXUP set first, so that leaving uid 0
+ * does not clear the capability sets the steps after it still need (CAP_SETGID, CAP_SETPCAP for the
+ * bounding set and securebits); the image's securebits and capability sets are set after the ids.
+ * Only a caller with CAP_SETUID and CAP_SETGID (root) gets that far: the plan refuses other ids for
+ * anyone else.
+ *
  * <p>Runs last in a thread's session: clone3 with set_tid, PR_SET_MM_MAP and timer ids need the
- * caller's capabilities, which this may drop.
+ * caller's capabilities, which this may drop. A change of ids also clears the parent-death signal
+ * and the dumpable flag (commit_creds): {@link LateState} comes after it.
  */
 final class Credentials {
 
@@ -35,6 +42,11 @@ final class Credentials {
     static final int CAP_AMBIENT_RAISE = 2;
     static final int CAP_AMBIENT_CLEAR_ALL = 4;
     static final int CAPABILITY_VERSION_3 = 0x20080522;
+    static final int SYS_SETRESUID = 117;
+    static final int SYS_SETRESGID = 119;
+    static final int SYS_SETFSUID = 122;
+    static final int SYS_SETFSGID = 123;
+    static final int SECBIT_NO_SETUID_FIXUP = 1 << 2;
 
     private Credentials() {
     }
@@ -52,6 +64,20 @@ final class Credentials {
             r.write(buf, g.array());
             check(tid, r.syscall(SYS_SETGROUPS, groups.length, buf), "supplementary groups " + Arrays.toString(groups));
         }
+        int[] uids = {c.getUid(), c.getEuid(), c.getSuid(), c.hasFsuid() ? c.getFsuid() : c.getEuid()};
+        int[] gids = {c.getGid(), c.getEgid(), c.getSgid(), c.hasFsgid() ? c.getFsgid() : c.getEgid()};
+        boolean idsChange = !Arrays.equals(uids, now.uids()) || !Arrays.equals(gids, now.gids());
+        if (idsChange) {
+            long bits = r.syscall(RemoteSyscalls.SYS_PRCTL, PR_GET_SECUREBITS, 0, 0, 0, 0);
+            check(tid, bits, "securebits");
+            check(tid, r.syscall(RemoteSyscalls.SYS_PRCTL, PR_SET_SECUREBITS, bits | SECBIT_NO_SETUID_FIXUP, 0, 0, 0),
+                    "securebits with SECBIT_NO_SETUID_FIXUP");
+            // groups first: once the uid is not 0, CAP_SETGID is kept only by the bit above
+            check(tid, r.syscall(SYS_SETRESGID, gids[0], gids[1], gids[2]), "gids " + Arrays.toString(gids));
+            r.syscall(SYS_SETFSGID, gids[3]); // answers the old fsgid, never an error
+            check(tid, r.syscall(SYS_SETRESUID, uids[0], uids[1], uids[2]), "uids " + Arrays.toString(uids));
+            r.syscall(SYS_SETFSUID, uids[3]);
+        }
         // never more than the thread has now (the caller's): a capability the caller lacks is left out
         long bnd = caps(c.getCapBndList(), now.bnd()) & now.bnd();
         for (int cap = 0; cap < 64; cap++) {
@@ -59,7 +85,8 @@ final class Credentials {
                 check(tid, r.syscall(RemoteSyscalls.SYS_PRCTL, PR_CAPBSET_DROP, cap, 0, 0, 0), "a bounding set without capability " + cap);
             }
         }
-        if (c.getSecbits() != 0 && r.syscall(RemoteSyscalls.SYS_PRCTL, PR_GET_SECUREBITS, 0, 0, 0, 0) != c.getSecbits()) {
+        if ((idsChange || c.getSecbits() != 0)
+                && r.syscall(RemoteSyscalls.SYS_PRCTL, PR_GET_SECUREBITS, 0, 0, 0, 0) != c.getSecbits()) {
             check(tid, r.syscall(RemoteSyscalls.SYS_PRCTL, PR_SET_SECUREBITS, c.getSecbits(), 0, 0, 0),
                     "securebits 0x" + Integer.toHexString(c.getSecbits()));
         }
@@ -116,14 +143,18 @@ final class Credentials {
     }
 
     /** The credential lines of /proc/TID/status. */
-    record Status(long inh, long prm, long eff, long bnd, long amb, int[] groups) {
+    record Status(long inh, long prm, long eff, long bnd, long amb, int[] groups, int[] uids, int[] gids) {
         static Status read(Path status, int tid) {
             long[] caps = new long[5];
             int[] groups = new int[0];
+            int[] uids = new int[4];
+            int[] gids = new int[4];
             try {
                 for (String line : Files.readAllLines(status)) {
                     String v = line.substring(line.indexOf(':') + 1).trim();
                     switch (line.substring(0, Math.max(line.indexOf(':'), 0))) {
+                        case "Uid" -> uids = Arrays.stream(v.split("\\s+")).mapToInt(Integer::parseUnsignedInt).toArray();
+                        case "Gid" -> gids = Arrays.stream(v.split("\\s+")).mapToInt(Integer::parseUnsignedInt).toArray();
                         case "CapInh" -> caps[0] = Long.parseUnsignedLong(v, 16);
                         case "CapPrm" -> caps[1] = Long.parseUnsignedLong(v, 16);
                         case "CapEff" -> caps[2] = Long.parseUnsignedLong(v, 16);
@@ -138,7 +169,7 @@ final class Credentials {
             } catch (IOException | RuntimeException e) {
                 throw new RestoreException(Kind.IO, "thread " + tid + ": cannot read " + status + ": " + e.getMessage());
             }
-            return new Status(caps[0], caps[1], caps[2], caps[3], caps[4], groups);
+            return new Status(caps[0], caps[1], caps[2], caps[3], caps[4], groups, uids, gids);
         }
     }
 }

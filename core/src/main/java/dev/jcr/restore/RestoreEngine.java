@@ -761,6 +761,11 @@ public final class RestoreEngine {
                 LateState.thread(t, tcore);
                 if (main) {
                     LateState.process(t, core.getTc(), p.mm());
+                    if (p != plan.root()) {
+                        // the guard of create(), which a change of ids cleared and LateState may have
+                        // replaced: it dies with its parent until the release (disarmParentDeath)
+                        t.call("prctl(PR_SET_PDEATHSIG)", RemoteSyscalls.SYS_PRCTL, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+                    }
                 }
             }
             dev.jcr.ptrace.GpRegs regs = ThreadState.gpRegs(core.getThreadInfo().getGpregs());

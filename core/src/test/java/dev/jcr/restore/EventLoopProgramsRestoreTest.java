@@ -85,13 +85,9 @@ class EventLoopProgramsRestoreTest {
                 + "asyncio.run(main())\n";
         try (LiveProcess p = LiveProcess.startCommand(List.of(PYTHON.toString(), "-c", prog), Duration.ofSeconds(30),
                 "READY")) {
+            // its self-pipe is a unix socketpair, beside the epoll and the timer heap
             TreeReport check = TreeCheck.system().check(p.pid(), Set.of());
-            if (!check.checkpointable()) {
-                assertTrue(check.blockers().stream().allMatch(b -> b.assessment().kind() == ResourceKind.UNIX_SOCKET),
-                        "only its unix socketpair may block it: " + check.messages());
-                Need.knownGap("asyncio's self-pipe is a unix socketpair, and unix sockets are not checkpointable yet: "
-                        + check.messages());
-            }
+            assertTrue(check.checkpointable(), "asyncio is checkpointable: " + check.messages());
             countsOnAcrossRestore(p);
         }
     }

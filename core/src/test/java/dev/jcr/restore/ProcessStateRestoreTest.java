@@ -1,6 +1,7 @@
 package dev.jcr.restore;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.jcr.dump.DumpEngine;
 import dev.jcr.dump.DumpListener;
@@ -56,6 +57,31 @@ class ProcessStateRestoreTest {
             dumpKillRestore(p);
             p.signal("USR1");
             p.awaitOutput("PASS", Duration.ofSeconds(20));
+        }
+    }
+
+    @Test
+    void aProcessThatLeftRootComesBackWithItsOwnIdsAndKeptCapabilities() {
+        // real, effective, saved and fs ids all different, as a daemon's worker has them after setuid
+        try (LiveProcess p = Fixture.start("creds", "other")) {
+            String before = p.awaitOutput("READY", Duration.ofSeconds(20));
+            assertTrue(before.contains("Uid:\t1000\t1001\t1002\t1001"), before);
+            dumpKillRestore(p);
+            assertEquals("1000\t1001\t1002\t1001", statusLine(p.pid(), "Uid"));
+            assertEquals("100\t101\t102\t101", statusLine(p.pid(), "Gid"));
+            p.signal("USR1");
+            String out = p.awaitOutput("PASS", Duration.ofSeconds(20));
+            org.junit.jupiter.api.Assertions.assertFalse(out.contains("FAIL"), out);
+        }
+    }
+
+    private static String statusLine(long pid, String key) {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/" + pid + "/status")).stream()
+                    .filter(l -> l.startsWith(key + ":")).map(l -> l.substring(key.length() + 1).trim())
+                    .findFirst().orElseThrow();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -7,7 +7,6 @@ import dev.jcr.dump.DumpEngine;
 import dev.jcr.dump.DumpListener;
 import dev.jcr.dump.DumpOptions;
 import dev.jcr.resource.Options;
-import dev.jcr.resource.ResourceKind;
 import dev.jcr.resource.TreeCheck;
 import dev.jcr.resource.TreeReport;
 import dev.jcr.testing.LiveProcess;
@@ -185,12 +184,9 @@ class ServersRestoreTest {
             List<Long> workers = awaitWorkers(p.pid(), 2);
             try {
                 assertEquals(content, get(port, "/"));
+                // the master talks to its workers through unix socketpairs; the workers run as nobody
                 TreeReport check = TreeCheck.system().check(p.pid(), Set.of());
-                if (!check.checkpointable() && check.blockers().stream()
-                        .allMatch(b -> b.assessment().kind() == ResourceKind.UNIX_SOCKET)) {
-                    Need.knownGap("nginx's master talks to its workers through unix socketpairs, which jcr does not"
-                            + " checkpoint yet: " + check.messages().get(0));
-                }
+                assertTrue(check.checkpointable(), "nginx is checkpointable: " + check.messages());
                 Path dir = tmp.resolve("img");
                 dumpKillRestore(p, dir, new DumpOptions(dir, true, false));
                 assertEquals(workers, awaitWorkers(p.pid(), 2), "the same workers");
