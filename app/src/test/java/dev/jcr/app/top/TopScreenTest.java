@@ -235,7 +235,7 @@ class TopScreenTest {
             t.find(TextBox.class).setText(images.resolve("self").toString());
             pressDump(t);
             assertTrue(t.app.status().isError(), t.statusLine());
-            assertTrue(t.statusLine().startsWith("dump: cannot dump process " + self), t.statusLine());
+            assertTrue(t.statusLine().startsWith("dump refused: " + self), t.statusLine());
             assertTrue(t.statusLine().contains("this is jcr itself"), t.statusLine());
             assertFalse(t.statusLine().contains("internal error"), t.statusLine());
             assertFalse(Files.exists(images.resolve("self")));
@@ -247,6 +247,29 @@ class TopScreenTest {
             String all = t.find(TextView.class).lines().stream().map(TextView.Line::text).collect(java.util.stream.Collectors.joining(" ")).replaceAll("\\s+", " ");
             assertTrue(all.contains("(pid " + self + " left running)"), all);
             assertTrue(t.text().contains("this is jcr itself"), t.text());
+        }
+    }
+
+    @Test
+    void aRefusedDumpOfAProcessWithManyBlockersListsThemGroupedByKindAsJcrDumpDoes() throws Exception {
+        try (LiveProcess zoo = Fixture.start("zoo"); VirtualTop t = top(140, 30)) {
+            zoo.awaitOutput("READY", Duration.ofSeconds(20));
+            t.press(ch('\\')).type(Long.toString(zoo.pid())).press(key(KeyType.Enter));
+            t.app.table().selectPid(zoo.pid());
+            t.press(ch('d'));
+            t.find(TextBox.class).setText(images.resolve("zoo").toString());
+            pressDump(t);
+            assertTrue(t.app.status().isError(), t.statusLine());
+            assertTrue(t.statusLine().matches("(?s)dump refused: \\d+ resources of " + zoo.pid() + " \\([^)]*\\) cannot be"
+                    + " checkpointed.*"), t.statusLine());
+            assertTrue(zoo.isAlive());
+            assertFalse(Files.exists(images.resolve("zoo")));
+            t.press(ch('!'));
+            java.util.List<String> lines = t.find(TextView.class).lines().stream().map(TextView.Line::text).map(String::strip).toList();
+            // one heading per kind with its count, then its resources, as jcr check and jcr dump print them
+            assertTrue(lines.stream().anyMatch(l -> l.matches("pidfd \\(\\d+\\):?")), lines.toString());
+            assertTrue(lines.stream().anyMatch(l -> l.matches("io_uring \\(\\d+\\):?")), lines.toString());
+            assertTrue(lines.stream().filter(l -> l.startsWith("no ")).count() >= 4, lines.toString());
         }
     }
 

@@ -172,6 +172,17 @@ public final class DumpDialog {
                     host.info(r.summary());
                     host.refreshNow();
                 });
+            } catch (dev.jcr.dump.UnsupportedTreeException u) {
+                // as jcr dump prints it: the summary, then the blockers grouped by kind; the status line
+                // shows the start, '!' the whole list (one line per "; ")
+                List<String> lines = new java.util.ArrayList<>(dev.jcr.app.cli.BlockerText.refusal(u.report()));
+                lines.replaceAll(dev.jcr.Quote::controls);
+                String text = "dump " + lines.get(0) + " (pid " + target.pid() + " left running)"
+                        + (lines.size() > 1 ? "; " + String.join("; ", lines.subList(1, lines.size())) : "");
+                host.onGui(() -> {
+                    pw.close();
+                    host.error(text);
+                });
             } catch (RuntimeException e) {
                 host.onGui(() -> {
                     pw.close();
