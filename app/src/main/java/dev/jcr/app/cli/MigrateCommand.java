@@ -16,12 +16,14 @@ import picocli.CommandLine.Spec;
  * the source is killed only once the receiver's copy runs, and resumes if the receiver fails.
  */
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Move the running process tree rooted at PID to the jcr page-server at HOST:PORT:",
-                "pre-dump rounds while what they copy keeps shrinking, a final frozen round, restore on the receiver.",
-                "The source is killed only after the receiver reports the tree running; if the receiver fails it runs on.",
-                "Exit status: 0 migrated, 2 usage, 3 no such process, 6 unsupported, 7 the receiver refused the images,",
-                "8 I/O (connection lost), 9 conflict on the receiver, 130 cancelled (SIGINT, SIGTERM, SIGHUP: the source",
-                "runs on unharmed)."})
+        description = {"Move a running process tree to a jcr page-server on another host.",
+                "%nPre-dump rounds copy the memory of the tree rooted at PID to HOST:PORT while it runs, as long as"
+                        + " what they copy keeps shrinking; a final frozen round sends the rest, and the receiver"
+                        + " restores the tree. The source is killed only after the receiver reports the tree running;"
+                        + " if the receiver fails, the source runs on.",
+                "%nExit status: 0 migrated, 2 usage, 3 no such process, 6 unsupported, 7 the receiver refused the"
+                        + " images, 8 I/O (connection lost), 9 conflict on the receiver, 130 cancelled (SIGINT, SIGTERM,"
+                        + " SIGHUP: the source runs on unharmed)."})
 public final class MigrateCommand implements Callable<Integer> {
 
     @Spec

@@ -16,10 +16,12 @@ import picocli.CommandLine.Spec;
  * would, atomically; restores one when a migration asks. Ends after the first session that ends cleanly.
  */
 @Command(name = "page-server", mixinStandardHelpOptions = true,
-        description = {"Receive image directories over TCP and write them under DIR (atomically, as a local dump would);",
-                "restore one when jcr migrate asks. Connections that do not open with jcr's hello (and the token, with",
-                "--token) are refused before anything is written. Ends after the first session that says goodbye.",
-                "Exit status: 0 a session ended cleanly, 2 usage, 8 I/O (DIR missing, port taken)."})
+        description = {"Receive images over TCP from jcr dump or jcr migrate.",
+                "%nEach directory is written under DIR atomically, as a local dump would write it, and restored"
+                        + " when jcr migrate asks. Connections that do not open with jcr's hello (and the token, with"
+                        + " --token) are refused before anything is written. The server ends after the first session"
+                        + " that says goodbye.",
+                "%nExit status: 0 a session ended cleanly, 2 usage, 8 I/O (DIR missing, port taken)."})
 public final class PageServerCommand implements Callable<Integer> {
 
     @Spec

@@ -87,7 +87,7 @@ class HelpTextsTest {
             List<String> list = lines.subList(lines.indexOf("Commands:") + 1, lines.size());
             assertFalse(list.isEmpty(), out.toString());
             for (String l : list) {
-                assertTrue(l.matches("  [a-z]+ +[A-Z].*\\."), "a command per line, its sentence whole:\n" + out);
+                assertTrue(l.matches("  [a-z][a-z-]* +[A-Z].*\\."), "a command per line, its sentence whole:\n" + out);
             }
         }
     }

@@ -126,9 +126,9 @@ class SummaryTest {
         Summary s = Summary.of(dir);
         assertEquals(2, s.sockets());
         List<String> where = s.blockers().stream().map(Restorability.Blocker::where).toList();
-        // the unix socket (fd 20) and the TCP listener (fd 21) are restorable: only inotify and the mapping block
+        // the unix socket (fd 20) and the TCP listener (fd 21) are restorable: only the pidfd and the mapping block
         assertEquals(List.of(PID + " fd 22", PID + " vma 10000-11000"), where);
-        assertTrue(s.blockers().get(0).what().startsWith("inotify"), s.blockers().get(0).what());
+        assertTrue(s.blockers().get(0).what().startsWith("pidfd"), s.blockers().get(0).what());
         assertTrue(s.blockers().get(1).why().contains("VMA_UNSUPP"));
 
         Show text = Show.run("summary", dir.toString());
