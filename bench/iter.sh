@@ -10,6 +10,10 @@
 #   pre2    jcr dump PID --pre-dump --prev-images-dir ../p1 -D p2
 #   final   jcr dump PID --prev-images-dir ../p2 -D fin (frozen: only pages written since pre2 copied)
 # Frozen times come from each dump's stats-dump. Columns are medians over ROUNDS rounds (after a warm-up).
+# Before every dump the page cache is written back and its clean pages dropped (sync, drop_caches): on
+# these VMs a dump that writes into memory never touched before (earlier images still cached) was up to
+# 6x slower than the same dump into recycled memory, which made the last dump of a round look slow for
+# reasons that are not its own.
 # Usage: bench/iter.sh [ROUNDS] [SIZE_MIB]      e.g. bench/iter.sh 3 1024
 set -eu
 ROUNDS=${1:-3}
@@ -40,7 +44,8 @@ print(s["frozen_time"] / 1e6, s.get("pages_written", 0), s.get("pages_skipped_pa
 PY
 }
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-jcr() { "$ROOT/bin/jcr" dump "$FIX" --no-progress "$@" >/dev/null; }
+clean() { sync; echo 1 >/proc/sys/vm/drop_caches 2>/dev/null || true; }
+jcr() { clean; "$ROOT/bin/jcr" dump "$FIX" --no-progress "$@" >/dev/null; }
 
 echo "warm-up: ${SIZE} MiB touched, one full dump and one pre-dump"
 start

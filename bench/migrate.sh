@@ -10,6 +10,9 @@
 #     in the stats-dump the server received) against `cat` of the same number of bytes (the pages file)
 #     into the same TCP path (bash's /dev/tcp) to a receiver writing them to a file in the same directory
 #     (python3, read 1 MiB + write).
+# Before every measured step the page cache is written back and its clean pages dropped (sync,
+# drop_caches), so that each writes into recycled memory: on these VMs memory touched for the first time
+# is several times slower, which would charge whichever step comes later for the earlier steps' images.
 # Medians of ROUNDS. Usage: bench/migrate.sh [ROUNDS] [SIZE_MIB]     e.g. bench/migrate.sh 3 1024
 set -euo pipefail
 ROUNDS=${1:-3}
@@ -24,6 +27,7 @@ trap cleanup EXIT
 gcc -O2 -o "$WORK/memhog" core/src/test/resources/fixtures/memhog.c
 median() { sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 jcr() { "$ROOT/bin/jcr" "$@"; }
+clean() { sync; echo 1 >/proc/sys/vm/drop_caches 2>/dev/null || true; }
 start_hog() { # -> HOG
   : >"$WORK/hog.out"
   setsid "$WORK/memhog" "$SIZE" 10 </dev/null >"$WORK/hog.out" 2>&1 &
@@ -49,20 +53,22 @@ i=0
 while [ $i -lt "$ROUNDS" ]; do
   # 1a. migration downtime
   start_hog; mkdir -p "$WORK/recv$i"; start_server "$WORK/recv$i"
+  clean
   out=$(jcr migrate "$HOG" --to "127.0.0.1:$PORT")
   echo "$out" | sed -n 's/.*downtime \([0-9.]*\) s.*/\1/p' >>"$WORK/mig"
   copy=$(sed -n 's/.*(host pid \([0-9]*\)).*/\1/p' "$WORK/server.out"); kill -9 "$(init_of "$copy")" 2>/dev/null || true
   wait "$SERVER" 2>/dev/null || true
   # 1b. full dump + restore through files
-  start_hog
+  start_hog; clean
   jcr dump "$HOG" -D "$WORK/full$i" --kill --no-progress >/dev/null
   frozen=$(stat_of "$WORK/full$i" frozen_time)
+  clean
   r=$(jcr restore -D "$WORK/full$i" --pid-ns)
   ms=$(echo "$r" | sed -n 's/.* in \([0-9]*\) ms.*/\1/p')
   copy=$(echo "$r" | sed -n 's/.*(pid \([0-9]*\) on this host.*/\1/p'); kill -9 "$(init_of "$copy")" 2>/dev/null || true
   echo "$frozen $ms" | awk '{print $1 / 1e6 + $2 / 1e3}' >>"$WORK/full"
   # 2a. page-server throughput: the pages copy of a full dump sent to the server
-  start_hog; mkdir -p "$WORK/ps$i"; start_server "$WORK/ps$i"
+  start_hog; mkdir -p "$WORK/ps$i"; start_server "$WORK/ps$i"; clean
   jcr dump "$HOG" --page-server "127.0.0.1:$PORT" -D img --kill --no-progress >/dev/null
   wait "$SERVER" 2>/dev/null || true
   bytes=$(stat -c %s "$WORK/ps$i/img/pages-1.img")
@@ -82,6 +88,7 @@ with open(sys.argv[2], "wb") as f:
 PY
   rx=$!
   while [ ! -s "$WORK/base.port" ]; do sleep 0.02; done
+  clean
   t0=$(date +%s.%N)
   cat "$WORK/ps$i/img/pages-1.img" >"/dev/tcp/127.0.0.1/$(cat "$WORK/base.port")"
   wait "$rx"
