@@ -30,7 +30,16 @@ round() {
   setsid "$WORK/tcp-conns" "$n" </dev/null >"$WORK/out" 2>&1 &
   FIX=$!
   while ! grep -q READY "$WORK/out" 2>/dev/null; do sleep 0.02; done
-  d=$("$ROOT/bin/jcr" dump "$FIX" -D "$WORK/img" --kill --no-progress)
+  # the fixture is this shell's child: reap it as soon as the dump has killed it, or --kill would wait
+  # (10 s, then a warning) for a pid that only its parent can free
+  "$ROOT/bin/jcr" dump "$FIX" -D "$WORK/img" --kill --no-progress >"$WORK/dump.out" &
+  J=$!
+  while kill -0 "$J" 2>/dev/null; do
+    [ "$(awk '{print $3}' "/proc/$FIX/stat" 2>/dev/null)" = Z ] && wait "$FIX" 2>/dev/null
+    sleep 0.02
+  done
+  wait "$J" || { echo "tcp-conns $n: dump failed: $(cat "$WORK/dump.out")" >&2; exit 1; }
+  d=$(cat "$WORK/dump.out")
   gone "$FIX"
   r=$("$ROOT/bin/jcr" restore -D "$WORK/img" --detach)
   kill -USR1 "$FIX"
