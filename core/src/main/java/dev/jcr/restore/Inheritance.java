@@ -79,22 +79,9 @@ final class Inheritance {
         return parent != null && parent.mm().getExeFileId() == child.mm().getExeFileId();
     }
 
-    /** The kept VMA holding ADDR, or null (binary search: kept is in address order). */
+    /** The kept VMA holding ADDR, or null (kept is in address order). */
     private VmaEntry keptAt(long addr) {
-        int lo = 0;
-        int hi = kept.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            VmaEntry v = kept.get(mid);
-            if (Long.compareUnsigned(addr, v.getStart()) < 0) {
-                hi = mid - 1;
-            } else if (Long.compareUnsigned(addr, v.getEnd()) >= 0) {
-                lo = mid + 1;
-            } else {
-                return v;
-            }
-        }
-        return null;
+        return dev.jcr.image.VmaLookup.containing(kept, addr);
     }
 
     /**

@@ -59,23 +59,14 @@ public final class PlanBuilder {
 
     /** Reads and validates the images in DIR; throws a {@link dev.jcr.JcrException} naming the first problem. */
     public static RestorePlan build(Path dir) {
-        return build(dir, Set.of());
-    }
-
-    /** Same, for a restore given OPTIONS (what drivers ask {@link dev.jcr.resource.FileImages#option} about). */
-    public static RestorePlan build(Path dir, Set<String> options) {
-        return new PlanBuilder(ImageDir.open(dir), Path.of("/proc"), DriverTable.standard(), options).build();
+        return build(dir, false, Set.of());
     }
 
     /**
-     * Same, for a restore into a new PID namespace (IN_NEW_PID_NAMESPACE): the dumped pids are then free
-     * by construction, whatever this host's processes use.
+     * Same, for a restore given OPTIONS (what drivers ask {@link dev.jcr.resource.FileImages#option}
+     * about), into a new PID namespace (IN_NEW_PID_NAMESPACE: the dumped pids are then free by
+     * construction, whatever this host's processes use) or not.
      */
-    public static RestorePlan build(Path dir, boolean inNewPidNamespace) {
-        return build(dir, inNewPidNamespace, Set.of());
-    }
-
-    /** Same, given OPTIONS, into a new PID namespace or not. */
     public static RestorePlan build(Path dir, boolean inNewPidNamespace, Set<String> options) {
         return new PlanBuilder(ImageDir.open(dir), inNewPidNamespace ? null : Path.of("/proc"), DriverTable.standard(),
                 options).build();

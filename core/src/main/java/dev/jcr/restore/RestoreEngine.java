@@ -758,14 +758,15 @@ public final class RestoreEngine {
                     Credentials.restore(t, hostTid, tcore.getCreds(), procRoot); // it may drop what the above needed
                 }
                 // after the credentials, whose change would reset them
-                LateState.thread(t, tcore);
+                if (main && p != plan.root()) {
+                    // the guard of create() again, which a change of ids cleared: it dies with its parent
+                    // until the release, which gives it its own signal back (disarmParentDeath)
+                    t.call("prctl(PR_SET_PDEATHSIG)", RemoteSyscalls.SYS_PRCTL, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+                } else {
+                    LateState.thread(t, tcore);
+                }
                 if (main) {
                     LateState.process(t, core.getTc(), p.mm());
-                    if (p != plan.root()) {
-                        // the guard of create(), which a change of ids cleared and LateState may have
-                        // replaced: it dies with its parent until the release (disarmParentDeath)
-                        t.call("prctl(PR_SET_PDEATHSIG)", RemoteSyscalls.SYS_PRCTL, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-                    }
                 }
             }
             dev.jcr.ptrace.GpRegs regs = ThreadState.gpRegs(core.getThreadInfo().getGpregs());

@@ -2,6 +2,7 @@ package dev.jcr.show.diff;
 
 import com.google.protobuf.ByteString;
 import dev.jcr.image.ProcessMemory;
+import dev.jcr.image.VmaLookup;
 import dev.jcr.image.proto.CoreEntry;
 import dev.jcr.image.proto.CredsEntry;
 import dev.jcr.image.proto.FdinfoEntry;
@@ -242,33 +243,17 @@ public final class ImageDiff {
         try (ProcessMemory ma = a.memory(pid); ProcessMemory mb = b.memory(pid)) {
             // a range is named by its first page: for a file mapping, that page's offset in the file
             return new PageComparer(ma, mb, addr -> {
-                VmaEntry v = find(vb, addr);
+                VmaEntry v = VmaLookup.containing(vb, addr);
                 if (v != null) {
                     String n = b.names().vmaAt(mmB, v, addr);
                     return n.isEmpty() ? "anonymous " + FileNames.prot(v) : n;
                 }
-                v = find(va, addr);
+                v = VmaLookup.containing(va, addr);
                 return v == null ? "(no mapping)" : a.names().vmaAt(mmA, v, addr);
             }).compare();
         }
     }
 
-    private static VmaEntry find(List<VmaEntry> vmas, long addr) {
-        int lo = 0;
-        int hi = vmas.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            VmaEntry v = vmas.get(mid);
-            if (Long.compareUnsigned(addr, v.getStart()) < 0) {
-                hi = mid - 1;
-            } else if (Long.compareUnsigned(addr, v.getEnd()) >= 0) {
-                lo = mid + 1;
-            } else {
-                return v;
-            }
-        }
-        return null;
-    }
 
     static ProcessDiff.FdDiff fds(Dump a, Dump b, int pid) {
         Map<Integer, FdsView.Fd> fa = new TreeMap<>();
