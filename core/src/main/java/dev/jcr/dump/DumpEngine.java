@@ -94,6 +94,10 @@ public final class DumpEngine {
         listener.phase(DumpPhase.CHECKING);
         TreeReport report = check(pid, options);
         Faults.hit(Faults.DUMP_CHECKED);
+        if (options.parent() != null && !options.preDump()) {
+            // the last dump of a chain is the one whose frozen time matters: the JVM warms up first
+            Practice.once(this);
+        }
         ParentImages parent = parent(options);
         if (parent != null) {
             // read before the freeze: the pages each process has in the parent chain
@@ -105,8 +109,18 @@ public final class DumpEngine {
         boolean letsRun = !options.kill() && options.handoff() == null;
         Tracking tracking = new Tracking(fs, records, runId, parent, options.armsTracking(),
                 !options.armsTracking() && letsRun);
+        PreCopy early = PreCopy.none();
+        if (parent != null && !options.preDump() && options.sink() == null) {
+            // with the tree running: what it wrote since the parent, so that the freeze copies only what it writes meanwhile
+            try {
+                early = preCopy(report, parent, dir, runId, listener);
+            } catch (RuntimeException | Error e) {
+                dir.abort();
+                throw e;
+            }
+        }
         warmUp();
-        try (Tracer tracer = Tracer.start()) {
+        try (PreCopy earlier = early; Tracer tracer = Tracer.start()) {
             if (parent != null) {
                 dir.linkParent(parent.link());
             }
@@ -114,7 +128,7 @@ public final class DumpEngine {
             long tFreeze = System.nanoTime();
             FrozenTree tree = seize(tracer, pid);
             long tFrozen = System.nanoTime();
-            Run run = new Run(tree, tracer, dir, options, listener, tracking, runId);
+            Run run = new Run(tree, tracer, dir, options, listener, tracking, runId, earlier);
             long tReleased;
             try {
                 if (options.preDump()) {
@@ -138,6 +152,8 @@ public final class DumpEngine {
                     Faults.hit(Faults.DUMP_RELEASED);
                 }
                 listener.phase(DumpPhase.COMMITTING);
+                run.fillPrecopied();
+                earlier.close(); // the scratch file is not part of the directory
                 run.writeDeferred();
                 Faults.hit(Faults.DUMP_WRITTEN);
                 dir.commit();
@@ -192,6 +208,23 @@ public final class DumpEngine {
         } finally {
             dir.abort(); // no-op once committed
         }
+    }
+
+    /** The round before the freeze ({@link PreCopy}) over the processes of REPORT, into DIR's scratch file. */
+    private PreCopy preCopy(TreeReport report, ParentImages parent, ImageDirWriter dir, String runId,
+            DumpListener listener) {
+        listener.phase(DumpPhase.PRECOPY);
+        List<Integer> pids = report.processes().stream().map(p -> (int) p.pid()).toList();
+        long total = 0;
+        for (int pid : pids) {
+            total += parent.pages(pid).bytes() / 4096; // a bound for the bar: what the round copies is not known before
+        }
+        long bound = total;
+        long[] done = {0};
+        return PreCopy.run(fs, records, parent, runId, pids, dir.tempDir().resolve(".precopy"), bytes -> {
+            done[0] += bytes / 4096;
+            listener.pages(done[0], Math.max(bound, done[0]));
+        });
     }
 
     /** The parent of an incremental dump: read from its directory, or known from the previous round. */
@@ -290,6 +323,11 @@ public final class DumpEngine {
         private final Tracking tracking;
         private final String runId;
         private final List<MemoryDump> memory = new ArrayList<>();
+        private final List<ProcessTracking> trackers = new ArrayList<>();
+        /** The copy made before the freeze (empty unless the last dump of a chain). */
+        private final PreCopy early;
+        private long pagesPrecopied;
+        private long[] statsTimes;
         private DumpScope scope;
         private long memdumpNanos;
         private long memwriteNanos;
@@ -298,7 +336,8 @@ public final class DumpEngine {
         private long pagesInParent;
 
         Run(FrozenTree tree, Tracer tracer, ImageDirWriter dir, DumpOptions options, DumpListener listener,
-                Tracking tracking, String runId) {
+                Tracking tracking, String runId, PreCopy early) {
+            this.early = early;
             this.tree = tree;
             this.tracer = tracer;
             this.dir = dir;
@@ -420,8 +459,13 @@ public final class DumpEngine {
         }
 
         void close() {
-            if (scope != null) {
-                scope.close();
+            try {
+                if (scope != null) {
+                    scope.close();
+                }
+            } finally {
+                trackers.forEach(ProcessTracking::close);
+                trackers.clear();
             }
         }
 
@@ -444,16 +488,19 @@ public final class DumpEngine {
                     later.single(ImageKind.CORE, c.getKey(), core.build());
                 }
                 fdinfos.computeIfAbsent(kids.getFilesId(), k -> new ArrayList<>(p.fdinfos));
-                return tracking.prepare(fp.pid(), () -> p.remote(fp.pid()));
+                // the fds as the tree view read them, frozen: no second pass over /proc/PID/fd and fdinfo
+                return tracking.prepare(fp.pid(), scope.tree().fds(fp.pid()), () -> p.remote(fp.pid()), early);
             }
         }
 
         MemoryDump scan(int pid, int pagesId, ProcessDump p, ProcessTracking t) {
             long t0 = System.nanoTime();
             MemoryDump m = new MemoryDump(tracer, pid, pagesId);
-            try (t) {
-                m.scan(p.vmas, p.selections, t);
-            }
+            // the tracker is closed with the run, once the tree is let go: jcr's duplicate may be the
+            // last reference to it (a dump that disarms), and the kernel then unprotects every page
+            // (about 8 ms per GiB), which must not count as frozen time
+            trackers.add(t);
+            m.scan(p.vmas, p.selections, t);
             memdumpNanos += System.nanoTime() - t0;
             pagesScanned += m.pagesScanned();
             pagesInParent += m.pagesInParent();
@@ -469,7 +516,7 @@ public final class DumpEngine {
             listener.phase(DumpPhase.MEMORY);
             long total = 0;
             for (MemoryDump m : memory) {
-                total += m.pages();
+                total += m.pages() - m.pagesPrecopied();
             }
             long t = System.nanoTime();
             long[] done = {0};
@@ -515,11 +562,28 @@ public final class DumpEngine {
                     .build());
         }
 
+        /** Puts the pages copied before the freeze into the pages files (the tree may run again). */
+        void fillPrecopied() {
+            for (MemoryDump m : memory) {
+                m.fillPrecopied(dir, early);
+                pagesPrecopied += m.pagesPrecopied();
+            }
+            pagesWritten += pagesPrecopied;
+        }
+
         void writeDeferred() {
+            if (statsTimes != null) {
+                stats(statsTimes[0], statsTimes[1]);
+            }
             later.writeTo(dir);
         }
 
+        /** Records the times for stats-dump, written last: pages copied before the freeze are counted once they are in. */
         void writeStats(long freezeNanos, long frozenNanos) {
+            statsTimes = new long[] {freezeNanos, frozenNanos};
+        }
+
+        private void stats(long freezeNanos, long frozenNanos) {
             later.single(ImageKind.STATS, "dump", StatsEntry.newBuilder().setDump(DumpStatsEntry.newBuilder()
                     .setFreezingTime((int) (freezeNanos / 1000)).setFrozenTime((int) (frozenNanos / 1000))
                     .setMemdumpTime((int) (memdumpNanos / 1000)).setMemwriteTime((int) (memwriteNanos / 1000))
@@ -538,7 +602,7 @@ public final class DumpEngine {
 
         DumpStats stats(long freezeNanos, long frozenNanos, long totalNanos, long imageBytes) {
             return new DumpStats(freezeNanos / 1000, frozenNanos / 1000, memdumpNanos / 1000, memwriteNanos / 1000,
-                    totalNanos / 1000, pagesScanned, pagesWritten, imageBytes, pagesInParent);
+                    totalNanos / 1000, pagesScanned, pagesWritten, imageBytes, pagesInParent, pagesPrecopied);
         }
     }
 

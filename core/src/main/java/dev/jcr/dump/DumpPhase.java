@@ -4,6 +4,11 @@ package dev.jcr.dump;
 public enum DumpPhase {
     /** Asking the drivers whether everything in the tree can be dumped (nothing is touched yet). */
     CHECKING("checking"),
+    /**
+     * The last dump of a chain, before its freeze: copying what the tree wrote since the parent, with
+     * the tree running (pages copied / a bound are reported).
+     */
+    PRECOPY("copying memory written since the parent"),
     /** Seizing every thread of every process until the set is stable. */
     FREEZING("freezing"),
     /** Reading registers, signal state, files and memory maps of the frozen tree. */

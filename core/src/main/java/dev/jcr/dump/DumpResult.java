@@ -33,11 +33,16 @@ public record DumpResult(Path directory, int root, List<Integer> pids, int threa
 
     /**
      * One line for a person: "dumped 2 processes (3 threads) of 1234 to DIR: 12.0 MiB in 0.31 s, frozen 0.25 s;
-     * left running", with the pages left to the parent images when there are.
+     * left running", with the pages left to the parent images when there are, and those copied before
+     * the freeze.
      */
     public String summary() {
         String parent = stats.pagesInParent() == 0 ? "" : " (+ " + dev.jcr.resource.FdDescriber.size(
                 stats.pagesInParent() * 4096) + " in parent images)";
+        if (stats.pagesPrecopied() > 0) {
+            parent += " (" + dev.jcr.resource.FdDescriber.size(stats.pagesPrecopied() * 4096)
+                    + " of it copied before the freeze)";
+        }
         return String.format("%s %d process%s (%d thread%s) of %d to %s: %s%s in %.2f s, frozen %.2f s; %s",
                 preDump ? "pre-dumped memory of" : "dumped", pids.size(), pids.size() == 1 ? "" : "es", threads,
                 threads == 1 ? "" : "s", root, directory, dev.jcr.resource.FdDescriber.size(stats.imageBytes()), parent,

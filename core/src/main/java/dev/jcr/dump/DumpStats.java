@@ -12,7 +12,10 @@ package dev.jcr.dump;
  * @param pagesWritten   pages copied
  * @param imageBytes     bytes of all image files
  * @param pagesInParent  pages left to the parent images (incremental dumps; CRIU's pages_skipped_parent)
+ * @param pagesPrecopied of PAGES_WRITTEN, those copied before the freeze with the tree running (the last
+ *                       dump of a chain) and not written again until it
  */
 public record DumpStats(long freezingMicros, long frozenMicros, long memdumpMicros, long memwriteMicros,
-        long totalMicros, long pagesScanned, long pagesWritten, long imageBytes, long pagesInParent) {
+        long totalMicros, long pagesScanned, long pagesWritten, long imageBytes, long pagesInParent,
+        long pagesPrecopied) {
 }

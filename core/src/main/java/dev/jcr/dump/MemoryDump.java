@@ -59,6 +59,9 @@ final class MemoryDump {
     private PageRanges planned = PageRanges.EMPTY;
     private PageRanges parent = PageRanges.EMPTY;
     private PageRanges copied = PageRanges.EMPTY;
+    /** Pages taken from the copy made before the freeze ({@link PreCopy}), and their places in the pages file. */
+    private PageRanges precopied = PageRanges.EMPTY;
+    private final Placed fromEarlier = new Placed();
 
     MemoryDump(Tracer tracer, int pid, int pagesId) {
         this.tracer = tracer;
@@ -97,15 +100,29 @@ final class MemoryDump {
                 }
                 PageRanges existing = ranges(area);
                 PageRanges copy = tracking.toCopy(v, existing);
-                PageRanges inParent = existing.subtract(copy);
+                PageRanges early = tracking.precopied(v, existing);
+                PageRanges inParent = existing.subtract(copy).subtract(early);
                 areas.add(new long[] {v.getStart(), v.getEnd()});
-                planned = planned.union(copy);
+                planned = planned.union(copy).union(early);
                 parent = parent.union(inParent);
+                precopied = precopied.union(early);
                 Placed into = (v.getProt() & Linux.PROT_READ) != 0 ? pinnable : unreadable;
-                for (int r = 0; r < copy.count(); r++) {
-                    long len = copy.end(r) - copy.start(r);
-                    into.add(copy.start(r), len, runs.bytes());
-                    runs.add(copy.start(r), len);
+                // both go to the pages file in address order (the pagemap's); the copy now fills its
+                // places, the earlier copy's places are filled from its scratch file after the freeze
+                int r = 0;
+                int e = 0;
+                while (r < copy.count() || e < early.count()) {
+                    boolean now = e >= early.count()
+                            || (r < copy.count() && Long.compareUnsigned(copy.start(r), early.start(e)) < 0);
+                    long st = now ? copy.start(r) : early.start(e);
+                    long len = (now ? copy.end(r) : early.end(e)) - st;
+                    (now ? into : fromEarlier).add(st, len, runs.bytes());
+                    runs.add(st, len);
+                    if (now) {
+                        r++;
+                    } else {
+                        e++;
+                    }
                 }
             }
         }
@@ -176,6 +193,33 @@ final class MemoryDump {
                     out.add(a + (long) i * PagesWriter.PAGE_SIZE, PagesWriter.PAGE_SIZE);
                 }
             }
+        }
+    }
+
+    /** Pages taken from the copy made before the freeze, in the pages file once {@link #fillPrecopied} ran. */
+    long pagesPrecopied() {
+        return precopied.bytes() / PagesWriter.PAGE_SIZE;
+    }
+
+    /**
+     * Puts the pages copied before the freeze ({@link #precopied}) into their places in the pages file
+     * of local directory DIR (after {@link #copy}; the tree may run again: these bytes are in EARLY's
+     * scratch file).
+     */
+    void fillPrecopied(ImageDirWriter dir, PreCopy early) {
+        if (fromEarlier.runs.count() == 0) {
+            return;
+        }
+        String name = ImageKind.PAGES.fileName(pagesId);
+        int out = Linux.open(dir.tempDir().resolve(name).toString(), Linux.O_WRONLY, 0);
+        try {
+            for (int i = 0; i < fromEarlier.runs.count(); i++) {
+                early.moveTo(pid, fromEarlier.runs.addr(i), fromEarlier.runs.len(i), out, fromEarlier.at()[i]);
+            }
+        } catch (SyscallException e) {
+            throw writeFailed(dir, name, e);
+        } finally {
+            Linux.close(out);
         }
     }
 

@@ -58,6 +58,7 @@ final class ProcessDump implements DumpContext, AutoCloseable {
     final List<VmaEntry> vmas = new ArrayList<>();
     final List<PageSelection> selections = new ArrayList<>();
     ProcessInfo info;
+    private java.util.concurrent.CompletableFuture<Map<Long, Long>> madvise;
 
     ProcessDump(FrozenProcess frozen, ProcFs fs, Tracer tracer, ImageSet images, DriverTable drivers,
             dev.jcr.resource.Analyzer analyzer, DumpOptions options, DumpScope scope) {
@@ -71,6 +72,21 @@ final class ProcessDump implements DumpContext, AutoCloseable {
         this.scope = scope;
         for (int tid : frozen.threads()) {
             cores.put(tid, CoreEntry.newBuilder().setMtype(CoreEntry.March.X86_64));
+        }
+    }
+
+    /** The madvise advice of each mapping (smaps' VmFlags), by start address, as {@link #collect} read it. */
+    Map<Long, Long> madvise() {
+        if (madvise == null) {
+            return fs.madvise(frozen.pid());
+        }
+        try {
+            return madvise.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
         }
     }
 
@@ -93,6 +109,9 @@ final class ProcessDump implements DumpContext, AutoCloseable {
         for (Vma v : fs.maps(pid)) {
             dump(ResourceKind.MEMORY_MAPPING, Vma.class, v);
         }
+        // smaps makes the kernel count every page of every mapping (about 4 ms per GiB) for the one
+        // line jcr wants of each (VmFlags): read on another thread while this one talks to the threads
+        madvise = java.util.concurrent.CompletableFuture.supplyAsync(() -> fs.madvise(pid));
         for (ThreadInfo t : fs.threads(pid)) {
             if (!cores.containsKey((int) t.tid())) {
                 throw new NotDumpableException(pid, "thread " + t.tid(), "appeared after the tree was frozen");

@@ -19,7 +19,7 @@ import java.util.List;
 final class ProcessTracking implements AutoCloseable {
 
     /** No tracking: every existing page is copied. */
-    static final ProcessTracking NONE = new ProcessTracking(null, false, false, PageRanges.EMPTY);
+    static final ProcessTracking NONE = new ProcessTracking(null, false, false, PageRanges.EMPTY, null);
 
     private final WriteTracker tracker;
     private final boolean trusted;
@@ -28,11 +28,21 @@ final class ProcessTracking implements AutoCloseable {
     private PageRanges covered = PageRanges.EMPTY;
     private PageRanges written = PageRanges.EMPTY;
 
-    ProcessTracking(WriteTracker tracker, boolean trusted, boolean arm, PageRanges parentPages) {
+    /** Written between the parent and the round before the freeze ({@link PreCopy}), and copied by it. */
+    private final PageRanges earlierWritten;
+    private final PageRanges earlierCopied;
+
+    /**
+     * @param early what the round before the freeze did for this process (null: there was none; the
+     *              tracker then answers since the parent, else since that round)
+     */
+    ProcessTracking(WriteTracker tracker, boolean trusted, boolean arm, PageRanges parentPages, PreCopy.Held early) {
         this.tracker = tracker;
         this.trusted = trusted && tracker != null;
         this.arm = arm;
         this.parentPages = parentPages;
+        this.earlierWritten = early == null ? PageRanges.EMPTY : early.written();
+        this.earlierCopied = early == null ? PageRanges.EMPTY : early.copied();
     }
 
     boolean trusted() {
@@ -63,15 +73,29 @@ final class ProcessTracking implements AutoCloseable {
         written = w;
     }
 
-    /** The pages of EXISTING (in area V) to copy; the rest can be marked in the parent. */
+    /**
+     * The pages of EXISTING (in area V) to copy now; the others are in the parent or (see
+     * {@link #precopied}) were copied before the freeze and not written since.
+     */
     PageRanges toCopy(VmaEntry v, PageRanges existing) {
         if (!trusted) {
             return existing;
         }
         PageRanges tracked = existing.intersect(covered);
         PageRanges untracked = existing.subtract(tracked);
-        PageRanges stale = tracked.intersect(written).union(tracked.subtract(parentPages));
+        // written since the tracker's last reset; written before it (since the parent) but not copied
+        // then; or held neither by the parent nor by the copy before the freeze
+        PageRanges stale = tracked.intersect(written.union(earlierWritten.subtract(earlierCopied)))
+                .union(tracked.subtract(parentPages.union(earlierCopied)));
         return untracked.union(stale);
+    }
+
+    /** The pages of EXISTING (in area V) copied before the freeze and not written since: taken from that copy. */
+    PageRanges precopied(VmaEntry v, PageRanges existing) {
+        if (!trusted || earlierCopied.isEmpty()) {
+            return PageRanges.EMPTY;
+        }
+        return existing.intersect(covered).intersect(earlierCopied).subtract(written);
     }
 
     /** After the pages are chosen, when arming: registers and protects the areas not covered yet. */

@@ -87,7 +87,7 @@ final class TaskImages {
             mm.addMmSavedAuxv(type).addMmSavedAuxv(value);
         }
         // madvise advice (MADV_DONTFORK …) is not in maps: smaps has it, once for all mappings
-        java.util.Map<Long, Long> madv = fs.madvise(pid);
+        java.util.Map<Long, Long> madv = p.madvise();
         for (dev.jcr.image.proto.VmaEntry v : p.vmas) {
             long m = madv.getOrDefault(v.getStart(), 0L);
             mm.addVmas(m == 0 ? v : v.toBuilder().setMadv(m).build());

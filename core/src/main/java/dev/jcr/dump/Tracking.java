@@ -56,16 +56,31 @@ final class Tracking {
      * when one is needed (creating or closing a tracker). The answer decides which pages to copy.
      */
     ProcessTracking prepare(int pid, Supplier<RemoteSyscalls> remote) {
+        return prepare(pid, fs.fds(pid), remote);
+    }
+
+    /** As {@link #prepare(int, Supplier)}, with PID's fds as already read on the frozen tree. */
+    ProcessTracking prepare(int pid, List<OpenFd> fds, Supplier<RemoteSyscalls> remote) {
+        return prepare(pid, fds, remote, PreCopy.none());
+    }
+
+    /**
+     * As {@link #prepare(int, List, Supplier)}, after the round EARLY copied pages written since the
+     * parent (its tracker reset then answers for what is written since).
+     */
+    ProcessTracking prepare(int pid, List<OpenFd> fds, Supplier<RemoteSyscalls> remote, PreCopy early) {
         long start = fs.process(pid).startTimeTicks();
         List<Integer> trackers = new ArrayList<>();
-        for (OpenFd fd : fs.fds(pid)) {
+        for (OpenFd fd : fds) {
             if (WriteTrackerDriver.isTracker(fd)) {
                 trackers.add(fd.fd());
             }
         }
         Optional<TrackingRecords.Entry> rec = records.get(pid, start);
         int own = rec.isPresent() && trackers.contains(rec.get().fd()) ? rec.get().fd() : -1;
-        boolean trusted = own >= 0 && parent != null && parent.runId().equals(rec.get().runId());
+        PreCopy.Held held = early.of(pid);
+        boolean trusted = own >= 0 && parent != null && (parent.runId().equals(rec.get().runId())
+                || held != null && runId.equals(rec.get().runId()));
         if (parent != null && !trusted) {
             notes.add("pid " + pid + ": " + (own < 0 ? "no write tracking since the parent dump"
                     : "write tracking was reset after the parent dump") + "; all its pages copied");
@@ -89,7 +104,7 @@ final class Tracking {
                     unsupportedNoted = true;
                     notes.add("write tracking is not available (" + e.getMessage() + "): the next dump copies every page");
                 }
-                return new ProcessTracking(null, false, false, PageRanges.EMPTY);
+                return new ProcessTracking(null, false, false, PageRanges.EMPTY, null);
             }
         } else if (own >= 0) {
             tracker = trusted ? WriteTracker.attach(pid, own) : null; // jcr's duplicate keeps it alive for the scan
@@ -99,7 +114,7 @@ final class Tracking {
             }
         }
         PageRanges inParent = trusted ? parent.pages(pid) : PageRanges.EMPTY;
-        return new ProcessTracking(tracker, trusted, arm && tracker != null, inParent);
+        return new ProcessTracking(tracker, trusted, arm && tracker != null, inParent, trusted ? held : null);
     }
 
     /** Where the tracker goes: high, out of the way of descriptor numbers programs use. */

@@ -60,8 +60,49 @@ public final class Pagemap implements AutoCloseable {
         return out;
     }
 
-    /** Appends to RUNS the pages of [START, END) that are present or swapped. */
+    /** PAGEMAP_SCAN for pages that exist, and which of the two ways (a range has one or the other). */
+    private static final dev.jcr.sys.PagemapScan.Query EXISTING = new dev.jcr.sys.PagemapScan.Query(0, 0,
+            dev.jcr.sys.PagemapScan.PAGE_IS_PRESENT | dev.jcr.sys.PagemapScan.PAGE_IS_SWAPPED,
+            dev.jcr.sys.PagemapScan.PAGE_IS_PRESENT | dev.jcr.sys.PagemapScan.PAGE_IS_SWAPPED);
+    /** False once PAGEMAP_SCAN was refused (a kernel before 6.7): entries are read instead. */
+    private static volatile boolean scanWorks = true;
+
+    /**
+     * Appends to RUNS the pages of [START, END) that are present or swapped.
+     *
+     * <p>Reading the entries costs the kernel 8 bytes per page of the range and jcr a look at each
+     * (about 9 ms per GiB); PAGEMAP_SCAN (Linux 6.7+) walks the same page tables and answers with
+     * ranges (about 1 ms per GiB). Present ranges are taken from it as they are. The entries of ranges
+     * it calls swapped are still read, one by one, as before: its "swapped" also covers the markers a
+     * write-protected userfaultfd area leaves where a page was dropped, which are no page at all.
+     */
     public void addExisting(long start, long end, PageRuns runs) {
+        if (scanWorks) {
+            PageRuns found = new PageRuns();
+            try {
+                dev.jcr.sys.PagemapScan.scan(fd, start, end, EXISTING, r -> {
+                    if ((r[2] & dev.jcr.sys.PagemapScan.PAGE_IS_PRESENT) != 0) {
+                        found.add(r[0], r[1] - r[0]);
+                    } else {
+                        readExisting(r[0], r[1], found);
+                    }
+                });
+                for (int i = 0; i < found.count(); i++) {
+                    runs.add(found.addr(i), found.len(i));
+                }
+                return;
+            } catch (SyscallException e) {
+                if (e.errno() != dev.jcr.sys.Errno.ENOTTY && e.errno() != dev.jcr.sys.Errno.EINVAL) {
+                    throw e;
+                }
+                scanWorks = false;
+            }
+        }
+        readExisting(start, end, runs);
+    }
+
+    /** {@link #addExisting} by reading every entry. */
+    void readExisting(long start, long end, PageRuns runs) {
         long addr = start;
         while (addr < end) {
             long chunkEnd = Math.min(end, addr + (long) BATCH * PAGE);

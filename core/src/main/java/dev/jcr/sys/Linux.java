@@ -368,15 +368,40 @@ public final class Linux {
 
     /** Like {@link #spawn(String, String[], boolean)} with the environment ENVP ("NAME=value" each). */
     public static int spawn(String path, String[] argv, String[] envp, boolean setsid) {
+        return spawn(path, argv, envp, setsid, null);
+    }
+
+    /**
+     * Like {@link #spawn(String, String[], String[], boolean)}, the child's fds 0, 1, 2 … being
+     * jcr's STDIO[0], STDIO[1] … and no other (null: it inherits jcr's fds that are not close-on-exec).
+     */
+    public static int spawn(String path, String[] argv, String[] envp, boolean setsid, int[] stdio) {
         Memory attr = new Memory(SpawnLib.ATTR_SIZE);
         attr.clear();
+        Memory actions = null;
+        if (stdio != null) {
+            actions = new Memory(SpawnLib.FILE_ACTIONS_SIZE);
+            actions.clear();
+            int err = SpawnLib.posix_spawn_file_actions_init(actions);
+            for (int i = 0; i < stdio.length && err == 0; i++) {
+                err = SpawnLib.posix_spawn_file_actions_adddup2(actions, stdio[i], i);
+            }
+            if (err == 0) {
+                // not every fd of a JVM is close-on-exec: the child gets STDIO and nothing else
+                err = SpawnLib.posix_spawn_file_actions_addclosefrom_np(actions, stdio.length);
+            }
+            if (err != 0) {
+                SpawnLib.posix_spawn_file_actions_destroy(actions);
+                throw new SyscallException("posix_spawn_file_actions", 0, err);
+            }
+        }
         try {
             SpawnLib.posix_spawnattr_init(attr);
             if (setsid) {
                 SpawnLib.posix_spawnattr_setflags(attr, SpawnLib.POSIX_SPAWN_SETSID);
             }
             int[] pid = new int[1];
-            int err = SpawnLib.posix_spawn(pid, path, null, attr, new com.sun.jna.StringArray(argv),
+            int err = SpawnLib.posix_spawn(pid, path, actions, attr, new com.sun.jna.StringArray(argv),
                     new com.sun.jna.StringArray(envp));
             if (err != 0) {
                 throw new SyscallException("posix_spawn(" + path + ")", 0, err);
@@ -390,6 +415,30 @@ public final class Linux {
             } catch (LastErrorException ignored) {
                 // nothing was allocated
             }
+            if (actions != null) {
+                SpawnLib.posix_spawn_file_actions_destroy(actions);
+            }
+        }
+    }
+
+    private static final int SYS_COPY_FILE_RANGE = 326;
+
+    /**
+     * copy_file_range(2): LEN bytes of file IN from IN_OFF to file OUT at OUT_OFF, all of them, inside
+     * the kernel (page cache to page cache, nothing through jcr's memory).
+     */
+    public static void copyFileRange(int in, long inOff, int out, long outOff, long len) {
+        Memory offsets = new Memory(16);
+        long done = 0;
+        while (done < len) {
+            offsets.setLong(0, inOff + done);
+            offsets.setLong(8, outOff + done);
+            long n = syscall("copy_file_range", 0, SYS_COPY_FILE_RANGE, in, Pointer.nativeValue(offsets), out,
+                    Pointer.nativeValue(offsets) + 8, len - done, 0);
+            if (n <= 0) {
+                throw new SyscallException("copy_file_range (copied nothing: the source is short)", 0, Errno.EIO);
+            }
+            done += n;
         }
     }
 

@@ -32,4 +32,17 @@ final class SpawnLib {
     static native int posix_spawnattr_setflags(Pointer attr, short flags) throws LastErrorException;
 
     static native int posix_spawnattr_destroy(Pointer attr) throws LastErrorException;
+
+    /** sizeof(posix_spawn_file_actions_t) is 80 on glibc x86_64; room to spare. */
+    static final int FILE_ACTIONS_SIZE = 256;
+
+    // these return their error number, as posix_spawn does
+    static native int posix_spawn_file_actions_init(Pointer actions);
+
+    static native int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newfd);
+
+    static native int posix_spawn_file_actions_destroy(Pointer actions);
+
+    /** glibc 2.34+: close every fd from FROM up in the child (after the dup2s). */
+    static native int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
 }

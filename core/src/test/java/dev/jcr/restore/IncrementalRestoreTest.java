@@ -11,6 +11,7 @@ import dev.jcr.dump.DumpEngine;
 import dev.jcr.dump.DumpListener;
 import dev.jcr.dump.DumpOptions;
 import dev.jcr.dump.DumpResult;
+import dev.jcr.dump.DumpStats;
 import dev.jcr.image.ImageDir;
 import dev.jcr.image.ImageKind;
 import dev.jcr.image.PagesWriter;
@@ -91,6 +92,37 @@ class IncrementalRestoreTest {
             assertTrue(pagemap(fin, p.pid()).stream().anyMatch(e -> e.getFlags() == PagesWriter.PE_PARENT));
             restoreAndCheck(p, fin);
             assertEquals(0, userfaultfds(p.pid()), "the tracker is jcr's: not part of the image");
+        }
+    }
+
+    @Test
+    void theLastDumpCopiesWhatWasWrittenSinceTheParentBeforeItsFreezeAndRestoresEveryByte() throws Exception {
+        Crit.assumeAvailable();
+        // 100 % of 64 MiB per second: in the second after the pre-dump the window covers most of the area
+        try (LiveProcess p = Fixture.start("memhog", "64", "100", "churn")) {
+            Path pre = tmp.resolve("pre");
+            Path fin = tmp.resolve("fin");
+            dump(p, DumpOptions.to(pre).withPreDump(true));
+            Thread.sleep(1000);
+            DumpResult r = dump(p, DumpOptions.to(fin).withParent("../pre").withKill(true));
+            assertEquals(List.of(), r.warnings());
+            DumpStats s = r.stats();
+            assertTrue(s.pagesPrecopied() > 4096, "what was written in that second is copied before the freeze: " + s);
+            assertTrue(s.pagesPrecopied() > s.pagesWritten() - s.pagesPrecopied(),
+                    "more pages are copied before the freeze than during it: " + s);
+            assertTrue(r.summary().contains("copied before the freeze"), r.summary());
+            // one image, as if copied at once: the pagemap's present pages are the pages file, back to back
+            long present = pagemap(fin, p.pid()).stream().filter(e -> e.getFlags() == PagesWriter.PE_PRESENT)
+                    .mapToLong(PagemapEntry::getNrPages).sum();
+            assertEquals(Files.size(fin.resolve(ImageKind.PAGES.fileName(1))), present * 4096);
+            assertEquals(s.pagesWritten(), present, "stats count the pages of both copies");
+            try (Stream<Path> files = Files.list(fin)) {
+                assertEquals(List.of(), files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith(".")).toList(),
+                        "the scratch copy is not part of the directory");
+            }
+            String stats = Crit.decode(fin.resolve("stats-dump"));
+            assertTrue(stats.contains("\"pages_written\": " + s.pagesWritten()), stats);
+            restoreAndCheck(p, fin);
         }
     }
 
