@@ -91,6 +91,51 @@ class PreDumpGuaranteesTest {
         }
     }
 
+    @Test
+    void jcrKilledWhileTheLastDumpCopiesBeforeItsFreezeLeavesTheTargetRunningAndTheNextDumpTrustsNothing()
+            throws Exception {
+        // 100 % of 64 MiB per second: the copy before the freeze has most of the area to copy
+        try (LiveProcess p = Fixture.start("memhog", "64", "100")) {
+            Path pre = tmp.resolve("pre");
+            new DumpEngine().dump((int) p.pid(), DumpOptions.to(pre).withPreDump(true), DumpListener.NONE);
+            Thread.sleep(1000);
+            Path fin = tmp.resolve("fin");
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process jcr = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                    DumpMain.class.getName(), Long.toString(p.pid()), fin.toString(), "--prev-images-dir", "../pre")
+                    .redirectErrorStream(true).start();
+            StringBuilder seen = new StringBuilder();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(jcr.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                boolean copying = false;
+                while ((line = r.readLine()) != null && !(copying && line.startsWith("PAGES "))) {
+                    seen.append(line).append('\n');
+                    copying |= line.equals("PHASE PRECOPY");
+                }
+                assertTrue(line != null, "the dump never reached its copy before the freeze:\n" + seen);
+                jcr.destroyForcibly(); // SIGKILL, while it copies from the running process
+                assertTrue(jcr.waitFor(10, TimeUnit.SECONDS));
+            }
+            assertFalse(Files.exists(fin), "no directory with the image's name");
+            assertTrue(Files.readString(Path.of("/proc/" + p.pid() + "/status")).contains("TracerPid:\t0"));
+            assertEquals(1, userfaultfds(p.pid()).size(), "the tracker stays, harmless");
+            p.signal("USR1");
+            String out = p.awaitOutput("PASS memhog", Duration.ofSeconds(30));
+            assertFalse(out.contains("FAIL"), out);
+
+            // the killed dump reset the tracker: against PRE it proves nothing any more, so all is copied
+            DumpResult again = new DumpEngine().dump((int) p.pid(), DumpOptions.to(tmp.resolve("again"))
+                    .withParent("../pre").withKill(true), DumpListener.NONE);
+            assertEquals(0, again.stats().pagesInParent(), again.stats().toString());
+            assertTrue(again.warnings().stream().anyMatch(w -> w.contains("reset after the parent dump")),
+                    again.warnings().toString());
+            LiveProcess.awaitGone(p.pid(), Duration.ofSeconds(10));
+            new RestoreEngine(null).restore(RestoreOptions.of(tmp.resolve("again")).detached());
+            p.signal("USR1");
+            awaitPasses(p, 2);
+        }
+    }
+
     /** Waits (bounded) until the fixture printed its N-th PASS, failing on a FAIL. */
     static void awaitPasses(LiveProcess p, int n) throws InterruptedException {
         long deadline = System.nanoTime() + LiveProcess.MIN_WAIT.toNanos();
