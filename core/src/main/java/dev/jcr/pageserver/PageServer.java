@@ -278,8 +278,10 @@ public final class PageServer implements AutoCloseable {
                 p.close();
             }
             pages.clear();
+            long t0 = System.nanoTime();
             d.commit();
-            log.println("page-server: received " + dirName + (link.isEmpty() ? "" : " (parent " + link + ")"));
+            log.println("page-server: received " + dirName + (link.isEmpty() ? "" : " (parent " + link + ")")
+                    + String.format("; synced in %d ms", (System.nanoTime() - t0) / 1_000_000));
             log.flush();
             dir = null;
             committed++;
@@ -296,8 +298,10 @@ public final class PageServer implements AutoCloseable {
                 if ((flags & Protocol.RESTORE_PID_NAMESPACE) != 0 || pidNamespace) {
                     o = o.withPidNamespace(true);
                 }
+                long t0 = System.nanoTime();
                 RestoreResult r = new RestoreEngine(null).restore(o);
-                log.println("page-server: restored " + name + ": root pid " + r.rootPid() + " (host pid " + r.hostRootPid() + ")");
+                log.println("page-server: restored " + name + ": root pid " + r.rootPid() + " (host pid " + r.hostRootPid()
+                        + String.format(") in %d ms", (System.nanoTime() - t0) / 1_000_000));
                 log.flush();
                 reply(Protocol.OK);
                 ByteBuffer b = ByteBuffer.allocate(8).putInt(r.rootPid()).putInt(r.hostRootPid()).flip();
