@@ -373,7 +373,8 @@ public final class Linux {
 
     /**
      * Like {@link #spawn(String, String[], String[], boolean)}, the child's fds 0, 1, 2 … being
-     * jcr's STDIO[0], STDIO[1] … and no other (null: it inherits jcr's fds that are not close-on-exec).
+     * jcr's STDIO[0], STDIO[1] … and no other where glibc can close the rest (2.34+; null: it inherits
+     * jcr's fds that are not close-on-exec).
      */
     public static int spawn(String path, String[] argv, String[] envp, boolean setsid, int[] stdio) {
         Memory attr = new Memory(SpawnLib.ATTR_SIZE);
@@ -386,9 +387,10 @@ public final class Linux {
             for (int i = 0; i < stdio.length && err == 0; i++) {
                 err = SpawnLib.posix_spawn_file_actions_adddup2(actions, stdio[i], i);
             }
-            if (err == 0) {
-                // not every fd of a JVM is close-on-exec: the child gets STDIO and nothing else
-                err = SpawnLib.posix_spawn_file_actions_addclosefrom_np(actions, stdio.length);
+            if (err == 0 && SpawnCloseFrom.AVAILABLE) {
+                // not every fd of a JVM is close-on-exec: the child gets STDIO and nothing else (before
+                // glibc 2.34 it also gets the JVM's inheritable fds, which a practice dump does not mind)
+                err = SpawnCloseFrom.posix_spawn_file_actions_addclosefrom_np(actions, stdio.length);
             }
             if (err != 0) {
                 SpawnLib.posix_spawn_file_actions_destroy(actions);

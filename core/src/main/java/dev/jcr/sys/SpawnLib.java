@@ -42,7 +42,4 @@ final class SpawnLib {
     static native int posix_spawn_file_actions_adddup2(Pointer actions, int fd, int newfd);
 
     static native int posix_spawn_file_actions_destroy(Pointer actions);
-
-    /** glibc 2.34+: close every fd from FROM up in the child (after the dup2s). */
-    static native int posix_spawn_file_actions_addclosefrom_np(Pointer actions, int from);
 }
