@@ -36,11 +36,6 @@ final class Practice {
     private Practice() {
     }
 
-    /** Whether this JVM has practiced (or tried to). */
-    static synchronized boolean done() {
-        return done;
-    }
-
     /**
      * Practices with ENGINE unless this JVM already did; returns true when a practice dump ran to
      * its end now.

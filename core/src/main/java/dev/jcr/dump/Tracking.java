@@ -56,17 +56,13 @@ final class Tracking {
      * when one is needed (creating or closing a tracker). The answer decides which pages to copy.
      */
     ProcessTracking prepare(int pid, Supplier<RemoteSyscalls> remote) {
-        return prepare(pid, fs.fds(pid), remote);
-    }
-
-    /** As {@link #prepare(int, Supplier)}, with PID's fds as already read on the frozen tree. */
-    ProcessTracking prepare(int pid, List<OpenFd> fds, Supplier<RemoteSyscalls> remote) {
-        return prepare(pid, fds, remote, PreCopy.none());
+        return prepare(pid, fs.fds(pid), remote, PreCopy.none());
     }
 
     /**
-     * As {@link #prepare(int, List, Supplier)}, after the round EARLY copied pages written since the
-     * parent (its tracker reset then answers for what is written since).
+     * As {@link #prepare(int, Supplier)}, with PID's fds as already read on the frozen tree, after the
+     * round EARLY copied pages written since the parent (its tracker reset then answers for what is
+     * written since).
      */
     ProcessTracking prepare(int pid, List<OpenFd> fds, Supplier<RemoteSyscalls> remote, PreCopy early) {
         long start = fs.process(pid).startTimeTicks();
