@@ -154,6 +154,9 @@ public final class DumpEngine {
                 listener.phase(DumpPhase.COMMITTING);
                 run.fillPrecopied();
                 earlier.close(); // the scratch file is not part of the directory
+                if (earlier.bytes() > 0) {
+                    Faults.hit(Faults.CHAIN_FILLED);
+                }
                 run.writeDeferred();
                 Faults.hit(Faults.DUMP_WRITTEN);
                 dir.commit();

@@ -167,6 +167,7 @@ final class PreCopy implements AutoCloseable {
                 written = written.union(t.written(covered.start(i), covered.end(i), true));
             }
         }
+        dev.jcr.fault.Faults.hit(dev.jcr.fault.Faults.CHAIN_PRECOPY);
         PageRuns want = new PageRuns();
         for (int i = 0; i < written.count(); i++) {
             want.add(written.start(i), written.end(i) - written.start(i));

@@ -106,6 +106,13 @@ public final class Faults {
     public static final Point DUMP_COMMITTED = add("dump.committed", "dump",
             "the directory is renamed into place (complete)");
 
+    // ---------------------------------------------------------------- the last dump of a chain (--prev-images-dir)
+    public static final Point CHAIN_PRECOPY = add("chain.precopy", "chain",
+            "copying what was written since the parent, the tree running: one process's tracker is reset and "
+                    + "its record names this dump");
+    public static final Point CHAIN_FILLED = add("chain.filled", "chain",
+            "the pages copied before the freeze are in their places; the tree runs again, nothing committed");
+
     // ---------------------------------------------------------------- restore steps
     public static final Point RESTORE_PLANNED = add("restore.planned", "restore",
             "the images are read and validated, nothing created");

@@ -37,6 +37,11 @@ final class FaultRun {
         return Warmed.run(Integer.toString(pid), "dump " + point + ":kill " + pid + " " + dir);
     }
 
+    /** The last dump of a chain (parent PARENT, tracking kept) of PID into DIR in its own JVM, killed at the point. */
+    static Result dumpKilled(String point, int pid, Path dir, String parent) {
+        return Warmed.run(Integer.toString(pid), "dump " + point + ":kill " + pid + " " + dir + " " + parent);
+    }
+
     /** A restore of DIR in its own (warmed) JVM, killed at SPEC (point[:n]). */
     static Result restoreKilled(String spec, Path dir) {
         return restoreKilled("restore", spec, dir);
@@ -126,10 +131,15 @@ final class FaultRun {
 
     /** A dump of PID into DIR in this JVM, with the point armed to throw. */
     static Result dumpThrowing(String point, int pid, Path dir) {
+        return dumpThrowing(point, pid, DumpOptions.to(dir));
+    }
+
+    /** The same for OPTIONS (e.g. the last dump of a chain). */
+    static Result dumpThrowing(String point, int pid, DumpOptions options) {
         String spec = point + ":throw";
         Faults.arm(spec);
         try {
-            new DumpEngine().dump(pid, DumpOptions.to(dir), DumpListener.NONE);
+            new DumpEngine().dump(pid, options, DumpListener.NONE);
             return new Result(spec, false, 0, "", ProcessHandle.current().pid());
         } catch (InjectedFault e) {
             return new Result(spec, true, 70, e.getMessage(), ProcessHandle.current().pid());

@@ -22,7 +22,8 @@ import java.util.Set;
  * <p>Protocol on stdin/stdout: {@code warm PID|DIR} (check the tree of PID, or plan the images in DIR,
  * ignoring the answer) → {@code WARM}; then {@code dump SPEC PID DIR}, {@code restore SPEC DIR} or
  * {@code restore-ns SPEC DIR} (into a new PID namespace) →
- * {@code DONE} (the point was not reached) or the JVM dies at the point.
+ * {@code DONE} (the point was not reached) or the JVM dies at the point. A dump may name a PARENT after
+ * DIR: it is then the last dump of a chain ({@code --prev-images-dir PARENT --track-mem}).
  */
 public final class FaultServer {
 
@@ -50,7 +51,11 @@ public final class FaultServer {
         String[] cmd = line.split(" ");
         Faults.arm(cmd[1]);
         if (cmd[0].equals("dump")) {
-            new DumpEngine().dump(Integer.parseInt(cmd[2]), DumpOptions.to(Path.of(cmd[3])), DumpListener.NONE);
+            DumpOptions o = DumpOptions.to(Path.of(cmd[3]));
+            if (cmd.length > 4) {
+                o = o.withParent(cmd[4]).withTrackMem(true); // the last dump of a chain, tracking kept
+            }
+            new DumpEngine().dump(Integer.parseInt(cmd[2]), o, DumpListener.NONE);
         } else {
             new RestoreEngine(null).restore(RestoreOptions.of(Path.of(cmd[2])).detached()
                     .withPidNamespace(cmd[0].equals("restore-ns")));
