@@ -224,7 +224,7 @@ public final class DumpEngine {
         }
         long bound = total;
         long[] done = {0};
-        return PreCopy.run(fs, records, parent, runId, pids, dir.tempDir().resolve(".precopy"), bytes -> {
+        return PreCopy.run(fs, records, parent, runId, pids, dir.tempDir().resolve(".precopy"), dir.target(), bytes -> {
             done[0] += bytes / 4096;
             listener.pages(done[0], Math.max(bound, done[0]));
         });

@@ -97,28 +97,31 @@ final class PreCopy implements AutoCloseable {
     }
 
     private final Path file;
+    /** The image directory as the user named it (errors name it, not the hidden temporary). */
+    private final Path shown;
     private final int fd;
     private final Map<Integer, Held> held = new HashMap<>();
     private long bytes;
     private boolean closed;
 
-    private PreCopy(Path file, int fd) {
+    private PreCopy(Path file, Path shown, int fd) {
         this.file = file;
+        this.shown = shown;
         this.fd = fd;
     }
 
     /** A round that copied nothing. */
     static PreCopy none() {
-        return new PreCopy(null, -1);
+        return new PreCopy(null, null, -1);
     }
 
     /**
-     * Runs the round over PIDS (running) whose tracker the PARENT dump reset, into scratch file FILE;
-     * RUN_ID is this dump's. PROGRESS gets bytes copied.
+     * Runs the round over PIDS (running) whose tracker the PARENT dump reset, into scratch file FILE of
+     * the image directory SHOWN; RUN_ID is this dump's. PROGRESS gets bytes copied.
      */
     static PreCopy run(ProcFs fs, TrackingRecords records, ParentImages parent, String runId, List<Integer> pids,
-            Path file, LongConsumer progress) {
-        PreCopy pc = new PreCopy(file, Linux.open(file.toString(), Linux.O_RDWR | 0100 /* O_CREAT */, 0600));
+            Path file, Path shown, LongConsumer progress) {
+        PreCopy pc = new PreCopy(file, shown, Linux.open(file.toString(), Linux.O_RDWR | 0100 /* O_CREAT */, 0600));
         try {
             for (int pid : pids) {
                 pc.copy(fs, records, parent, runId, pid, progress);
@@ -181,6 +184,11 @@ final class PreCopy implements AutoCloseable {
             got = new RemoteMemory(pid).copyReadable(want, fd, bytes, steps);
         } catch (dev.jcr.ptrace.NoSuchProcessException gone) {
             return;
+        } catch (dev.jcr.sys.SyscallException e) {
+            // the scratch file lives in the image directory's disk: a full disk ends the dump here, as
+            // it would have in the frozen copy, before anything is frozen
+            throw new dev.jcr.image.ImageIoException("cannot write the copy made before the freeze in " + shown
+                    + ": " + (e.errno() == dev.jcr.sys.Errno.ENOSPC ? "no space left on device" : e.getMessage()), e);
         }
         held.put(pid, new Held(written, got, bytes));
         bytes += got.bytes();

@@ -113,6 +113,38 @@ class DumpGuaranteesTest {
     }
 
     @Test
+    void aDiskTooSmallForTheCopyBeforeTheLastFreezeFailsTheDumpBeforeAnythingIsFrozen() throws Exception {
+        Path mnt = Files.createDirectory(tmp.resolve("small"));
+        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "jcr-test", mnt.toString())
+                .redirectErrorStream(true).start();
+        String why = new String(m.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Need.environment(m.waitFor() == 0, "cannot mount a tmpfs here: " + why);
+        // 100 % of 16 MiB per second: a second after the pre-dump, twice what the disk holds was written
+        try (LiveProcess p = Fixture.start("memhog", "16", "100")) {
+            Path pre = tmp.resolve("pre");
+            new DumpEngine().dump((int) p.pid(), DumpOptions.to(pre).withPreDump(true), DumpListener.NONE);
+            Thread.sleep(1000);
+            List<DumpPhase> phases = new java.util.ArrayList<>();
+            DumpListener seen = new DumpListener() {
+                @Override
+                public void phase(DumpPhase phase) {
+                    phases.add(phase);
+                }
+            };
+            JcrException e = assertThrows(JcrException.class, () -> new DumpEngine().dump((int) p.pid(),
+                    DumpOptions.to(mnt.resolve("img")).withParent(pre.toString()), seen));
+            assertEquals(JcrException.Kind.IO, e.kind(), e.getMessage());
+            assertTrue(e.getMessage().contains("no space left on device") && e.getMessage().contains(mnt.resolve("img").toString()),
+                    e.getMessage());
+            assertTrue(phases.contains(DumpPhase.PRECOPY) && !phases.contains(DumpPhase.FREEZING), phases.toString());
+            assertNothingLeftIn(mnt);
+            assertUnharmed(p);
+        } finally {
+            new ProcessBuilder("umount", mnt.toString()).start().waitFor();
+        }
+    }
+
+    @Test
     void anUnsupportedResourceFoundAfterTheCheckAbandonsTheDump() throws Exception {
         try (LiveProcess p = Fixture.start("lateopen")) {
             Path dir = tmp.resolve("img");
