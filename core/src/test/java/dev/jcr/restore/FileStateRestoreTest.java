@@ -173,6 +173,32 @@ class FileStateRestoreTest {
     }
 
     @Test
+    void anOwnerSetByOneUserOnAnotherUsersProcessStillCannotSignalItAfterTheRestore() throws Exception {
+        try (LiveProcess p = Fixture.start("fown_cross")) {
+            // on the original first: the kernel refuses the signal to Q, lets P's own through
+            p.signal("USR1");
+            String before = p.awaitOutput("PASS fown_cross", Duration.ofSeconds(20));
+            assertFalse(before.contains("FAIL"), before);
+            Path dir = dumped(p);
+            List<FileEntry> owned = ImageDir.open(dir).readAll(ImageKind.FILES, null, FileEntry.class).stream()
+                    .filter(FileEntry::hasPipe).filter(f -> f.getPipe().getFown().getPid() != 0).toList();
+            assertEquals(2, owned.size(), owned.toString());
+            assertTrue(owned.stream().allMatch(f -> f.getPipe().getFown().getUid() == 65534
+                    && f.getPipe().getFown().getEuid() == 65534), "the owners' credentials are P's: " + owned);
+            RestoreResult r = new RestoreEngine(null).restore(RestoreOptions.of(dir).detached());
+            assertEquals((int) p.pid(), r.rootPid());
+            p.signal("USR1");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (p.stdout().split("PASS fown_cross", -1).length - 1 < 2 && !p.stdout().contains("FAIL")
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertFalse(p.stdout().contains("FAIL"), p.stdout());
+            assertEquals(2, p.stdout().split("PASS fown_cross", -1).length - 1, p.stdout());
+        }
+    }
+
+    @Test
     void flockPosixAndOfdLocksAndLeasesAreTakenAgainByTheirHolders() throws Exception {
         Path work = Files.createDirectory(tmp.resolve("work"));
         try (LiveProcess p = Fixture.start("locks", work.toString())) {
