@@ -194,7 +194,19 @@ class ServersRestoreTest {
                     assertEquals(content, get(port, "/"), "request " + i);
                 }
             } finally {
-                for (long w : workers) {
+                // the master first: it would start new workers for killed ones, and those were left behind,
+                // running as nobody, after every run
+                List<Long> all = new java.util.ArrayList<>(workers);
+                Path children = Path.of("/proc/" + p.pid() + "/task/" + p.pid() + "/children");
+                if (Files.exists(children)) {
+                    for (String c : Files.readString(children).trim().split("\\s+")) {
+                        if (!c.isEmpty() && !all.contains(Long.parseLong(c))) {
+                            all.add(Long.parseLong(c));
+                        }
+                    }
+                }
+                new ProcessBuilder("kill", "-9", Long.toString(p.pid())).start().waitFor();
+                for (long w : all) {
                     new ProcessBuilder("kill", "-9", Long.toString(w)).start().waitFor();
                 }
             }
