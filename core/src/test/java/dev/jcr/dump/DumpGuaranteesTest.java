@@ -93,13 +93,19 @@ class DumpGuaranteesTest {
         }
     }
 
-    @Test
-    void aFullDiskFailsTheDumpAndLeavesNoDirectory() throws Exception {
+    /** A tmpfs of SIZE (mount's size=) under the test's directory: a disk that fills up. */
+    private Path smallDisk(String size) throws Exception {
         Path mnt = Files.createDirectory(tmp.resolve("small"));
-        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "jcr-test", mnt.toString())
+        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=" + size, "jcr-test", mnt.toString())
                 .redirectErrorStream(true).start();
         String why = new String(m.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         Need.environment(m.waitFor() == 0, "cannot mount a tmpfs here: " + why);
+        return mnt;
+    }
+
+    @Test
+    void aFullDiskFailsTheDumpAndLeavesNoDirectory() throws Exception {
+        Path mnt = smallDisk("2m");
         try (LiveProcess p = Fixture.start("pattern", "16")) {
             JcrException e = assertThrows(JcrException.class, () -> new DumpEngine().dump((int) p.pid(),
                     DumpOptions.to(mnt.resolve("img")), DumpListener.NONE));
@@ -114,11 +120,7 @@ class DumpGuaranteesTest {
 
     @Test
     void aDiskTooSmallForTheCopyBeforeTheLastFreezeFailsTheDumpBeforeAnythingIsFrozen() throws Exception {
-        Path mnt = Files.createDirectory(tmp.resolve("small"));
-        Process m = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=8m", "jcr-test", mnt.toString())
-                .redirectErrorStream(true).start();
-        String why = new String(m.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        Need.environment(m.waitFor() == 0, "cannot mount a tmpfs here: " + why);
+        Path mnt = smallDisk("8m");
         // 100 % of 16 MiB per second: a second after the pre-dump, twice what the disk holds was written
         try (LiveProcess p = Fixture.start("memhog", "16", "100")) {
             Path pre = tmp.resolve("pre");

@@ -83,13 +83,7 @@ class ChainFaultPointsTest {
                             REACHED.add(point);
                         }
                     }
-                    if (!r.fired() && r.exit() != 0) {
-                        throw new AssertionError(what + ": the dump failed without reaching the point:\n" + r.output());
-                    }
-                    boolean areaMayStay = r.fired() && (kill ? DumpFaultPointsTest.mayKeepArea(point)
-                            : point.equals("remote.syscall.munmap"));
-                    target.assertUnharmed(what, areaMayStay);
-                    FaultRun.assertNoFalseCompleteness(what, out, fin);
+                    FaultRun.assertHarmless(what, point, kill, r, target, out, fin);
                     FaultRun.deleteTree(round);
                 } catch (AssertionError | RuntimeException | java.io.IOException e) {
                     failures.add(what + ": " + e.getMessage());

@@ -113,13 +113,7 @@ class DumpFaultPointsTest {
                             REACHED.add(point);
                         }
                     }
-                    if (!r.fired() && r.exit() != 0) {
-                        throw new AssertionError(what + ": the dump failed without reaching the point:\n" + r.output());
-                    }
-                    // a throw runs jcr's cleanup, which leaves nothing; only the failing unmap itself cannot
-                    boolean areaMayStay = r.fired() && (kill ? mayKeepArea(point) : point.equals("remote.syscall.munmap"));
-                    target.assertUnharmed(what, areaMayStay);
-                    FaultRun.assertNoFalseCompleteness(what, parent, dir);
+                    FaultRun.assertHarmless(what, point, kill, r, target, parent, dir);
                     System.out.printf("FAULT-RUN %s %s %d ms%n", what, r.fired() ? "fired" : "not-reached",
                             (System.nanoTime() - t0) / 1_000_000);
                 } catch (AssertionError | RuntimeException e) {
@@ -136,13 +130,5 @@ class DumpFaultPointsTest {
             target.close();
         }
         assertTrue(failures.isEmpty(), failures.size() + " harmed of " + points.size() + ":\n" + String.join("\n", failures));
-    }
-
-    /** Points where jcr dies while the drain's area (and only that) exists in the target. */
-    static boolean mayKeepArea(String point) {
-        return point.startsWith("drain.") || point.equals("remote.syscall.mmap") || point.equals("remote.syscall.mprotect") || point.equals("remote.syscall.clone3")
-                || point.equals("remote.syscall.close_range") || point.equals("remote.syscall.pipe2")
-                || point.equals("remote.syscall.fcntl") || point.equals("remote.syscall.close")
-                || point.equals("remote.syscall.munmap");
     }
 }

@@ -156,6 +156,31 @@ final class FaultRun {
     }
 
     /**
+     * The checks after one run R of a dump with POINT armed (KILL: jcr died there; else it threw), WHAT
+     * naming it: a dump that failed without reaching the point is an error; TARGET must be unharmed (the
+     * drain's area may stay where jcr died while it existed, or where the failing unmap threw); no
+     * directory in PARENT may claim completeness unless DIR is complete.
+     */
+    static void assertHarmless(String what, String point, boolean kill, Result r, dev.jcr.testing.CrashTarget target,
+            Path parent, Path dir) {
+        if (!r.fired() && r.exit() != 0) {
+            throw new AssertionError(what + ": the dump failed without reaching the point:\n" + r.output());
+        }
+        // a throw runs jcr's cleanup, which leaves nothing; only the failing unmap itself cannot
+        boolean areaMayStay = r.fired() && (kill ? mayKeepArea(point) : point.equals("remote.syscall.munmap"));
+        target.assertUnharmed(what, areaMayStay);
+        assertNoFalseCompleteness(what, parent, dir);
+    }
+
+    /** Points where jcr dies while the drain's area (and only that) exists in the target. */
+    private static boolean mayKeepArea(String point) {
+        return point.startsWith("drain.") || point.equals("remote.syscall.mmap") || point.equals("remote.syscall.mprotect") || point.equals("remote.syscall.clone3")
+                || point.equals("remote.syscall.close_range") || point.equals("remote.syscall.pipe2")
+                || point.equals("remote.syscall.fcntl") || point.equals("remote.syscall.close")
+                || point.equals("remote.syscall.munmap");
+    }
+
+    /**
      * Asserts that no directory in PARENT claims completeness when the dump did not finish: DIR itself
      * exists only if complete (the images plan without error), and hidden temporaries are never named
      * like the target. Removes what it found, for the next run.
